@@ -1,0 +1,65 @@
+// Problems are data, not thrown strings: a stable code, a severity, the place it was found and a
+// message in Vietnamese and English. Stages collect them into lists and the CLI, the API and the
+// pane render them. (After Malloy's LogMessage.)
+
+export type Severity = "error" | "warning" | "info";
+
+/** Where a problem is. Input side: file/sheet/cell. Output side: form/row/column. */
+export interface Place {
+  file?: string;
+  sheet?: string;
+  cell?: string;
+  /** a second place, for "given twice" problems */
+  other?: Omit<Place, "other">;
+  form?: string;
+  row?: string;
+  column?: string;
+}
+
+export interface Problem {
+  code: string;
+  severity: Severity;
+  place: Place;
+  vi: string;
+  en: string;
+  /** machine-readable details (the figures compared, the value found …) */
+  data?: Record<string, unknown>;
+}
+
+export function problem(
+  code: string,
+  severity: Severity,
+  place: Place,
+  vi: string,
+  en: string,
+  data?: Record<string, unknown>,
+): Problem {
+  return data === undefined ? { code, severity, place, vi, en } : { code, severity, place, vi, en, data };
+}
+
+export const isError = (p: Problem): boolean => p.severity === "error";
+
+export function formatPlace(place: Place): string {
+  const parts: string[] = [];
+  if (place.file) parts.push(place.file);
+  if (place.sheet || place.cell) parts.push(`${place.sheet ?? "?"}${place.cell ? "!" + place.cell : ""}`);
+  if (place.form) parts.push(place.form);
+  if (place.row) parts.push(`row ${place.row}`);
+  if (place.column) parts.push(`col ${place.column}`);
+  let s = parts.join(" › ");
+  if (place.other) s += ` (& ${formatPlace(place.other)})`;
+  return s;
+}
+
+/** One line for terminals and logs: "ERROR E_CODE file › sheet!B7 — vi / en". */
+export function formatProblem(p: Problem): string {
+  return `${p.severity.toUpperCase()} ${p.code} ${formatPlace(p.place)} — ${p.vi} / ${p.en}`;
+}
+
+/** Thrown only across boundaries that cannot return values (CLI entry, HTTP handlers). */
+export class ProblemError extends Error {
+  constructor(public readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ProblemError";
+  }
+}

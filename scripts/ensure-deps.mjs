@@ -1,0 +1,12 @@
+// prestart/pretest: install the npm dependencies when they are missing or older than the lock file,
+// so that a fresh clone needs nothing but `npm start` / `npm test`.
+import { existsSync, statSync } from "node:fs";
+import { execSync } from "node:child_process";
+
+const marker = "node_modules/.package-lock.json";
+const lock = "package-lock.json";
+const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+if (stale) {
+  console.log("phuluc: installing npm dependencies (npm ci)…");
+  execSync(existsSync(lock) ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund", { stdio: "inherit" });
+}

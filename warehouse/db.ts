@@ -1,0 +1,159 @@
+// The one module that opens DuckDB. Everything else asks it for a Db (a connection with
+// parameter binding) and never opens a file nor builds SQL from values.
+//
+// Why an own instance map instead of DuckDBInstance.fromCache: generations are opened and
+// closed as the pointer moves (see generations.ts), and a cached instance cannot be dropped
+// from the library's cache once closed. The map keeps the rule "one instance per file per
+// process" and lets us close an instance when its last reader is done.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { realpathSync } from "node:fs";
+
+export type Params = Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly: boolean;
+  /**
+   * The analysts' sandbox: external access off (no file reads, COPY, ATTACH, INSTALL), with
+   * only these folders reachable (e.g. a Parquet lake), then configuration locked.
+   */
+  sandbox?: { allowedDirectories?: string[]; memoryLimit?: string; threads?: number };
+}
+
+export class Db {
+  constructor(
+    readonly path: string,
+    private readonly conn: DuckDBConnection,
+    private readonly release: () => void,
+  ) {}
+
+  /** Rows as JSON-safe values: DECIMAL and BIGINT as strings, dates as ISO strings. */
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const r = await this.conn.runAndReadAll(sql, params);
+    return r.getRowObjectsJson() as unknown as T[];
+  }
+
+  /** Rows as JS values (BIGINT as bigint, DECIMAL as DuckDBDecimalValue) for typed consumers. */
+  async allJS<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const r = await this.conn.runAndReadAll(sql, params);
+    return r.getRowObjectsJS() as unknown as T[];
+  }
+
+  /** Columns by name, as JS values: what Arrow tables are built from. */
+  async columns(sql: string, params?: Params): Promise<{ names: string[]; types: string[]; columns: Record<string, unknown[]> }> {
+    const r = await this.conn.runAndReadAll(sql, params);
+    return {
+      names: r.columnNames(),
+      types: r.columnTypes().map((t) => t.toString()),
+      columns: r.getColumnsObjectJS() as unknown as Record<string, unknown[]>,
+    };
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** The underlying connection, for the appender and prepared statements inside warehouse/. */
+  get connection(): DuckDBConnection {
+    return this.conn;
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run("begin transaction");
+    try {
+      const out = await fn();
+      await this.run("commit");
+      return out;
+    } catch (e) {
+      await this.run("rollback").catch(() => undefined);
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.release();
+  }
+}
+
+interface Held {
+  instance: DuckDBInstance;
+  readOnly: boolean;
+  users: number;
+}
+const held = new Map<string, Held>();
+
+function key(path: string): string {
+  if (path === ":memory:") return path;
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Open a database file (or ":memory:"). Read-only opens of the same file share one instance.
+ * A sandboxed open always gets its own instance: its settings are per instance.
+ */
+export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
+  const k = key(path);
+  const shareable = opts.readOnly && !opts.sandbox && k !== ":memory:";
+  let h = shareable ? held.get(k) : undefined;
+  if (!h) {
+    const options: Record<string, string> = {};
+    if (opts.readOnly && k !== ":memory:") options.access_mode = "READ_ONLY";
+    if (opts.sandbox?.threads) options.threads = String(opts.sandbox.threads);
+    if (opts.sandbox?.memoryLimit) options.memory_limit = opts.sandbox.memoryLimit;
+    const instance = await DuckDBInstance.create(k, options);
+    h = { instance, readOnly: opts.readOnly, users: 0 };
+    if (shareable) held.set(k, h);
+  }
+  const conn = await DuckDBConnection.create(h.instance);
+  h.users++;
+  const holder = h;
+  const release = () => {
+    holder.users--;
+    if (holder.users === 0) {
+      if (held.get(k) === holder) held.delete(k);
+      holder.instance.closeSync();
+    }
+  };
+  const db = new Db(path, conn, release);
+  if (opts.sandbox) {
+    try {
+      await lockDown(db, opts.sandbox.allowedDirectories ?? []);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  return db;
+}
+
+/**
+ * The security policy of an analysts' connection. Order matters: allowed_directories must be
+ * set before external access is switched off, and lock_configuration last (it blocks SET).
+ */
+async function lockDown(db: Db, allowedDirectories: string[]): Promise<void> {
+  if (allowedDirectories.length > 0) {
+    // SET takes no parameters; these are folders from our own configuration, quoted as literals.
+    await db.run(`set allowed_directories = [${allowedDirectories.map(sqlString).join(", ")}]`);
+  }
+  await db.run("set enable_external_access = false");
+  await db.run("set autoinstall_known_extensions = false");
+  await db.run("set autoload_known_extensions = false");
+  await db.run("set lock_configuration = true");
+}
+
+
+/** A fresh in-memory database with the schema, for tests. */
+export async function openMemory(): Promise<Db> {
+  return openDb(":memory:", { readOnly: false });
+}
+
+/** A SQL string literal, for the few places where DuckDB takes no parameter (SET, COPY … TO). */
+export function sqlString(s: string): string {
+  if (s.includes("\0")) throw new Error("NUL in SQL literal");
+  return "'" + s.replace(/'/g, "''") + "'";
+}

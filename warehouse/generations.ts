@@ -1,0 +1,315 @@
+// Readers never see a half-finished load. The file the user names (`--db phuluc.duckdb`) is a
+// symbolic link to the current generation, `phuluc.duckdb.gens/000007.duckdb`. A load:
+//   1. takes the writer lock (`phuluc.duckdb.lock`; a lock whose process is gone is taken over),
+//   2. copies the current generation to the next number (or starts empty),
+//   3. runs migrations and the load in one transaction, CHECKPOINTs, closes the file,
+//   4. fsyncs it and atomically renames a fresh link over the pointer.
+// A kill anywhere before step 4 leaves the pointer on the old, complete generation; the orphan
+// file is removed by the next writer. Why a link and not a pointer file: the stock DuckDB CLI
+// (and any analyst) can open `phuluc.duckdb` directly and gets the current complete generation,
+// and readers of an older generation keep their open file while the pointer moves (DuckDB's
+// one-writer-or-many-readers lock is per file, and no file is ever written after it is published).
+// Generation number = load run id, so `fill --as-of 7` opens `000007.duckdb`.
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { openDb, type Db } from "./db.js";
+import { migrate, schemaVersion, SCHEMA_VERSION } from "./migrate.js";
+
+export const gensDir = (dbPath: string): string => `${resolve(dbPath)}.gens`;
+const genName = (n: number): string => `${String(n).padStart(6, "0")}.duckdb`;
+const genPath = (dbPath: string, n: number): string => join(gensDir(dbPath), genName(n));
+
+/** The generation the pointer names, or null when there is no warehouse yet. */
+export function currentGeneration(dbPath: string): { number: number; path: string } | null {
+  let target: string;
+  try {
+    target = readlinkSync(resolve(dbPath));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if ((e as NodeJS.ErrnoException).code === "EINVAL") {
+      throw new Error(
+        `${dbPath} is a plain file, not a phuluc warehouse pointer / không phải con trỏ kho dữ liệu phuluc`,
+      );
+    }
+    throw e;
+  }
+  const m = /(\d{6})\.duckdb$/.exec(target);
+  if (!m) throw new Error(`${dbPath}: unexpected pointer target ${target}`);
+  return { number: Number(m[1]), path: resolve(dirname(resolve(dbPath)), target) };
+}
+
+export function generationPath(dbPath: string, n: number): string {
+  const p = genPath(dbPath, n);
+  if (!existsSync(p)) {
+    throw new Error(
+      `no warehouse generation for run ${n} (kept: ${listGenerations(dbPath).join(", ") || "none"}) / ` +
+        `không còn thế hệ kho dữ liệu của lần nạp ${n}`,
+    );
+  }
+  return p;
+}
+
+export function listGenerations(dbPath: string): number[] {
+  const dir = gensDir(dbPath);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^(\d{6})\.duckdb$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------- the writer lock
+
+export interface WriterLock {
+  release(): void;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Take the writer lock, or return null when a live process holds it. */
+export function tryLock(dbPath: string): WriterLock | null {
+  const lockPath = `${resolve(dbPath)}.lock`;
+  mkdirSync(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx");
+      writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      closeSync(fd);
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          try {
+            unlinkSync(lockPath);
+          } catch {
+            /* already gone */
+          }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let pid = 0;
+      try {
+        pid = Number(JSON.parse(readFileSync(lockPath, "utf8")).pid) || 0;
+      } catch {
+        /* half-written lock: treat as stale */
+      }
+      if (pid > 0 && alive(pid)) return null;
+      // A crashed run's lock: take it over (unlink then retry the exclusive create).
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        /* someone else took it over first */
+      }
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- writing a generation
+
+export interface NewGeneration {
+  number: number;
+  db: Db;
+}
+
+/**
+ * Run `fn` against a copy of the current generation, inside one transaction, and publish the
+ * result as the new current generation — or, when `fn` returns `{ publish: false }` or throws,
+ * leave everything as it was. The caller must hold the writer lock.
+ */
+export async function writeGeneration<T>(
+  dbPath: string,
+  fn: (gen: NewGeneration) => Promise<{ publish: boolean; value: T }>,
+): Promise<{ published: number | null; value: T }> {
+  const dir = gensDir(dbPath);
+  mkdirSync(dir, { recursive: true });
+  const cur = currentGeneration(dbPath);
+  removeOrphans(dbPath, cur?.number ?? 0);
+  const existing = listGenerations(dbPath);
+  const next = Math.max(cur?.number ?? 0, ...existing, 0) + 1;
+  const path = genPath(dbPath, next);
+  if (cur) copyFileSync(cur.path, path);
+  let db: Db | null = await openDb(path, { readOnly: false });
+  let result: { publish: boolean; value: T };
+  try {
+    await db.run("begin transaction");
+    await migrate(db);
+    result = await fn({ number: next, db });
+    if (!result.publish) {
+      await db.run("rollback");
+      db.close();
+      db = null;
+      unlinkSync(path);
+      return { published: null, value: result.value };
+    }
+    await db.run("commit");
+    await db.run("checkpoint");
+    db.close();
+    db = null;
+  } catch (e) {
+    if (db) {
+      await db.run("rollback").catch(() => undefined);
+      db.close();
+    }
+    for (const p of [path, `${path}.wal`]) if (existsSync(p)) unlinkSync(p);
+    throw e;
+  }
+  const fd = openSync(path, "r");
+  fsyncSync(fd);
+  closeSync(fd);
+  publish(dbPath, next);
+  return { published: next, value: result.value };
+}
+
+/** Point the link at generation n, atomically (a new link renamed over the old). */
+export function publish(dbPath: string, n: number): void {
+  const abs = resolve(dbPath);
+  const tmp = `${abs}.link-${process.pid}`;
+  if (existsSync(tmp)) unlinkSync(tmp);
+  symlinkSync(join(basename(gensDir(dbPath)), genName(n)), tmp);
+  renameSync(tmp, abs);
+  const dfd = openSync(dirname(abs), "r");
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+/** Generations newer than the current one are what a killed load left: remove them. */
+function removeOrphans(dbPath: string, current: number): void {
+  for (const n of listGenerations(dbPath)) {
+    if (n > current) {
+      const p = genPath(dbPath, n);
+      for (const f of [p, `${p}.wal`]) if (existsSync(f)) unlinkSync(f);
+    }
+  }
+}
+
+/**
+ * Remove superseded generations older than `keepDays`, keeping at least `keepMin` of the newest
+ * and always the current one. Returns the numbers removed.
+ */
+export function pruneGenerations(dbPath: string, keepDays: number, keepMin: number, now = Date.now()): number[] {
+  const cur = currentGeneration(dbPath);
+  const all = listGenerations(dbPath);
+  const keep = new Set(all.slice(-keepMin));
+  if (cur) keep.add(cur.number);
+  const removed: number[] = [];
+  for (const n of all) {
+    if (keep.has(n)) continue;
+    const p = genPath(dbPath, n);
+    if (now - statSync(p).mtimeMs > keepDays * 86_400_000) {
+      unlinkSync(p);
+      removed.push(n);
+    }
+  }
+  return removed;
+}
+
+// ---------------------------------------------------------------- reading
+
+/** Open the current generation (or the one of run `asOf`) read-only. */
+export async function openCurrent(dbPath: string, asOf?: number): Promise<Db & { generation: number }> {
+  let n: number;
+  let path: string;
+  if (asOf !== undefined) {
+    n = asOf;
+    path = generationPath(dbPath, asOf);
+  } else {
+    const cur = currentGeneration(dbPath);
+    if (!cur) {
+      throw new Error(
+        `no warehouse at ${dbPath} yet: run \`etl load\` first / chưa có kho dữ liệu tại ${dbPath}: hãy chạy \`etl load\` trước`,
+      );
+    }
+    ({ number: n, path } = cur);
+  }
+  const db = await openDb(path, { readOnly: true });
+  const v = await schemaVersion(db);
+  if (v > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`warehouse schema ${v} is newer than this phuluc (${SCHEMA_VERSION}): update phuluc`);
+  }
+  return Object.assign(db, { generation: n });
+}
+
+/**
+ * A long-lived reader (the server): each `use` runs on the current generation; when the pointer
+ * moves, new requests go to the new generation and the old one is closed when its last request
+ * finishes.
+ */
+export class GenerationReader {
+  private current: { n: number; db: Db; users: number; retired: boolean } | null = null;
+  private opening: Promise<void> | null = null;
+
+  constructor(private readonly dbPath: string) {}
+
+  async use<T>(fn: (db: Db, generation: number) => Promise<T>): Promise<T> {
+    await this.refresh();
+    const h = this.current;
+    if (!h) throw new Error(`no warehouse at ${this.dbPath} yet / chưa có kho dữ liệu`);
+    h.users++;
+    try {
+      return await fn(h.db, h.n);
+    } finally {
+      h.users--;
+      if (h.retired && h.users === 0) h.db.close();
+    }
+  }
+
+  generation(): number | null {
+    return this.current?.n ?? null;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.opening) return this.opening;
+    const cur = currentGeneration(this.dbPath);
+    if (!cur || cur.number === this.current?.n) return;
+    this.opening = (async () => {
+      const db = await openDb(cur.path, { readOnly: true });
+      const old = this.current;
+      this.current = { n: cur.number, db, users: 0, retired: false };
+      if (old) {
+        old.retired = true;
+        if (old.users === 0) old.db.close();
+      }
+    })().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  close(): void {
+    if (this.current) {
+      this.current.retired = true;
+      if (this.current.users === 0) this.current.db.close();
+      this.current = null;
+    }
+  }
+}
