@@ -1,0 +1,55 @@
+// The contract between the appendix SQL (queries/forms/<code>/query.sql), the binding engine,
+// the rules and the API. Each form folder holds:
+//   form.json     — how the form is recognised and bound (owned by the binding engine's schema)
+//   query.sql     — the figures: one row per form row, parameter $year (plan year N)
+//   lineage.sql   — long format (row_key, column_id, fact_id, source_table) for the same figures
+//   rules.json    — the arithmetic and reconciliation rules of the form
+import type { Problem } from "../core/problem.js";
+
+/** A figure or a text of one form cell. Money/counts as numbers only at this edge (for Excel). */
+export type FormValue = number | string | null;
+
+export interface FormRow {
+  /**
+   * Stable key of the row inside the form:
+   *  PL01/PL02: the Mã số "01" … "18";
+   *  PL03: "task:<code>", "group:I", "group:I:TINH", "group:II", "group:II:HUYEN", …, "total";
+   *  PL04: "task:<code>", "total";
+   *  PL05: "level:QUOC_GIA" … "level:KHAC", "level_total", "field:TU_NHIEN" … "field:CHUA_PHAN_LOAI", "field_total";
+   *  PL06: "area:TDC" (heading rows), "ind:<indicator_key>".
+   */
+  rowKey: string;
+  /** data | group (sum of its children) | total | heading (no figures) */
+  kind: "data" | "group" | "total" | "heading";
+  /** order in the form */
+  sort: number;
+  /** parent row key for group membership (PL03 tasks → their level group …), else null */
+  parentKey: string | null;
+  /**
+   * Values by column id. Column ids are the form's own: "stt", "label", "ma_so", "title",
+   * "lead_org", "period", "decision", "unit", "note" and "c1", "c2", … for the numbered columns.
+   */
+  values: Record<string, FormValue>;
+}
+
+export interface FormData {
+  form: string;
+  year: number;
+  /** the warehouse generation (load run) the figures come from */
+  generation: number;
+  rows: FormRow[];
+}
+
+export interface RuleResult {
+  /** "arithmetic" rules make `fill` exit 3; "reconciliation" ones only with --strict */
+  class: "arithmetic" | "reconciliation";
+  rule: string;
+  ok: boolean;
+  form: string;
+  rowKey: string;
+  column: string;
+  /** the two figures compared, as decimal strings */
+  expected: string;
+  actual: string;
+  problem?: Problem;
+}
