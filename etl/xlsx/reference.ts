@@ -1,0 +1,155 @@
+// The reference reader: exceljs, which the fast reader is tested against cell by cell. Not the
+// ETL's hot path (it is ~3-5× slower and holds more in memory), but independent of our own zip and
+// XML code, so agreement between the two is evidence that both are right.
+//
+// Cells come from exceljs's streaming reader (the thing benchmarked against). That reader drops
+// row `hidden` flags and merges, so those, together with sheet order and the 1904 flag, come from
+// exceljs's full reader, loaded once on open: fine for test fixtures, too heavy for big inboxes.
+//
+// Known, deliberate limits of exceljs that the differential test normalises (see test/xlsx):
+// - a formula's cached boolean result arrives as 1/0 and a cached error as NaN (the `t` is lost):
+//   reported here as type "n" / "e" with value null;
+// - dependents of a shared formula have an empty formula text: reported as null, as the fast
+//   reader does;
+// - inline rich text keeps only its last run; `t="d"` ISO dates arrive as parseFloat of the text;
+// - rows or cells without an `r` attribute are not supported by exceljs at all.
+import { stat } from "node:fs/promises";
+import ExcelJS from "exceljs";
+import type { ReaderLimits, WorkbookInfo, XCell, XlsxReader, XRow } from "./types.js";
+import { XlsxOpenError } from "./types.js";
+import { colLetters } from "./refs.js";
+
+const MS_PER_DAY = 24 * 3600 * 1000;
+
+/** exceljs turns date-formatted numbers into Date: back to the serial number stored in the file. */
+function dateToSerial(d: Date, date1904: boolean): number {
+  return 25569 + d.getTime() / MS_PER_DAY - (date1904 ? 1462 : 0);
+}
+
+function richTextToString(v: { richText: { text: string }[] }): string {
+  return v.richText.map((r) => r.text ?? "").join("");
+}
+
+interface ExcelJsCellLike {
+  value: unknown;
+  numFmt?: string;
+  font?: { name?: string };
+}
+
+function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: boolean, defaultFont: string | undefined): XCell {
+  const out: XCell = { col, ref: colLetters(col) + row, type: "z", value: null };
+  const v = cell.value as unknown;
+  const setValue = (x: unknown): void => {
+    if (x === null || x === undefined) {
+      out.type = "z";
+      out.value = null;
+    } else if (typeof x === "number") {
+      if (Number.isNaN(x)) {
+        // a cached error result of a formula: exceljs lost which error
+        out.type = "e";
+        out.value = null;
+      } else {
+        out.type = "n";
+        out.value = x;
+      }
+    } else if (typeof x === "string") {
+      out.type = "s";
+      out.value = x;
+    } else if (typeof x === "boolean") {
+      out.type = "b";
+      out.value = x;
+    } else if (x instanceof Date) {
+      out.type = "n";
+      out.value = dateToSerial(x, date1904);
+    } else if (typeof x === "object" && x !== null && "richText" in x) {
+      out.type = "s";
+      out.value = richTextToString(x as { richText: { text: string }[] });
+    } else if (typeof x === "object" && x !== null && "error" in x) {
+      out.type = "e";
+      out.value = String((x as { error: unknown }).error);
+    } else if (typeof x === "object" && x !== null && "sharedString" in x) {
+      throw new Error("exceljs reference: shared strings not cached");
+    } else {
+      out.type = "s";
+      out.value = String(x);
+    }
+  };
+  if (v !== null && typeof v === "object" && !(v instanceof Date) && ("formula" in v || "sharedFormula" in v)) {
+    const f = v as { formula?: string; sharedFormula?: string; result?: unknown };
+    out.formula = f.formula ? f.formula : null;
+    setValue(f.result);
+  } else {
+    setValue(v);
+  }
+  // exceljs leaves style 0 (and "General") unset; the fast reader states them: say the same.
+  out.numFmt = cell.numFmt ?? "General";
+  const font = cell.font?.name ?? defaultFont;
+  if (font !== undefined) out.font = font;
+  return out;
+}
+
+export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promise<XlsxReader> {
+  const st = await stat(path);
+  if (st.size > limits.maxFileBytes) {
+    throw new XlsxOpenError("too_large", `file is ${st.size} bytes, over the limit of ${limits.maxFileBytes}`);
+  }
+  const full = new ExcelJS.Workbook();
+  await full.xlsx.readFile(path);
+  const date1904 = Boolean((full.properties as { date1904?: boolean } | undefined)?.date1904);
+  // orderNo is the position in workbook.xml (exceljs keeps it, its typings omit it)
+  const order = (ws: ExcelJS.Worksheet): number => (ws as unknown as { orderNo: number }).orderNo;
+  const sheets = full.worksheets.slice().sort((a, b) => order(a) - order(b));
+  const info: WorkbookInfo = {
+    date1904,
+    sheets: sheets.map((ws, index) => ({
+      name: ws.name,
+      index,
+      state: (ws.state ?? "visible") as "visible" | "hidden" | "veryHidden",
+      merges: ((ws.model as { merges?: string[] }).merges ?? []).slice(),
+    })),
+  };
+
+  async function* rows(sheetIndex: number): AsyncGenerator<XRow> {
+    const target = info.sheets[sheetIndex];
+    if (!target) throw new RangeError(`no sheet ${sheetIndex}`);
+    const fullSheet = sheets[sheetIndex];
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: "cache",
+      styles: "cache",
+      hyperlinks: "ignore",
+      worksheets: "emit",
+      entries: "ignore",
+    });
+    let count = 0;
+    for await (const ws of reader) {
+      const name = (ws as unknown as { name: string }).name;
+      if (name !== target.name) continue;
+      const fonts = (reader as unknown as { styles?: { model?: { fonts?: { name?: string }[] } } }).styles?.model?.fonts;
+      const defaultFont = fonts?.[0]?.name;
+      for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
+        if (++count > limits.maxRows) {
+          throw new XlsxOpenError("too_many_rows", `sheet "${name}" has more than ${limits.maxRows} rows`, `${name}!A${r.number}`);
+        }
+        const cells: XCell[] = [];
+        // Row._cells holds exactly the cells the file had (styled empty ones included); eachCell
+        // would skip the empty ones and includeEmpty would invent the gaps.
+        const raw = (r as unknown as { _cells: (ExcelJsCellLike | undefined)[] })._cells;
+        raw.forEach((cell, i) => {
+          if (!cell) return;
+          const col = i + 1;
+          if (col > limits.maxColumns) {
+            throw new XlsxOpenError("too_many_columns", `sheet "${name}" has more than ${limits.maxColumns} columns`, colLetters(col) + r.number);
+          }
+          cells.push(toXCell(cell, r.number, col, date1904, defaultFont));
+        });
+        yield { row: r.number, hidden: Boolean(fullSheet.getRow(r.number).hidden), cells };
+      }
+    }
+  }
+
+  return {
+    info: async () => info,
+    rows: (i: number) => rows(i),
+    close: async () => {},
+  };
+}
