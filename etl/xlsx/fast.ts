@@ -1,0 +1,102 @@
+// The ETL's xlsx reader: our zip layer (streaming inflate, bounded), saxes for the small parts,
+// and the purpose-built scanner for sheet XML. Rows are yielded one at a time; only the shared
+// strings and the styles are held for the whole workbook.
+import { stat } from "node:fs/promises";
+import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
+import { XlsxOpenError } from "./types.js";
+import { InflateBudget, ZipError, ZipFile } from "./zip.js";
+import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
+import { SheetScanner } from "./scanner.js";
+
+const REL_OFFICE_DOCUMENT = /\/officeDocument$/;
+const REL_SHARED_STRINGS = /\/sharedStrings$/;
+const REL_STYLES = /\/styles$/;
+
+/** Turns the zip and XML layers' errors into the interface's XlsxOpenError. */
+function asOpenError(err: unknown): unknown {
+  if (err instanceof XlsxOpenError) return err;
+  if (err instanceof ZipError) {
+    return new XlsxOpenError(err.reason === "encrypted" ? "encrypted" : err.reason, err.message);
+  }
+  if (err instanceof PartError) return new XlsxOpenError("truncated", `damaged workbook part: ${err.message}`, err.part);
+  return err;
+}
+
+export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<XlsxReader> {
+  const { size } = await stat(path);
+  if (size > limits.maxFileBytes) {
+    throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${limits.maxFileBytes}`);
+  }
+  let zip: ZipFile;
+  try {
+    zip = await ZipFile.open(path);
+  } catch (err) {
+    throw asOpenError(err);
+  }
+  try {
+    // the small parts share one budget; each sheet read then gets what is left of it
+    const budget = new InflateBudget(limits.maxInflatedBytes);
+    const rootRels = await readRels(zip, "", budget);
+    const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
+    const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
+    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no xl/workbook.xml: not an Excel workbook");
+    const mainPart = mainEntry.name.replace(/^\//, "");
+    const rels = await readRels(zip, mainPart, budget);
+    const relById = new Map(rels.map((r) => [r.id, r]));
+    const wb = await readWorkbook(zip, mainEntry, budget);
+    const dir = mainPart.includes("/") ? mainPart.slice(0, mainPart.lastIndexOf("/") + 1) : "";
+    const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? dir + "sharedStrings.xml";
+    const stName = rels.find((r) => REL_STYLES.test(r.type))?.target ?? dir + "styles.xml";
+    const styles = await readStyles(zip, zip.get(stName), budget);
+    const sharedStrings = await readSharedStrings(zip, zip.get(ssName), budget);
+    const partsUsed = budget.used;
+
+    const info: WorkbookInfo = {
+      date1904: wb.date1904,
+      sheets: wb.sheets.map((s, index) => ({ name: s.name, index, state: s.state, merges: [] })),
+    };
+
+    async function* rows(sheetIndex: number): AsyncGenerator<XRow> {
+      const sheet = wb.sheets[sheetIndex];
+      const sheetInfo = info.sheets[sheetIndex];
+      if (!sheet || !sheetInfo) throw new RangeError(`no sheet ${sheetIndex}`);
+      const target = relById.get(sheet.rid)?.target;
+      const entry = target ? zip.get(target) : undefined;
+      sheetInfo.merges.length = 0;
+      if (!entry) return; // e.g. a chart sheet's part, or a sheet the file lists but lacks
+      const scanner = new SheetScanner({
+        sheet: sheet.name,
+        sharedStrings,
+        numFmt: styles.numFmt,
+        font: styles.font,
+        date1904: wb.date1904,
+        maxColumns: limits.maxColumns,
+        maxRows: limits.maxRows,
+      });
+      const sheetBudget = new InflateBudget(limits.maxInflatedBytes);
+      sheetBudget.used = partsUsed;
+      const decoder = new TextDecoder("utf-8");
+      try {
+        for await (const chunk of zip.inflate(entry, sheetBudget)) {
+          const done = scanner.feed(decoder.decode(chunk, { stream: true }));
+          for (let i = 0; i < done.length; i++) yield done[i];
+        }
+        const done = scanner.feed(decoder.decode());
+        for (let i = 0; i < done.length; i++) yield done[i];
+        scanner.end();
+      } catch (err) {
+        throw asOpenError(err);
+      }
+      sheetInfo.merges.push(...scanner.merges);
+    }
+
+    return {
+      info: async () => info,
+      rows: (i: number) => rows(i),
+      close: () => zip.close(),
+    };
+  } catch (err) {
+    await zip.close();
+    throw asOpenError(err);
+  }
+}

@@ -1,0 +1,223 @@
+// The small parts of a workbook (workbook.xml, its rels, styles.xml, sharedStrings.xml), parsed
+// with saxes, a real XML parser: they are small next to the sheets, so correctness wins here and
+// the purpose-built scanner is kept for sheet XML only.
+import { posix } from "node:path";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
+import type { InflateBudget, ZipEntry, ZipFile } from "./zip.js";
+
+/** Excel's built-in number formats (ECMA-376 §18.8.30); the ids missing here are locale-specific. */
+export const BUILTIN_NUMFMTS: Record<number, string> = {
+  0: "General",
+  1: "0",
+  2: "0.00",
+  3: "#,##0",
+  4: "#,##0.00",
+  9: "0%",
+  10: "0.00%",
+  11: "0.00E+00",
+  12: "# ?/?",
+  13: "# ??/??",
+  14: "mm-dd-yy",
+  15: "d-mmm-yy",
+  16: "d-mmm",
+  17: "mmm-yy",
+  18: "h:mm AM/PM",
+  19: "h:mm:ss AM/PM",
+  20: "h:mm",
+  21: "h:mm:ss",
+  22: "m/d/yy h:mm",
+  37: "#,##0 ;(#,##0)",
+  38: "#,##0 ;[Red](#,##0)",
+  39: "#,##0.00;(#,##0.00)",
+  40: "#,##0.00;[Red](#,##0.00)",
+  45: "mm:ss",
+  46: "[h]:mm:ss",
+  47: "mmss.0",
+  48: "##0.0E+0",
+  49: "@",
+};
+
+const local = (name: string): string => name.slice(name.indexOf(":") + 1);
+
+/** Runs saxes over one part, streaming; `onTag` sees open tags, `onText` text, `onClose` ends. */
+export async function parsePart(
+  zip: ZipFile,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  handlers: {
+    open?: (name: string, attrs: Record<string, string>, selfClosing: boolean) => void;
+    text?: (text: string) => void;
+    close?: (name: string) => void;
+  },
+): Promise<void> {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  let failure: Error | null = null;
+  parser.on("error", (e) => {
+    failure ??= e;
+  });
+  if (handlers.open) {
+    const open = handlers.open;
+    parser.on("opentag", (t: SaxesTagPlain) => open(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing));
+  }
+  if (handlers.text) parser.on("text", handlers.text);
+  if (handlers.text) parser.on("cdata", handlers.text);
+  if (handlers.close) {
+    const close = handlers.close;
+    parser.on("closetag", (t) => close(local(t.name)));
+  }
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of zip.inflate(entry, budget)) {
+    parser.write(decoder.decode(chunk, { stream: true }));
+    if (failure) break;
+  }
+  if (!failure) parser.write(decoder.decode()).close();
+  if (failure) throw new PartError(entry.name, (failure as Error).message);
+}
+
+export class PartError extends Error {
+  constructor(
+    readonly part: string,
+    message: string,
+  ) {
+    super(`${part}: ${message}`);
+    this.name = "PartError";
+  }
+}
+
+export interface Relationship {
+  id: string;
+  type: string;
+  /** resolved to a part name without the leading "/" ("xl/worksheets/sheet1.xml") */
+  target: string;
+}
+
+/** The rels part of `partName` ("xl/workbook.xml" → "xl/_rels/workbook.xml.rels"). */
+export function relsNameOf(partName: string): string {
+  const dir = posix.dirname(partName);
+  return posix.join(dir === "." ? "" : dir, "_rels", posix.basename(partName) + ".rels");
+}
+
+export async function readRels(zip: ZipFile, partName: string, budget: InflateBudget): Promise<Relationship[]> {
+  const entry = zip.get(relsNameOf(partName));
+  if (!entry) return [];
+  const base = posix.dirname(partName);
+  const out: Relationship[] = [];
+  await parsePart(zip, entry, budget, {
+    open(name, a) {
+      if (name !== "Relationship" || a.TargetMode === "External" || !a.Target) return;
+      // targets are relative to the source part's folder, or absolute from the package root
+      const target = a.Target.startsWith("/") ? posix.normalize(a.Target).slice(1) : posix.normalize(posix.join(base === "." ? "" : base, a.Target));
+      out.push({ id: a.Id, type: a.Type ?? "", target });
+    },
+  });
+  return out;
+}
+
+export interface WorkbookPart {
+  date1904: boolean;
+  sheets: { name: string; state: "visible" | "hidden" | "veryHidden"; rid: string }[];
+}
+
+export async function readWorkbook(zip: ZipFile, entry: ZipEntry, budget: InflateBudget): Promise<WorkbookPart> {
+  const wb: WorkbookPart = { date1904: false, sheets: [] };
+  await parsePart(zip, entry, budget, {
+    open(name, a) {
+      if (name === "workbookPr") {
+        wb.date1904 = a.date1904 === "1" || a.date1904 === "true";
+      } else if (name === "sheet") {
+        // r:id's prefix is whatever the file bound the relationships namespace to
+        const ridKey = Object.keys(a).find((k) => k.includes(":") && local(k) === "id");
+        const state = a.state === "hidden" || a.state === "veryHidden" ? a.state : "visible";
+        wb.sheets.push({ name: a.name ?? "", state, rid: ridKey ? a[ridKey] : "" });
+      }
+    },
+  });
+  return wb;
+}
+
+export interface Styles {
+  /** per cellXfs index: the number format code */
+  numFmt: string[];
+  /** per cellXfs index: the font name (undefined when the font has none) */
+  font: (string | undefined)[];
+}
+
+export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<Styles> {
+  if (!entry) return { numFmt: [], font: [] };
+  const custom = new Map<number, string>();
+  const fonts: (string | undefined)[] = [];
+  const xfs: { numFmtId: number; fontId: number }[] = [];
+  let section = "";
+  let inFont = false;
+  await parsePart(zip, entry, budget, {
+    open(name, a, selfClosing) {
+      switch (name) {
+        case "numFmts":
+        case "fonts":
+        case "cellXfs":
+        case "cellStyleXfs":
+        case "dxfs":
+          section = name;
+          break;
+        case "numFmt":
+          if (section === "numFmts") custom.set(Number(a.numFmtId), a.formatCode ?? "");
+          break;
+        case "font":
+          if (section === "fonts") {
+            fonts.push(undefined);
+            inFont = !selfClosing;
+          }
+          break;
+        case "name":
+          if (section === "fonts" && inFont) fonts[fonts.length - 1] = a.val;
+          break;
+        case "xf":
+          if (section === "cellXfs") xfs.push({ numFmtId: Number(a.numFmtId ?? 0), fontId: Number(a.fontId ?? 0) });
+          break;
+      }
+    },
+    close(name) {
+      if (name === "font") inFont = false;
+      else if (name === section) section = "";
+    },
+  });
+  return {
+    numFmt: xfs.map((x) => custom.get(x.numFmtId) ?? BUILTIN_NUMFMTS[x.numFmtId] ?? "General"),
+    font: xfs.map((x) => fonts[x.fontId]),
+  };
+}
+
+/** The shared string table: rich text runs joined, phonetic runs (<rPh>) left out. */
+export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<string[]> {
+  if (!entry) return [];
+  const out: string[] = [];
+  let current = "";
+  let inSi = false;
+  let inT = false;
+  let inPhonetic = false;
+  await parsePart(zip, entry, budget, {
+    open(name, _a, selfClosing) {
+      if (name === "si") {
+        current = "";
+        inSi = true;
+        if (selfClosing) {
+          out.push("");
+          inSi = false;
+        }
+      } else if (name === "rPh") inPhonetic = !selfClosing;
+      else if (name === "t") inT = !selfClosing;
+    },
+    text(t) {
+      if (inSi && inT && !inPhonetic) current += t;
+    },
+    close(name) {
+      if (name === "t") inT = false;
+      else if (name === "rPh") inPhonetic = false;
+      else if (name === "si" && inSi) {
+        out.push(current);
+        inSi = false;
+      }
+    },
+  });
+  return out;
+}
