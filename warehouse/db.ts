@@ -20,6 +20,23 @@ export interface OpenOptions {
   sandbox?: { allowedDirectories?: string[]; memoryLimit?: string; threads?: number };
 }
 
+/**
+ * DuckDB refuses a named parameter the statement does not use; callers share one params object
+ * across related statements, so pass only the names the SQL mentions.
+ */
+function pick(sql: string, params?: Params): Params | undefined {
+  if (!params) return undefined;
+  const used: Params = {};
+  let any = false;
+  for (const [k, v] of Object.entries(params)) {
+    if (new RegExp(`\\$${k}\\b`).test(sql)) {
+      used[k] = v;
+      any = true;
+    }
+  }
+  return any ? used : undefined;
+}
+
 export class Db {
   constructor(
     readonly path: string,
@@ -29,19 +46,19 @@ export class Db {
 
   /** Rows as JSON-safe values: DECIMAL and BIGINT as strings, dates as ISO strings. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const r = await this.conn.runAndReadAll(sql, params);
+    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
     return r.getRowObjectsJson() as unknown as T[];
   }
 
   /** Rows as JS values (BIGINT as bigint, DECIMAL as DuckDBDecimalValue) for typed consumers. */
   async allJS<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const r = await this.conn.runAndReadAll(sql, params);
+    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
     return r.getRowObjectsJS() as unknown as T[];
   }
 
   /** Columns by name, as JS values: what Arrow tables are built from. */
   async columns(sql: string, params?: Params): Promise<{ names: string[]; types: string[]; columns: Record<string, unknown[]> }> {
-    const r = await this.conn.runAndReadAll(sql, params);
+    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
     return {
       names: r.columnNames(),
       types: r.columnTypes().map((t) => t.toString()),
@@ -50,7 +67,7 @@ export class Db {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.conn.run(sql, pick(sql, params));
   }
 
   /** The underlying connection, for the appender and prepared statements inside warehouse/. */

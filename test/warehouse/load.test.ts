@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { loadFiles, forgetFile } from "../../warehouse/load.js";
+import { openCurrent, currentGeneration } from "../../warehouse/generations.js";
+import { file, inbox, task, tempDb } from "./helpers.js";
+
+const province = { code: "80", name: "Long An" };
+const clock = () => new Date("2024-06-30T08:00:00Z");
+
+async function dump(dbPath: string): Promise<unknown> {
+  const db = await openCurrent(dbPath);
+  try {
+    return {
+      tasks: await db.all("select task_code, title, file_id, cell from task order by all"),
+      funding: await db.all("select task_code, year, measure_code, source_code, amount::varchar a, file_id, sheet, cell from fact_task_funding order by all"),
+      approved: await db.all("select task_code, source_code, amount::varchar a from fact_task_approved order by all"),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const reg = file("P.QLKH/dm.xlsx", { tasks: [task("NV-01", "B7"), task("NV-02", "B8")] });
+const fund = file("P.KHTC/kp.xlsx", {
+  taskFunding: [
+    { taskCode: "NV-01", year: 2024, measure: "de_xuat", source: "NSDP", amount: "50.5", at: { sheet: "KP", cell: "E9" } },
+    { taskCode: "NV-02", year: 2024, measure: "de_xuat", source: "NSDP", amount: "20", at: { sheet: "KP", cell: "E10" } },
+  ],
+});
+
+describe("loadFiles", () => {
+  it("loads, keeps lineage, and is idempotent", async () => {
+    const db = tempDb();
+    const { scan, parse } = inbox([reg, fund]);
+    const r = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    expect(r.outcome).toBe("loaded");
+    expect(r.runId).toBe(1);
+    expect(r.problems).toEqual([]);
+    const d = (await dump(db)) as { funding: unknown[] };
+    expect(d.funding).toContainEqual({ task_code: "NV-01", year: 2024, measure_code: "de_xuat", source_code: "NSDP", a: "50.500000", file_id: "P.KHTC/kp.xlsx", sheet: "KP", cell: "E9" });
+    const again = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    expect(again.outcome).toBe("unchanged");
+    expect(again.runId).toBeNull();
+    expect(currentGeneration(db)!.number).toBe(1);
+  });
+
+  it("replaces what a changed file gave and lists old → new", async () => {
+    const db = tempDb();
+    const { scan, parse } = inbox([reg, fund]);
+    await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    const fund2 = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, amount: "60" }] }, "h2");
+    const b = inbox([reg, fund2]);
+    const r = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock });
+    expect(r.outcome).toBe("loaded");
+    expect(r.changes.map((c) => [c.kind, c.key, c.old, c.new])).toEqual([
+      ["updated", "NV-01 2024 de_xuat NSDP", "50.500000", "60.000000"],
+      ["removed", "NV-02 2024 de_xuat NSDP", "20.000000", null],
+    ]);
+  });
+
+  it("rejects a key given by two files, naming both places, and leaves the warehouse as it was", async () => {
+    const db = tempDb();
+    const a = inbox([reg, fund]);
+    await loadFiles(a.scan, a.parse, { dbPath: db, province, now: clock });
+    const before = await dump(db);
+    const dup = file("P.KHTC/kp2.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, at: { sheet: "X", cell: "C3" } }] });
+    const b = inbox([reg, fund, dup]);
+    const r = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock });
+    expect(r.outcome).toBe("rejected");
+    const p = r.problems.find((x) => x.code === "KEY_DUPLICATE")!;
+    expect(p.place).toMatchObject({ file: "P.KHTC/kp2.xlsx", sheet: "X", cell: "C3", other: { file: "P.KHTC/kp.xlsx", sheet: "KP", cell: "E9" } });
+    expect(await dump(db)).toEqual(before);
+    // --accept-partial sets the offending file aside and loads the rest
+    const c = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock, acceptPartial: true });
+    expect(c.files.find((f) => f.fileId === "P.KHTC/kp2.xlsx")!.status).toBe("rejected");
+  });
+
+  it("rejects funding for an unknown task and a task code registered twice", async () => {
+    const db = tempDb();
+    const orphan = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, taskCode: "NV-99" }] });
+    const twice = file("Huyen/dm.xlsx", { tasks: [task("NV-01", "C4")] });
+    const { scan, parse } = inbox([reg, orphan, twice]);
+    const r = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    expect(r.outcome).toBe("rejected");
+    expect(r.problems.map((p) => p.code).sort()).toEqual(["FUNDING_UNKNOWN_TASK", "TASK_CODE_DUPLICATE"]);
+    expect(currentGeneration(db)).toBeNull();
+  });
+
+  it("warns on a figure 1 000 times its previous year's", async () => {
+    const db = tempDb();
+    const f = file("P.KHTC/bl.xlsx", {
+      budgetLines: [
+        { line: "07", year: 2022, measure: "du_toan", source: "NSDP", amount: "39.5", at: { sheet: "B", cell: "C9" } },
+        { line: "07", year: 2023, measure: "du_toan", source: "NSDP", amount: "39500", at: { sheet: "B", cell: "D9" } },
+      ],
+    });
+    const { scan, parse } = inbox([f]);
+    const r = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    expect(r.outcome).toBe("loaded");
+    expect(r.problems.find((p) => p.code === "UNIT_JUMP_1000X")?.place).toMatchObject({ file: "P.KHTC/bl.xlsx", cell: "D9" });
+  });
+
+  it("forgets a file, refusing while other files' funding needs its tasks", async () => {
+    const db = tempDb();
+    const { scan, parse } = inbox([reg, fund]);
+    await loadFiles(scan, parse, { dbPath: db, province, now: clock });
+    const refused = await forgetFile("P.QLKH/dm.xlsx", { dbPath: db, province, now: clock });
+    expect(refused.outcome).toBe("rejected");
+    expect(refused.problems[0]!.code).toBe("FUNDING_UNKNOWN_TASK");
+    const ok = await forgetFile("P.KHTC/kp.xlsx", { dbPath: db, province, now: clock });
+    expect(ok.outcome).toBe("loaded");
+    expect(ok.changeCounts.removed).toBe(2);
+    expect(((await dump(db)) as { funding: unknown[] }).funding).toEqual([]);
+  });
+});

@@ -1,0 +1,673 @@
+// The loader: parsed files in, one new warehouse generation out — or nothing at all.
+//
+// Files are parsed one at a time inside the new generation's transaction and their records go
+// straight into staging tables through the appender, so a national inbox never sits in memory.
+// Cross-file rules are then set operations in SQL over staging + what the warehouse already holds:
+//   - a key given twice (two files, or a new file and another file already loaded) is an error
+//     naming both places — never a silent double count, never "last one wins";
+//   - task funding for a code no register has (in this run or already loaded) is an error;
+//   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
+// A changed file (same identity, new hash) replaces everything its earlier version gave; the
+// report lists updates and removals old → new. The same bytes again change nothing.
+import { DuckDBDecimalValue, listValue } from "@duckdb/node-api";
+import type { Problem } from "../core/problem.js";
+import { isError, problem } from "../core/problem.js";
+import type { InboxScan, ParsedFile } from "../etl/model.js";
+import type { Db } from "./db.js";
+import { tryLock, writeGeneration } from "./generations.js";
+
+export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
+
+export interface FileOutcome {
+  fileId: string;
+  office: string;
+  sha256: string;
+  status: FileStatus;
+  rows: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface Change {
+  kind: "added" | "updated" | "removed";
+  table: string;
+  /** human-readable key, e.g. "task_funding NV-01 2024 de_xuat NSDP" */
+  key: string;
+  old: string | null;
+  new: string | null;
+  fileId: string;
+  sheet: string | null;
+  cell: string | null;
+}
+
+export interface LoadReport {
+  command: string;
+  runId: number | null;
+  outcome: "loaded" | "partial" | "unchanged" | "rejected";
+  startedAt: string;
+  finishedAt: string;
+  files: FileOutcome[];
+  skipped: { fileId: string; reason: string }[];
+  rowsLoaded: number;
+  changes: Change[];
+  /** counts of changes by kind (the full list can be long) */
+  changeCounts: { added: number; updated: number; removed: number };
+  problems: Problem[];
+}
+
+export interface LoadOptions {
+  dbPath: string;
+  province: { code: string; name: string };
+  command?: string;
+  acceptPartial?: boolean;
+  now?: () => Date;
+  /** run inside the transaction after the facts are in: install views, run data tests */
+  afterLoad?: (db: Db) => Promise<Problem[]>;
+  onProgress?: (p: { file: string; index: number; total: number; rows: number }) => void;
+  /** for tests of killed loads: called at named points of the run */
+  checkpoint?: (point: string) => void;
+}
+
+export type FileParser = (file: InboxScan["files"][number]) => Promise<ParsedFile>;
+
+const STAGING = `
+create temp table stg_fact (
+  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(18,6),
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+create temp table stg_task (
+  task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
+  pi_name varchar, pi_gender varchar, decision varchar, start_month date, end_month date,
+  status_code varchar, accepted_on date, unsplit boolean, sort integer,
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+create temp table stg_indicator (
+  indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
+  parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+create temp table stg_file (
+  file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
+create temp table stg_replace (file_id varchar);
+`;
+
+/**
+ * Every fact of the warehouse in one shape, so that duplicate and diff checks are written once.
+ * k1 is the entity key; year/measure/source are '' or 0 where a table has no such part.
+ */
+const EXISTING_FACTS = `
+  select 'task_approved' as kind, task_code as k1, 0 as year, '' as measure, source_code as source, amount,
+         file_id, file_hash, sheet, cell from fact_task_approved where province_code = $province
+  union all
+  select 'task_funding', task_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell
+    from fact_task_funding where province_code = $province
+  union all
+  select 'budget_line', line_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell
+    from fact_budget_line where province_code = $province
+  union all
+  select 'indicator', indicator_key, year, measure_code, '', value, file_id, file_hash, sheet, cell
+    from fact_indicator where province_code = $province`;
+
+const KEY = "kind, k1, year, measure, source";
+
+function dec(amount: string): DuckDBDecimalValue {
+  // Amounts arrive as exact decimal strings; scale to DECIMAL(18,6) without a float.
+  const m = /^(-)?(\d+)(?:\.(\d{1,6}))?$/.exec(amount);
+  if (!m) throw new Error(`bad decimal from parser: ${amount}`);
+  const v = BigInt(m[2]!) * 1_000_000n + BigInt(((m[3] ?? "") + "000000").slice(0, 6));
+  return new DuckDBDecimalValue(m[1] ? -v : v, 18, 6);
+}
+
+const monthDate = (m: string): string => `${m}-01`;
+
+async function stageFile(db: Db, f: ParsedFile): Promise<number> {
+  const conn = db.connection;
+  let rows = 0;
+  const fa = await conn.createAppender("stg_fact", null, "temp");
+  const put = (kind: string, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string) => {
+    fa.appendVarchar(kind);
+    fa.appendVarchar(k1);
+    fa.appendInteger(year);
+    fa.appendVarchar(measure);
+    fa.appendVarchar(source);
+    fa.appendDecimal(dec(amount));
+    fa.appendVarchar(f.fileId);
+    fa.appendVarchar(f.sha256);
+    fa.appendVarchar(sheet);
+    fa.appendVarchar(cell);
+    fa.endRow();
+    rows++;
+  };
+  for (const t of f.tasks) for (const a of t.approved) put("task_approved", t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell);
+  for (const x of f.taskFunding) put("task_funding", x.taskCode, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  for (const x of f.budgetLines) put("budget_line", x.line, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  for (const x of f.indicatorFacts) put("indicator", x.key, x.year, x.measure, "", x.value, x.at.sheet, x.at.cell);
+  fa.flushSync();
+  fa.closeSync();
+
+  const ta = await conn.createAppender("stg_task", null, "temp");
+  for (const t of f.tasks) {
+    const s = (v: string | undefined) => (v === undefined ? ta.appendNull() : ta.appendVarchar(v));
+    ta.appendVarchar(t.code);
+    ta.appendVarchar(t.title);
+    ta.appendVarchar(t.level);
+    ta.appendVarchar(t.field);
+    ta.appendVarchar(t.leadOrg);
+    s(t.pi);
+    s(t.piGender);
+    s(t.decision);
+    ta.appendVarchar(monthDate(t.start));
+    ta.appendVarchar(monthDate(t.end));
+    ta.appendVarchar(t.status);
+    s(t.acceptedOn);
+    ta.appendBoolean(t.unsplit);
+    ta.appendInteger(rows++);
+    ta.appendVarchar(f.fileId);
+    ta.appendVarchar(f.sha256);
+    ta.appendVarchar(t.at.sheet);
+    ta.appendVarchar(t.at.cell);
+    ta.endRow();
+  }
+  ta.flushSync();
+  ta.closeSync();
+
+  const ia = await conn.createAppender("stg_indicator", null, "temp");
+  for (const i of f.indicators) {
+    ia.appendVarchar(i.key);
+    if (i.code === undefined) ia.appendNull();
+    else ia.appendVarchar(i.code);
+    ia.appendVarchar(i.area);
+    ia.appendVarchar(i.label);
+    ia.appendVarchar(i.unit);
+    if (i.parentKey === undefined) ia.appendNull();
+    else ia.appendVarchar(i.parentKey);
+    ia.appendInteger(i.sort);
+    ia.appendVarchar(f.fileId);
+    ia.appendVarchar(f.sha256);
+    ia.appendVarchar(i.at.sheet);
+    ia.appendVarchar(i.at.cell);
+    ia.endRow();
+    rows++;
+  }
+  ia.flushSync();
+  ia.closeSync();
+  return rows;
+}
+
+type Place = { file_id: string; sheet: string; cell: string };
+const place = (a: Place, b?: Place) => ({
+  file: a.file_id,
+  sheet: a.sheet,
+  cell: a.cell,
+  ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
+});
+
+/** Cross-file problems over staging (minus files already set aside) and the warehouse. */
+async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
+  const out: Problem[] = [];
+  const p = { province };
+  // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
+  const dupFacts = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from stg_replace)),
+     s as (select * from stg_fact),
+     pairs as (
+       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
+              b.file_id b_file, b.sheet b_sheet, b.cell b_cell
+         from s a join s b using (${KEY}) where a.file_id < b.file_id and a.kind <> 'task_approved'
+       union all
+       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
+         from s a join cur b using (${KEY}) where a.file_id <> b.file_id and a.kind <> 'task_approved')
+     select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
+    p,
+  );
+  for (const d of dupFacts) {
+    const what = [d.kind, d.k1, d.year || "", d.measure, d.source].filter((x) => x !== "" && x !== 0).join(" ");
+    out.push(
+      problem(
+        "KEY_DUPLICATE",
+        "error",
+        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
+        `Cùng một số liệu (${what}) được khai ở hai nơi: ${d.a_file} ${d.a_sheet}!${d.a_cell} và ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
+        `The same figure (${what}) is given in two places: ${d.a_file} ${d.a_sheet}!${d.a_cell} and ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
+        { key: what },
+      ),
+    );
+  }
+  // 2. task codes registered by two files (a register row with no amounts still counts).
+  const dupTasks = await db.all<{ code: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (select * from task where province_code = $province and file_id not in (select file_id from stg_replace)),
+     pairs as (
+       select a.task_code code, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
+         from stg_task a join stg_task b using (task_code) where a.file_id < b.file_id
+       union all
+       select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
+         from stg_task a join cur b using (task_code) where a.file_id <> b.file_id)
+     select distinct * from pairs order by a_file, a_cell limit 1000`,
+    p,
+  );
+  for (const d of dupTasks) {
+    out.push(
+      problem(
+        "TASK_CODE_DUPLICATE",
+        "error",
+        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
+        `Mã nhiệm vụ ${d.code} có ở hai nơi: ${d.a_file} ${d.a_sheet}!${d.a_cell} và ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
+        `Task code ${d.code} is registered twice: ${d.a_file} ${d.a_sheet}!${d.a_cell} and ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
+        { taskCode: d.code },
+      ),
+    );
+  }
+  // 3. indicators defined by two files.
+  const dupInd = await db.all<{ k: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (select * from indicator where province_code = $province and file_id not in (select file_id from stg_replace))
+     select a.indicator_key k, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
+       from stg_indicator a join stg_indicator b using (indicator_key) where a.file_id < b.file_id
+     union all
+     select a.indicator_key, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
+       from stg_indicator a join cur b using (indicator_key) where a.file_id <> b.file_id
+     limit 1000`,
+    p,
+  );
+  for (const d of dupInd) {
+    out.push(
+      problem(
+        "KEY_DUPLICATE",
+        "error",
+        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
+        `Chỉ tiêu "${d.k}" có ở hai tệp: ${d.a_file} và ${d.b_file}`,
+        `Indicator "${d.k}" is given by two files: ${d.a_file} and ${d.b_file}`,
+        { key: d.k },
+      ),
+    );
+  }
+  // 4. funding for a task that no register has, in this run or in the warehouse.
+  const unknown = await db.all<{ k1: string; file_id: string; sheet: string; cell: string }>(
+    `with known as (
+       select task_code from task where province_code = $province and file_id not in (select file_id from stg_replace)
+       union select task_code from stg_task)
+     select k1, file_id, sheet, cell from stg_fact
+      where kind = 'task_funding' and k1 not in (select task_code from known)
+      qualify row_number() over (partition by file_id, k1 order by cell) = 1
+      order by file_id, sheet, cell limit 1000`,
+    p,
+  );
+  for (const u of unknown) {
+    out.push(
+      problem(
+        "FUNDING_UNKNOWN_TASK",
+        "error",
+        place(u),
+        `Kinh phí cho nhiệm vụ ${u.k1} nhưng không có danh mục nhiệm vụ nào có mã này (${u.file_id} ${u.sheet}!${u.cell})`,
+        `Funding for task ${u.k1}, but no task register has this code (${u.file_id} ${u.sheet}!${u.cell})`,
+        { taskCode: u.k1 },
+      ),
+    );
+  }
+  return out;
+}
+
+/** Warnings: a figure 1 000 × (or more) its own previous year's, same key, measure and source. */
+async function unitJumps(db: Db, province: string): Promise<Problem[]> {
+  const rows = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string }>(
+    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from stg_replace)),
+     allf as (select * from cur union all select * from stg_fact)
+     select s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell
+       from stg_fact s join allf p
+         on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
+      where s.kind <> 'task_approved' and p.amount > 0 and s.amount >= p.amount * 1000
+      order by s.file_id, s.sheet, s.cell limit 1000`,
+    { province },
+  );
+  return rows.map((r) =>
+    problem(
+      "UNIT_JUMP_1000X",
+      "warning",
+      place(r),
+      `Số liệu ${r.amount} gấp ${"≥"}1 000 lần năm trước (${r.prev}) — kiểm tra đơn vị tính (đồng / nghìn đồng / triệu đồng)`,
+      `Figure ${r.amount} is ≥ 1 000 × the previous year's (${r.prev}) — check the unit (đồng / nghìn / triệu)`,
+      { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev },
+    ),
+  );
+}
+
+/** old → new for the files being replaced (and what new files add). */
+async function diff(db: Db, province: string): Promise<Change[]> {
+  const rows = await db.all<{ change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null }>(
+    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from stg_replace)),
+     new as (select * from stg_fact where file_id in (select file_id from stg_replace))
+     select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
+            coalesce(n.kind, o.kind) as kind, coalesce(n.k1, o.k1) as k1, coalesce(n.year, o.year) as "year",
+            coalesce(n.measure, o.measure) as measure, coalesce(n.source, o.source) as source,
+            o.amount::varchar as old, n.amount::varchar as new, coalesce(n.file_id, o.file_id) as file_id,
+            coalesce(n.sheet, o.sheet) as sheet, coalesce(n.cell, o.cell) as cell
+       from old o full outer join new n using (${KEY})
+      where o.amount is distinct from n.amount
+      order by file_id, kind, k1, year, measure, source`,
+    { province },
+  );
+  return rows.map((r) => ({
+    kind: r.change as Change["kind"],
+    table: r.kind,
+    key: [r.k1, r.year || null, r.measure || null, r.source || null].filter((x) => x !== null).join(" "),
+    old: r.old,
+    new: r.new,
+    fileId: r.file_id,
+    sheet: r.sheet,
+    cell: r.cell,
+  }));
+}
+
+/** Move staging into the warehouse for the files that passed: replace by file identity. */
+async function commitStaging(db: Db, province: string, runId: number): Promise<void> {
+  const p = { province, run: runId };
+  for (const t of ["fact_task_approved", "fact_task_funding", "fact_budget_line", "fact_indicator", "task", "indicator", "source_file"]) {
+    await db.run(`delete from ${t} where file_id in (select file_id from stg_replace)`);
+  }
+  await db.run(
+    `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
+       start_month, end_month, status_code, accepted_on, unsplit, sort, $run, file_id, file_hash, sheet, cell from stg_task`,
+    p,
+  );
+  await db.run(
+    `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
+       file_id, file_hash, sheet, cell from stg_indicator`,
+    p,
+  );
+  const cols = "province_code, run_id, file_id, file_hash, sheet, cell";
+  await db.run(
+    `insert into fact_task_approved (${cols}, task_code, source_code, amount)
+     select $province, $run, file_id, file_hash, sheet, cell, k1, source, amount from stg_fact where kind = 'task_approved'`,
+    p,
+  );
+  await db.run(
+    `insert into fact_task_funding (${cols}, task_code, year, measure_code, source_code, amount)
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from stg_fact where kind = 'task_funding'`,
+    p,
+  );
+  await db.run(
+    `insert into fact_budget_line (${cols}, line_code, year, measure_code, source_code, amount)
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from stg_fact where kind = 'budget_line'`,
+    p,
+  );
+  await db.run(
+    `insert into fact_indicator (${cols}, indicator_key, year, measure_code, value)
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, amount from stg_fact where kind = 'indicator'`,
+    p,
+  );
+  await db.run(
+    `insert into source_file select file_id, office_code, sha256, size_bytes, mtime, $run, sheets_json::json from stg_file`,
+    p,
+  );
+  await db.run(
+    `insert into office select distinct office_code, office_code from stg_file where office_code not in (select office_code from office)`,
+  );
+}
+
+/** Drop the staged records of files set aside (accept-partial). */
+async function unstage(db: Db, fileIds: string[]): Promise<void> {
+  for (const t of ["stg_fact", "stg_task", "stg_indicator", "stg_file", "stg_replace"]) {
+    await db.run(`delete from ${t} where list_contains($ids, file_id)`, { ids: listOf(fileIds) });
+  }
+}
+
+const listOf = (xs: string[]) => listValue(xs);
+
+/**
+ * A checksum of every fact of the province: order-independent (bit_xor of row hashes), cheap on a
+ * million rows, and carried by API answers so that a client can tell they come from one load.
+ */
+export async function factsChecksum(db: Db, province: string): Promise<string> {
+  const r = await db.all<{ h: string | null; n: string }>(
+    `select bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell))::varchar h, count(*)::varchar n
+       from (${EXISTING_FACTS})`,
+    { province },
+  );
+  return `${r[0]!.n}-${BigInt(r[0]!.h ?? "0").toString(16)}`;
+}
+
+export class WarehouseBusyError extends Error {
+  override name = "WarehouseBusyError";
+}
+
+/**
+ * Load the files of a scanned inbox. Returns the report; `runId` is the new generation, or null
+ * when nothing was published (rejected, or nothing changed).
+ */
+export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOptions): Promise<LoadReport> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const cp = opts.checkpoint ?? (() => undefined);
+  const lock = tryLock(opts.dbPath);
+  if (!lock) {
+    throw new WarehouseBusyError(
+      `another load is running on ${opts.dbPath} / một lần nạp khác đang chạy trên kho dữ liệu này`,
+    );
+  }
+  const province = opts.province.code;
+  const report: LoadReport = {
+    command: opts.command ?? "etl load",
+    runId: null,
+    outcome: "unchanged",
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    files: [],
+    skipped: scan.skipped,
+    rowsLoaded: 0,
+    changes: [],
+    changeCounts: { added: 0, updated: 0, removed: 0 },
+    problems: [...scan.problems],
+  };
+  try {
+    const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
+      cp("opened");
+      await db.run(
+        `insert into province select $code, $name where not exists (select 1 from province where province_code = $code)`,
+        opts.province,
+      );
+      for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
+      const known = new Map(
+        (await db.all<{ file_id: string; sha256: string }>("select file_id, sha256 from source_file")).map((r) => [r.file_id, r.sha256]),
+      );
+      const rejected = new Set<string>();
+      let i = 0;
+      for (const f of scan.files) {
+        i++;
+        const parsed = await parse(f);
+        const errors = parsed.problems.filter(isError).length;
+        const outcome: FileOutcome = {
+          fileId: parsed.fileId,
+          office: parsed.office,
+          sha256: parsed.sha256,
+          status: "loaded",
+          rows: 0,
+          errors,
+          warnings: parsed.problems.filter((x) => x.severity === "warning").length,
+        };
+        report.problems.push(...parsed.problems);
+        if (errors > 0) {
+          outcome.status = "rejected";
+          rejected.add(parsed.fileId);
+        } else if (known.get(parsed.fileId) === parsed.sha256) {
+          outcome.status = "unchanged";
+        } else {
+          outcome.rows = await stageFile(db, parsed);
+          await db.run(
+            `insert into stg_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
+            {
+              id: parsed.fileId,
+              office: parsed.office,
+              sha: parsed.sha256,
+              size: parsed.size,
+              mtime: Math.round(parsed.mtimeMs),
+              sheets: JSON.stringify(parsed.sheets),
+            },
+          );
+          await db.run("insert into stg_replace values ($id)", { id: parsed.fileId });
+        }
+        report.files.push(outcome);
+        opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
+        cp(`parsed:${i}`);
+      }
+
+      // Cross-file rules. With --accept-partial, set the offending files aside and check again
+      // (removing one file can only remove problems, so this ends).
+      for (;;) {
+        const cross = await crossFileProblems(db, province);
+        if (cross.length === 0) break;
+        if (!opts.acceptPartial) {
+          report.problems.push(...cross);
+          break;
+        }
+        const bad = new Set<string>();
+        for (const c of cross) {
+          // Set aside the file being loaded now; a file already in the warehouse stays.
+          const a = c.place.file!;
+          const b = c.place.other?.file;
+          const staged = (id: string) => report.files.some((x) => x.fileId === id && x.status === "loaded");
+          if (staged(a)) bad.add(a);
+          else if (b && staged(b)) bad.add(b);
+        }
+        report.problems.push(...cross);
+        if (bad.size === 0) break;
+        for (const id of bad) {
+          rejected.add(id);
+          const fo = report.files.find((x) => x.fileId === id)!;
+          fo.status = "rejected";
+          fo.errors++;
+          fo.rows = 0;
+        }
+        await unstage(db, [...bad]);
+      }
+      cp("checked");
+
+      const errors = report.problems.filter(isError);
+      if (errors.length > 0 && !opts.acceptPartial) {
+        for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
+        report.outcome = "rejected";
+        return { publish: false, value: null };
+      }
+      const staged = report.files.filter((x) => x.status === "loaded");
+      if (staged.length === 0) {
+        report.outcome = rejected.size > 0 ? "rejected" : "unchanged";
+        return { publish: false, value: null };
+      }
+      report.problems.push(...(await unitJumps(db, province)));
+      report.changes = await diff(db, province);
+      for (const c of report.changes) report.changeCounts[c.kind]++;
+      await commitStaging(db, province, number);
+      cp("committed-staging");
+      if (opts.afterLoad) {
+        const after = await opts.afterLoad(db);
+        report.problems.push(...after);
+        if (after.some(isError)) {
+          report.outcome = "rejected";
+          for (const fo of staged) fo.status = "rejected";
+          return { publish: false, value: null };
+        }
+      }
+      report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
+      report.outcome = rejected.size > 0 ? "partial" : "loaded";
+      report.runId = number;
+      report.finishedAt = now().toISOString();
+      await recordRun(db, number, report, await factsChecksum(db, province));
+      cp("before-publish");
+      return { publish: true, value: null };
+    });
+    report.runId = result.published;
+    return report;
+  } finally {
+    report.finishedAt = now().toISOString();
+    lock.release();
+  }
+}
+
+async function recordRun(db: Db, runId: number, report: LoadReport, checksum: string): Promise<void> {
+  // The stored report keeps at most 5 000 changes and problems each: the run log file has them all.
+  const stored = { ...report, changes: report.changes.slice(0, 5000), problems: report.problems.slice(0, 5000) };
+  await db.run(
+    `insert into load_run values ($run, $started::timestamptz, $finished::timestamptz, $command, $outcome,
+       $read, $loaded, $rows, $checksum, $report::json)`,
+    {
+      run: runId,
+      started: report.startedAt,
+      finished: report.finishedAt,
+      command: report.command,
+      outcome: report.outcome,
+      read: report.files.length,
+      loaded: report.files.filter((f) => f.status === "loaded").length,
+      rows: report.files.reduce((s, f) => s + f.rows, 0),
+      checksum,
+      report: JSON.stringify(stored),
+    },
+  );
+}
+
+/** `etl forget`: withdraw what one file gave. Refused when other files' funding still needs its tasks. */
+export async function forgetFile(fileId: string, opts: LoadOptions): Promise<LoadReport> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const lock = tryLock(opts.dbPath);
+  if (!lock) throw new WarehouseBusyError(`another load is running on ${opts.dbPath} / một lần nạp khác đang chạy`);
+  const province = opts.province.code;
+  const report: LoadReport = {
+    command: "etl forget",
+    runId: null,
+    outcome: "unchanged",
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    files: [],
+    skipped: [],
+    rowsLoaded: 0,
+    changes: [],
+    changeCounts: { added: 0, updated: 0, removed: 0 },
+    problems: [],
+  };
+  try {
+    const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
+      for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
+      const f = await db.all<{ office_code: string; sha256: string }>("select office_code, sha256 from source_file where file_id = $id", { id: fileId });
+      if (f.length === 0) {
+        report.problems.push(
+          problem("FILE_NOT_LOADED", "error", { file: fileId }, `Tệp ${fileId} không có trong kho dữ liệu`, `File ${fileId} is not in the warehouse`),
+        );
+        report.outcome = "rejected";
+        return { publish: false, value: null };
+      }
+      await db.run("insert into stg_replace values ($id)", { id: fileId });
+      report.problems.push(...(await crossFileProblems(db, province)));
+      // Funding in other files that pointed at this file's tasks.
+      const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
+        `select f.task_code, f.file_id, f.sheet, f.cell from fact_task_funding f
+          where f.file_id <> $id and f.task_code in (select task_code from task where file_id = $id)
+          qualify row_number() over (partition by f.file_id, f.task_code order by f.cell) = 1 limit 1000`,
+        { id: fileId },
+      );
+      for (const o of orphans) {
+        report.problems.push(
+          problem(
+            "FUNDING_UNKNOWN_TASK",
+            "error",
+            { file: o.file_id, sheet: o.sheet, cell: o.cell },
+            `Không thể bỏ ${fileId}: kinh phí của nhiệm vụ ${o.task_code} ở ${o.file_id} ${o.sheet}!${o.cell} cần danh mục này`,
+            `Cannot forget ${fileId}: funding of task ${o.task_code} at ${o.file_id} ${o.sheet}!${o.cell} needs its register`,
+          ),
+        );
+      }
+      report.files.push({ fileId, office: f[0]!.office_code, sha256: f[0]!.sha256, status: "forgotten", rows: 0, errors: 0, warnings: 0 });
+      if (report.problems.some(isError)) {
+        report.outcome = "rejected";
+        return { publish: false, value: null };
+      }
+      report.changes = await diff(db, province);
+      for (const c of report.changes) report.changeCounts[c.kind]++;
+      await commitStaging(db, province, number);
+      if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));
+      report.outcome = "loaded";
+      report.runId = number;
+      report.finishedAt = now().toISOString();
+      await recordRun(db, number, report, await factsChecksum(db, province));
+      return { publish: true, value: null };
+    });
+    report.runId = result.published;
+    return report;
+  } finally {
+    report.finishedAt = now().toISOString();
+    lock.release();
+  }
+}
