@@ -1,0 +1,133 @@
+// `etl load` and `etl forget`: the glue between the inbox, the parser, the loader and the
+// terminal. Exit codes: 0 loaded or unchanged · 1 rejected (the warehouse is as before) ·
+// 3 loaded with files set aside (--accept-partial).
+import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadConfig, type Config } from "../core/config.js";
+import { formatProblem, type Problem } from "../core/problem.js";
+import type { Db } from "../warehouse/db.js";
+import { forgetFile, loadFiles, WarehouseBusyError, type LoadReport } from "../warehouse/load.js";
+import { EXIT, type ExitCode } from "../cli/exit.js";
+import { scanInbox } from "./inbox.js";
+import { readInboxFile } from "./read.js";
+import { installAnalystViews } from "../queries/install.js";
+import { runDataTests } from "../queries/data-tests.js";
+
+/** What every load does inside its transaction once the facts are in. */
+export async function afterLoad(db: Db): Promise<Problem[]> {
+  await installAnalystViews(db);
+  return runDataTests(db);
+}
+
+export interface EtlLoadOptions {
+  inbox: string;
+  db: string;
+  report?: string;
+  acceptPartial?: boolean;
+  quiet?: boolean;
+  config?: Config;
+}
+
+export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date }): Promise<LoadReport> {
+  const config = o.config ?? loadConfig();
+  const scan = scanInbox(o.inbox);
+  const tty = !o.quiet && process.stderr.isTTY;
+  return loadFiles(
+    scan,
+    (f) => readInboxFile(f.path, f.fileId, f.office, { limits: config.limits, province: config.province.code }),
+    {
+      dbPath: o.db,
+      province: config.province,
+      acceptPartial: o.acceptPartial,
+      command: o.command ?? "etl load",
+      now: o.now,
+      afterLoad,
+      onProgress: tty
+        ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${p.file} — ${p.rows} dòng/rows`)
+        : undefined,
+    },
+  ).finally(() => {
+    if (tty) process.stderr.write("\r\x1b[K");
+  });
+}
+
+export async function etlLoad(o: EtlLoadOptions): Promise<ExitCode> {
+  if (!existsSync(o.inbox) || !statSync(o.inbox).isDirectory()) {
+    console.error(`phuluc: inbox folder not found / không thấy thư mục hộp thư: ${o.inbox}`);
+    return EXIT.failed;
+  }
+  let report: LoadReport;
+  try {
+    report = await runLoad(o);
+  } catch (e) {
+    if (e instanceof WarehouseBusyError) {
+      console.error(`phuluc: ${e.message}`);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+  return finish(report, o.db, o.report);
+}
+
+export async function etlForget(o: { fileId: string; db: string; report?: string }): Promise<ExitCode> {
+  const config = loadConfig();
+  const report = await forgetFile(o.fileId, { dbPath: o.db, province: config.province, afterLoad });
+  return finish(report, o.db, o.report);
+}
+
+function finish(report: LoadReport, db: string, reportPath?: string): ExitCode {
+  printReport(report);
+  if (reportPath) writeFileSync(reportPath, JSON.stringify(report, null, 2));
+  appendRunLog(db, report);
+  switch (report.outcome) {
+    case "loaded":
+    case "unchanged":
+      return EXIT.ok;
+    case "partial":
+      return EXIT.problems;
+    default:
+      return EXIT.failed;
+  }
+}
+
+/** Every run, rejected ones included, goes to a JSON-lines log beside the warehouse. */
+export function appendRunLog(db: string, report: LoadReport): void {
+  const line = {
+    runId: report.runId,
+    command: report.command,
+    outcome: report.outcome,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    files: report.files.map((f) => ({ fileId: f.fileId, status: f.status, rows: f.rows, errors: f.errors })),
+    errors: report.problems.filter((p) => p.severity === "error").length,
+    warnings: report.problems.filter((p) => p.severity === "warning").length,
+    changes: report.changeCounts,
+  };
+  appendFileSync(`${resolve(db)}.runs.jsonl`, JSON.stringify(line) + "\n");
+}
+
+const OUTCOME: Record<LoadReport["outcome"], string> = {
+  loaded: "ĐÃ NẠP / loaded",
+  partial: "NẠP MỘT PHẦN / loaded in part (files set aside)",
+  unchanged: "KHÔNG ĐỔI / unchanged (nothing new)",
+  rejected: "TỪ CHỐI / rejected — the warehouse is exactly as before",
+};
+
+export function printReport(r: LoadReport, out: (s: string) => void = (s) => console.log(s), maxProblems = 40): void {
+  out(`${r.command}: ${OUTCOME[r.outcome]}${r.runId ? ` — run ${r.runId}` : ""}`);
+  for (const f of r.files) {
+    out(`  ${f.status.padEnd(9)} ${f.fileId}  (${f.rows} rows, ${f.errors} errors, ${f.warnings} warnings)`);
+  }
+  for (const s of r.skipped) out(`  skipped   ${s.fileId}  (${s.reason})`);
+  const shown = r.problems.filter((p) => p.severity !== "info" || p.code !== "FILE_SKIPPED");
+  for (const p of shown.slice(0, maxProblems)) out(`  ${formatProblem(p)}`);
+  if (shown.length > maxProblems) out(`  … and ${shown.length - maxProblems} more problems (--report FILE for all)`);
+  const c = r.changeCounts;
+  if (c.added + c.updated + c.removed > 0) {
+    out(`  changes: ${c.added} added, ${c.updated} updated, ${c.removed} removed`);
+    for (const ch of r.changes.filter((x) => x.kind !== "added").slice(0, 20)) {
+      out(`    ${ch.kind} ${ch.table} ${ch.key}: ${ch.old ?? "—"} → ${ch.new ?? "—"}  (${ch.fileId}${ch.cell ? ` ${ch.sheet}!${ch.cell}` : ""})`);
+    }
+  }
+  out(`  rows loaded: ${r.rowsLoaded}`);
+}
