@@ -1,0 +1,45 @@
+// Reads the appendix form definitions (queries/forms/<code>/form.json). Node only: the binding
+// engine itself takes FormDef objects, so that it also runs inside the Excel task pane.
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ZodError } from "zod";
+import { problem, ProblemError } from "../core/problem.js";
+import { parseFormDef, type FormDef } from "./form-schema.js";
+
+export type { FormDef } from "./form-schema.js";
+
+/** The folder holding one sub-folder per form. */
+export const FORMS_DIR = join(dirname(fileURLToPath(import.meta.url)), "forms");
+
+/**
+ * Every form definition under `dir`, sorted by code. A definition that does not parse stops the
+ * load with a ProblemError naming the file and what is wrong (a broken form is never skipped).
+ */
+export function loadForms(dir: string = FORMS_DIR): FormDef[] {
+  const forms: FormDef[] = [];
+  const problems = [];
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name, "form.json");
+    if (!existsSync(file)) continue;
+    try {
+      const def = parseFormDef(JSON.parse(readFileSync(file, "utf8")));
+      if (def.code !== name) throw new Error(`code "${def.code}" differs from its folder "${name}"`);
+      forms.push(def);
+    } catch (e) {
+      const detail =
+        e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);
+      problems.push(
+        problem("E_FORM_DEF", "error", { file: `queries/forms/${name}/form.json`, form: name },
+          `Định nghĩa biểu mẫu không hợp lệ: ${detail}`, `Invalid form definition: ${detail}`),
+      );
+    }
+  }
+  if (problems.length) throw new ProblemError(problems);
+  return forms;
+}
+
+/** One form by code, or undefined. */
+export function formByCode(forms: FormDef[], code: string): FormDef | undefined {
+  return forms.find((f) => f.code === code);
+}
