@@ -25,6 +25,19 @@ const enum Capture {
   T,
 }
 
+// the cell types (`t` attribute) as small integers: compared per cell
+const enum CellType {
+  N,
+  S,
+  Str,
+  Inline,
+  B,
+  E,
+  D,
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /** Replaces the five named entities and numeric character references. */
@@ -48,11 +61,11 @@ export function isoToSerial(s: string, date1904: boolean): number | null {
 }
 
 export class SheetScanner {
-  /** rows completed by the last feed() */
+  /** rows completed by the current feed() */
   private out: XRow[] = [];
   /** unprocessed text: an unfinished tag from the previous chunk */
   private rest = "";
-  /** raw (entity-encoded) text of the element being captured */
+  /** raw (entity-encoded) text of the element being captured across a chunk boundary */
   private raw = "";
   private capture = Capture.None;
   private inInline = false;
@@ -69,17 +82,23 @@ export class SheetScanner {
   private cCol = 0;
   private cRef = "";
   private cStyle = 0;
-  private cType = "";
+  private cType = CellType.N;
   private cV: string | null = null;
   private cF: string | null = null;
   private cHasF = false;
   private cInline: string | null = null;
 
+  // the attribute found by nextAttr(): name (without prefix) and value bounds in the buffer
+  private an0 = 0;
+  private an1 = 0;
+  private av0 = 0;
+  private av1 = 0;
+
   readonly merges: string[] = [];
 
   constructor(private readonly ctx: ScanContext) {}
 
-  /** Scans one chunk; returns the rows it completed (the array is reused: copy what you keep). */
+  /** Scans one chunk; returns the rows it completed. */
   feed(chunk: string): XRow[] {
     this.out = [];
     const buf = this.rest.length ? this.rest + chunk : chunk;
@@ -98,8 +117,7 @@ export class SheetScanner {
         this.rest = buf.slice(lt);
         break;
       }
-      this.tag(buf, lt, gt);
-      pos = gt + 1;
+      pos = this.tag(buf, lt, gt) + 1;
     }
     return this.out;
   }
@@ -139,17 +157,18 @@ export class SheetScanner {
     return -1;
   }
 
-  private tag(buf: string, lt: number, gt: number): void {
+  /** Handles the tag buf[lt..gt]; returns the index of the last character it consumed. */
+  private tag(buf: string, lt: number, gt: number): number {
     let i = lt + 1;
     const first = buf.charCodeAt(i);
     if (first === 33 /* ! */) {
       if (this.capture !== Capture.None && buf.startsWith("<![CDATA[", lt)) {
         // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
-        this.raw += buf.slice(lt + 9, gt - 2).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+        this.raw += buf.slice(lt + 9, gt - 2).replace(/&/g, "&amp;");
       }
-      return;
+      return gt;
     }
-    if (first === 63 /* ? */) return;
+    if (first === 63 /* ? */) return gt;
     const closing = first === 47; /* / */
     if (closing) i++;
     // the local name: skip a namespace prefix ("x:c" in files from the Open XML SDK)
@@ -157,89 +176,116 @@ export class SheetScanner {
     let end = i;
     for (; end < gt; end++) {
       const c = buf.charCodeAt(end);
-      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47 || c === 62) break;
+      if (c === 32 || c === 47 || c === 62 || c === 9 || c === 10 || c === 13) break;
       if (c === 58) nameStart = end + 1;
     }
     const selfClosing = !closing && buf.charCodeAt(gt - 1) === 47;
     const nameLen = end - nameStart;
     const n0 = buf.charCodeAt(nameStart);
     if (nameLen === 1) {
-      if (n0 === 99 /* c */) return closing ? this.closeCell() : this.openCell(buf, end, gt, selfClosing);
-      if (n0 === 118 /* v */) return this.textElement(Capture.V, closing, selfClosing);
-      if (n0 === 102 /* f */) return this.formula(closing, selfClosing);
-      if (n0 === 116 /* t */) {
-        if (this.inInline && !this.inPhonetic) this.textElement(Capture.T, closing, selfClosing);
-        return;
+      if (n0 === 99 /* c */) {
+        if (closing) this.closeCell();
+        else this.openCell(buf, end, gt, selfClosing);
+        return gt;
       }
-      return;
+      if (n0 === 118 /* v */) return this.textElement(buf, gt, Capture.V, closing, selfClosing);
+      if (n0 === 102 /* f */) {
+        if (!closing && this.cCol) this.cHasF = true;
+        // a shared formula's dependents are empty <f t="shared" si="n"/>: their text stays null
+        return this.textElement(buf, gt, Capture.F, closing, selfClosing);
+      }
+      if (n0 === 116 /* t */ && this.inInline && !this.inPhonetic) return this.textElement(buf, gt, Capture.T, closing, selfClosing);
+      return gt;
+    }
+    if (nameLen === 3 && n0 === 114 /* r */) {
+      if (buf.charCodeAt(nameStart + 1) === 111 && buf.charCodeAt(nameStart + 2) === 119) {
+        // <row>
+        if (closing) this.closeRow();
+        else {
+          this.openRow(buf, end, gt);
+          if (selfClosing) this.closeRow();
+        }
+      } else if (buf.startsWith("rPh", nameStart)) this.inPhonetic = !closing && !selfClosing;
+      return gt;
     }
     if (nameLen === 2 && n0 === 105 /* i */ && buf.charCodeAt(nameStart + 1) === 115 /* s */) {
       if (closing) this.inInline = false;
-      else if (this.cCol && !selfClosing) {
-        this.inInline = true;
+      else if (this.cCol) {
+        this.inInline = !selfClosing;
         this.cInline = "";
-      } else if (this.cCol) this.cInline = "";
-      return;
-    }
-    if (nameLen === 3 && buf.startsWith("row", nameStart)) {
-      if (closing) this.closeRow();
-      else {
-        this.openRow(buf, end, gt);
-        if (selfClosing) this.closeRow();
       }
-      return;
-    }
-    if (nameLen === 3 && buf.startsWith("rPh", nameStart)) {
-      this.inPhonetic = !closing && !selfClosing;
-      return;
+      return gt;
     }
     if (nameLen === 9 && buf.startsWith("sheetData", nameStart)) {
       this.inSheetData = !closing && !selfClosing;
-      return;
+      return gt;
     }
     if (nameLen === 9 && !closing && buf.startsWith("mergeCell", nameStart)) {
-      this.attrs(buf, end, gt, (k, v) => {
-        if (k === "ref") this.merges.push(v);
-      });
+      for (let a = this.nextAttr(buf, end, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
+        if (this.nameIs(buf, "ref")) this.merges.push(this.value(buf));
+      }
     }
+    return gt;
   }
 
-  /** Calls `on` for each attribute of the tag (names without prefix, values entity-decoded). */
-  private attrs(buf: string, from: number, gt: number, on: (name: string, value: string) => void): void {
-    let i = from;
-    while (i < gt) {
-      let c = buf.charCodeAt(i);
-      while (c === 32 || c === 9 || c === 10 || c === 13) c = buf.charCodeAt(++i);
-      if (i >= gt || c === 47 || c === 62) return;
-      let ns = i;
-      const nameFrom = i;
-      while (i < gt) {
-        c = buf.charCodeAt(i);
-        if (c === 61 || c === 32 || c === 9 || c === 10 || c === 13) break;
-        if (c === 58) ns = i + 1;
-        i++;
-      }
-      const name = buf.slice(ns > nameFrom ? ns : nameFrom, i);
-      while (i < gt && buf.charCodeAt(i) !== 61) i++;
-      i++;
-      while (i < gt && (c = buf.charCodeAt(i)) !== 34 && c !== 39) i++;
-      const q = buf.charCodeAt(i);
-      const vFrom = i + 1;
-      const vTo = buf.indexOf(q === 39 ? "'" : '"', vFrom);
-      if (vTo < 0 || vTo > gt) return;
-      on(name, decodeEntities(buf.slice(vFrom, vTo)));
-      i = vTo + 1;
+  /**
+   * Finds the next attribute from `i`; leaves its name and value bounds in an0/an1/av0/av1 and
+   * returns the index after it, or -1 when there is none. Allocates nothing.
+   */
+  private nextAttr(buf: string, i: number, gt: number): number {
+    let c = buf.charCodeAt(i);
+    while (i < gt && isSpace(c)) c = buf.charCodeAt(++i);
+    if (i >= gt || c === 47 || c === 62) return -1;
+    let ne = i;
+    let ns = i;
+    while (ne < gt && (c = buf.charCodeAt(ne)) !== 61 && !isSpace(c)) {
+      if (c === 58) ns = ne + 1;
+      ne++;
     }
+    let q = ne;
+    while (q < gt && (c = buf.charCodeAt(q)) !== 34 && c !== 39) q++;
+    if (q >= gt) return -1;
+    const ve = buf.indexOf(c === 39 ? "'" : '"', q + 1);
+    if (ve < 0 || ve >= gt) return -1;
+    this.an0 = ns;
+    this.an1 = ne;
+    this.av0 = q + 1;
+    this.av1 = ve;
+    return ve + 1;
+  }
+
+  private nameIs(buf: string, name: string): boolean {
+    return this.an1 - this.an0 === name.length && buf.startsWith(name, this.an0);
+  }
+
+  private value(buf: string): string {
+    return decodeEntities(buf.slice(this.av0, this.av1));
+  }
+
+  /** The attribute value as a non-negative integer, or -1. */
+  private intValue(buf: string): number {
+    let n = 0;
+    if (this.av1 === this.av0) return -1;
+    for (let k = this.av0; k < this.av1; k++) {
+      const d = buf.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
   }
 
   private openRow(buf: string, from: number, gt: number): void {
     if (!this.inSheetData) return;
     let r = 0;
     let hidden = false;
-    this.attrs(buf, from, gt, (k, v) => {
-      if (k === "r") r = Number(v);
-      else if (k === "hidden") hidden = v === "1" || v === "true";
-    });
+    for (let a = this.nextAttr(buf, from, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
+      const len = this.an1 - this.an0;
+      if (len === 1 && buf.charCodeAt(this.an0) === 114 /* r */) r = this.intValue(buf);
+      else if (len === 6 && buf.startsWith("hidden", this.an0)) {
+        const v = this.value(buf);
+        hidden = v === "1" || v === "true";
+      }
+    }
     // rows without r follow the previous one
     if (!(r > 0)) r = this.lastRow + 1;
     this.lastRow = r;
@@ -256,26 +302,40 @@ export class SheetScanner {
   }
 
   private closeRow(): void {
+    const row = this.row;
+    if (!row) return;
     // writers put cells in column order; sort the rare file that does not
-    if (this.row && this.unordered) this.row.cells.sort((a, b) => a.col - b.col);
-    if (this.row) this.out.push(this.row);
+    if (this.unordered) row.cells.sort((a, b) => a.col - b.col);
+    this.out.push(row);
     this.row = null;
   }
 
   private openCell(buf: string, from: number, gt: number, selfClosing: boolean): void {
     if (!this.row) return;
     let ref = "";
-    let s = 0;
-    let t = "";
-    this.attrs(buf, from, gt, (k, v) => {
-      if (k === "r") ref = v;
-      else if (k === "s") s = Number(v) | 0;
-      else if (k === "t") t = v;
-    });
     let col = 0;
-    if (ref) {
-      const p = parseRef(ref);
-      if (p) col = p.col;
+    let s = 0;
+    let t = CellType.N;
+    for (let a = this.nextAttr(buf, from, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
+      const len = this.an1 - this.an0;
+      const n = buf.charCodeAt(this.an0);
+      if (len !== 1) continue;
+      if (n === 114 /* r */) {
+        ref = buf.slice(this.av0, this.av1);
+        // the column from the letters of the reference
+        for (let k = this.av0; k < this.av1; k++) {
+          const ch = buf.charCodeAt(k) & ~32;
+          if (ch < 65 || ch > 90) break;
+          col = col * 26 + (ch - 64);
+        }
+      } else if (n === 115 /* s */) s = Math.max(0, this.intValue(buf));
+      else if (n === 116 /* t */) {
+        const vl = this.av1 - this.av0;
+        const v0 = buf.charCodeAt(this.av0);
+        if (vl === 1) t = v0 === 115 ? CellType.S : v0 === 98 ? CellType.B : v0 === 101 ? CellType.E : v0 === 100 ? CellType.D : CellType.N;
+        else if (vl === 3 && v0 === 115) t = CellType.Str;
+        else if (vl === 9 && v0 === 105) t = CellType.Inline;
+      }
     }
     // cells without r follow the previous one in the row
     if (col === 0) {
@@ -302,102 +362,105 @@ export class SheetScanner {
     if (selfClosing) this.closeCell();
   }
 
-  private formula(closing: boolean, selfClosing: boolean): void {
-    if (!this.cCol) return;
-    if (!closing) {
-      this.cHasF = true;
-      // a shared formula's dependents are empty <f t="shared" si="n"/>: their text stays null
-      if (selfClosing) return;
-      this.capture = Capture.F;
-      this.raw = "";
-      return;
-    }
-    if (this.capture === Capture.F) {
-      this.cF = this.raw === "" ? null : decodeEntities(this.raw);
-      this.capture = Capture.None;
-      this.raw = "";
-    }
-  }
-
-  private textElement(kind: Capture, closing: boolean, selfClosing: boolean): void {
-    if (!this.cCol) return;
+  /**
+   * <v>, <f> and <t>: text-only elements. The common case (the closing tag in the same chunk) is
+   * read in one slice; otherwise the text is captured until the closing tag arrives.
+   */
+  private textElement(buf: string, gt: number, kind: Capture, closing: boolean, selfClosing: boolean): number {
+    if (!this.cCol) return gt;
     if (!closing) {
       if (selfClosing) {
         if (kind === Capture.V) this.cV = "";
-        return;
+        return gt;
+      }
+      const lt2 = buf.indexOf("<", gt + 1);
+      if (lt2 >= 0 && buf.charCodeAt(lt2 + 1) === 47) {
+        const gt2 = buf.indexOf(">", lt2 + 2);
+        if (gt2 >= 0) {
+          this.setText(kind, decodeEntities(buf.slice(gt + 1, lt2)));
+          return gt2;
+        }
       }
       this.capture = kind;
       this.raw = "";
-      return;
+      return gt;
     }
-    if (this.capture !== kind) return;
-    const text = decodeEntities(this.raw);
+    if (this.capture === kind) {
+      this.setText(kind, decodeEntities(this.raw));
+      this.capture = Capture.None;
+      this.raw = "";
+    }
+    return gt;
+  }
+
+  private setText(kind: Capture, text: string): void {
     if (kind === Capture.V) this.cV = text;
+    else if (kind === Capture.F) this.cF = text === "" ? null : text;
     else this.cInline = (this.cInline ?? "") + text; // rich text runs join
-    this.capture = Capture.None;
-    this.raw = "";
   }
 
   private closeCell(): void {
     const row = this.row;
     if (!row || !this.cCol) return;
     const ctx = this.ctx;
-    const cell: XCell = { col: this.cCol, ref: this.cRef, type: "z", value: null };
+    let type: XCell["type"] = "z";
+    let value: XCell["value"] = null;
     const v = this.cV;
     switch (this.cType) {
-      case "s":
+      case CellType.N:
         if (v !== null && v !== "") {
-          const s = ctx.sharedStrings[Number(v)];
-          cell.type = "s";
-          cell.value = s ?? "";
+          type = "n";
+          value = Number(v);
         }
         break;
-      case "str":
+      case CellType.S:
+        if (v !== null && v !== "") {
+          type = "s";
+          value = ctx.sharedStrings[Number(v)] ?? "";
+        }
+        break;
+      case CellType.Str:
         if (v !== null) {
-          cell.type = "s";
-          cell.value = v;
+          type = "s";
+          value = v;
         }
         break;
-      case "inlineStr":
+      case CellType.Inline:
         if (this.cInline !== null || v !== null) {
-          cell.type = "s";
-          cell.value = this.cInline ?? v;
+          type = "s";
+          value = this.cInline ?? v;
         }
         break;
-      case "b":
+      case CellType.B:
         if (v !== null && v !== "") {
-          cell.type = "b";
-          cell.value = v.trim() === "1" || v.trim() === "true";
+          type = "b";
+          value = v.trim() === "1" || v.trim() === "true";
         }
         break;
-      case "e":
+      case CellType.E:
         if (v !== null && v !== "") {
-          cell.type = "e";
-          cell.value = v;
+          type = "e";
+          value = v;
         }
         break;
-      case "d":
+      case CellType.D:
         if (v !== null && v !== "") {
           const serial = isoToSerial(v, ctx.date1904);
-          if (serial !== null) {
-            cell.type = "n";
-            cell.value = serial;
-          } else {
-            cell.type = "s";
-            cell.value = v;
-          }
+          type = serial === null ? "s" : "n";
+          value = serial ?? v;
         }
         break;
-      default:
-        if (v !== null && v !== "") {
-          cell.type = "n";
-          cell.value = Number(v);
-        }
     }
+    // one object shape for every cell keeps the consumer's property access monomorphic
+    const cell: XCell = {
+      col: this.cCol,
+      ref: this.cRef,
+      type,
+      value,
+      numFmt: ctx.numFmt[this.cStyle] ?? "General",
+      font: ctx.font[this.cStyle],
+    };
     if (this.cHasF) cell.formula = this.cF;
-    cell.numFmt = ctx.numFmt[this.cStyle] ?? "General";
-    const font = ctx.font[this.cStyle];
-    if (font !== undefined) cell.font = font;
     row.cells.push(cell);
     this.cCol = 0;
     this.inInline = false;
