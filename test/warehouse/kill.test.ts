@@ -1,0 +1,89 @@
+// A killed load never leaves a half-loaded warehouse: after a SIGKILL at any point of a load the
+// warehouse opens and equals either the state before that load or the state after it.
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readlinkSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { openCurrent } from "../../warehouse/generations.js";
+import { tempDb } from "./helpers.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const child = join(here, "kill-child.ts");
+
+function runChild(db: string, variant: string, killAt = "", killAfterMs?: number): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, ["--import", "tsx", child, db, variant, killAt], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    const t = killAfterMs !== undefined ? setTimeout(() => p.kill("SIGKILL"), killAfterMs) : undefined;
+    p.on("exit", (code, signal) => {
+      if (t) clearTimeout(t);
+      res({ code, signal, out });
+    });
+  });
+}
+
+async function dump(db: string): Promise<string> {
+  const w = await openCurrent(db);
+  try {
+    const parts = await Promise.all(
+      ["fact_task_funding", "fact_task_approved", "fact_indicator", "task", "indicator", "source_file"].map((t) =>
+        w.all(`select * exclude (${t.startsWith("fact") ? "fact_id, run_id" : t === "source_file" ? "run_id, mtime" : "run_id"}) from ${t} order by all`),
+      ),
+    );
+    return JSON.stringify(parts);
+  } finally {
+    w.close();
+  }
+}
+
+describe("killed loads", () => {
+  it("leave the warehouse as before or as after, at every named point and at seeded random moments", async () => {
+    // before: variant A loaded; after: A then B loaded (computed once, on a copy, without kills)
+    const base = tempDb();
+    expect((await runChild(base, "A")).out).toContain("done");
+    const before = await dump(base);
+    const ref = tempDb();
+    cpSync(`${base}.gens`, `${ref}.gens`, { recursive: true });
+    copyLink(base, ref);
+    expect((await runChild(ref, "B")).out).toContain("done");
+    const after = await dump(ref);
+    expect(after).not.toEqual(before);
+
+    const points = ["opened", "parsed:1", "parsed:3", "checked", "committed-staging", "before-publish"];
+    const outcomes: string[] = [];
+    for (const point of points) {
+      const db = tempDb();
+      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
+      copyLink(base, db);
+      const r = await runChild(db, "B", point);
+      expect(r.signal).toBe("SIGKILL");
+      const d = await dump(db);
+      expect([before, after]).toContain(d);
+      outcomes.push(d === before ? "before" : "after");
+      // the next load takes over the dead run's lock and finishes
+      expect((await runChild(db, "B")).out).toContain("done");
+      expect(await dump(db)).toEqual(after);
+    }
+    expect(outcomes.every((o) => o === "before")).toBe(true);
+
+    // Seeded random moments from outside the process (process start included).
+    const delays = fc.sample(fc.integer({ min: 50, max: 2500 }), { numRuns: 6, seed: 20241128 });
+    for (const ms of delays) {
+      const db = tempDb();
+      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
+      copyLink(base, db);
+      await runChild(db, "B", "", ms);
+      expect([before, after]).toContain(await dump(db));
+    }
+  }, 180_000);
+});
+
+/** Point `to` at the same generation number as `from` (its copied .gens folder). */
+function copyLink(from: string, to: string) {
+  if (existsSync(to)) return;
+  symlinkSync(readlinkSync(from).replace(/^[^/]*\.gens/, `${to.split("/").pop()}.gens`), to);
+}
