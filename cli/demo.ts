@@ -1,0 +1,36 @@
+// `npm start`: the demo on the bundled sample. Builds the warehouse from sample/inbox, fills the
+// bundled template for plan year 2024, starts the API and the task pane, and says where all is.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../core/config.js";
+import { runLoad, printReport, appendRunLog } from "../etl/commands.js";
+import { fillCommand } from "../addin/xlsx/fill-command.js";
+import { serveCommand } from "../api/serve-command.js";
+
+const root = resolve(import.meta.dirname, "..");
+const out = join(root, "out", "demo");
+mkdirSync(out, { recursive: true });
+const db = join(out, "phuluc.duckdb");
+const inbox = join(root, "sample", "inbox");
+const template = join(root, "sample", "template.xlsx");
+const filled = join(out, "phu-luc-2024.xlsx");
+const config = loadConfig(process.env.PHULUC_CONFIG ?? join(root, "sample", "phuluc.config.json"));
+
+console.log(`phuluc demo — ${config.province.name} (${config.province.code}), plan year 2024\n`);
+console.log(`1. ETL: ${inbox} → ${db}`);
+const report = await runLoad({ inbox, db, config, quiet: true });
+printReport(report, (s) => console.log("   " + s), 15);
+appendRunLog(db, report);
+if (report.outcome === "rejected") {
+  console.error("The sample inbox was rejected: see the problems above.");
+  process.exit(1);
+}
+
+console.log(`\n2. Fill: ${template} → ${filled}`);
+const fillCode = await fillCommand({ db, year: 2024, template, out: filled, form: [] });
+console.log(`   (fill exit code ${fillCode})`);
+
+console.log(`\n3. Server (API + task pane):`);
+await serveCommand({ db, host: process.env.HOST ?? "127.0.0.1", port: process.env.PORT ? Number(process.env.PORT) : undefined });
+console.log(`\nAnalysts: npm run phuluc -- query --db ${db} -e "select * from pl02(2024)"`);
+console.log(`Filled workbook: ${filled}`);
