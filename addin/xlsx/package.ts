@@ -1,0 +1,253 @@
+// An .xlsx/.xlsm package (an OPC zip) opened in memory: list, read, replace, add and remove
+// parts, then write it back. Parts nobody touched are written with exactly the bytes they had,
+// in the order they had; only the compression is redone (fflate). Also the OPC plumbing the fill
+// needs: relationships, content types and the workbook's sheet list.
+import { unzipSync, zipSync, type Zippable } from "fflate";
+import { childElements, elem, firstChild, parseXml, serializeXml, type XmlDocument } from "./xml.js";
+
+/** Refuse packages that would inflate past this (a decompression bomb). */
+const MAX_INFLATED = 512 * 1024 * 1024;
+
+export class XlsxPackageError extends Error {
+  override name = "XlsxPackageError";
+}
+
+export class Package {
+  private order: string[];
+  private parts: Map<string, Uint8Array>;
+  /** names whose bytes were replaced (or added) since opening */
+  private readonly touched = new Set<string>();
+
+  private constructor(order: string[], parts: Map<string, Uint8Array>) {
+    this.order = order;
+    this.parts = parts;
+  }
+
+  static open(bytes: Uint8Array): Package {
+    const order: string[] = [];
+    let total = 0;
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(bytes, {
+        filter: (f) => {
+          total += f.originalSize;
+          if (total > MAX_INFLATED) throw new XlsxPackageError(`the workbook inflates to more than ${MAX_INFLATED} bytes`);
+          order.push(f.name);
+          return true;
+        },
+      });
+    } catch (e) {
+      if (e instanceof XlsxPackageError) throw e;
+      throw new XlsxPackageError(`not a readable .xlsx (zip) file: ${(e as Error).message}`);
+    }
+    const parts = new Map<string, Uint8Array>();
+    for (const name of order) parts.set(name, files[name]);
+    if (!parts.has("[Content_Types].xml")) throw new XlsxPackageError("not an Office Open XML package: [Content_Types].xml is missing");
+    return new Package(order, parts);
+  }
+
+  /** Part names in zip order (directories included as stored). */
+  names(): string[] {
+    return [...this.order];
+  }
+
+  has(name: string): boolean {
+    return this.parts.has(normal(name));
+  }
+
+  read(name: string): Uint8Array {
+    const b = this.parts.get(normal(name));
+    if (!b) throw new XlsxPackageError(`part ${name} is missing from the package`);
+    return b;
+  }
+
+  readText(name: string): string {
+    return new TextDecoder("utf-8").decode(this.read(name));
+  }
+
+  readXml(name: string): XmlDocument {
+    return parseXml(this.readText(name));
+  }
+
+  /** Replace (or add, at the end) a part. */
+  write(name: string, data: Uint8Array | string): void {
+    const n = normal(name);
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    if (!this.parts.has(n)) this.order.push(n);
+    this.parts.set(n, bytes);
+    this.touched.add(n);
+  }
+
+  writeXml(name: string, doc: XmlDocument): void {
+    this.write(name, serializeXml(doc));
+  }
+
+  remove(name: string): void {
+    const n = normal(name);
+    if (!this.parts.delete(n)) return;
+    this.order = this.order.filter((x) => x !== n);
+    this.touched.delete(n);
+  }
+
+  /** Parts written since opening. */
+  changed(): string[] {
+    return this.order.filter((n) => this.touched.has(n));
+  }
+
+  toBytes(): Uint8Array {
+    const z: Zippable = {};
+    for (const name of this.order) {
+      const data = this.parts.get(name)!;
+      // already-compressed media gains nothing from deflate; store it
+      const store = /\.(png|jpe?g|gif|bin|emf|wmf)$/i.test(name) || name.endsWith("/");
+      z[name] = [data, { level: store ? 0 : 6, mtime: new Date(Date.UTC(1980, 0, 1, 12)) }];
+    }
+    return zipSync(z);
+  }
+
+  // ------------------------------------------------------------ OPC plumbing
+
+  /** Relationships of a part (its _rels/<name>.rels), targets resolved to part names. */
+  rels(source: string): Relationship[] {
+    const relsName = relsPartName(source);
+    if (!this.has(relsName)) return [];
+    const doc = this.readXml(relsName);
+    return childElements(doc.root, "Relationship").map((r) => {
+      const target = r.attrs.get("Target") ?? "";
+      const external = r.attrs.get("TargetMode") === "External";
+      return {
+        id: r.attrs.get("Id") ?? "",
+        type: r.attrs.get("Type") ?? "",
+        target,
+        external,
+        part: external ? null : resolveTarget(source, target),
+      };
+    });
+  }
+
+  /** Add a relationship from `source` to the part `targetPart`; returns its id. */
+  addRel(source: string, type: string, targetPart: string): string {
+    const relsName = relsPartName(source);
+    const doc = this.has(relsName)
+      ? this.readXml(relsName)
+      : parseXml('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>');
+    const ids = new Set(childElements(doc.root, "Relationship").map((r) => r.attrs.get("Id")));
+    let n = ids.size + 1;
+    while (ids.has(`rId${n}`)) n++;
+    const id = `rId${n}`;
+    doc.root.children.push(elem("Relationship", { Id: id, Type: type, Target: relativeTarget(source, targetPart) }));
+    doc.root.selfClosing = false;
+    this.writeXml(relsName, doc);
+    return id;
+  }
+
+  /** Remove the relationships of `source` that satisfy `pred`. */
+  removeRels(source: string, pred: (r: Relationship) => boolean): void {
+    const relsName = relsPartName(source);
+    if (!this.has(relsName)) return;
+    const doc = this.readXml(relsName);
+    const all = this.rels(source);
+    const drop = new Set(all.filter(pred).map((r) => r.id));
+    if (drop.size === 0) return;
+    doc.root.children = doc.root.children.filter((c) => !(c.kind === "element" && drop.has(c.attrs.get("Id") ?? "")));
+    this.writeXml(relsName, doc);
+  }
+
+  /** The content type of a part (Override, else Default by extension). */
+  contentType(part: string): string | null {
+    const doc = this.readXml("[Content_Types].xml");
+    const pn = "/" + normal(part);
+    for (const o of childElements(doc.root, "Override")) if ((o.attrs.get("PartName") ?? "").toLowerCase() === pn.toLowerCase()) return o.attrs.get("ContentType") ?? null;
+    const ext = pn.slice(pn.lastIndexOf(".") + 1).toLowerCase();
+    for (const d of childElements(doc.root, "Default")) if ((d.attrs.get("Extension") ?? "").toLowerCase() === ext) return d.attrs.get("ContentType") ?? null;
+    return null;
+  }
+
+  setOverride(part: string, contentType: string | null): void {
+    const doc = this.readXml("[Content_Types].xml");
+    const pn = "/" + normal(part);
+    const existing = childElements(doc.root, "Override").find((o) => (o.attrs.get("PartName") ?? "").toLowerCase() === pn.toLowerCase());
+    if (contentType === null) {
+      if (!existing) return;
+      doc.root.children = doc.root.children.filter((c) => c !== existing);
+    } else if (existing) {
+      if (existing.attrs.get("ContentType") === contentType) return;
+      existing.attrs.set("ContentType", contentType);
+    } else {
+      doc.root.children.push(elem("Override", { PartName: pn, ContentType: contentType }));
+      doc.root.selfClosing = false;
+    }
+    this.writeXml("[Content_Types].xml", doc);
+  }
+
+  /** The workbook part ("xl/workbook.xml" in practice), from the package relationships. */
+  workbookPart(): string {
+    const r = this.rels("").find((x) => x.type.endsWith("/officeDocument"));
+    if (!r?.part) throw new XlsxPackageError("the package has no workbook (officeDocument relationship)");
+    return r.part;
+  }
+
+  /** Every sheet of the workbook in order, with its part. */
+  sheets(): SheetEntry[] {
+    const wb = this.workbookPart();
+    const rels = new Map(this.rels(wb).map((r) => [r.id, r]));
+    const doc = this.readXml(wb);
+    const sheetsEl = firstChild(doc.root, "sheets");
+    if (!sheetsEl) return [];
+    return childElements(sheetsEl, "sheet").map((s, position) => {
+      let rid = "";
+      for (const [k, v] of s.attrs) if (k === "r:id" || k.endsWith(":id")) rid = v;
+      const rel = rels.get(rid);
+      const kind = rel?.type.endsWith("/worksheet") ? "worksheet" : rel?.type.endsWith("/chartsheet") ? "chartsheet" : "other";
+      return { name: s.attrs.get("name") ?? "", sheetId: s.attrs.get("sheetId") ?? "", position, part: rel?.part ?? "", kind, state: s.attrs.get("state") ?? "visible" };
+    });
+  }
+}
+
+export interface Relationship {
+  id: string;
+  type: string;
+  target: string;
+  external: boolean;
+  /** the target as a part name ("xl/worksheets/sheet1.xml"), null when external */
+  part: string | null;
+}
+
+export interface SheetEntry {
+  name: string;
+  sheetId: string;
+  /** position among all sheets of the workbook (worksheets and chart sheets) */
+  position: number;
+  part: string;
+  kind: "worksheet" | "chartsheet" | "other";
+  state: string;
+}
+
+const normal = (name: string): string => (name.startsWith("/") ? name.slice(1) : name);
+
+export function relsPartName(source: string): string {
+  const s = normal(source);
+  if (s === "") return "_rels/.rels";
+  const i = s.lastIndexOf("/");
+  return `${s.slice(0, i + 1)}_rels/${s.slice(i + 1)}.rels`;
+}
+
+/** Resolve a relationship target against its source part ("xl/workbook.xml" + "worksheets/sheet1.xml"). */
+export function resolveTarget(source: string, target: string): string {
+  if (target.startsWith("/")) return target.slice(1);
+  const s = normal(source);
+  const base = s.includes("/") ? s.slice(0, s.lastIndexOf("/")).split("/") : [];
+  for (const seg of target.split("/")) {
+    if (seg === "..") base.pop();
+    else if (seg !== "." && seg !== "") base.push(seg);
+  }
+  return base.join("/");
+}
+
+function relativeTarget(source: string, targetPart: string): string {
+  const from = normal(source).split("/").slice(0, -1);
+  const to = normal(targetPart).split("/");
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  return [...from.slice(i).map(() => ".."), ...to.slice(i)].join("/");
+}

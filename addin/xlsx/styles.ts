@@ -1,0 +1,98 @@
+// styles.xml: number format codes of cell styles (for snapshots) and "the same style, but Text
+// (@)" for cells the fill writes text into, so that Excel never reads "01" or "3/2024" from data
+// as a number or a date when someone edits the cell.
+import { childElements, elem, firstChild, insertOrdered, type XmlDocument, type XmlElement } from "./xml.js";
+
+/** Built-in number formats (ECMA-376 §18.8.30) that matter for reading values. */
+export const BUILTIN_FORMATS: Record<number, string> = {
+  0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+  12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+  19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
+  39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+};
+
+const TEXT_FMT_ID = 49;
+
+const STYLESHEET_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"];
+
+/** Number format code of each cellXfs index. */
+export function numberFormatsOf(doc: XmlDocument | null): string[] {
+  if (!doc) return ["General"];
+  const custom = new Map<number, string>();
+  const numFmts = firstChild(doc.root, "numFmts");
+  if (numFmts) for (const f of childElements(numFmts, "numFmt")) custom.set(Number(f.attrs.get("numFmtId")), f.attrs.get("formatCode") ?? "General");
+  const xfs = firstChild(doc.root, "cellXfs");
+  if (!xfs) return ["General"];
+  return childElements(xfs, "xf").map((x) => {
+    const id = Number(x.attrs.get("numFmtId") ?? 0);
+    return custom.get(id) ?? BUILTIN_FORMATS[id] ?? "General";
+  });
+}
+
+/** Hands out text-format variants of cell styles, adding xfs to styles.xml as needed. */
+export class TextStyles {
+  private readonly memo = new Map<number, number>();
+  private textIds: Set<number>;
+  changed = false;
+
+  constructor(private readonly doc: XmlDocument) {
+    this.textIds = new Set([TEXT_FMT_ID]);
+    const numFmts = firstChild(doc.root, "numFmts");
+    if (numFmts) for (const f of childElements(numFmts, "numFmt")) if ((f.attrs.get("formatCode") ?? "") === "@") this.textIds.add(Number(f.attrs.get("numFmtId")));
+  }
+
+  private cellXfs(): XmlElement {
+    let xfs = firstChild(this.doc.root, "cellXfs");
+    if (!xfs) {
+      xfs = elem("cellXfs", { count: "1" }, [elem("xf", { numFmtId: "0", fontId: "0", fillId: "0", borderId: "0", xfId: "0" })]);
+      insertOrdered(this.doc.root, xfs, STYLESHEET_ORDER);
+      this.changed = true;
+    }
+    return xfs;
+  }
+
+  isText(styleIndex: number): boolean {
+    const xf = childElements(this.cellXfs(), "xf")[styleIndex];
+    return xf !== undefined && this.textIds.has(Number(xf.attrs.get("numFmtId") ?? 0));
+  }
+
+  /** The index of a style like `styleIndex` whose number format is Text. */
+  textVariant(styleIndex: number): number {
+    const hit = this.memo.get(styleIndex);
+    if (hit !== undefined) return hit;
+    const xfsEl = this.cellXfs();
+    const xfs = childElements(xfsEl, "xf");
+    const base = xfs[styleIndex] ?? xfs[0];
+    let result: number;
+    if (base && this.textIds.has(Number(base.attrs.get("numFmtId") ?? 0))) {
+      result = styleIndex < xfs.length ? styleIndex : 0;
+    } else {
+      const clone = cloneElement(base ?? elem("xf", { numFmtId: "0", fontId: "0", fillId: "0", borderId: "0", xfId: "0" }));
+      clone.attrs.set("numFmtId", String(TEXT_FMT_ID));
+      clone.attrs.set("applyNumberFormat", "1");
+      // reuse an identical xf added before (another base style with the same look)
+      const key = JSON.stringify([...clone.attrs]) + JSON.stringify(clone.children.filter((c) => c.kind === "element"));
+      const same = xfs.findIndex((x) => JSON.stringify([...x.attrs]) + JSON.stringify(x.children.filter((c) => c.kind === "element")) === key);
+      if (same >= 0) result = same;
+      else {
+        xfsEl.children.push(clone);
+        xfsEl.selfClosing = false;
+        xfsEl.attrs.set("count", String(xfs.length + 1));
+        result = xfs.length;
+        this.changed = true;
+      }
+    }
+    this.memo.set(styleIndex, result);
+    return result;
+  }
+}
+
+export function cloneElement(e: XmlElement): XmlElement {
+  return {
+    kind: "element",
+    name: e.name,
+    attrs: new Map(e.attrs),
+    selfClosing: e.selfClosing,
+    children: e.children.map((c) => (c.kind === "element" ? cloneElement(c) : { ...c })),
+  };
+}
