@@ -2,7 +2,7 @@
 // the rules and the API. Each form folder holds:
 //   form.json     — how the form is recognised and bound (owned by the binding engine's schema)
 //   query.sql     — the figures: one row per form row, parameter $year (plan year N)
-//   lineage.sql   — long format (row_key, column_id, fact_id, source_table) for the same figures
+//   lineage.sql   — long format (row_key, column_id, fact_id) for the same figures
 //   rules.json    — the arithmetic and reconciliation rules of the form
 import type { Problem } from "../core/problem.js";
 
@@ -52,4 +52,27 @@ export interface RuleResult {
   expected: string;
   actual: string;
   problem?: Problem;
+}
+
+/** One warehouse fact behind a filled cell (GET lineage; the pane's "where does this come from"). */
+export interface LineageFact {
+  factId: number;
+  table: "fact_task_funding" | "fact_task_approved" | "fact_budget_line" | "fact_indicator";
+  /** the office whose file gave it (null if that file no longer contributes) */
+  office: string | null;
+  fileId: string;
+  fileHash: string;
+  sheet: string;
+  cell: string;
+  runId: number;
+  /** when its load run finished (ISO timestamp) */
+  loadedAt: string | null;
+  /** null for approved funding (the register's Kinh phí phê duyệt) */
+  measure: string | null;
+  /** null for approved funding */
+  year: number | null;
+  /** NSTW, NSDP, NGOAI_NSNN, NUOC_NGOAI, TONG (approved total); null for indicators */
+  source: string | null;
+  /** decimal string: triệu đồng, or the indicator's own unit */
+  amount: string;
 }

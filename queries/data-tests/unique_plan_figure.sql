@@ -1,0 +1,27 @@
+-- grain: one row per key given both a du_toan and a de_xuat for the same year (task funding or budget line)
+-- severity: warning
+-- vi: Cùng một khóa có cả dự toán và đề xuất cho cùng năm (phụ lục dùng dự toán)
+-- en: The same key has both a du_toan and a de_xuat for the same year (the appendices use the du_toan)
+with task_keys as (
+  select
+    'task ' || task_code || ' ' || year || ' ' || source_code as detail,
+    any_value(file_id) filter (where measure_code = 'de_xuat') as file_id
+  from stg_fact_task_funding
+  where measure_code in ('du_toan', 'de_xuat')
+  group by province_code, task_code, year, source_code
+  having count(distinct measure_code) = 2
+),
+
+line_keys as (
+  select
+    'line ' || line_code || ' ' || year || ' ' || source_code as detail,
+    any_value(file_id) filter (where measure_code = 'de_xuat') as file_id
+  from stg_fact_budget_line
+  where measure_code in ('du_toan', 'de_xuat')
+  group by province_code, line_code, year, source_code
+  having count(distinct measure_code) = 2
+)
+
+select file_id, detail from task_keys
+union all
+select file_id, detail from line_keys

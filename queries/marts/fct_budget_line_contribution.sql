@@ -1,0 +1,63 @@
+-- grain: one row per budget line × fact that makes up its figure (the fact brings its year,
+-- measure and source). A leaf is its own facts. A sum row is the sum of the facts below it that
+-- have no figure further below for the same key: its leaves where the sheet gave them, a sum
+-- fact where the sheet gave only the sum (the loader loads a sum row only when its leaves are
+-- absent). Measure 'du_toan_or_de_xuat' = the plan-year figure (du_toan, else de_xuat) per key.
+with loaded as (
+  select * from stg_fact_budget_line
+),
+
+plan_figure as (
+  select f.* replace ('du_toan_or_de_xuat' as measure_code)
+  from loaded as f
+  where f.measure_code = 'du_toan'
+     or (
+       f.measure_code = 'de_xuat'
+       and not exists (
+         select 1
+         from loaded as d
+         where d.measure_code = 'du_toan'
+           and d.province_code = f.province_code
+           and d.line_code = f.line_code
+           and d.year = f.year
+           and d.source_code = f.source_code
+       )
+     )
+),
+
+facts as (
+  select * from loaded
+  union all
+  select * from plan_figure
+),
+
+-- a fact counts when no line below its own has a figure for the same key
+counted as (
+  select f.*
+  from facts as f
+  where not exists (
+    select 1
+    from dim_budget_line_closure as c
+    join facts as g on g.line_code = c.descendant_code
+    where c.ancestor_code = f.line_code
+      and c.distance > 0
+      and g.province_code = f.province_code
+      and g.year = f.year
+      and g.measure_code = f.measure_code
+      and g.source_code = f.source_code
+  )
+)
+
+select
+  c.ancestor_code as line_code,
+  f.line_code as fact_line_code,
+  f.fact_id,
+  f.province_code,
+  f.year,
+  f.measure_code,
+  f.source_code,
+  coalesce(s.is_state_budget, false) as is_state_budget,
+  f.amount_trieu_dong
+from counted as f
+join dim_budget_line_closure as c on c.descendant_code = f.line_code
+left join stg_funding_source as s on s.source_code = f.source_code

@@ -1,0 +1,15 @@
+-- grain: one row per budget line × year × measure × source, as loaded
+select
+  fact_id,
+  province_code,
+  line_code,
+  year,
+  measure_code,
+  source_code,
+  cast(amount as decimal(18,6)) as amount_trieu_dong,
+  run_id,
+  file_id,
+  file_hash,
+  sheet,
+  cell
+from fact_budget_line

@@ -1,0 +1,13 @@
+-- grain: one row per task × approved-funding source (TONG always, parts as given)
+select
+  fact_id,
+  province_code,
+  task_code,
+  source_code,
+  cast(amount as decimal(18,6)) as amount_trieu_dong,
+  run_id,
+  file_id,
+  file_hash,
+  sheet,
+  cell
+from fact_task_approved

@@ -1,0 +1,5 @@
+-- grain: one row per province
+select
+  province_code,
+  name as province_name
+from province
