@@ -9,17 +9,39 @@
 // Known, deliberate limits of exceljs that the differential test normalises (see test/xlsx):
 // - a formula's cached boolean result arrives as 1/0 and a cached error as NaN (the `t` is lost):
 //   reported here as type "n" / "e" with value null;
+// - an empty shared string arrives as no value (type "z"; the fast reader says "s" "");
 // - dependents of a shared formula have an empty formula text: reported as null, as the fast
 //   reader does;
 // - inline rich text keeps only its last run; `t="d"` ISO dates arrive as parseFloat of the text;
 // - rows or cells without an `r` attribute are not supported by exceljs at all.
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import ExcelJS from "exceljs";
+import { unzipSync } from "fflate";
 import type { ReaderLimits, WorkbookInfo, XCell, XlsxReader, XRow } from "./types.js";
 import { XlsxOpenError } from "./types.js";
 import { colLetters } from "./refs.js";
 
 const MS_PER_DAY = 24 * 3600 * 1000;
+
+// exceljs's own parser of workbook.xml (not in its typings)
+const WorkbookXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/book/workbook-xform.js") as new () => {
+  parseStream(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<unknown>;
+  model: unknown;
+};
+
+/**
+ * exceljs's streaming reader crashes ("reading 'sheets'") when a sheet part comes before
+ * workbook.xml in the zip, which its own writer sometimes does: hand it the workbook model first.
+ */
+async function workbookModel(path: string): Promise<unknown> {
+  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/workbook.xml" });
+  const xml = parts["xl/workbook.xml"];
+  if (!xml) return { sheets: [] };
+  const xform = new WorkbookXform();
+  await xform.parseStream([Buffer.from(xml)]);
+  return xform.model;
+}
 
 /** exceljs turns date-formatted numbers into Date: back to the serial number stored in the file. */
 function dateToSerial(d: Date, date1904: boolean): number {
@@ -32,6 +54,8 @@ function richTextToString(v: { richText: { text: string }[] }): string {
 
 interface ExcelJsCellLike {
   value: unknown;
+  type: number;
+  model?: unknown;
   numFmt?: string;
   font?: { name?: string };
 }
@@ -74,8 +98,15 @@ function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: bool
       out.value = String(x);
     }
   };
-  if (v !== null && typeof v === "object" && !(v instanceof Date) && ("formula" in v || "sharedFormula" in v)) {
-    const f = v as { formula?: string; sharedFormula?: string; result?: unknown };
+  if (cell.type === ExcelJS.ValueType.Formula) {
+    // the model, not `value`: exceljs's value getter drops falsy results (a cached 0, false, "")
+    const f = (cell.model ?? {}) as { formula?: string; result?: unknown };
+    out.formula = f.formula ? f.formula : null;
+    setValue(f.result);
+  } else if (v !== null && typeof v === "object" && !(v instanceof Date) && "formula" in v) {
+    // a shared formula's dependent: exceljs reads its empty <f/> as formula "" and files the
+    // cell as a plain object, not a formula
+    const f = v as { formula?: string; result?: unknown };
     out.formula = f.formula ? f.formula : null;
     setValue(f.result);
   } else {
@@ -120,6 +151,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
       worksheets: "emit",
       entries: "ignore",
     });
+    (reader as unknown as { model: unknown }).model = await workbookModel(path);
     let count = 0;
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
