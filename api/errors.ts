@@ -1,0 +1,57 @@
+// Every error the API answers with: a stable code, an HTTP status and a message in Vietnamese and
+// English. Handlers and the sandbox throw ApiError; the one error middleware (app.ts) renders it
+// as { "error": { "code", "message" } }.
+
+export const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  BODY_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  FORM_NOT_FOUND: 404,
+  GENERATION_NOT_FOUND: 404,
+  LINEAGE_NOT_FOUND: 404,
+  NO_WAREHOUSE: 503,
+  RATE_LIMITED: 429,
+  QUERY_SYNTAX: 400,
+  QUERY_INVALID: 400,
+  QUERY_PARAMS: 400,
+  QUERY_NOT_SELECT: 400,
+  QUERY_MULTIPLE_STATEMENTS: 400,
+  QUERY_REFUSED_BY_SANDBOX: 403,
+  QUERY_TOO_LONG: 413,
+  QUERY_TOO_DEEP: 413,
+  QUERY_TIMEOUT: 408,
+  QUERY_FAILED: 422,
+  QUERY_BUSY: 503,
+  QUERY_WORKER_CRASHED: 500,
+  INTERNAL: 500,
+};
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly code: string,
+    readonly vi: string,
+    readonly en: string,
+    readonly detail?: string,
+  ) {
+    super(`${vi} / ${en}${detail ? `: ${detail}` : ""}`);
+  }
+  get status(): number {
+    return STATUS[this.code] ?? 500;
+  }
+  toJSON(): { code: string; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** A plain-object form for crossing the process boundary (the sandbox worker). */
+export interface WireError {
+  code: string;
+  vi: string;
+  en: string;
+  detail?: string;
+}
+
+export const toWire = (e: ApiError): WireError => ({ code: e.code, vi: e.vi, en: e.en, detail: e.detail });
+export const fromWire = (w: WireError): ApiError => new ApiError(w.code, w.vi, w.en, w.detail);
