@@ -1,0 +1,168 @@
+// The fast reader on what exceljs cannot read or write (so no differential comparison):
+// inline strings, rows and cells without r, prefixed elements, ISO dates, absolute rels targets;
+// and the scanner fed the same XML in every kind of chunk split.
+import { afterAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { join } from "node:path";
+import { openFastXlsx } from "../../etl/xlsx/fast.js";
+import { SheetScanner, decodeEntities, isoToSerial, type ScanContext } from "../../etl/xlsx/scanner.js";
+import { cellRef, colLetters, parseRef } from "../../etl/xlsx/index.js";
+import type { XRow } from "../../etl/xlsx/types.js";
+import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+const plain = (rows: XRow[]) => rows.map((r) => [r.row, r.hidden, r.cells.map((c) => [c.ref, c.type, c.value, c.formula])]);
+
+describe("fast reader: what exceljs cannot read", () => {
+  it("inline strings (plain, rich runs, phonetic runs left out), t=str, t=d ISO dates, 1904", async () => {
+    const path = handMadeXlsx(join(dir, "inline.xlsx"), {
+      date1904: true,
+      absoluteTargets: true,
+      sheets: [
+        {
+          name: "Inline",
+          body:
+            "<sheetData>" +
+            '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> Tổng &amp; cộng </t></is></c>' +
+            '<c r="B1" t="inlineStr"><is><r><rPr><b/></rPr><t>Dự </t></r><r><t>toán</t></r><rPh sb="0" eb="1"><t>ヨミ</t></rPh></is></c>' +
+            '<c r="C1" t="inlineStr"><is><t/></is></c></row>' +
+            '<row r="2"><c r="A2" t="d"><v>2023-10-01T00:00:00</v></c><c r="B2" t="d" s="1"><v>2021-10-01</v></c><c r="C2" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>' +
+            "</sheetData>",
+        },
+      ],
+    });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    expect(r.date1904).toBe(true);
+    expect(plain(r.sheets[0].rows)).toEqual([
+      [1, false, [["A1", "s", " Tổng & cộng ", undefined], ["B1", "s", "Dự toán", undefined], ["C1", "s", "", undefined]]],
+      [2, false, [["A2", "n", 45200 - 1462, undefined], ["B2", "n", 44470 - 1462, undefined], ["C2", "s", "ab", '"a"&"b"']]],
+    ]);
+    expect(r.sheets[0].rows[1].cells[1].numFmt).toBe("mm/yyyy");
+  });
+
+  it("rows and cells without r follow the previous ones; cells out of order are sorted", async () => {
+    const path = handMadeXlsx(join(dir, "nor.xlsx"), {
+      sheets: [
+        {
+          name: "S",
+          body:
+            "<sheetData>" +
+            "<row><c><v>1</v></c><c><v>2</v></c></row>" +
+            '<row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row>' +
+            '<row hidden="true"><c r="B6"><v>6</v></c><c r="A6"><v>5</v></c></row>' +
+            '<row r="8" hidden="1"/>' +
+            "</sheetData>",
+        },
+      ],
+    });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    expect(plain(r.sheets[0].rows)).toEqual([
+      [1, false, [["A1", "n", 1, undefined], ["B1", "n", 2, undefined]]],
+      [5, false, [["C5", "n", 3, undefined], ["D5", "n", 4, undefined]]],
+      [6, true, [["A6", "n", 5, undefined], ["B6", "n", 6, undefined]]],
+      [8, true, []],
+    ]);
+  });
+
+  it("prefixed elements (x:), comments, CDATA, a '>' in an attribute, shared formulas, errors with formulas", async () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+      "<!-- a <row> in a comment is not a row -->" +
+      "<x:sheetData>" +
+      '<x:row x:r="1" spans="1:3"><x:c r="A1" t="inlineStr"><x:is><x:t><![CDATA[a<b & c]]></x:t></x:is></x:c>' +
+      '<x:c r="B1"><x:f t="shared" ref="B1:B3" si="0">A1&gt;0</x:f><x:v>1</x:v></x:c>' +
+      '<x:c r="C1" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c></x:row>' +
+      '<x:row r="2" note="a>b"><x:c r="B2"><x:f t="shared" si="0"/><x:v>0</x:v></x:c><x:c r="C2" t="b"><x:v>0</x:v></x:c></x:row>' +
+      "</x:sheetData>" +
+      '<x:mergeCells count="1"><x:mergeCell ref="A1:A2"/></x:mergeCells>' +
+      "</x:worksheet>";
+    const path = handMadeXlsx(join(dir, "prefixed.xlsx"), { sheets: [{ name: "P", body: "" }], rawSheet1: xml });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    expect(plain(r.sheets[0].rows)).toEqual([
+      [1, false, [["A1", "s", "a<b & c", undefined], ["B1", "n", 1, "A1>0"], ["C1", "e", "#DIV/0!", "1/0"]]],
+      [2, false, [["B2", "n", 0, null], ["C2", "b", false, undefined]]],
+    ]);
+    expect(r.sheets[0].merges).toEqual(["A1:A2"]);
+  });
+
+  it("a style index past cellXfs falls back to General", async () => {
+    const path = handMadeXlsx(join(dir, "nostyle.xlsx"), {
+      sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" s="99"><v>1</v></c></row></sheetData>' }],
+    });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    expect(r.sheets[0].rows[0].cells[0].numFmt).toBe("General");
+  });
+});
+
+describe("scanner: chunk boundaries anywhere", () => {
+  const ctx: ScanContext = {
+    sheet: "S",
+    sharedStrings: ["zero", "one"],
+    numFmt: ["General", "mm/yyyy"],
+    font: ["Arial", ".VnTime"],
+    date1904: false,
+    maxColumns: 500,
+    maxRows: 1000,
+  };
+  const xml =
+    '<?xml version="1.0"?><worksheet><dimension ref="A1:XFD1048576"/><sheetData>' +
+    '<row r="1" spans="1:4"><c r="A1" t="s"><v>1</v></c><c r="B1" s="1"><v>44835.5</v></c><c r="C1" t="inlineStr"><is><t>x &amp;&#x1EA1;&#7841; y</t></is></c><c r="D1"><f>SUM(A1:C1)&lt;&gt;0</f><v>2</v></c></row>' +
+    '<row r="3" hidden="1"><c r="A3" t="str"><f>A1</f><v>&quot;q&quot;</v></c><c r="AB3" t="b"><v>1</v></c><c r="B3" s="1"/></row>' +
+    "<!-- <row r='9'> -->" +
+    '<row r="4"><c r="A4" t="inlineStr"><is><t><![CDATA[<&>]]></t></is></c></row>' +
+    '</sheetData><mergeCells count="1"><mergeCell ref="A1:D1"/></mergeCells></worksheet>';
+
+  function scan(chunks: string[]): { rows: XRow[]; merges: string[] } {
+    const s = new SheetScanner(ctx);
+    const rows: XRow[] = [];
+    for (const c of chunks) rows.push(...s.feed(c));
+    rows.push(...s.end());
+    return { rows, merges: s.merges };
+  }
+
+  const whole = scan([xml]);
+
+  it("reads the whole text right", () => {
+    expect(plain(whole.rows)).toEqual([
+      [1, false, [["A1", "s", "one", undefined], ["B1", "n", 44835.5, undefined], ["C1", "s", "x &ạạ y", undefined], ["D1", "n", 2, "SUM(A1:C1)<>0"]]],
+      [3, true, [["A3", "s", '"q"', "A1"], ["B3", "z", null, undefined], ["AB3", "b", true, undefined]]],
+      [4, false, [["A4", "s", "<&>", undefined]]],
+    ]);
+    expect(whole.rows[0].cells[1]).toMatchObject({ numFmt: "mm/yyyy", font: ".VnTime" });
+    expect(whole.merges).toEqual(["A1:D1"]);
+  });
+
+  it("every split into 1-char chunks and random splits give the same rows", () => {
+    expect(scan([...xml])).toEqual(whole);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: xml.length - 1 }), { maxLength: 40 }), (cuts) => {
+        const at = [0, ...cuts.sort((a, b) => a - b), xml.length];
+        const chunks = at.slice(1).map((end, i) => xml.slice(at[i], end));
+        expect(scan(chunks)).toEqual(whole);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a sheet XML that stops inside a row is truncated", () => {
+    const s = new SheetScanner(ctx);
+    s.feed(xml.slice(0, xml.indexOf('<row r="3"') + 20));
+    expect(() => s.end()).toThrow(expect.objectContaining({ reason: "truncated" }));
+  });
+});
+
+describe("helpers", () => {
+  it("refs, entities, ISO dates", () => {
+    expect([1, 26, 27, 52, 53, 702, 703, 16384].map(colLetters)).toEqual(["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
+    expect(cellRef(7, 2)).toBe("B7");
+    expect(parseRef("$XFD$1048576")).toEqual({ row: 1048576, col: 16384 });
+    expect(parseRef("A")).toBeNull();
+    expect(decodeEntities("&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&unknown;")).toBe("<>&\"'AB&unknown;");
+    expect(isoToSerial("1900-03-01", false)).toBe(61);
+    expect(isoToSerial("2024-01-15T12:00:00", false)).toBe(45306.5);
+    expect(isoToSerial("1904-01-02", true)).toBe(1);
+    expect(isoToSerial("hôm qua", false)).toBeNull();
+  });
+});
