@@ -1,0 +1,72 @@
+// The ETL's problem codes, each with its severity and its message in Vietnamese and English.
+// Every message starts with the place (file › sheet!cell) so that a line read alone in a log or
+// an e-mail still says where to look; the templates fill in the details from `data`.
+import { formatPlace, problem, type Place, type Problem, type Severity } from "../core/problem.js";
+
+type Data = Record<string, unknown>;
+type Template = (d: Data) => string;
+
+interface CodeDef {
+  severity: Severity;
+  vi: Template;
+  en: Template;
+}
+
+const s = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+
+export const CODES = {
+  // File
+  FILE_NOT_XLSX: { severity: "error", vi: () => "tệp không phải bảng tính Excel (.xlsx); hãy lưu lại dạng .xlsx", en: () => "the file is not an Excel workbook (.xlsx); save it as .xlsx" },
+  FILE_TRUNCATED: { severity: "error", vi: () => "tệp bị hỏng hoặc chưa chép xong; hãy chép lại", en: () => "the file is damaged or was cut short; copy it again" },
+  FILE_XLS_OLD: { severity: "error", vi: () => "tệp dạng Excel cũ (.xls); hãy lưu lại dạng .xlsx", en: () => "an old Excel file (.xls); save it as .xlsx" },
+  FILE_ENCRYPTED: { severity: "error", vi: () => "tệp có mật khẩu; hãy bỏ mật khẩu rồi lưu lại dạng .xlsx", en: () => "the workbook is password-protected; remove the password and save it as .xlsx" },
+  FILE_ODS: { severity: "error", vi: () => "tệp OpenDocument (.ods); hãy lưu lại dạng .xlsx", en: () => "an OpenDocument spreadsheet (.ods); save it as .xlsx" },
+  FILE_NOT_WORKBOOK: { severity: "error", vi: () => "tệp nén không chứa bảng tính Excel; hãy lưu lại dạng .xlsx", en: () => "a zip file with no Excel workbook inside; save it as .xlsx" },
+  FILE_TOO_LARGE: { severity: "error", vi: (d) => `tệp quá lớn (${s(d.detail)})`, en: (d) => `the file is too large (${s(d.detail)})` },
+  FILE_NO_DATA: { severity: "error", vi: () => "không có trang tính nào có dữ liệu nhận dạng được", en: () => "no sheet of any known kind with data rows" },
+  FILE_CHANGED_WHILE_READING: { severity: "error", vi: () => "tệp bị thay đổi trong khi đang đọc; sẽ đọc lại lần sau", en: () => "the file changed while it was being read; it will be read again next time" },
+  FILE_SKIPPED: { severity: "info", vi: (d) => `bỏ qua tệp (${s(d.reasonVi)})`, en: (d) => `file skipped (${s(d.reason)})` },
+  // Sheet
+  SHEET_TOO_MANY_COLUMNS: { severity: "error", vi: (d) => `trang tính có quá nhiều cột (hơn ${s(d.limit)})`, en: (d) => `the sheet has too many columns (over ${s(d.limit)})` },
+  SHEET_TOO_MANY_ROWS: { severity: "error", vi: (d) => `trang tính có quá nhiều dòng (hơn ${s(d.limit)})`, en: (d) => `the sheet has too many rows (over ${s(d.limit)})` },
+  HEADER_MISSING_COLUMN: { severity: "error", vi: (d) => `trang giống ${s(d.kindVi)} nhưng thiếu cột: ${s(d.missing)}`, en: (d) => `the sheet looks like ${s(d.kind)} but lacks the column(s): ${s(d.missing)}` },
+  HEADER_THREE_ROWS: { severity: "error", vi: (d) => `tiêu đề cột chiếm ${s(d.count)} dòng (${s(d.rows)}); chỉ chấp nhận một hoặc hai dòng`, en: (d) => `the header spans ${s(d.count)} rows (${s(d.rows)}); one or two rows only` },
+  SHEET_NO_ROWS: { severity: "error", vi: () => "trang tính có tiêu đề nhưng không có dòng dữ liệu", en: () => "the sheet has a header but no data rows" },
+  MERGED_DATA_CELLS: { severity: "error", vi: (d) => `ô gộp trong vùng dữ liệu (${s(d.range)}); hãy bỏ gộp và ghi giá trị vào từng ô`, en: (d) => `merged cells in the data area (${s(d.range)}); unmerge them and fill every cell` },
+  SHEET_UNRECOGNISED: { severity: "info", vi: () => "trang tính không thuộc loại nào đã biết; bỏ qua", en: () => "the sheet matches no known kind; skipped" },
+  COLUMN_IGNORED: { severity: "info", vi: (d) => `bỏ qua cột "${s(d.header)}"`, en: (d) => `column "${s(d.header)}" ignored` },
+  // Cells
+  VALUE_NOT_NUMBER: { severity: "error", vi: (d) => `"${s(d.value)}" không phải là số`, en: (d) => `"${s(d.value)}" is not a number` },
+  VALUE_NEGATIVE: { severity: "error", vi: (d) => `số âm (${s(d.value)}) không được phép`, en: (d) => `a negative amount (${s(d.value)}) is not allowed` },
+  VALUE_AMBIGUOUS_NUMBER: { severity: "error", vi: (d) => `"${s(d.value)}" có thể hiểu hai cách (${s(d.readings)}); hãy nhập số thực hoặc viết rõ`, en: (d) => `"${s(d.value)}" can be read two ways (${s(d.readings)}); enter a real number or write it unambiguously` },
+  VALUE_ERROR: { severity: "error", vi: (d) => `ô có giá trị lỗi ${s(d.value)}`, en: (d) => `the cell holds the error value ${s(d.value)}` },
+  FORMULA_NO_CACHE: { severity: "error", vi: () => "công thức chưa có kết quả lưu sẵn; hãy mở tệp trong Excel, tính lại và lưu", en: () => "a formula with no saved result; open the file in Excel, recalculate and save" },
+  VALUE_NOT_IN_LIST: { severity: "error", vi: (d) => `"${s(d.value)}" không có trong danh mục ${s(d.listVi)}`, en: (d) => `"${s(d.value)}" is not in the list of ${s(d.list)}` },
+  REQUIRED_VALUE_MISSING: { severity: "error", vi: (d) => `thiếu giá trị bắt buộc (${s(d.columnVi ?? d.column)})`, en: (d) => `a required value is missing (${s(d.column)})` },
+  MONTH_INVALID: { severity: "error", vi: (d) => `"${s(d.value)}" không phải tháng hợp lệ (MM/YYYY)`, en: (d) => `"${s(d.value)}" is not a valid month (MM/YYYY)` },
+  DATE_OUT_OF_RANGE: { severity: "error", vi: (d) => `ngày tháng ngoài khoảng 1990–2100 (${s(d.value)})`, en: (d) => `a date outside 1990–2100 (${s(d.value)})` },
+  PERIOD_START_AFTER_END: { severity: "error", vi: (d) => `tháng kết thúc ${s(d.end)} trước tháng bắt đầu ${s(d.start)}`, en: (d) => `the end month ${s(d.end)} is before the start ${s(d.start)}` },
+  TOTAL_PARTS_MISMATCH: { severity: "error", vi: (d) => `tổng ${s(d.total)} khác tổng các nguồn ${s(d.sum)} (${s(d.parts)})`, en: (d) => `the total ${s(d.total)} differs from the sum of its parts ${s(d.sum)} (${s(d.parts)})` },
+  SUM_ROW_MISMATCH: { severity: "error", vi: (d) => `dòng ${s(d.line)} cột "${s(d.column)}": ${s(d.value)} khác tổng các dòng con ${s(d.sum)}`, en: (d) => `row ${s(d.line)} column "${s(d.column)}": ${s(d.value)} differs from the sum of its children ${s(d.sum)}` },
+  TASK_CODE_DUPLICATE: { severity: "error", vi: (d) => `mã nhiệm vụ "${s(d.key)}" xuất hiện hai lần`, en: (d) => `task code "${s(d.key)}" appears twice` },
+  KEY_DUPLICATE: { severity: "error", vi: (d) => `số liệu ${s(d.key)} được ghi hai lần`, en: (d) => `the figure ${s(d.key)} is given twice` },
+  MEASURE_BOTH_DU_TOAN_DE_XUAT: { severity: "error", vi: (d) => `${s(d.key)} năm ${s(d.year)} có cả dự toán và đề xuất; chỉ được ghi một`, en: (d) => `${s(d.key)} has both du_toan and de_xuat for ${s(d.year)}; give only one` },
+  LEGACY_ENCODING_UNCONVERTIBLE: { severity: "error", vi: (d) => `chữ mã cũ (${s(d.encoding)}) không chuyển được sang Unicode: "${s(d.value)}"; hãy chuyển mã bằng Unikey`, en: (d) => `legacy-encoded text (${s(d.encoding)}) cannot be converted to Unicode: "${s(d.value)}"; convert it with a tool such as Unikey` },
+  // Warnings and information
+  ROW_HIDDEN: { severity: "warning", vi: (d) => `dòng ${s(d.row)} đang bị ẩn nhưng vẫn được nạp`, en: (d) => `row ${s(d.row)} is hidden but was loaded` },
+  FIELD_UNKNOWN: { severity: "warning", vi: (d) => `lĩnh vực "${s(d.value)}" không rõ; ghi là "Chưa phân loại"`, en: (d) => `unknown field "${s(d.value)}"; stored as "Chưa phân loại"` },
+  FIELD_MERGED_XH_NV: { severity: "warning", vi: () => `"KH xã hội và nhân văn" được ghi là KH xã hội`, en: () => `"KH xã hội và nhân văn" stored as KH xã hội` },
+  TASK_UNSPLIT: { severity: "warning", vi: () => "nhiệm vụ chỉ có tổng kinh phí, chưa phân nguồn", en: () => "the task gives a total and no sources (unsplit)" },
+  TOTAL_ROW_MISMATCH: { severity: "warning", vi: (d) => `dòng tổng, cột "${s(d.column)}": ${s(d.value)} khác tổng các dòng ${s(d.sum)}`, en: (d) => `total row, column "${s(d.column)}": ${s(d.value)} differs from the sum of its rows ${s(d.sum)}` },
+  LEGACY_ENCODING_CONVERTED: { severity: "info", vi: (d) => `đã chuyển ${s(d.count)} ô từ mã ${s(d.encoding)} sang Unicode`, en: (d) => `${s(d.count)} cell(s) converted from ${s(d.encoding)} to Unicode` },
+} satisfies Record<string, CodeDef>;
+
+export type Code = keyof typeof CODES;
+
+/** The problem for `code` at `place`; the message names the place in both languages. */
+export function prob(code: Code, place: Place, data: Data = {}): Problem {
+  const def: CodeDef = CODES[code];
+  const where = formatPlace(place);
+  const pre = where ? `${where}: ` : "";
+  return problem(code, def.severity, place, pre + def.vi(data), pre + def.en(data), Object.keys(data).length ? data : undefined);
+}

@@ -1,0 +1,76 @@
+// Amount columns of a sheet: "<measure> <year> [<source>]". An unsourced column beside sourced
+// ones of the same measure and year is their total: checked against them, never loaded.
+import type { Measure, Source } from "../../model.js";
+import type { Column } from "../headers.js";
+import { micro, type RowView, type SheetCtx } from "../sheet.js";
+import { formatDecimal, withinTolerance } from "../../../core/money.js";
+import type { MoneyUnit } from "../values.js";
+
+export interface AmountCol {
+  col: Column;
+  measure: Measure;
+  year: number;
+  /** null on a total column; "NSNN" waits for the task's level */
+  source: Source | "NSNN" | null;
+  unit?: MoneyUnit;
+  /** the sourced columns a total column is checked against */
+  parts: AmountCol[];
+}
+
+export function amountColumns(columns: Column[], indicators: boolean): AmountCol[] {
+  const out: AmountCol[] = [];
+  for (const c of columns) {
+    const r = c.role;
+    if (!r || r.role !== "amount") continue;
+    const measure: Measure = r.measure === "ke_hoach" && !indicators ? "de_xuat" : r.measure;
+    const a: AmountCol = { col: c, measure, year: r.year, source: r.source, parts: [] };
+    if (r.unit) a.unit = r.unit;
+    out.push(a);
+  }
+  if (indicators) return out;
+  const groups = new Map<string, AmountCol[]>();
+  for (const a of out) {
+    const k = `${a.measure}|${a.year}`;
+    groups.set(k, [...(groups.get(k) ?? []), a]);
+  }
+  for (const g of groups.values()) {
+    const sourced = g.filter((a) => a.source !== null);
+    for (const a of g) {
+      if (a.source !== null) continue;
+      if (sourced.length > 0) a.parts = sourced;
+      else a.source = "NSDP"; // no source named: the province's own budget
+    }
+  }
+  return out;
+}
+
+/**
+ * Read a row's amounts: the loadable ones (sourced) and every figure by column (for totals),
+ * checking each total column against its parts.
+ */
+export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true): { loaded: { a: AmountCol; value: string }[]; byCol: Map<number, string> } {
+  const byCol = new Map<number, string>();
+  const loaded: { a: AmountCol; value: string }[] = [];
+  for (const a of cols) {
+    const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);
+    if (v === null || v === undefined) continue;
+    byCol.set(a.col.col, v);
+    if (a.parts.length === 0) loaded.push({ a, value: v });
+  }
+  for (const a of cols) {
+    if (a.parts.length === 0) continue;
+    const total = byCol.get(a.col.col);
+    const given = a.parts.filter((p) => byCol.has(p.col.col));
+    if (total === undefined || given.length === 0) continue;
+    const sum = given.reduce((s, p) => s + micro(byCol.get(p.col.col)!), 0n);
+    if (!withinTolerance(sum, micro(total))) {
+      ctx.add("TOTAL_PARTS_MISMATCH", ctx.ref(a.col.col, r.row), {
+        total,
+        sum: formatDecimal(sum),
+        parts: given.map((p) => ctx.ref(p.col.col, r.row)).join(", "),
+        cells: given.map((p) => ctx.ref(p.col.col, r.row)),
+      });
+    }
+  }
+  return { loaded, byCol };
+}

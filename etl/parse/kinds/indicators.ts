@@ -1,0 +1,65 @@
+// Kind 4: activity indicators. Keyed by Mã chỉ tiêu, else by (area, normalised label); the area
+// comes from a Lĩnh vực column or from group rows; each row has its own unit, so the sheet's unit
+// line does not apply and values are kept as given.
+import { normalise } from "../../../core/text.js";
+import type { Area, IndicatorRecord } from "../../model.js";
+import { claimKey, type RowView, type SheetCtx } from "../sheet.js";
+import { cellText } from "../values.js";
+import { areaOf } from "../values-lists.js";
+import { readAmounts, type AmountCol } from "./amounts.js";
+import { isGroupNumber } from "./tasks.js";
+import type { RowKind } from "./totals.js";
+
+export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: AmountCol[]): { dataRows: number; kinds: Map<number, RowKind> } {
+  const kinds = new Map<number, RowKind>();
+  const codeCol = ctx.col("indCode");
+  const labelCol = ctx.col("indLabel")!;
+  const unitCol = ctx.col("unit");
+  const areaCol = ctx.col("field");
+  const parentCol = ctx.col("parent");
+  const sttCol = ctx.col("stt");
+  let area: Area | null = null;
+  let dataRows = 0;
+  for (const r of rows) {
+    const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
+    const hasNumbers = amounts.some((a) => ctx.has(r, a.col));
+    if (texts.length === 0 && !hasNumbers) {
+      kinds.set(r.row, "blank");
+      continue;
+    }
+    const label = cellText(ctx.cell(r, labelCol));
+    const code = codeCol ? cellText(ctx.cell(r, codeCol)) : "";
+    const unit = unitCol ? cellText(ctx.cell(r, unitCol)) : "";
+    const stt = sttCol ? cellText(ctx.cell(r, sttCol)) : "";
+    if (!code && !hasNumbers && !unit && (isGroupNumber(stt) || isGroupNumber(label) || areaOf(label) !== null || /:$/.test(label) || texts.length === 1)) {
+      kinds.set(r.row, "group");
+      area = areaOf(label) ?? areaOf(texts.join(" ")) ?? "KHAC";
+      continue;
+    }
+    if (!label) {
+      kinds.set(r.row, "bad");
+      ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(labelCol.col, r.row), { column: "Chỉ tiêu (indicator)", columnVi: "Chỉ tiêu" });
+      continue;
+    }
+    kinds.set(r.row, "data");
+    dataRows++;
+    const at = ctx.at(ctx.ref((codeCol && code ? codeCol : labelCol).col, r.row));
+    if (r.hidden) ctx.add("ROW_HIDDEN", at.cell, { row: r.row });
+    const rowArea: Area = areaCol ? (areaOf(cellText(ctx.cell(r, areaCol))) ?? "KHAC") : (area ?? "KHAC");
+    const key = code || `${rowArea}|${normalise(label)}`;
+    if (!claimKey(ctx, ctx.fs.indicatorKeys, `ind|${key}`, at, key)) continue;
+    const rec: IndicatorRecord = { key, area: rowArea, label, unit, sort: ++ctx.fs.indicatorSort, at };
+    if (code) rec.code = code;
+    const parent = parentCol ? cellText(ctx.cell(r, parentCol)) : "";
+    if (parent) rec.parentKey = parent;
+    ctx.fs.out.indicators.push(rec);
+    const { loaded } = readAmounts(ctx, r, amounts, false);
+    for (const { a, value } of loaded) {
+      const fat = ctx.at(ctx.ref(a.col.col, r.row));
+      if (claimKey(ctx, ctx.fs.factKeys, `if|${key}|${a.year}|${a.measure}`, fat, `${key} ${a.measure} ${a.year}`)) {
+        ctx.fs.out.indicatorFacts.push({ key, year: a.year, measure: a.measure, value, at: fat });
+      }
+    }
+  }
+  return { dataRows, kinds };
+}

@@ -1,0 +1,245 @@
+// Kind 1 (task register) and Kind 2 (task funding by year): one row per task, keyed by its code.
+// A sheet may be both: a register with funding columns.
+import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as within } from "../../../core/money.js";
+import { fold } from "../../../core/text.js";
+import type { Level, Source, TaskRecord } from "../../model.js";
+import type { Column } from "../headers.js";
+import { claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { dateFromCell, monthFromCell, parsePeriodText, cellText } from "../values.js";
+import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
+import { readAmounts, type AmountCol } from "./amounts.js";
+import { checkTotals, type RowKind, type TotalsInput } from "./totals.js";
+
+export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
+  { role: "title", vi: "Tên nhiệm vụ", en: "Tên nhiệm vụ (title)" },
+  { role: "level", vi: "Cấp quản lý", en: "Cấp quản lý (level)" },
+  { role: "leadOrg", vi: "Tổ chức chủ trì", en: "Tổ chức chủ trì (lead organisation)" },
+  { role: "start|period", vi: "Bắt đầu / Thời gian thực hiện", en: "Bắt đầu / Thời gian thực hiện (start)" },
+  { role: "end|period", vi: "Kết thúc / Thời gian thực hiện", en: "Kết thúc / Thời gian thực hiện (end)" },
+  { role: "approved:TONG", vi: "Tổng kinh phí", en: "Tổng kinh phí (approved total)" },
+];
+
+const TOTAL_RE = /^(tong cong|tong so|tong|cong)\s*[:.]?(\s|$)/;
+const GROUP_RE = /^([ivxlc]+|[a-h])\s*[.)/]\s*\S|^([ivxlc]+|[a-h])$/i;
+
+export const isTotalLabel = (t: string): boolean => TOTAL_RE.test(fold(t));
+export const isGroupNumber = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
+
+/** NSNN in a row: NSTW for national and ministry tasks, NSĐP for the others. */
+export const nsnnSource = (level: Level | undefined): Source => (level === "QUOC_GIA" || level === "BO" ? "NSTW" : "NSDP");
+
+export interface TaskSheetOpts {
+  register: boolean;
+  funding: boolean;
+  amounts: AmountCol[];
+  approved: Column[];
+}
+
+export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpts): { dataRows: number; kinds: Map<number, RowKind> } {
+  const codeCol = ctx.col("code") ?? ctx.col("maSo");
+  const labelCols = [ctx.col("stt"), codeCol, ctx.col("title")].filter((c): c is Column => !!c);
+  const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
+  const kinds = new Map<number, RowKind>();
+  const totals: TotalsInput = { rows: [], numericCols };
+  let dataRows = 0;
+  for (const r of rows) {
+    const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
+    if (texts.length === 0 && ![...r.cells.values()].some((c) => c.type === "e" || (c.type === "z" && c.formula !== undefined))) {
+      kinds.set(r.row, "blank");
+      continue;
+    }
+    const key = codeCol ? cellText(ctx.cell(r, codeCol)) : "";
+    const labels = labelCols.map((c) => cellText(ctx.cell(r, c))).filter(Boolean);
+    const first = texts[0] ?? "";
+    const hasNumbers = numericCols.some((c) => ctx.has(r, c));
+    let kind: RowKind;
+    if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) kind = "total";
+    else if (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers))) kind = "group";
+    else if (!key) {
+      kind = "bad";
+      ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
+    } else kind = "data";
+    kinds.set(r.row, kind);
+    const values = new Map<number, string>();
+    if (kind === "group" || kind === "total") {
+      for (const c of numericCols) {
+        const a = opts.amounts.find((x) => x.col === c);
+        const v = ctx.money(r, c, a ? a.unit : approvedUnit(c));
+        if (v) values.set(c.col, v);
+      }
+      totals.rows.push({ row: r.row, kind, label: [...labels, first].find((t) => isTotalLabel(t) || isGroupNumber(t)) ?? first, values });
+      continue;
+    }
+    if (kind !== "data") continue;
+    dataRows++;
+    if (r.hidden) ctx.add("ROW_HIDDEN", ctx.ref(codeCol!.col, r.row), { row: r.row });
+    const code = key;
+    const at = ctx.at(ctx.ref(codeCol!.col, r.row));
+    let level: Level | undefined;
+    if (opts.register) {
+      const rec = registerRow(ctx, r, code, at, opts.approved, values);
+      level = rec?.level;
+    }
+    if (opts.funding) {
+      const { loaded, byCol } = readAmounts(ctx, r, opts.amounts);
+      for (const [c, v] of byCol) values.set(c, v);
+      for (const { a, value } of loaded) {
+        const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
+        const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt };
+        if (a.source === "NSNN") {
+          if (level) fact.source = nsnnSource(level);
+          else {
+            ctx.fs.out.taskFunding.push(fact);
+            ctx.fs.pendingNsnn.push({ factIndex: ctx.fs.out.taskFunding.length - 1 });
+            notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
+            continue;
+          }
+        }
+        if (claimKey(ctx, ctx.fs.factKeys, `tf|${code}|${a.year}|${a.measure}|${fact.source}`, cellAt, `${code} ${a.measure} ${a.year} ${fact.source}`)) {
+          ctx.fs.out.taskFunding.push(fact);
+        }
+        notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
+      }
+    }
+    totals.rows.push({ row: r.row, kind, label: "", values });
+  }
+  checkTotals(ctx, totals);
+  return { dataRows, kinds };
+}
+
+function approvedUnit(c: Column) {
+  return c.role && c.role.role === "approved" ? c.role.unit : undefined;
+}
+
+function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
+  const before = ctx.problems.filter((p) => p.severity === "error").length;
+  if (!claimKey(ctx, ctx.fs.taskCodes, code, at, code, "TASK_CODE_DUPLICATE")) return null;
+  const need = (role: Parameters<SheetCtx["col"]>[0], vi: string, en: string): string => {
+    const col = ctx.col(role);
+    const t = ctx.text(r, col);
+    if (!t && col && !(ctx.cell(r, col)?.type === "e" || ctx.cell(r, col)?.formula !== undefined)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(col.col, r.row), { column: en, columnVi: vi });
+    return t;
+  };
+  const title = need("title", "Tên nhiệm vụ", "task title");
+  const leadOrg = need("leadOrg", "Tổ chức chủ trì", "lead organisation");
+  const levelText = need("level", "Cấp quản lý", "level");
+  let level: Level | null = null;
+  if (levelText) {
+    level = levelOf(levelText);
+    if (!level) ctx.add("VALUE_NOT_IN_LIST", ctx.ref(ctx.col("level")!.col, r.row), { value: levelText, list: "levels (Quốc gia, Bộ, Tỉnh, Cơ sở, Huyện, Khác)", listVi: "cấp quản lý (Quốc gia, Bộ, Tỉnh, Cơ sở, Huyện, Khác)" });
+  }
+  // field: missing or unknown → Chưa phân loại, with a warning
+  const fieldCol = ctx.col("field");
+  const fieldText = ctx.text(r, fieldCol);
+  let field: TaskRecord["field"] = "CHUA_PHAN_LOAI";
+  const fRef = fieldCol ? ctx.ref(fieldCol.col, r.row) : at.cell;
+  const f = fieldText ? fieldOf(fieldText) : null;
+  if (f) {
+    field = f.field;
+    if (f.merged) ctx.add("FIELD_MERGED_XH_NV", fRef, { value: fieldText });
+  } else ctx.add("FIELD_UNKNOWN", fRef, { value: fieldText || "—" });
+  // months
+  let start: string | null = null;
+  let end: string | null = null;
+  const sCol = ctx.col("start");
+  const eCol = ctx.col("end");
+  const pCol = ctx.col("period");
+  let startRef = at.cell;
+  let endRef = at.cell;
+  if (sCol && eCol) {
+    startRef = ctx.ref(sCol.col, r.row);
+    endRef = ctx.ref(eCol.col, r.row);
+    for (const [col, ref, set] of [[sCol, startRef, (v: string) => (start = v)], [eCol, endRef, (v: string) => (end = v)]] as const) {
+      const m = monthFromCell(ctx.cell(r, col), ctx.fs.date1904);
+      if (!m.ok) ctx.fail(ref, m);
+      else if (m.value === null) ctx.add("REQUIRED_VALUE_MISSING", ref, { column: col === sCol ? "start month" : "end month", columnVi: col === sCol ? "Bắt đầu" : "Kết thúc" });
+      else set(m.value);
+    }
+  } else if (pCol) {
+    startRef = endRef = ctx.ref(pCol.col, r.row);
+    const c = ctx.cell(r, pCol);
+    if (!c || !ctx.has(r, pCol)) ctx.add("REQUIRED_VALUE_MISSING", startRef, { column: "period", columnVi: "Thời gian thực hiện" });
+    else if (c.type === "e") ctx.add("VALUE_ERROR", startRef, { value: c.value ?? "#ERROR" });
+    else if (c.type === "z") ctx.add("FORMULA_NO_CACHE", startRef);
+    else {
+      const p = parsePeriodText(String(c.value));
+      if (!p.ok) ctx.fail(startRef, p);
+      else {
+        start = p.value.start;
+        end = p.value.end;
+      }
+    }
+  }
+  if (start && end && end < start) ctx.add("PERIOD_START_AFTER_END", endRef, { start, end }, endRef !== startRef ? ctx.at(startRef) : undefined);
+  // status and acceptance date
+  const stCol = ctx.col("status");
+  const stText = ctx.text(r, stCol);
+  let status: TaskRecord["status"] = "DANG_THUC_HIEN";
+  if (stText) {
+    const s = statusOf(stText);
+    if (s) status = s;
+    else ctx.add("VALUE_NOT_IN_LIST", ctx.ref(stCol!.col, r.row), { value: stText, list: "statuses", listVi: "tình trạng" });
+  }
+  let acceptedOn: string | undefined;
+  const aCol = ctx.col("acceptedOn");
+  if (aCol) {
+    const d = dateFromCell(ctx.cell(r, aCol), ctx.fs.date1904);
+    if (!d.ok) ctx.fail(ctx.ref(aCol.col, r.row), d);
+    else if (d.value) acceptedOn = d.value;
+  }
+  const gCol = ctx.col("piGender");
+  const gText = ctx.text(r, gCol);
+  let piGender: "NAM" | "NU" | undefined;
+  if (gText) {
+    const g = genderOf(gText);
+    if (g) piGender = g;
+    else ctx.add("VALUE_NOT_IN_LIST", ctx.ref(gCol!.col, r.row), { value: gText, list: "Nam, Nữ", listVi: "giới tính (Nam, Nữ)" });
+  }
+  const pi = ctx.text(r, ctx.col("pi"));
+  const decision = ctx.text(r, ctx.col("decision"));
+  // approved funding
+  const parts = new Map<string, { amount: string; ref: string }>();
+  for (const c of approvedCols) {
+    if (!c.role || c.role.role !== "approved") continue;
+    const v = ctx.money(r, c, c.role.unit);
+    if (v === null || v === undefined) continue;
+    values.set(c.col, v);
+    if (!parts.has(c.role.source)) parts.set(c.role.source, { amount: v, ref: ctx.ref(c.col, r.row) });
+  }
+  const tongCol = approvedCols.find((c) => c.role?.role === "approved" && c.role.source === "TONG");
+  const tong = parts.get("TONG");
+  if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
+  const lvl = level ?? undefined;
+  const approved: TaskRecord["approved"] = [];
+  let unsplit = false;
+  if (tong) {
+    approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
+    const given: { source: Source; amount: string; ref: string }[] = [];
+    for (const s of ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"] as Source[]) {
+      const p = parts.get(s);
+      if (p) given.push({ source: s, ...p });
+    }
+    const nsnn = parts.get("NSNN");
+    if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) given.push({ source: nsnnSource(lvl), ...nsnn });
+    if (given.length === 0) {
+      unsplit = true;
+      ctx.add("TASK_UNSPLIT", tong.ref, { code });
+    } else {
+      const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
+      if (!within(sum, toMicro(tong.amount))) {
+        ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+      }
+      for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
+    }
+  }
+  const after = ctx.problems.filter((p) => p.severity === "error").length;
+  if (after > before || !level || !start || !end || !tong) return null;
+  const rec: TaskRecord = { code, title, level, field, leadOrg, start, end, status, unsplit, at, approved };
+  if (pi) rec.pi = pi;
+  if (piGender) rec.piGender = piGender;
+  if (decision) rec.decision = decision;
+  if (acceptedOn) rec.acceptedOn = acceptedOn;
+  ctx.fs.out.tasks.push(rec);
+  return rec;
+}
+

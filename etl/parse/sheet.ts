@@ -1,0 +1,169 @@
+// What every kind of sheet shares while it is parsed: the file's state (keys seen in earlier
+// sheets of the same file), the sheet's columns, number style and unit, and helpers that read a
+// cell and place a problem on it.
+import type { Place, Problem } from "../../core/problem.js";
+import { nfc } from "../../core/text.js";
+import { parseDecimal } from "../../core/money.js";
+import { prob, type Code } from "../codes.js";
+import type { CellRef, ParsedFile } from "../model.js";
+import type { XCell } from "../xlsx/types.js";
+import { colLetters, type Column, type ColumnRole } from "./headers.js";
+import { isBlankText, numberFromCell, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+
+/** What the parse of one file remembers across its sheets. */
+export interface FileState {
+  fileId: string;
+  date1904: boolean;
+  out: ParsedFile;
+  /** task code → where the register row is */
+  taskCodes: Map<string, CellRef>;
+  /** any fact key → where it was given */
+  factKeys: Map<string, CellRef>;
+  /** "<what>|<key>|<year>" → the first du_toan cell and the first de_xuat cell */
+  planYear: Map<string, { du_toan?: CellRef; de_xuat?: CellRef; reported?: boolean }>;
+  indicatorKeys: Map<string, CellRef>;
+  indicatorSort: number;
+  /** funding facts given as "NSNN": their source waits for the task's level */
+  pendingNsnn: { factIndex: number }[];
+}
+
+export interface RowView {
+  row: number;
+  hidden: boolean;
+  cells: Map<number, XCell>;
+}
+
+export type RoleName = ColumnRole["role"];
+
+export class SheetCtx {
+  style: NumberStyle = "none";
+  unit: MoneyUnit = "trieu";
+  readonly byRole = new Map<RoleName, Column>();
+  constructor(
+    readonly fs: FileState,
+    readonly sheet: string,
+    readonly columns: Column[],
+  ) {
+    for (const c of columns) if (c.role && !this.byRole.has(c.role.role) && c.role.role !== "amount" && c.role.role !== "approved") this.byRole.set(c.role.role, c);
+  }
+
+  get problems(): Problem[] {
+    return this.fs.out.problems;
+  }
+  ref(col: number, row: number): string {
+    return colLetters(col) + row;
+  }
+  at(ref: string): CellRef {
+    return { sheet: this.sheet, cell: ref };
+  }
+  place(ref?: string, other?: CellRef): Place {
+    const p: Place = { file: this.fs.fileId, sheet: this.sheet };
+    if (ref) p.cell = ref;
+    if (other) p.other = { file: this.fs.fileId, sheet: other.sheet, cell: other.cell };
+    return p;
+  }
+  add(code: Code, ref: string | undefined, data: Record<string, unknown> = {}, other?: CellRef): void {
+    this.problems.push(prob(code, this.place(ref, other), data));
+  }
+  col(role: RoleName): Column | undefined {
+    return this.byRole.get(role);
+  }
+  cell(r: RowView, col: Column | number | undefined): XCell | undefined {
+    if (col === undefined) return undefined;
+    return r.cells.get(typeof col === "number" ? col : col.col);
+  }
+  /** A text cell (numbers as their decimal text), "" when blank; error values reported. */
+  text(r: RowView, col: Column | undefined): string {
+    const c = this.cell(r, col);
+    if (!c || !col) return "";
+    if (c.type === "e") {
+      this.add("VALUE_ERROR", c.ref, { value: c.value ?? "#ERROR" });
+      return "";
+    }
+    if (c.type === "z") {
+      if (c.formula !== undefined) this.add("FORMULA_NO_CACHE", c.ref);
+      return "";
+    }
+    if (c.type === "n") {
+      const v = c.value as number;
+      return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
+    }
+    const t = nfc(String(c.value ?? "")).replace(/\s+/g, " ").trim();
+    return isBlankText(t) ? "" : t;
+  }
+  /** Does the row hold anything in this column? (no problems reported) */
+  has(r: RowView, col: Column | undefined): boolean {
+    const c = this.cell(r, col);
+    if (!c) return false;
+    if (c.type === "s") return !isBlankText(String(c.value ?? ""));
+    return c.type !== "z" || c.formula !== undefined;
+  }
+  /** Report a failed parse at the cell. */
+  fail(ref: string, res: Result<unknown>): void {
+    if (!res.ok) this.add(res.code, ref, res.detail ?? {});
+  }
+  /**
+   * A money cell → decimal string in triệu đồng; null when blank; undefined after reporting a
+   * problem. `unit` is the column's own unit, else the sheet's.
+   */
+  money(r: RowView, col: Column, unit?: MoneyUnit): string | null | undefined {
+    const c = this.cell(r, col);
+    const ref = this.ref(col.col, r.row);
+    const n = numberFromCell(c, this.style);
+    if (!n.ok) {
+      this.fail(ref, n);
+      return undefined;
+    }
+    if (n.value === null) return null;
+    if (n.value.startsWith("-")) {
+      this.add("VALUE_NEGATIVE", ref, { value: n.value });
+      return undefined;
+    }
+    const t = toTrieu(n.value, unit ?? this.unit);
+    if (!t.ok) {
+      this.fail(ref, t);
+      return undefined;
+    }
+    return t.value;
+  }
+  /** A plain number in its own unit (indicators): decimal string, null blank, undefined reported. */
+  number(r: RowView, col: Column): string | null | undefined {
+    const c = this.cell(r, col);
+    const ref = this.ref(col.col, r.row);
+    const n = numberFromCell(c, this.style);
+    if (!n.ok) {
+      this.fail(ref, n);
+      return undefined;
+    }
+    if (n.value === null) return null;
+    const t = toTrieu(n.value, "trieu"); // only to round at 6 decimals
+    return t.ok ? t.value : undefined;
+  }
+}
+
+export const micro = (s: string): bigint => parseDecimal(s);
+
+/** Register a key given once in the file; report KEY_DUPLICATE (or `code`) naming both cells. */
+export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, at: CellRef, label: string, code: Code = "KEY_DUPLICATE"): boolean {
+  const prev = map.get(key);
+  if (prev) {
+    ctx.add(code, at.cell, { key: label }, prev);
+    return false;
+  }
+  map.set(key, at);
+  return true;
+}
+
+/** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
+export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
+  if (measure !== "du_toan" && measure !== "de_xuat") return;
+  const k = `${what}|${key}|${year}`;
+  const e = ctx.fs.planYear.get(k) ?? {};
+  if (!e[measure]) e[measure] = at;
+  ctx.fs.planYear.set(k, e);
+  if (e.du_toan && e.de_xuat && !e.reported) {
+    e.reported = true;
+    const other = measure === "du_toan" ? e.de_xuat : e.du_toan;
+    ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
+  }
+}

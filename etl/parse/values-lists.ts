@@ -1,0 +1,105 @@
+// The value lists of spec/inputs.md "Values", with their synonyms, matched on folded text.
+import { fold } from "../../core/text.js";
+import type { Area, Field, Level, Status } from "../model.js";
+
+const strip = (s: string): string => fold(s).replace(/[.:;]+$/, "").trim();
+
+export function levelOf(text: string): Level | null {
+  const f = strip(text).replace(/^(nhiem vu )?(cap )?/, "");
+  if (/^(quoc gia|nha nuoc|trung uong)$/.test(f)) return "QUOC_GIA";
+  if (/^bo( nganh)?$/.test(f)) return "BO";
+  if (/^tinh$/.test(f)) return "TINH";
+  if (/^co so$/.test(f)) return "CO_SO";
+  if (/^(huyen|quan huyen)$/.test(f)) return "HUYEN";
+  if (/^khac$/.test(f)) return "KHAC";
+  return null;
+}
+
+/** A field, and whether it was the merged "xã hội và nhân văn" (stored as xã hội, with a warning). */
+export function fieldOf(text: string): { field: Field; merged?: boolean } | null {
+  const f = strip(text).replace(/^(linh vuc )?((khoa hoc|kh)\.? )?/, "").replace(/\s*&\s*/g, " va ");
+  if (/^tu nhien$/.test(f)) return { field: "TU_NHIEN" };
+  if (/^(ky thuat( va cong nghe)?|ky thuat cong nghe|cong nghe)$/.test(f)) return { field: "KY_THUAT" };
+  if (/^y,? duoc( hoc)?$|^y hoc$|^y te$/.test(f)) return { field: "Y_DUOC" };
+  if (/^nong nghiep$/.test(f)) return { field: "NONG_NGHIEP" };
+  if (/^xa hoi va nhan van$|^xa hoi nhan van$|^xh va nv$/.test(f)) return { field: "XA_HOI", merged: true };
+  if (/^xa hoi$/.test(f)) return { field: "XA_HOI" };
+  if (/^nhan van$/.test(f)) return { field: "NHAN_VAN" };
+  if (/^chua phan loai$/.test(f)) return { field: "CHUA_PHAN_LOAI" };
+  return null;
+}
+
+export function statusOf(text: string): Status | null {
+  const f = strip(text);
+  if (/^(dang (thuc hien|trien khai|tien hanh)|chuyen tiep|mo moi)$/.test(f)) return "DANG_THUC_HIEN";
+  if (/^(da )?nghiem thu$/.test(f)) return "DA_NGHIEM_THU";
+  if (/^(da )?(dua vao )?ung dung$/.test(f)) return "DA_UNG_DUNG";
+  if (/^(da )?dung( thuc hien)?$|^tam dung$/.test(f)) return "DUNG";
+  return null;
+}
+
+export function genderOf(text: string): "NAM" | "NU" | null {
+  const f = strip(text);
+  if (f === "nam") return "NAM";
+  if (f === "nu") return "NU";
+  return null;
+}
+
+/** The area of an indicator group row or Lĩnh vực cell. */
+export function areaOf(text: string): Area | null {
+  const f = strip(text).replace(/^([ivx]+|[a-h]|\d+)[.)]\s*/, "");
+  if (/\btdc\b|tieu chuan|do luong|chat luong/.test(f)) return "TDC";
+  if (/\bshtt\b|so huu tri tue/.test(f)) return "SHTT";
+  if (/\batbx\b|buc xa/.test(f)) return "ATBX";
+  if (/thanh tra|kiem tra/.test(f)) return "THANH_TRA";
+  if (/doanh nghiep (kh|khoa hoc)/.test(f)) return "DN_KHCN";
+  if (/thu su nghiep|doanh thu|hoat dong su nghiep/.test(f)) return "THU_SU_NGHIEP";
+  return null;
+}
+
+// The 01–18 hierarchy of spec/appendices.md.
+export const HIERARCHY_CHILDREN: Record<string, string[]> = {
+  "01": ["02", "03", "18"],
+  "03": ["04", "07", "08", "14", "15", "16", "17"],
+  "04": ["05", "06"],
+  "08": ["09", "10", "11", "12", "13"],
+};
+
+/** "1" → "01"; null when not a code of 01–18. */
+export function hierarchyCode(text: string): string | null {
+  const m = /^0?(\d{1,2})$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n >= 1 && n <= 18 ? String(n).padStart(2, "0") : null;
+}
+
+const LINE_LABELS: [RegExp, string][] = [
+  [/^tong chi\b/, "01"],
+  [/dau tu phat trien/, "02"],
+  [/su nghiep (kh|khoa hoc)\S*( va cong nghe| cn| &cn)? khac$|^chi su nghiep khac$/, "17"],
+  [/^chi su nghiep (kh|khoa hoc)/, "03"],
+  [/^chi quy luong/, "04"],
+  [/^tien luong/, "05"],
+  [/^chi hoat dong bo may$|^hoat dong bo may$/, "06"],
+  [/hoat dong thuong xuyen/, "07"],
+  [/^chi thuc hien (cac )?nhiem vu/, "08"],
+  [/^nhiem vu (cap )?(quoc gia|nha nuoc)/, "09"],
+  [/^nhiem vu (cap )?bo\b/, "10"],
+  [/^nhiem vu (cap )?tinh\b/, "11"],
+  [/^nhiem vu (cap )?(co so|huyen)/, "12"],
+  [/^nhiem vu khac/, "13"],
+  [/tang cuong nang luc/, "14"],
+  [/sua chua|chong xuong cap/, "15"],
+  [/hop tac quoc te/, "16"],
+  [/^chi khac/, "18"],
+];
+
+/** A row label of the hierarchy ("2.3 Chi thực hiện nhiệm vụ KH&CN", "- Nhiệm vụ cấp tỉnh") → its code. */
+export function hierarchyLabel(text: string): string | null {
+  const f = strip(text)
+    .replace(/^[-+*•–]\s*/, "")
+    .replace(/^(([ivx]+|\d+(\.\d+)*|[a-h])[.)]?)\s+/, "")
+    .replace(/^[-+*•–]\s*/, "");
+  for (const [re, code] of LINE_LABELS) if (re.test(f)) return code;
+  return null;
+}

@@ -1,0 +1,365 @@
+// Cell values → typed values, as pure functions that never throw: each returns a value or the
+// code of what is wrong, and the caller places the problem. They are fuzzed with fast-check.
+import { fold } from "../../core/text.js";
+import type { XCell } from "../xlsx/types.js";
+
+export type Fail = { ok: false; code: "VALUE_NOT_NUMBER" | "VALUE_AMBIGUOUS_NUMBER" | "VALUE_ERROR" | "FORMULA_NO_CACHE" | "MONTH_INVALID" | "DATE_OUT_OF_RANGE"; detail?: Record<string, unknown> };
+export type Result<T> = { ok: true; value: T } | Fail;
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (code: Fail["code"], detail?: Record<string, unknown>): Fail => (detail ? { ok: false, code, detail } : { ok: false, code });
+
+// ---------------------------------------------------------------------------------------------
+// Decimals as exact strings
+
+/** An exact decimal: digits × 10^-scale, sign separate. */
+interface Dec {
+  neg: boolean;
+  digits: bigint;
+  scale: number;
+}
+
+function decToString(d: Dec): string {
+  let t = d.digits.toString();
+  if (d.scale > 0) {
+    t = t.padStart(d.scale + 1, "0");
+    t = `${t.slice(0, -d.scale)}.${t.slice(-d.scale)}`.replace(/\.?0+$/, "");
+  } else if (d.scale < 0) {
+    t = d.digits === 0n ? "0" : t + "0".repeat(-d.scale);
+  }
+  return d.neg && t !== "0" ? "-" + t : t;
+}
+
+/** A plain decimal text ("-12.50", "1e3", "1.5E-7") → Dec; null when it is not one. */
+function parsePlainDec(s: string): Dec | null {
+  const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$/.exec(s);
+  if (!m) return null;
+  const [, sign, int = "", frac = "", exp] = m;
+  if (int === "" && frac === "") return null;
+  const digits = BigInt((int + frac).replace(/^0+(?=\d)/, "") || "0");
+  return { neg: sign === "-", digits, scale: frac.length - (exp ? Number(exp) : 0) };
+}
+
+/** Round a Dec to at most `places` decimals, half away from zero. */
+function roundDec(d: Dec, places: number): Dec {
+  if (d.scale <= places) return d;
+  const div = 10n ** BigInt(d.scale - places);
+  let q = d.digits / div;
+  if ((d.digits % div) * 2n >= div) q += 1n;
+  return { neg: d.neg, digits: q, scale: places };
+}
+
+/**
+ * A double from a cell → the shortest exact decimal string, float noise removed: 15 significant
+ * digits (all a double holds reliably), then at most 6 decimals.
+ */
+export function decimalFromNumber(n: number): Result<string> {
+  if (!Number.isFinite(n)) return fail("VALUE_NOT_NUMBER", { value: String(n) });
+  const d = parsePlainDec(n.toPrecision(15));
+  if (!d) return fail("VALUE_NOT_NUMBER", { value: String(n) });
+  return ok(decToString(roundDec(d, 6)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers written as text
+
+/** How a sheet writes numbers in text: Vietnamese ("1.234,5") or plain ("1,234.5" / "1234.5"). */
+export type NumberStyle = "vi" | "plain" | "none";
+
+interface Readings {
+  vi?: string;
+  plain?: string;
+}
+
+const INT = /^\d+$/;
+const VI_GROUPED = /^\d{1,3}(?:\.\d{3})+$/; // 13.660 · 39.651.195
+const VI_DEC = /^(?:\d{1,3}(?:\.\d{3})*|\d+),\d+$/; // 1.234,5 · 39,651 · 1,5
+const PLAIN_GROUPED = /^\d{1,3}(?:,\d{3})+$/; // 1,234 · 1,234,567
+const PLAIN_DEC = /^(?:\d{1,3}(?:,\d{3})*|\d+)\.\d+$/; // 1,234.5 · 1234.5 · 13.660
+
+function readings(body: string): Readings {
+  const r: Readings = {};
+  if (INT.test(body)) return { vi: body, plain: body };
+  if (VI_GROUPED.test(body)) r.vi = body.replace(/\./g, "");
+  else if (VI_DEC.test(body)) r.vi = body.replace(/\./g, "").replace(",", ".");
+  if (PLAIN_GROUPED.test(body)) r.plain = body.replace(/,/g, "");
+  else if (PLAIN_DEC.test(body)) r.plain = body.replace(/,/g, "");
+  return r;
+}
+
+/** Strip what surrounds a number in a text: spaces, a sign, accounting brackets. */
+function numberBody(text: string): { neg: boolean; body: string } | null {
+  let t = text.replace(/[\u00a0\u2007\u202f]/g, " ").trim();
+  let neg = false;
+  const br = /^\((.*)\)$/.exec(t);
+  if (br) {
+    neg = true;
+    t = br[1]!.trim();
+  }
+  if (/^[-−–]\s*\d/.test(t)) {
+    neg = !neg;
+    t = t.replace(/^[-−–]\s*/, "");
+  } else if (t.startsWith("+")) t = t.slice(1).trim();
+  // "13 660": a space as the thousands separator
+  if (/^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$/.test(t)) t = t.replace(/ /g, "");
+  if (!/^[\d.,]+$/.test(t) || !/\d/.test(t)) return null;
+  return { neg, body: t };
+}
+
+/** Does this text say which style the sheet uses? (vi-only or plain-only readings) */
+export function styleEvidence(text: string): "vi" | "plain" | null {
+  const b = numberBody(text);
+  if (!b) return null;
+  const r = readings(b.body);
+  if (r.vi !== undefined && r.plain === undefined) return "vi";
+  if (r.plain !== undefined && r.vi === undefined) return "plain";
+  return null;
+}
+
+/** The sheet's style from its number-like texts: the majority of the telling ones. */
+export function inferNumberStyle(texts: Iterable<string>): NumberStyle {
+  let vi = 0;
+  let plain = 0;
+  for (const t of texts) {
+    const e = styleEvidence(t);
+    if (e === "vi") vi++;
+    else if (e === "plain") plain++;
+  }
+  if (vi === 0 && plain === 0) return "none";
+  return plain > vi ? "plain" : "vi";
+}
+
+/** Empty-looking texts that mean "no figure": "", "-", "–". */
+export function isBlankText(text: string): boolean {
+  return /^[\s\u00a0]*(?:[-–—]\s*)?$/.test(text);
+}
+
+/**
+ * A number written as text → exact decimal string. The sheet's style decides between two
+ * readings; where it cannot ("1.5" or "1,234.5" in a Vietnamese sheet, "13.660" in a plain one,
+ * "1,234" when nothing says), the text is ambiguous: an error, never a guess. With no evidence the
+ * Vietnamese reading of "13.660" (= 13660) is taken: the house convention of these offices.
+ */
+export function parseNumberText(text: string, style: NumberStyle): Result<string> {
+  if (typeof text !== "string") return fail("VALUE_NOT_NUMBER", { value: String(text) });
+  const b = numberBody(text);
+  if (!b) return fail("VALUE_NOT_NUMBER", { value: text });
+  const r = readings(b.body);
+  let pick: string | undefined;
+  if (r.vi === undefined && r.plain === undefined) return fail("VALUE_NOT_NUMBER", { value: text });
+  const same = r.vi !== undefined && r.plain !== undefined && r.vi === r.plain;
+  if (same) pick = r.vi;
+  else if (style === "vi") pick = r.vi;
+  else if (style === "plain") pick = VI_GROUPED.test(b.body) ? undefined : r.plain;
+  else {
+    // no evidence: one reading is fine; two readings only for the vi-grouped form
+    if (r.vi !== undefined && r.plain !== undefined) pick = VI_GROUPED.test(b.body) ? r.vi : undefined;
+    else pick = r.vi ?? r.plain;
+  }
+  if (pick === undefined) {
+    const rs = [r.vi, r.plain].filter((x): x is string => x !== undefined);
+    return fail("VALUE_AMBIGUOUS_NUMBER", { value: text, readings: rs.length ? rs.join(" / ") : "?" });
+  }
+  const d = parsePlainDec(pick);
+  if (!d) return fail("VALUE_NOT_NUMBER", { value: text });
+  d.neg = b.neg;
+  return ok(decToString(d));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units
+
+/** Money units, as the power of ten of one unit in triệu đồng. */
+export type MoneyUnit = "dong" | "nghin" | "trieu" | "ty";
+const UNIT_EXP: Record<MoneyUnit, number> = { dong: -6, nghin: -3, trieu: 0, ty: 3 };
+
+/** The money unit named in a text ("Đơn vị tính: nghìn đồng", "(tỷ đồng)"), if any. */
+export function unitIn(text: string): MoneyUnit | null {
+  const f = fold(text);
+  if (/\b(ty|ti) (dong|vnd)\b/.test(f)) return "ty";
+  if (/\btrieu (dong|vnd)\b|\btr\.? ?d\b/.test(f)) return "trieu";
+  if (/\b(nghin|ngan) (dong|vnd)\b|\b1\.?000 (dong|d)\b/.test(f)) return "nghin";
+  if (/(^|[^a-z])(dong|vnd|vnd)\)?$|\bdon vi tinh ?:? ?dong\b|\(dong\)/.test(f)) return "dong";
+  return null;
+}
+
+/** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */
+export function toTrieu(decimal: string, unit: MoneyUnit): Result<string> {
+  const d = parsePlainDec(decimal);
+  if (!d) return fail("VALUE_NOT_NUMBER", { value: decimal });
+  const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - UNIT_EXP[unit] };
+  return ok(decToString(roundDec(shifted, 6)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells → numbers
+
+/** A cell → a decimal string, null when blank. Texts use the sheet's number style. */
+export function numberFromCell(cell: XCell | undefined, style: NumberStyle): Result<string | null> {
+  if (!cell) return ok(null);
+  switch (cell.type) {
+    case "n":
+      return typeof cell.value === "number" ? decimalFromNumber(cell.value) : fail("VALUE_NOT_NUMBER", { value: String(cell.value) });
+    case "s": {
+      const t = String(cell.value ?? "");
+      if (isBlankText(t)) return ok(null);
+      return parseNumberText(t, style);
+    }
+    case "e":
+      return fail("VALUE_ERROR", { value: cell.value ?? "#ERROR" });
+    case "z":
+      return cell.formula !== undefined ? fail("FORMULA_NO_CACHE") : ok(null);
+    case "b":
+      return fail("VALUE_NOT_NUMBER", { value: String(cell.value) });
+    default:
+      return fail("VALUE_NOT_NUMBER", { value: String(cell.value) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and months
+
+/** Does a number format code show a date? (d, m, y outside quotes, brackets and escapes) */
+export function isDateFormat(fmt: string | undefined): boolean {
+  if (!fmt) return false;
+  const f = fmt
+    .replace(/"[^"]*"/g, "")
+    .replace(/\\./g, "")
+    .replace(/\[[^\]]*\]/g, "")
+    .toLowerCase();
+  if (f === "general" || f === "@") return false;
+  return /[dy]/.test(f) || /(^|[^a-z])m{1,5}([^a-z]|$)/.test(f.replace(/[hs:]+/g, " ")) || /mm?\W+y/.test(f);
+}
+
+export interface YMD {
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** An Excel serial date → calendar date (1900 system with its fake 29/02/1900, or 1904). */
+export function serialToDate(serial: number, date1904: boolean): Result<YMD> {
+  if (!Number.isFinite(serial) || serial < 0 || serial > 3_000_000) return fail("DATE_OUT_OF_RANGE", { value: String(serial) });
+  const days = Math.floor(serial);
+  const base = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
+  const adj = !date1904 && days < 61 ? days + 1 : days;
+  const t = new Date(base + adj * 86_400_000);
+  return ok({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
+}
+
+const inRange = (y: number): boolean => y >= 1990 && y <= 2100;
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+const monthOf = (y: number, m: number): string => `${y}-${pad2(m)}`;
+
+function monthResult(y: number, m: number, raw: string): Result<string> {
+  if (m < 1 || m > 12) return fail("MONTH_INVALID", { value: raw });
+  if (!inRange(y)) return fail("DATE_OUT_OF_RANGE", { value: raw });
+  return ok(monthOf(y, m));
+}
+
+/** A month written as text: "10/2021", "3/2024", "tháng 10/2021", "T10/2021", "10-2021", "2021-10", "30/11/2020". */
+export function parseMonthText(text: string): Result<string> {
+  if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
+  const f = fold(text).replace(/^(thang|th\.?|t)\s*/, "").trim();
+  let m = /^(\d{1,2})\s*[/.-]\s*(\d{4})$/.exec(f) ?? /^(\d{1,2})\s+nam\s+(\d{4})$/.exec(f);
+  if (m) return monthResult(Number(m[2]), Number(m[1]), text);
+  m = /^(\d{4})\s*[-/.]\s*(\d{1,2})$/.exec(f);
+  if (m) return monthResult(Number(m[1]), Number(m[2]), text);
+  m = /^(?:ngay\s*)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$/.exec(f);
+  if (m) {
+    const d = Number(m[1]);
+    if (d < 1 || d > 31) return fail("MONTH_INVALID", { value: text });
+    return monthResult(Number(m[3]), Number(m[2]), text);
+  }
+  m = /^(\d{4})-(\d{2})-(\d{2})(?:t.*)?$/.exec(f);
+  if (m) return monthResult(Number(m[1]), Number(m[2]), text);
+  return fail("MONTH_INVALID", { value: text });
+}
+
+/** A full date written as text "30/11/2020" or "2020-11-30" → "YYYY-MM-DD". */
+export function parseDateText(text: string): Result<string> {
+  if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
+  const f = fold(text).replace(/^ngay\s*/, "");
+  let y: number, mo: number, d: number;
+  let m = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$/.exec(f);
+  if (m) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(f))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return fail("MONTH_INVALID", { value: text });
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || t.getUTCDate() !== d) return fail("MONTH_INVALID", { value: text });
+  if (!inRange(y)) return fail("DATE_OUT_OF_RANGE", { value: text });
+  return ok(`${y}-${pad2(mo)}-${pad2(d)}`);
+}
+
+/** A one-column period: "10/2021-3/2024", "10/2021 - 3/2024", "tháng 12/2016 – tháng 11/2023", "từ … đến …". */
+export function parsePeriodText(text: string): Result<{ start: string; end: string }> {
+  if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
+  const f = fold(text).replace(/^tu\s+/, "");
+  const m = /^(.+?)\s*(?:-|–|—|\bden\b)\s*(.+)$/.exec(f.replace(/(\d)\s*[-–—]\s*(\d{1,2}\s*[/.])/, "$1 - $2").replace(/(\d{4})\s*[-–—]\s*/, "$1 - "));
+  if (!m) return fail("MONTH_INVALID", { value: text });
+  const a = parseMonthText(m[1]!);
+  const b = parseMonthText(m[2]!);
+  if (!a.ok) return { ...a, detail: { value: text } };
+  if (!b.ok) return { ...b, detail: { value: text } };
+  return ok({ start: a.value, end: b.value });
+}
+
+/** A cell holding a month: a real date (per its number format and the workbook's date system) or a text. */
+export function monthFromCell(cell: XCell | undefined, date1904: boolean): Result<string | null> {
+  if (!cell) return ok(null);
+  switch (cell.type) {
+    case "n": {
+      const v = cell.value as number;
+      if (!isDateFormat(cell.numFmt)) return fail("MONTH_INVALID", { value: String(v) });
+      const d = serialToDate(v, date1904);
+      if (!d.ok) return d;
+      if (!inRange(d.value.y)) return fail("DATE_OUT_OF_RANGE", { value: `${pad2(d.value.d)}/${pad2(d.value.m)}/${d.value.y}` });
+      return ok(monthOf(d.value.y, d.value.m));
+    }
+    case "s": {
+      const t = String(cell.value ?? "");
+      return isBlankText(t) ? ok(null) : parseMonthText(t);
+    }
+    case "e":
+      return fail("VALUE_ERROR", { value: cell.value ?? "#ERROR" });
+    case "z":
+      return cell.formula !== undefined ? fail("FORMULA_NO_CACHE") : ok(null);
+    default:
+      return fail("MONTH_INVALID", { value: String(cell.value) });
+  }
+}
+
+/** A cell holding a full date → "YYYY-MM-DD". */
+export function dateFromCell(cell: XCell | undefined, date1904: boolean): Result<string | null> {
+  if (!cell) return ok(null);
+  switch (cell.type) {
+    case "n": {
+      const v = cell.value as number;
+      if (!isDateFormat(cell.numFmt)) return fail("MONTH_INVALID", { value: String(v) });
+      const d = serialToDate(v, date1904);
+      if (!d.ok) return d;
+      if (!inRange(d.value.y)) return fail("DATE_OUT_OF_RANGE", { value: String(d.value.y) });
+      return ok(`${d.value.y}-${pad2(d.value.m)}-${pad2(d.value.d)}`);
+    }
+    case "s": {
+      const t = String(cell.value ?? "");
+      return isBlankText(t) ? ok(null) : parseDateText(t);
+    }
+    case "e":
+      return fail("VALUE_ERROR", { value: cell.value ?? "#ERROR" });
+    case "z":
+      return cell.formula !== undefined ? fail("FORMULA_NO_CACHE") : ok(null);
+    default:
+      return fail("MONTH_INVALID", { value: String(cell.value) });
+  }
+}
+
+/** A cell → its text (numbers as their decimal form), NFC and trimmed; "" when blank. */
+export function cellText(cell: XCell | undefined): string {
+  if (!cell || cell.value === null || cell.value === undefined) return "";
+  if (cell.type === "n" && typeof cell.value === "number") {
+    const d = decimalFromNumber(cell.value);
+    return d.ok ? d.value : String(cell.value);
+  }
+  return String(cell.value).normalize("NFC").replace(/\u00a0/g, " ").trim();
+}

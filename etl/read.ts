@@ -1,0 +1,145 @@
+// One inbox file → ParsedFile. Hash the bytes, open the workbook, parse its sheets one at a
+// time (only one sheet's rows are ever held), and check that the file did not change meanwhile.
+// Bad input never throws: every failure becomes a located problem in the result.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { Problem } from "../core/problem.js";
+import { prob, type Code } from "./codes.js";
+import type { ParsedFile } from "./model.js";
+import { openXlsx } from "./xlsx/index.js";
+import { XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";
+import { parseSheet } from "./parse/recognise.js";
+import type { FileState } from "./parse/sheet.js";
+import { nsnnSource } from "./parse/kinds/tasks.js";
+
+export interface ReadOptions {
+  limits: ReaderLimits;
+  /** the province code of the configuration (carried by the loader onto every figure) */
+  province: string;
+  /** the reader to use; the fast reader by default (tests pass the exceljs reference) */
+  open?: (path: string, limits: ReaderLimits) => Promise<XlsxReader>;
+}
+
+const OPEN_CODES: Record<OpenFailure, Code> = {
+  not_zip: "FILE_NOT_XLSX",
+  truncated: "FILE_TRUNCATED",
+  ole2_xls: "FILE_XLS_OLD",
+  encrypted: "FILE_ENCRYPTED",
+  ods: "FILE_ODS",
+  not_workbook: "FILE_NOT_WORKBOOK",
+  too_large: "FILE_TOO_LARGE",
+  too_many_columns: "SHEET_TOO_MANY_COLUMNS",
+  too_many_rows: "SHEET_TOO_MANY_ROWS",
+};
+
+async function sha256(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+function openProblem(fileId: string, e: unknown, sheet: string | undefined, limits: ReaderLimits): Problem {
+  if (e instanceof XlsxOpenError) {
+    const code = OPEN_CODES[e.reason] ?? "FILE_TRUNCATED";
+    const where = e.where?.includes("!") ? e.where.split("!") : undefined;
+    const place = { file: fileId, ...(sheet ? { sheet } : {}), ...(where ? { sheet: where[0], cell: where[1] } : e.where && sheet ? { cell: e.where } : {}) };
+    const limit = e.reason === "too_many_rows" ? limits.maxRows : e.reason === "too_many_columns" ? limits.maxColumns : undefined;
+    return prob(code, place, { detail: e.message, ...(limit ? { limit } : {}) });
+  }
+  // anything else the reader trips on is a damaged file, as far as the office is concerned
+  return prob("FILE_TRUNCATED", sheet ? { file: fileId, sheet } : { file: fileId }, { detail: (e as Error)?.message ?? String(e) });
+}
+
+export async function readInboxFile(absPath: string, fileId: string, office: string, opts: ReadOptions): Promise<ParsedFile> {
+  const out: ParsedFile = { fileId, office, sha256: "", size: 0, mtimeMs: 0, sheets: [], tasks: [], taskFunding: [], budgetLines: [], indicators: [], indicatorFacts: [], problems: [] };
+  let before;
+  try {
+    before = await stat(absPath);
+    out.size = before.size;
+    out.mtimeMs = before.mtimeMs;
+    out.sha256 = await sha256(absPath);
+  } catch (e) {
+    out.problems.push(prob("FILE_TRUNCATED", { file: fileId }, { detail: (e as Error).message }));
+    return out;
+  }
+  if (before.size > opts.limits.maxFileBytes) {
+    out.problems.push(prob("FILE_TOO_LARGE", { file: fileId }, { detail: `${before.size} > ${opts.limits.maxFileBytes} bytes` }));
+    return out;
+  }
+  let reader: XlsxReader;
+  try {
+    reader = await (opts.open ?? openXlsx)(absPath, opts.limits);
+  } catch (e) {
+    out.problems.push(openProblem(fileId, e, undefined, opts.limits));
+    return out;
+  }
+  const fs: FileState = {
+    fileId,
+    date1904: false,
+    out,
+    taskCodes: new Map(),
+    factKeys: new Map(),
+    planYear: new Map(),
+    indicatorKeys: new Map(),
+    indicatorSort: 0,
+    pendingNsnn: [],
+  };
+  let fatal = false;
+  try {
+    const info = await reader.info();
+    fs.date1904 = info.date1904;
+    for (const sh of info.sheets) {
+      const rows: XRow[] = [];
+      try {
+        for await (const r of reader.rows(sh.index)) rows.push(r);
+      } catch (e) {
+        out.problems.push(openProblem(fileId, e, sh.name, opts.limits));
+        out.sheets.push({ name: sh.name, kinds: [], status: "error", rows: 0, ignoredColumns: [] });
+        if (!(e instanceof XlsxOpenError) || (e.reason !== "too_many_rows" && e.reason !== "too_many_columns")) {
+          fatal = true;
+          break;
+        }
+        continue;
+      }
+      // merges are complete only now that the sheet has been read to its end
+      out.sheets.push(parseSheet(fs, sh, rows));
+    }
+  } catch (e) {
+    out.problems.push(openProblem(fileId, e, undefined, opts.limits));
+    fatal = true;
+  } finally {
+    await reader.close().catch(() => undefined);
+  }
+  resolveNsnn(fs);
+  if (!fatal && !out.sheets.some((s) => s.kinds.length > 0 && s.rows > 0) && !out.sheets.some((s) => s.status === "error")) {
+    out.problems.push(prob("FILE_NO_DATA", { file: fileId }));
+  }
+  try {
+    const after = await stat(absPath);
+    const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs || (await sha256(absPath)) !== out.sha256;
+    if (changed) out.problems.push(prob("FILE_CHANGED_WHILE_READING", { file: fileId }));
+  } catch {
+    out.problems.push(prob("FILE_CHANGED_WHILE_READING", { file: fileId }));
+  }
+  return out;
+}
+
+/** Funding given as "NSNN" in a sheet without levels: the level comes from this file's register. */
+function resolveNsnn(fs: FileState): void {
+  if (fs.pendingNsnn.length === 0) return;
+  const levels = new Map(fs.out.tasks.map((t) => [t.code, t.level]));
+  const drop = new Set<number>();
+  for (const { factIndex } of fs.pendingNsnn) {
+    const f = fs.out.taskFunding[factIndex]!;
+    // without a register in this file the province's own budget is the likelier reading
+    f.source = nsnnSource(levels.get(f.taskCode));
+    const key = `tf|${f.taskCode}|${f.year}|${f.measure}|${f.source}`;
+    const prev = fs.factKeys.get(key);
+    if (prev) {
+      fs.out.problems.push(prob("KEY_DUPLICATE", { file: fs.fileId, sheet: f.at.sheet, cell: f.at.cell, other: { file: fs.fileId, ...prev } }, { key: `${f.taskCode} ${f.measure} ${f.year} ${f.source}` }));
+      drop.add(factIndex);
+    } else fs.factKeys.set(key, f.at);
+  }
+  if (drop.size) fs.out.taskFunding = fs.out.taskFunding.filter((_, i) => !drop.has(i));
+}
