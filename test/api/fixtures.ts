@@ -30,6 +30,10 @@ export async function makeWarehouse(): Promise<TestWarehouse> {
         await db.run("delete from task");
         await db.run("insert or ignore into province values ('80', 'Long An')");
         await db.run("insert or ignore into office values ('khtc', 'Phòng Kế hoạch - Tài chính')");
+        await db.run(
+          `insert or replace into source_file values ('khtc/ke-hoach.xlsx', 'khtc', 'h1', 1000, null, $run, '[]'::json)`,
+          { run: number },
+        );
         let sort = 0;
         for (const t of tasks) {
           sort++;
