@@ -151,8 +151,8 @@ export type LegacyResult =
 export function hasLegacyTellTale(text: string): boolean {
   if (BEYOND_LATIN1_LETTER.test(text)) return false;
   for (const c of text) if (isLatin1Letterish(c) && !VIET_LATIN1.has(c)) return true;
-  // VNI writes marks after ASCII vowels: "oâ", "aù" never occur in Unicode Vietnamese
-  return /[aeiouyAEIOUY][âáàãêéèùõÂÁÀÃÊÉÈÙÕ]/.test(text) && fromVni(text) !== null && countVniPairs(text) > 0;
+  // Pairs such as "oà" are no tell-tale: Unicode writes them too (hoà, xuân, quê).
+  return false;
 }
 
 function countVniPairs(text: string): number {

@@ -37,7 +37,8 @@ export interface TaskSheetOpts {
 
 export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpts): { dataRows: number; kinds: Map<number, RowKind> } {
   const codeCol = ctx.col("code") ?? ctx.col("maSo");
-  const labelCols = [ctx.col("stt"), codeCol, ctx.col("title")].filter((c): c is Column => !!c);
+  const sttCol = ctx.col("stt");
+  const labelCols = [sttCol, codeCol, ctx.col("title")].filter((c): c is Column => !!c);
   const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
   const kinds = new Map<number, RowKind>();
   const totals: TotalsInput = { rows: [], numericCols };
@@ -49,12 +50,13 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       continue;
     }
     const key = codeCol ? cellText(ctx.cell(r, codeCol)) : "";
+    const stt = sttCol ? cellText(ctx.cell(r, sttCol)) : "";
     const labels = labelCols.map((c) => cellText(ctx.cell(r, c))).filter(Boolean);
     const first = texts[0] ?? "";
     const hasNumbers = numericCols.some((c) => ctx.has(r, c));
     let kind: RowKind;
     if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) kind = "total";
-    else if (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers))) kind = "group";
+    else if (isGroupNumber(stt) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
