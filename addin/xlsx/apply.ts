@@ -137,6 +137,25 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
     return styles;
   };
 
+  // defined names that read a filled sheet (directly or through another name): a formula using
+  // one has a stale cached result too
+  const staleNames = new Set<string>();
+  {
+    const dnEl = firstChild(pkg.readXml(wbPart).root, "definedNames");
+    const defs = dnEl ? childElements(dnEl, "definedName").map((d) => ({ name: (d.attrs.get("name") ?? "").toLowerCase(), text: textOf(d) })) : [];
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of defs) {
+        if (staleNames.has(d.name)) continue;
+        const r = shiftFormula(d.text, null, new Map());
+        if ([...r.sheets].some((x) => filled.has(x)) || mentionsName(d.text, staleNames)) {
+          staleNames.add(d.name);
+          grew = true;
+        }
+      }
+    }
+  }
+
   // ---- every worksheet: formulas (and, on a form sheet, everything else) --------------------
   const touchesAny = moves.size > 0 || filled.size > 0;
   for (const s of sheets) {
@@ -147,7 +166,7 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
     // a sheet that is no form and has no formula, validation or link cannot refer to a moved cell
     if (!form && (!touchesAny || !/<(?:\w+:)?(f|formula1?|formula2)[ >]|location=/.test(raw))) continue;
     const doc = parseXml(raw);
-    const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, changed: false };
+    const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, staleNames, changed: false };
     adjustWorksheet(doc, ctx, form?.plan ?? null, form ? textStyles : null, problems);
     if (form) {
       adjustSheetSatellites(pkg, s, ctx, problems);
@@ -243,7 +262,17 @@ interface SheetCtx {
   ops: readonly RowOp[];
   moves: Moves;
   filled: ReadonlySet<string>;
+  /** defined names (lower case) whose value depends on a filled sheet */
+  staleNames: ReadonlySet<string>;
   changed: boolean;
+}
+
+/** Whether a formula uses one of these defined names (string literals skipped). */
+export function mentionsName(formula: string, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  const bare = formula.replace(/"(?:[^"]|"")*"/g, '""');
+  for (const m of bare.matchAll(/[\p{L}_\\][\p{L}\p{N}_.]*/gu)) if (names.has(m[0].toLowerCase())) return true;
+  return false;
 }
 
 function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, textStyles: (() => TextStyles) | null, problems: Problem[]): void {
@@ -271,6 +300,7 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
           ctx.changed = true;
         }
         for (const s of res.sheets) if (ctx.filled.has(s)) stale = true;
+        if (!stale && mentionsName(text, ctx.staleNames)) stale = true;
       }
       if (moved) {
         for (const a of ["ref", "r1", "r2"]) {
@@ -337,7 +367,7 @@ function expandSharedFormulas(rows: RowRec[], ctx: SheetCtx): void {
   const expand = new Set<string>();
   for (const [si, m] of masters) {
     const res = shiftFormula(m.text, ctx.name, ctx.moves);
-    if ([...res.sheets].some((s) => ctx.moves.has(s) || ctx.filled.has(s))) expand.add(si);
+    if ([...res.sheets].some((s) => ctx.moves.has(s) || ctx.filled.has(s)) || mentionsName(m.text, ctx.staleNames)) expand.add(si);
   }
   if (expand.size === 0) return;
   for (const r of rows)
