@@ -51,7 +51,9 @@ export async function runDataTests(db: Db): Promise<Problem[]> {
   const out: Problem[] = [];
   for (const t of dataTests()) {
     const rows = await db.all(withModels(t.sql));
-    for (const r of rows) {
+    // a deterministic order whatever the plan (unions run in parallel)
+    const sorted = rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, r] of sorted) {
       const detail = r.detail === null || r.detail === undefined ? "" : ` — ${String(r.detail)}`;
       const place: Problem["place"] = {};
       if (typeof r.file_id === "string") place.file = r.file_id;

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dataTests, runDataTests } from "../../queries/data-tests.js";
+import { TestWarehouse } from "./warehouse.js";
+
+describe("data tests", () => {
+  let w: TestWarehouse;
+
+  beforeEach(async () => {
+    w = await TestWarehouse.create();
+    await w.task({ code: "T1", level: "TINH", start: "2023-01", end: "2024-12", approved: { TONG: "13660", NSTW: "10880", NSDP: "1500", NGOAI_NSNN: "1280" } });
+    await w.task({ code: "Q1", level: "QUOC_GIA", start: "2016-12", end: "2023-11", approved: { TONG: "20970" } });
+    await w.funding("T1", 2024, "du_toan", "NSDP", "500");
+    await w.line("05", 2024, "du_toan", "NSDP", "100");
+    await w.line("06", 2024, "du_toan", "NSDP", "50");
+    await w.indicator("TT01", "THANH_TRA", "Số cơ sở được thanh tra", "cơ sở");
+    await w.indicatorFact("TT01", 2023, "ke_hoach", "337");
+  });
+  afterEach(() => w.close());
+
+  it("each test has a code, a severity and a message in both languages", () => {
+    const tests = dataTests();
+    expect(tests.map((t) => t.code)).toEqual([
+      "DATA_TEST_BUDGET_LINE_SUM_ROWS",
+      "DATA_TEST_FCT_BUDGET_LINE_SUM_ROWS",
+      "DATA_TEST_NOT_NULL_TASK_ATTRIBUTES",
+      "DATA_TEST_REGISTER_TOTAL_EQUALS_PARTS",
+      "DATA_TEST_RELATIONSHIPS_DIMENSION_CODES",
+      "DATA_TEST_RELATIONSHIPS_FUNDING_TASK",
+      "DATA_TEST_TASK_PERIOD_ORDER",
+      "DATA_TEST_UNIQUE_FCT_BUDGET_LINE",
+      "DATA_TEST_UNIQUE_PLAN_FIGURE",
+    ]);
+    for (const t of tests) {
+      expect(t.vi).not.toBe(t.name);
+      expect(t.en).not.toBe(t.name);
+    }
+  });
+
+  it("a clean warehouse passes every test", async () => {
+    expect(await runDataTests(w.db)).toEqual([]);
+  });
+
+  it("reports what is broken, with its place", async () => {
+    // funding for a task no register holds
+    await w.funding("GHOST", 2024, "du_toan", "NSDP", "1");
+    // a register total that is not its parts (a load that skipped the check)
+    await w.db.run("update fact_task_approved set amount = 1600 where task_code = 'T1' and source_code = 'NSDP'");
+    // a sum row given beside its leaves, and not equal to them
+    await w.line("04", 2024, "du_toan", "NSDP", "151");
+    // du_toan and de_xuat for the same key and year
+    await w.line("06", 2024, "de_xuat", "NSDP", "60");
+    // codes that no dimension has
+    await w.line("99", 2024, "du_toan", "NSDP", "1");
+    await w.db.run("update indicator set parent_key = 'NOPE' where indicator_key = 'TT01'");
+
+    const problems = await runDataTests(w.db);
+    const summary = problems.map((p) => [p.code, p.severity, p.place.file ?? null, p.vi.split(" — ")[1] ?? null]);
+    expect(summary).toEqual([
+      ["DATA_TEST_BUDGET_LINE_SUM_ROWS", "error", "P.KHTC/du toan chi KHCN.xlsx", "04 du_toan 2024 NSDP: 151.000000 ≠ 150.000000"],
+      ["DATA_TEST_REGISTER_TOTAL_EQUALS_PARTS", "error", "P.QLKH/danh muc nhiem vu.xlsx", "T1: Tổng 13660.000000 / parts 13760.000000"],
+      ["DATA_TEST_RELATIONSHIPS_DIMENSION_CODES", "error", "P.KHTC/du toan chi KHCN.xlsx", "budget line 99"],
+      ["DATA_TEST_RELATIONSHIPS_DIMENSION_CODES", "error", "THANH_TRA/chi tieu.xlsx", "parent indicator NOPE"],
+      ["DATA_TEST_RELATIONSHIPS_FUNDING_TASK", "error", "P.KHTC/kinh phi nhiem vu.xlsx", "GHOST (fact_task_funding)"],
+      ["DATA_TEST_UNIQUE_PLAN_FIGURE", "warning", "P.KHTC/du toan chi KHCN.xlsx", "line 06 2024 NSDP"],
+    ]);
+    expect(problems[0]!.place).toMatchObject({ sheet: "Chi KHCN", cell: expect.stringMatching(/^B\d+$/) });
+    expect(problems[0]!.en).toContain("differs from the sum of its rows");
+  });
+});
