@@ -1,0 +1,585 @@
+// Phase two of a fill: the write plan of one located form. Fixed forms (PL01, PL02, PL05) find
+// their rows by Mã số or label; list forms (PL03, PL04, PL06) rebuild their body from the data,
+// keeping the rows that are already there (matched by task code or title) so that the staff's
+// notes stay with their task, inserting new ones (format copied from the template row) and
+// deleting finished ones. Every data cell of the form is written: no figure is left over.
+import { problem, type Problem } from "../../core/problem.js";
+import type { ColumnDef, FixedRowDef, FormDef } from "../../queries/form-schema.js";
+import type { FormData, FormRow, FormValue } from "../../queries/types.js";
+import { colLetter, formatAt, formulaAt, isEmpty, valueAt } from "./grid.js";
+import { defIndex, type Located } from "./locate.js";
+import { canon, cellText, codeOf, yearBag, canonWords } from "./match.js";
+import type { Block, CellChange, CellLineage, FormPlan, GridSnapshot, GridValue, PlanCell, RowOp } from "./types.js";
+
+type Place = { form: string; row?: string; column?: string; sheet?: string; cell?: string };
+
+const isFigureKind = (c: ColumnDef) => c.kind !== "text";
+
+/** The lineage id of a filled cell: `<form>:<year>:<generation>:<row_key>:<column_id>`. */
+export function lineageId(data: FormData, rowKey: string, columnId: string): string {
+  return `${data.form}:${data.year}:${data.generation}:${rowKey}:${columnId}`;
+}
+
+/** A figure or text from data as a plan cell. Text stays text (never a formula, number or date). */
+export function dataCell(col: ColumnDef, v: FormValue | undefined, targetFormat: string, onText?: () => void): PlanCell {
+  if (v === null || v === undefined) return { blank: true };
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return { blank: true };
+    if (col.kind === "ratio" && targetFormat.includes("%")) return { n: Number((v / 100).toPrecision(12)) };
+    return { n: v };
+  }
+  if (typeof v === "string") {
+    if (v === "") return { blank: true };
+    if (isFigureKind(col)) onText?.();
+    return { s: v };
+  }
+  return { blank: true };
+}
+
+function newValue(c: PlanCell): GridValue {
+  if (c === null) return null;
+  if ("n" in c) return c.n;
+  if ("s" in c) return c.s;
+  if ("f" in c) return c.f;
+  return null;
+}
+
+const nonZero = (v: FormValue | undefined) => typeof v === "number" && Number.isFinite(v) && Math.abs(v) > 0.0005;
+
+/** Rows whose label cell (and other text cells) may identify a row. */
+function rowTexts(sheet: GridSnapshot, row: number, loc: Located, def: FormDef, first: string | undefined): string[] {
+  const out: string[] = [];
+  const push = (v: GridValue) => {
+    const t = cellText(v).trim();
+    if (t && !out.includes(t)) out.push(t);
+  };
+  if (first && loc.columns[first] !== undefined) push(valueAt(sheet, row, loc.columns[first]));
+  const figureCols = new Set(def.columns.filter(isFigureKind).map((c) => loc.columns[c.id]).filter((c) => c !== undefined));
+  const noteCol = loc.columns.note;
+  const width = sheet.values[row - 1]?.length ?? 0;
+  for (let c = 1; c <= width; c++) {
+    if (figureCols.has(c) || c === noteCol) continue;
+    const v = valueAt(sheet, row, c);
+    if (typeof v === "string") push(v);
+  }
+  return out;
+}
+
+function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData) {
+  const problems: Problem[] = [];
+  const place: Place = { form: def.code, sheet: sheet.sheetName };
+  const headerRewrites: FormPlan["headerRewrites"] = [];
+  if (loc.templateYear !== null && loc.templateYear !== data.year) {
+    const delta = data.year - loc.templateYear;
+    const last = loc.numberRow ?? loc.headerBottom;
+    for (let r = 1; r <= last; r++) {
+      const width = sheet.values[r - 1]?.length ?? 0;
+      for (let c = 1; c <= width; c++) {
+        const v = valueAt(sheet, r, c);
+        if (typeof v !== "string") continue;
+        const nv = v.replace(/(?<!\d)(19\d\d|20\d\d)(?!\d)/g, (y) => {
+          const n = Number(y);
+          return Math.abs(n - loc.templateYear!) <= 3 ? String(n + delta) : y;
+        });
+        if (nv !== v) headerRewrites.push({ row: r, col: c, old: v, new: nv });
+      }
+    }
+    problems.push(
+      problem("W_FORM_LAST_YEAR_COPY", "warning", place,
+        `Biểu ${def.code.toUpperCase()} là bản của năm kế hoạch ${loc.templateYear}: đã đổi ${headerRewrites.length} ô tiêu đề sang năm ${data.year} (lệch ${delta > 0 ? "+" : ""}${delta} năm).`,
+        `Form ${def.code.toUpperCase()} is a copy made for plan year ${loc.templateYear}: ${headerRewrites.length} title/header cells rewritten for ${data.year} (shift ${delta > 0 ? "+" : ""}${delta}).`,
+        { templateYear: loc.templateYear, year: data.year }),
+    );
+  }
+  for (const id of loc.missingColumns) {
+    const col = def.columns.find((c) => c.id === id);
+    if (!col || !col.write) continue;
+    problems.push(
+      problem("W_FORM_COLUMN_MISSING", "warning", { ...place, column: id },
+        `Biểu ${def.code.toUpperCase()} thiếu cột "${col.header}" (${id}): các cột khác vẫn được điền.`,
+        `Form ${def.code.toUpperCase()} has no column "${col.header}" (${id}): the other columns are filled.`),
+    );
+    for (const r of data.rows) {
+      const v = r.values[id];
+      if (nonZero(v))
+        problems.push(
+          problem("E_FORM_COLUMN_MISSING_FIGURE", "error", { ...place, row: r.rowKey, column: id },
+            `Cột "${col.header}" không có trong biểu nhưng dòng ${r.rowKey} có số liệu ${v}: số liệu bị thiếu trong biểu.`,
+            `Column "${col.header}" is missing from the form but row ${r.rowKey} has the figure ${v}: it would be dropped.`,
+            { class: "arithmetic", expected: String(v), actual: "0" }),
+        );
+    }
+  }
+  return { problems, place, headerRewrites };
+}
+
+/** Written columns of the located form, by sheet column. */
+function writtenColumns(loc: Located, def: FormDef): { def: ColumnDef; col: number }[] {
+  return def.columns
+    .filter((c) => c.write && loc.columns[c.id] !== undefined)
+    .map((c) => ({ def: c, col: loc.columns[c.id] }))
+    .sort((a, b) => a.col - b.col);
+}
+
+/** One block per contiguous run of written columns over rows [top, bottom]. */
+function blocksOf(cols: { col: number }[], top: number, bottom: number, cell: (row: number, col: number) => PlanCell): Block[] {
+  const blocks: Block[] = [];
+  if (bottom < top) return blocks;
+  let i = 0;
+  while (i < cols.length) {
+    let j = i;
+    while (j + 1 < cols.length && cols[j + 1].col === cols[j].col + 1) j++;
+    const cells: PlanCell[][] = [];
+    for (let r = top; r <= bottom; r++) {
+      const line: PlanCell[] = [];
+      for (let k = i; k <= j; k++) line.push(cell(r, cols[k].col));
+      cells.push(line);
+    }
+    blocks.push({ row: top, col: cols[i].col, cells });
+    i = j + 1;
+  }
+  return blocks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed forms.
+
+function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData): FormPlan {
+  const { problems, place, headerRewrites } = common(loc, sheet, def, data);
+  const idx = defIndex(def);
+  const rows: FixedRowDef[] = def.rows ?? [];
+  const byCode = new Map<string, number>();
+  rows.forEach((r, i) => r.code && byCode.set(r.code, i));
+  const labelKeys = rows.map((r) => new Set([r.label, ...(r.labels ?? [])].map((l) => canon(l, idx.syn, { stripNumbering: true }))));
+  const where = new Map<number, number>(); // def row index → sheet row
+  let last = -1;
+  const end = Math.max(sheet.values.length, loc.bodyStart);
+  for (let r = loc.bodyStart; r <= end; r++) {
+    let cands: number[] = [];
+    if (loc.columns.ma_so !== undefined) {
+      const code = codeOf(valueAt(sheet, r, loc.columns.ma_so));
+      if (code !== null && byCode.has(code)) cands = [byCode.get(code)!];
+    }
+    if (!cands.length) {
+      for (const t of rowTexts(sheet, r, loc, def, "label")) {
+        const k = canon(t, idx.syn, { stripNumbering: true });
+        if (!k) continue;
+        labelKeys.forEach((s, i) => s.has(k) && !cands.includes(i) && cands.push(i));
+        if (cands.length) break;
+      }
+    }
+    const free = cands.filter((i) => !where.has(i));
+    const pick = free.find((i) => i > last) ?? free[0];
+    if (pick === undefined) continue;
+    where.set(pick, r);
+    last = pick;
+  }
+
+  const byKey = new Map(data.rows.map((r) => [r.rowKey, r]));
+  const sheetRowDef = new Map<number, FixedRowDef>();
+  rows.forEach((d, i) => {
+    const r = where.get(i);
+    if (r !== undefined) sheetRowDef.set(r, d);
+    else {
+      const dr = byKey.get(d.key);
+      const figures = dr ? Object.entries(dr.values).filter(([k, v]) => nonZero(v) && def.columns.some((c) => c.id === k && c.write)) : [];
+      problems.push(
+        figures.length
+          ? problem("E_FORM_ROW_MISSING_FIGURE", "error", { ...place, row: d.key },
+              `Không tìm thấy dòng "${d.label}" (${d.key}) trong biểu nhưng dòng này có số liệu.`,
+              `Row "${d.label}" (${d.key}) is not in the form but has figures.`,
+              { class: "arithmetic", figures: Object.fromEntries(figures) })
+          : problem("W_FORM_ROW_MISSING", "warning", { ...place, row: d.key },
+              `Không tìm thấy dòng "${d.label}" (${d.key}) trong biểu.`, `Row "${d.label}" (${d.key}) not found in the form.`),
+      );
+    }
+  });
+  const cols = writtenColumns(loc, def);
+  const colDef = new Map(cols.map((c) => [c.col, c.def]));
+  const lineage: CellLineage[] = [];
+  const changes: CellChange[] = [];
+  const located = [...where.values()];
+  const top = located.length ? Math.min(...located) : 0;
+  const bottom = located.length ? Math.max(...located) : -1;
+  const blocks = blocksOf(cols, top, bottom, (r, c) => {
+    const d = sheetRowDef.get(r);
+    if (!d) return null;
+    const cd = colDef.get(c)!;
+    const f = formulaAt(sheet, r, c);
+    if (f && (d.kind === "group" || d.kind === "total" || cd.computed)) return null; // Excel recomputes
+    const dr = byKey.get(d.key);
+    const v = dr?.values[cd.id];
+    const cell = dataCell(cd, v, formatAt(sheet, r, c), () =>
+      problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: d.key, column: cd.id },
+        `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`)),
+    );
+    if (f)
+      problems.push(problem("W_FORM_FORMULA_REPLACED", "warning", { ...place, row: d.key, column: cd.id, cell: `${colLetter(c)}${r}` },
+        `Ô ${colLetter(c)}${r} có công thức ${f}: được thay bằng số liệu.`, `Cell ${colLetter(c)}${r} held the formula ${f}: replaced by the figure.`));
+    if (cell && "n" in cell) lineage.push({ row: r, col: c, lineageId: lineageId(data, d.key, cd.id) });
+    const old = valueAt(sheet, r, c);
+    const nv = newValue(cell);
+    if (f || !same(old, nv)) changes.push({ row: r, col: c, old, new: nv });
+    return cell;
+  });
+  return { form: def.code, sheetName: sheet.sheetName, rowOps: [], blocks, headerRewrites, lineage, rowsAdded: [], rowsRemoved: [], changes, problems };
+}
+
+function same(a: GridValue, b: GridValue): boolean {
+  if ((a === null || a === "") && (b === null || b === "")) return true;
+  return a === b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// List forms.
+
+interface OldRow {
+  row: number; // sheet row (snapshot coordinates)
+  blank: boolean;
+  key: string | null;
+  /** a group/total row known from the definition (not data) */
+  structural: boolean;
+  label: string;
+  code: string;
+}
+
+interface Slot {
+  /** the new row (index into newRows), or -1 for a kept-blank filler */
+  j: number;
+  /** where its cells come from: an old row kept/reused, or an insert */
+  origin: { kind: "old"; old: number } | { kind: "insert"; fmt: number | null };
+}
+
+/** Longest increasing subsequence (indices into `a`). */
+function lis(a: number[]): number[] {
+  const tails: number[] = [];
+  const prev: number[] = new Array(a.length).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[tails[mid]] < a[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[i] = tails[lo - 1];
+    tails[lo] = i;
+  }
+  const out: number[] = [];
+  let k = tails.length ? tails[tails.length - 1] : -1;
+  while (k >= 0) {
+    out.push(k);
+    k = prev[k];
+  }
+  return out.reverse();
+}
+
+function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData): FormPlan {
+  const { problems, place, headerRewrites } = common(loc, sheet, def, data);
+  const idx = defIndex(def);
+  const list = def.list!;
+  const labelCol = loc.columns[list.labelColumn];
+  const mappedCols = Object.values(loc.columns);
+  if (loc.codeColumn !== null) mappedCols.push(loc.codeColumn);
+  const labelKey = (t: string) => canon(t, idx.syn, { stripNumbering: true });
+  const rowBlank = (r: number) => mappedCols.every((c) => isEmpty(valueAt(sheet, r, c)));
+  const isTotal = (r: number) => {
+    if (!idx.totalLabels.size) return false;
+    for (const t of rowTexts(sheet, r, loc, def, list.labelColumn)) if (idx.totalLabels.has(labelKey(t))) return true;
+    return false;
+  };
+
+  // 1. the body as it is: bodyStart … (total row − 1), or up to the first blank row after data
+  const lastRow = sheet.values.length;
+  let totalRow: number | null = null;
+  const oldRows: OldRow[] = [];
+  {
+    let seenData = false;
+    for (let r = loc.bodyStart; r <= Math.max(lastRow, loc.bodyStart); r++) {
+      if (r > lastRow) {
+        if (!oldRows.length) oldRows.push({ row: r, blank: true, key: null, structural: false, label: "", code: "" });
+        break;
+      }
+      if (isTotal(r)) {
+        totalRow = r;
+        break;
+      }
+      const blank = rowBlank(r);
+      if (blank) {
+        if (seenData) break;
+        if (oldRows.length && oldRows[oldRows.length - 1].blank && !idx.totalLabels.size) break;
+      } else seenData = true;
+      oldRows.push({ row: r, blank, key: null, structural: false, label: labelCol ? cellText(valueAt(sheet, r, labelCol)).trim() : "", code: loc.codeColumn ? cellText(valueAt(sheet, r, loc.codeColumn)).trim() : "" });
+    }
+    // trailing blank rows before a missing total are not part of the body (except the template row)
+    while (totalRow === null && oldRows.length > 1 && oldRows[oldRows.length - 1].blank) oldRows.pop();
+  }
+
+  // 2. the new body
+  const totalKey = list.total?.key;
+  const sorted = [...data.rows].sort((a, b) => a.sort - b.sort);
+  const totalData = totalKey ? sorted.find((r) => r.rowKey === totalKey) : undefined;
+  const newRows: (FormRow | null)[] = sorted.filter((r) => totalRow === null || r.rowKey !== totalKey);
+  if (!newRows.length) newRows.push(null); // keep one empty row: the format of the next fill
+  const newByKey = new Map<string, number>();
+  const newByLabel = new Map<string, number[]>();
+  newRows.forEach((r, j) => {
+    if (!r) return;
+    newByKey.set(r.rowKey, j);
+    const lv = r.values[list.labelColumn];
+    if (typeof lv === "string" && lv.trim()) {
+      const k = labelKey(lv);
+      const l = newByLabel.get(k);
+      if (l) l.push(j);
+      else newByLabel.set(k, [j]);
+    }
+  });
+  const parentOf = (j: number) => newRows[j]?.parentKey ?? null;
+  const ancestors = (j: number): string[] => {
+    const out: string[] = [];
+    let p = parentOf(j);
+    const seen = new Set<string>();
+    while (p && !seen.has(p)) {
+      out.push(p);
+      seen.add(p);
+      const pj = newByKey.get(p);
+      p = pj === undefined ? null : parentOf(pj);
+    }
+    return out;
+  };
+  const groupDefs = (list.groups ?? []).map((g) => ({ g, keys: new Set([g.label, ...(g.labels ?? [])].map((l) => yearBag(canonWords(l, idx.syn, { stripNumbering: true })).key)) }));
+
+  // 3. match the old rows to new ones: by code, by label (in its group's context), by group label
+  const matchedNew = new Map<number, number>(); // old index → new index
+  const usedNew = new Set<number>();
+  let ctxTop: string | null = null;
+  let ctx: string | null = null;
+  oldRows.forEach((o, i) => {
+    if (o.blank) return;
+    let j: number | undefined;
+    if (o.code && list.codeKeyPrefix) {
+      const cj = newByKey.get(list.codeKeyPrefix + o.code);
+      if (cj !== undefined && !usedNew.has(cj)) j = cj;
+    }
+    const lk = o.label ? labelKey(o.label) : "";
+    if (j === undefined && lk) {
+      const cands = (newByLabel.get(lk) ?? []).filter((c) => !usedNew.has(c));
+      j = cands.find((c) => ctx !== null && (parentOf(c) === ctx || ancestors(c).includes(ctx))) ??
+        cands.find((c) => ctxTop !== null && ancestors(c).includes(ctxTop)) ??
+        cands[0];
+    }
+    let derived: string | null = null;
+    if (lk) {
+      const bk = yearBag(canonWords(o.label, idx.syn, { stripNumbering: true })).key;
+      const gd = groupDefs.find((x) => x.keys.has(bk));
+      if (gd) {
+        derived = gd.g.sub ? (ctxTop ? `${ctxTop}:${gd.g.key}` : null) : gd.g.key;
+        o.structural = true;
+        if (!gd.g.sub) ctxTop = gd.g.key;
+        if (j === undefined && derived) {
+          const dj = newByKey.get(derived);
+          if (dj !== undefined && !usedNew.has(dj)) j = dj;
+        }
+      }
+    }
+    if (j !== undefined) {
+      usedNew.add(j);
+      matchedNew.set(i, j);
+      o.key = newRows[j]!.rowKey;
+      const nr = newRows[j]!;
+      if (nr.kind === "group" || nr.kind === "heading") {
+        if (!nr.parentKey) ctxTop = nr.rowKey;
+        ctx = nr.rowKey;
+      }
+    } else if (derived) ctx = derived;
+  });
+
+  // 4. keep the matched rows that are in order; the others are deleted and inserted again
+  const pairs = [...matchedNew.entries()].sort((a, b) => a[0] - b[0]);
+  const keptIdx = new Set(lis(pairs.map((p) => p[1])));
+  const kept = pairs.filter((_, i) => keptIdx.has(i));
+  pairs.forEach(([oi, j], i) => {
+    if (keptIdx.has(i)) return;
+    problems.push(
+      problem("W_LIST_ROW_MOVED", "warning", { ...place, row: newRows[j]!.rowKey },
+        `Dòng "${oldRows[oi].label}" (dòng ${oldRows[oi].row}) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ.`,
+        `Row "${oldRows[oi].label}" (row ${oldRows[oi].row}) is out of the new order: deleted and inserted again; its notes are not kept.`),
+    );
+  });
+  // origin of every new row: kept old row, a reused blank row in the same gap, or an insert
+  const originOld = new Map<number, number>(); // new index → old index
+  for (const [oi, j] of kept) originOld.set(j, oi);
+  {
+    const bounds: [number, number][] = [[-1, -1], ...kept, [oldRows.length, newRows.length]];
+    for (let g = 0; g + 1 < bounds.length; g++) {
+      const blanks: number[] = [];
+      for (let oi = bounds[g][0] + 1; oi < bounds[g + 1][0]; oi++) if (oldRows[oi].blank) blanks.push(oi);
+      let b = 0;
+      for (let j = bounds[g][1] + 1; j < bounds[g + 1][1] && b < blanks.length; j++) originOld.set(j, blanks[b++]);
+    }
+  }
+  const oldToNew = new Map<number, number>();
+  for (const [j, oi] of originOld) oldToNew.set(oi, j);
+
+  // 5. row operations: inserts (top-down, formats copied while their rows still exist), then deletes (bottom-up)
+  const isGroupish = (j: number) => {
+    const k = newRows[j]?.kind;
+    return k === "group" || k === "heading" || k === "total";
+  };
+  const fmtTask = oldRows.findIndex((o, oi) => {
+    const j = oldToNew.get(oi);
+    return j !== undefined ? !isGroupish(j) : !o.structural;
+  });
+  const fmtGroup = oldRows.findIndex((o, oi) => {
+    const j = oldToNew.get(oi);
+    return j !== undefined ? isGroupish(j) : o.structural;
+  });
+  type Item = { old: number } | { new: number };
+  const cur: Item[] = oldRows.map((_, oi) => ({ old: oi }));
+  const start = loc.bodyStart;
+  const rowOps: RowOp[] = [];
+  const posOld = (oi: number) => cur.findIndex((it) => "old" in it && it.old === oi);
+  const posNew = (j: number) => cur.findIndex((it) => ("new" in it && it.new === j) || ("old" in it && oldToNew.get(it.old) === j));
+  const insertFmt = new Map<number, number | null>(); // new index → old index whose format it copies
+  let lastInsert: { op: Extract<RowOp, { op: "insert" }>; fmtOld: number | null; end: number } | null = null;
+  for (let j = 0; j < newRows.length; j++) {
+    if (originOld.has(j)) continue;
+    const at = j === 0 ? 0 : posNew(j - 1) + 1;
+    let fmtOld: number | null = isGroupish(j) && fmtGroup >= 0 ? fmtGroup : fmtTask >= 0 ? fmtTask : fmtGroup >= 0 ? fmtGroup : null;
+    if (fmtOld === null && oldRows.length) fmtOld = 0;
+    insertFmt.set(j, fmtOld);
+    const formatFrom = fmtOld !== null ? start + posOld(fmtOld) : totalRow !== null ? start + cur.length : Math.max(1, start - 1);
+    if (lastInsert && lastInsert.fmtOld === fmtOld && lastInsert.end === at) {
+      lastInsert.op.count++;
+      lastInsert.end++;
+    } else {
+      const op: Extract<RowOp, { op: "insert" }> = { op: "insert", at: start + at, count: 1, formatFrom };
+      rowOps.push(op);
+      lastInsert = { op, fmtOld, end: at + 1 };
+    }
+    cur.splice(at, 0, { new: j });
+  }
+  let lastDelete: Extract<RowOp, { op: "delete" }> | null = null;
+  for (let oi = oldRows.length - 1; oi >= 0; oi--) {
+    if (oldToNew.has(oi)) continue;
+    const p = posOld(oi);
+    cur.splice(p, 1);
+    if (lastDelete && lastDelete.at === start + p + 1) {
+      lastDelete.at--;
+      lastDelete.count++;
+    } else {
+      lastDelete = { op: "delete", at: start + p, count: 1 };
+      rowOps.push(lastDelete);
+    }
+  }
+
+  // 6. the cells of the new body
+  const rowAt = (j: number) => start + j;
+  const totalAt = totalRow !== null ? start + newRows.length : null;
+  const cols = writtenColumns(loc, def);
+  const colDef = new Map(cols.map((c) => [c.col, c.def]));
+  const lineage: CellLineage[] = [];
+  const changes: CellChange[] = [];
+  const childrenOf = (key: string | null): number[] => {
+    const out: number[] = [];
+    newRows.forEach((r, j) => {
+      if (r && r.rowKey !== totalKey && (r.parentKey ?? null) === key) out.push(j);
+    });
+    return out;
+  };
+  const sumOver = (col: number, js: number[]): string | null => {
+    if (!js.length) return null;
+    const rs = js.map(rowAt).sort((a, b) => a - b);
+    const parts: string[] = [];
+    let i = 0;
+    while (i < rs.length) {
+      let k = i;
+      while (k + 1 < rs.length && rs[k + 1] === rs[k] + 1) k++;
+      const L = colLetter(col);
+      parts.push(k > i ? `${L}${rs[i]}:${L}${rs[k]}` : `${L}${rs[i]}`);
+      i = k + 1;
+    }
+    return `=SUM(${parts.join(",")})`;
+  };
+  const note = (cell: PlanCell, r: number, c: number, old: GridValue, key: string | null, cd: ColumnDef) => {
+    if (cell && "n" in cell && key) lineage.push({ row: r, col: c, lineageId: lineageId(data, key, cd.id) });
+    const nv = newValue(cell);
+    if (cell !== null && !same(old, nv)) changes.push({ row: r, col: c, old, new: nv });
+  };
+  const textWarn = (key: string, cd: ColumnDef, v: FormValue | undefined) => () =>
+    problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: key, column: cd.id },
+      `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`));
+
+  const bodyCell = (j: number, c: number): PlanCell => {
+    const cd = colDef.get(c)!;
+    const r = rowAt(j);
+    const nr = newRows[j];
+    const oi = originOld.get(j);
+    const oldRow = oi !== undefined ? oldRows[oi].row : null;
+    const old = oldRow !== null ? valueAt(sheet, oldRow, c) : null;
+    const oldF = oldRow !== null ? formulaAt(sheet, oldRow, c) : null;
+    let cell: PlanCell;
+    if (!nr) cell = { blank: true };
+    else if (isFigureKind(cd) && (nr.kind === "group" || nr.kind === "total") && oldF) {
+      const f = sumOver(c, childrenOf(nr.rowKey));
+      cell = f ? { f } : dataCell(cd, nr.values[cd.id], formatAt(sheet, oldRow!, c), textWarn(nr.rowKey, cd, nr.values[cd.id]));
+    } else if (cd.computed && "sum" in cd.computed && oldF) cell = null; // the row's own formula, kept
+    else if (cd.computed && "sum" in cd.computed && oi === undefined && insertedFormula(j, c)) {
+      const parts = cd.computed.sum.map((id) => loc.columns[id]);
+      cell = { f: "=" + parts.map((pc) => `${colLetter(pc)}${r}`).join("+") };
+    } else {
+      const fmtRow = oldRow ?? fmtRowOf(j);
+      cell = dataCell(cd, nr.values[cd.id], fmtRow ? formatAt(sheet, fmtRow, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
+    }
+    note(cell, r, c, old, nr?.rowKey ?? null, cd);
+    return cell;
+  };
+  const fmtRowOf = (j: number): number | null => {
+    const f = insertFmt.get(j);
+    return f !== undefined && f !== null ? oldRows[f].row : null;
+  };
+  const insertedFormula = (j: number, c: number): boolean => {
+    const cd = colDef.get(c)!;
+    if (!cd.computed || !("sum" in cd.computed) || !cd.computed.sum.every((id) => loc.columns[id] !== undefined)) return false;
+    const fr = fmtRowOf(j);
+    return fr !== null && formulaAt(sheet, fr, c) !== null;
+  };
+  const totalCell = (c: number): PlanCell => {
+    const cd = colDef.get(c)!;
+    const old = valueAt(sheet, totalRow!, c);
+    if (!isFigureKind(cd)) return null; // its label stays
+    const oldF = formulaAt(sheet, totalRow!, c);
+    let cell: PlanCell;
+    if (oldF) {
+      const top = childrenOf(null);
+      const f = sumOver(c, top.length ? top : newRows.map((_, j) => j).filter((j) => newRows[j]));
+      cell = f ? { f } : { blank: true };
+    } else cell = dataCell(cd, totalData?.values[cd.id], formatAt(sheet, totalRow!, c), textWarn(totalKey ?? "total", cd, totalData?.values[cd.id]));
+    note(cell, totalAt!, c, old, totalKey ?? null, cd);
+    return cell;
+  };
+  const bottom = totalAt ?? rowAt(newRows.length - 1);
+  const blocks = blocksOf(cols, start, bottom, (r, c) => (totalAt !== null && r === totalAt ? totalCell(c) : bodyCell(r - start, c)));
+
+  // 7. the report: rows added and removed
+  const rowName = (r: FormRow) => {
+    if (list.codeKeyPrefix && r.rowKey.startsWith(list.codeKeyPrefix)) return r.rowKey.slice(list.codeKeyPrefix.length);
+    const lv = r.values[list.labelColumn];
+    return typeof lv === "string" && lv ? lv : r.rowKey;
+  };
+  const matchedAny = new Set(matchedNew.values());
+  const rowsAdded = newRows
+    .map((r, j) => (r && r.kind === "data" && !matchedAny.has(j) ? rowName(r) : null))
+    .filter((x): x is string => x !== null);
+  const rowsRemoved = oldRows
+    .filter((o, oi) => !oldToNew.has(oi) && !o.blank && !o.structural && o.key === null && !(totalKey && o.key === totalKey))
+    .map((o) => o.code || o.label || `row ${o.row}`);
+  return { form: def.code, sheetName: sheet.sheetName, rowOps, blocks, headerRewrites, lineage, rowsAdded, rowsRemoved, changes, problems };
+}
+
+/** The write plan of one located form, from the full snapshot of its sheet and the form's figures. */
+export function planForm(located: Located, fullSnapshot: GridSnapshot, def: FormDef, data: FormData): FormPlan {
+  if (located.status !== "found")
+    return { form: def.code, sheetName: fullSnapshot.sheetName, rowOps: [], blocks: [], headerRewrites: [], lineage: [], rowsAdded: [], rowsRemoved: [], changes: [], problems: located.problems };
+  return def.kind === "fixed" ? planFixed(located, fullSnapshot, def, data) : planList(located, fullSnapshot, def, data);
+}

@@ -1,0 +1,48 @@
+// A whole workbook: locate every form, then plan each one found with its figures.
+import { problem, type Problem } from "../../core/problem.js";
+import type { FormDef } from "../../queries/form-schema.js";
+import type { FormData } from "../../queries/types.js";
+import { locateForms, type Located } from "./locate.js";
+import { planForm } from "./plan.js";
+import type { FormPlan, GridSnapshot, WorkbookPlan } from "./types.js";
+
+export interface WorkbookPlanWithLocation extends WorkbookPlan {
+  located: Located[];
+}
+
+/**
+ * Plan the fill of a workbook. `sheets` are full snapshots (phase one reads only their first
+ * rows); `datas` the figures of each form for plan year `year`; `choices` picks a sheet (by
+ * name) for a form that two look-alike sheets make ambiguous. Never throws on a grid: what it
+ * cannot do is a located problem.
+ */
+export function planWorkbook(
+  sheets: GridSnapshot[],
+  forms: FormDef[],
+  datas: FormData[],
+  year: number,
+  choices: Record<string, string> = {},
+): WorkbookPlanWithLocation {
+  const located = locateForms(sheets, forms, year, choices);
+  const plans: FormPlan[] = [];
+  const problems: Problem[] = [];
+  for (const loc of located) {
+    const def = forms.find((f) => f.code === loc.form)!;
+    if (loc.status !== "found") {
+      problems.push(...loc.problems);
+      continue;
+    }
+    const sheet = sheets.find((s) => s.sheetName === loc.sheetName)!;
+    let data = datas.find((d) => d.form === def.code);
+    if (!data) {
+      problems.push(
+        problem("W_FORM_NO_DATA", "warning", { form: def.code, sheet: sheet.sheetName },
+          `Không có số liệu cho biểu ${def.code.toUpperCase()}: các ô số liệu được để trống.`,
+          `No figures for form ${def.code.toUpperCase()}: its data cells are cleared.`),
+      );
+      data = { form: def.code, year, generation: 0, rows: [] };
+    }
+    plans.push(planForm(loc, sheet, def, data));
+  }
+  return { year, forms: plans, problems, located };
+}
