@@ -1,0 +1,110 @@
+// The headless fill, glued: workbook bytes → snapshots → (engine) located forms and write plan
+// ← (SQL) figures and rules → applyPlan → new workbook bytes, with a report of what it did.
+import type { Problem } from "../../core/problem.js";
+import type { Db } from "../../warehouse/db.js";
+import type { FormDef } from "../../queries/form-schema.js";
+import type { RuleResult } from "../../queries/types.js";
+import { planWorkbook, type WorkbookPlanWithLocation } from "../engine/index.js";
+import type { FormPlan } from "../engine/types.js";
+import { applyPlanDetailed } from "./apply.js";
+import { colLetters } from "./formula.js";
+import { Package } from "./package.js";
+import { snapshotPackage } from "./snapshot.js";
+
+export interface FillInput {
+  /** an open warehouse (its `generation` is used when present) */
+  db: Db & { generation?: number };
+  year: number;
+  template: Uint8Array;
+  /** the load run the figures come from, when `db` does not say (an --as-of generation) */
+  asOf?: number;
+  /** form code → sheet name, for forms two sheets make ambiguous */
+  choices?: Record<string, string>;
+  /** form definitions (default: queries/forms) */
+  forms?: FormDef[];
+  /** the fill time written into the lineage (default: now) */
+  now?: Date;
+}
+
+export interface FormReport {
+  form: string;
+  status: "found" | "not_found" | "ambiguous";
+  sheet: string | null;
+  /** "A5:N7"-style place of the header, when found */
+  header: string | null;
+  cellsWritten: number;
+  rowsInserted: number;
+  rowsDeleted: number;
+  rowsAdded: string[];
+  rowsRemoved: string[];
+  headerRewrites: number;
+  problems: Problem[];
+}
+
+export interface FillReport {
+  year: number;
+  generation: number;
+  forms: FormReport[];
+  rulesBroken: { arithmetic: RuleResult[]; reconciliation: RuleResult[] };
+  /** plan- and apply-level problems (forms not found, parts that could not be adjusted …) */
+  problems: Problem[];
+}
+
+export interface FillResult {
+  bytes: Uint8Array;
+  plan: WorkbookPlanWithLocation;
+  rules: RuleResult[];
+  report: FillReport;
+}
+
+/** The figure computation, replaceable in tests. */
+export type ComputeAll = (db: Db, year: number, generation: number) => Promise<{ forms: import("../../queries/types.js").FormData[]; rules: RuleResult[] }>;
+
+export async function fillWorkbook(input: FillInput, deps: { computeAll?: ComputeAll } = {}): Promise<FillResult> {
+  const pkg = Package.open(input.template);
+  const generation = input.db.generation ?? input.asOf ?? 0;
+  const forms = input.forms ?? (await import("../../queries/forms.js")).loadForms();
+  const compute = deps.computeAll ?? (await import("../../queries/compute.js")).computeAll;
+  const snapshots = snapshotPackage(pkg);
+  const { forms: datas, rules } = await compute(input.db, input.year, generation);
+  const plan = planWorkbook(snapshots, forms, datas, input.year, input.choices ?? {});
+  const applied = applyPlanDetailed(input.template, plan, { generation, filledAt: (input.now ?? new Date()).toISOString() });
+  const report: FillReport = {
+    year: input.year,
+    generation,
+    forms: plan.located.map((loc) => {
+      const fp = plan.forms.find((f) => f.form === loc.form);
+      return {
+        form: loc.form,
+        status: loc.status,
+        sheet: loc.sheetName,
+        header: loc.status === "found" && loc.headerTop > 0 ? headerPlace(loc.headerTop, loc.headerBottom, loc.columns) : null,
+        cellsWritten: fp ? cellsWritten(fp) : 0,
+        rowsInserted: fp ? fp.rowOps.filter((o) => o.op === "insert").reduce((a, o) => a + o.count, 0) : 0,
+        rowsDeleted: fp ? fp.rowOps.filter((o) => o.op === "delete").reduce((a, o) => a + o.count, 0) : 0,
+        rowsAdded: fp?.rowsAdded ?? [],
+        rowsRemoved: fp?.rowsRemoved ?? [],
+        headerRewrites: fp?.headerRewrites.length ?? 0,
+        problems: [...(fp?.problems ?? []), ...loc.problems],
+      };
+    }),
+    rulesBroken: {
+      arithmetic: rules.filter((r) => !r.ok && r.class === "arithmetic"),
+      reconciliation: rules.filter((r) => !r.ok && r.class === "reconciliation"),
+    },
+    problems: [...plan.problems.filter((p) => !plan.located.some((l) => l.problems.includes(p))), ...applied.problems],
+  };
+  return { bytes: applied.bytes, plan, rules, report };
+}
+
+function cellsWritten(fp: FormPlan): number {
+  let n = fp.headerRewrites.length;
+  for (const b of fp.blocks) for (const line of b.cells) for (const c of line) if (c !== null && c !== undefined) n++;
+  return n;
+}
+
+function headerPlace(top: number, bottom: number, columns: Record<string, number>): string {
+  const cols = Object.values(columns);
+  if (cols.length === 0) return `${top}:${bottom}`;
+  return `${colLetters(Math.min(...cols))}${top}:${colLetters(Math.max(...cols))}${bottom}`;
+}
