@@ -217,12 +217,13 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   if (tong) {
     approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
     const given: { source: Source; amount: string; ref: string }[] = [];
+    // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
+    const nsnn = parts.get("NSNN");
+    if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) parts.set(nsnnSource(lvl), nsnn);
     for (const s of ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"] as Source[]) {
       const p = parts.get(s);
       if (p) given.push({ source: s, ...p });
     }
-    const nsnn = parts.get("NSNN");
-    if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) given.push({ source: nsnnSource(lvl), ...nsnn });
     if (given.length === 0) {
       unsplit = true;
       ctx.add("TASK_UNSPLIT", tong.ref, { code });
