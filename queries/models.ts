@@ -24,7 +24,12 @@ function readLayer(layer: Model["layer"]): Model[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".sql"))
     .sort()
-    .map((f) => ({ name: f.slice(0, -4), layer, sql: readSql(join(dir, f)) }));
+    .map((f) => {
+      const name = f.slice(0, -4);
+      // the name becomes a view and a CTE name: an SQL identifier, never input
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`queries/${layer}/${f}: a model's file name must be an SQL name`);
+      return { name, layer, sql: readSql(join(dir, f)) };
+    });
 }
 
 /** Comments out of the way so that a name in a comment is not a dependency. */
