@@ -770,13 +770,14 @@ function registerSheet(wb: ExcelJS.Workbook): { hiddenRow: number; blankRow: num
     [6, "Gioi tinh chu nhiem"], [7, "Cap quan ly"], [8, "Linh vuc"], [9, "Thoi gian bat dau"],
     [10, "Thoi gian ket thuc"], [11, "So QD"], [17, "Tinh trang"], [18, "Ngay nghiem thu"], [19, "Ghi chu"],
   ];
-  for (const [c, text] of h) header(ws, 6, c, text, { rows: 2 });
-  header(ws, 6, 12, "Kinh phi phe duyet", { cols: 5 });
-  ["Tong", "NSTW", "NSDP", "NSNN", "Ngoai NSNN"].forEach((t, i) => header(ws, 7, 12 + i, t));
+  // Row 6 left blank, header on rows 7–8.
+  for (const [c, text] of h) header(ws, 7, c, text, { rows: 2 });
+  header(ws, 7, 12, "Kinh phi phe duyet", { cols: 5 });
+  ["Tong", "NSTW", "NSDP", "NSNN", "Ngoai NSNN"].forEach((t, i) => header(ws, 8, 12 + i, t));
   ws.getColumn(2).width = 60;
   ws.getColumn(4).width = 36;
 
-  let r = 8;
+  let r = 9;
   let hiddenRow = 0;
   let blankRow = 0;
   let n = 0; // a running counter that decides the messy variants, row by row
@@ -1001,8 +1002,8 @@ const INDICATORS: Indicator[] = [
   { office: "TT UD", code: "ATBX.01.5", parent: "ATBX.01", area: AREA.ATBX, label: "Cấp chứng chỉ nhân viên bức xạ", unit: "hồ sơ", th22: 15, th6t23: 12 },
   { office: "TT UD", code: "TSN.01", area: AREA.TSN, label: "Thu sự nghiệp (dịch vụ KH&CN; đo lường, thử nghiệm; đề tài, dự án)", unit: "triệu đồng", th22: 4223, kh23: 4223, th6t23: 1564, kh24: 4500 },
   // S&T enterprises, in the workbook dropped straight into the inbox (office "chung")
-  { office: "chung", code: "DN.01", area: AREA.DN, label: "Số doanh nghiệp khoa học và công nghệ (lũy kế)", unit: "doanh nghiệp", th22: 20, kh23: 23, th6t23: 22, kh24: 25 },
   { office: "chung", code: "DN.02", area: AREA.DN, label: "Số tổ chức khoa học và công nghệ", unit: "tổ chức", th22: 9, kh23: 10, th6t23: 9, kh24: 10 },
+  { office: "chung", code: "DN.01", area: AREA.DN, label: "Số doanh nghiệp khoa học và công nghệ (lũy kế)", unit: "doanh nghiệp", th22: 20, kh23: 23, th6t23: 22, kh24: 25 },
   { office: "chung", code: "DN.03", area: AREA.DN, label: "Doanh nghiệp KH&CN thành lập Quỹ phát triển KH&CN", unit: "doanh nghiệp", th22: 2, kh23: 4, th6t23: 3, kh24: 5 },
 ];
 
@@ -1087,13 +1088,13 @@ function ttudSheet(wb: ExcelJS.Workbook): void {
     ["III. Thu sự nghiệp", AREA.TSN],
   ];
   for (const [label, area] of groups) {
-    ws.getCell(r, 1).value = label;
-    ws.getCell(r, 1).font = BOLD;
+    ws.getCell(r, 2).value = label; // the group row: its heading in the Chỉ tiêu column, no code
+    ws.getCell(r, 2).font = BOLD;
     r++;
     for (const ind of INDICATORS.filter((x) => x.office === "TT UD" && x.area === area)) {
       const row = ws.getRow(r);
       row.getCell(1).value = ind.code!;
-      row.getCell(2).value = ind.parent ? `- ${ind.label}` : ind.label;
+      row.getCell(2).value = ind.label; // "of which" rows: the Thuộc chỉ tiêu column says so
       row.getCell(3).value = ind.unit;
       if (ind.parent) row.getCell(4).value = ind.parent;
       putInd(row, 5, ind);
@@ -1231,7 +1232,7 @@ function readme(): string {
   p("| file (identity) | office | what it holds / what it tests |");
   p("|---|---|---|");
   p("| `P.KHTC/Du toan KHCN 2024 - KHTC.xlsx` | P.KHTC | sheet `TH va DT chi KHCN` (Kind 3; title row 3 \"Tình hình thực hiện và dự toán chi KH&CN\" — Excel caps sheet names at 31 characters), unit line **Đơn vị tính: nghìn đồng** (every figure ÷ 1000), two-row header (group \"Năm 2022\" / \"Năm 2023\" / \"Dự kiến 2024\"), Mã số 01–04 as text and 5–18 as numbers, rows 01/03/04/08 and the Tổng số column as formulas with cached values; sheet `Cấp phát kinh phí nhiệm vụ` (Kind 2, triệu đồng, group rows I–III, a Tổng cộng row of SUM formulas) |");
-  p("| `P.QLKH/Danh muc nhiem vu KHCN (ban cuoi).xlsx` | P.QLKH | Kind 1 register of the 3 national, 10 provincial and 4 cơ sở tasks: merged title rows, header on rows 6–7 without diacritics in its own column order, group \"Kinh phi phe duyet\" over \"Tong / NSTW / NSDP / NSNN / Ngoai NSNN\", group rows I–III, a typed Tổng cộng row, one blank row (R" + registerLayout.blankRow + "), one hidden row (R" + registerLayout.hiddenRow + ", task T.2021.04: loaded, warning ROW_HIDDEN), amounts as text (\"13.660\"), months as \"12/2016\", \"tháng 10/2021\", real dates and \"3/2024\" |");
+  p("| `P.QLKH/Danh muc nhiem vu KHCN (ban cuoi).xlsx` | P.QLKH | Kind 1 register of the 3 national, 10 provincial and 4 cơ sở tasks: merged title rows, header on rows 7–8 (row 6 blank) without diacritics in its own column order, group \"Kinh phi phe duyet\" over \"Tong / NSTW / NSDP / NSNN / Ngoai NSNN\", group rows I–III, a typed Tổng cộng row, one blank row (R" + registerLayout.blankRow + "), one hidden row (R" + registerLayout.hiddenRow + ", task T.2021.04: loaded, warning ROW_HIDDEN), amounts as text (\"13.660\"), months as \"12/2016\", \"tháng 10/2021\", real dates and \"3/2024\" |");
   p("| `P.QLKH/~$Danh muc nhiem vu KHCN (ban cuoi).xlsx` | — | Excel lock file (162 bytes): skipped and listed |");
   p("| `Huyen/NV KHCN cap huyen 2023.xlsx` | Huyen | the 18 cấp huyện tasks of 2023 on two sheets: `NV cap huyen 2023` (13 tasks, one-column period \"10/2021-3/2024\" / \"10/2021 - 3/2024\", one field \"KH xã hội và nhân văn\" → KH xã hội with a warning, one blank field → Chưa phân loại with a warning) and `Bo sung` (5 tasks, start and end as real dates, NSNN → NSĐP) |");
   p("| `TDC/Chi tieu TDC 6T2023.xlsx` | TDC | Kind 4, area in a \"Lĩnh vực\" column, Mã chỉ tiêu, unit per row (fines in đồng) |");
