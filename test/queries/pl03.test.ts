@@ -74,7 +74,7 @@ describe("PL03 — basis of the estimate, task by task (plan year 2024)", () => 
       year: 2024,
       generation: 2,
       rows: [
-        row("group:I", "group", 1, null, { stt: "I", title: "I. Nhiệm vụ chuyển tiếp" }, {
+        row("group:I", "group", 1, null, { stt: "I", title: "Nhiệm vụ chuyển tiếp" }, {
           c1: 48660, c2: 30000, c3: 5000, c4: 10500, c5: 10000, c6: 9500, c7: 1000,
           c8: 22600, c9: 19600, c10: 3000, c11: 14000, c12: 12500, c13: 1500,
         }),
@@ -99,7 +99,7 @@ describe("PL03 — basis of the estimate, task by task (plan year 2024)", () => 
         row("task:T2", "data", 6, "group:I:TINH",
           { stt: "2.2", title: "Nhiệm vụ T2", lead_org: "Sở KH&CN", period: "03/2023-12/2024" },
           { c1: 5000, c2: 5000, c4: 2000, c5: 2000, c6: 2000, c8: 2100, c9: 2100, c11: 3000, c12: 3000 }),
-        row("group:II", "group", 7, null, { stt: "II", title: "II. Nhiệm vụ mở mới" }, { c1: 800, c2: 800, c11: 800, c12: 800 }),
+        row("group:II", "group", 7, null, { stt: "II", title: "Nhiệm vụ mở mới" }, { c1: 800, c2: 800, c11: 800, c12: 800 }),
         row("group:II:HUYEN", "group", 8, "group:II", { stt: "1", title: "Nhiệm vụ cấp huyện" }, { c1: 800, c2: 800, c11: 800, c12: 800 }),
         row("task:H1", "data", 9, "group:II:HUYEN",
           { stt: "1.1", title: "Nhiệm vụ H1", lead_org: "Sở KH&CN", period: "02/2024-12/2024" },

@@ -125,7 +125,7 @@ form_rows as (
     0 as level_ord,
     0 as task_ord,
     group_code as stt,
-    case group_code when 'I' then 'I. Nhiệm vụ chuyển tiếp' else 'II. Nhiệm vụ mở mới' end as title,
+    case group_code when 'I' then 'Nhiệm vụ chuyển tiếp' else 'Nhiệm vụ mở mới' end as title,
     cast(null as varchar) as lead_org,
     cast(null as varchar) as period,
     cast(null as varchar) as decision,
