@@ -1,12 +1,14 @@
 // The purpose-built scanner of worksheet XML: the ETL's hot path (millions of cells). A generic
 // SAX parser builds an event and an attribute object for every tag; this one knows the handful
-// of elements a sheet's values live in (row, c, v, f, is/t, mergeCell) and skips the rest,
-// reading attributes in place. It is fed decoded text chunks of any size and keeps across calls
-// only an unfinished tag and the raw text of the element being read, so a tag or an entity split
-// between two chunks is fine. It is checked cell by cell against exceljs (test/xlsx).
+// of elements a sheet's values live in (row, c, v, f, is/t, mergeCell) and skips the rest. Each
+// tag is read in ONE forward pass of charCodeAt (name, attributes, quotes, '>'), attribute
+// values are kept as positions in the chunk, and only what a cell needs becomes a string. It is
+// fed decoded text chunks of any size and keeps across calls only an unfinished tag and the raw
+// text of the element being read, so a tag or an entity split between two chunks is fine. It is
+// checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { XCell, XRow } from "./types.js";
 import { XlsxOpenError } from "./types.js";
-import { colLetters, parseRef } from "./refs.js";
+import { colLetters } from "./refs.js";
 
 export interface ScanContext {
   sheet: string;
@@ -36,7 +38,54 @@ const enum CellType {
   D,
 }
 
+// the elements the scanner acts on
+const enum Tag {
+  Other,
+  Row,
+  C,
+  V,
+  F,
+  T,
+  Is,
+  RPh,
+  SheetData,
+  MergeCell,
+}
+
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A number as Number() would read it. Plain decimals of up to 15 digits are read by hand (an
+ * exact integer divided by an exact power of ten is correctly rounded, so the double is the same
+ * as Number()'s); anything else (exponents, spaces, long digit runs) goes to Number().
+ */
+export function parseNumber(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  if (s.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n) return Number(s);
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      if (++digits > 15) return Number(s);
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return Number(s);
+  }
+  if (digits === 0) return Number(s);
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
@@ -88,11 +137,14 @@ export class SheetScanner {
   private cHasF = false;
   private cInline: string | null = null;
 
-  // the attribute found by nextAttr(): name (without prefix) and value bounds in the buffer
-  private an0 = 0;
-  private an1 = 0;
-  private av0 = 0;
-  private av1 = 0;
+  // the attributes of the tag being read, as positions in the chunk (a0 < 0: absent)
+  private aR0 = -1;
+  private aR1 = -1;
+  private aS = 0;
+  private aT = CellType.N;
+  private aHidden = false;
+  private aRef0 = -1;
+  private aRef1 = -1;
 
   readonly merges: string[] = [];
 
@@ -112,12 +164,12 @@ export class SheetScanner {
         break;
       }
       if (this.capture !== Capture.None && lt > pos) this.raw += buf.slice(pos, lt);
-      const gt = this.tagEnd(buf, lt);
-      if (gt < 0) {
+      const end = this.tag(buf, lt);
+      if (end < 0) {
         this.rest = buf.slice(lt);
         break;
       }
-      pos = this.tag(buf, lt, gt) + 1;
+      pos = end + 1;
     }
     return this.out;
   }
@@ -131,142 +183,176 @@ export class SheetScanner {
     return this.out;
   }
 
-  /** Index of the '>' closing the tag at `lt`, or -1 when it is not in this chunk. */
-  private tagEnd(buf: string, lt: number): number {
-    if (buf.charCodeAt(lt + 1) === 33 /* ! */) {
-      // comments and CDATA may hold '>' and '<'
-      if (buf.startsWith("<!--", lt)) {
-        const e = buf.indexOf("-->", lt + 4);
-        return e < 0 ? -1 : e + 2;
-      }
-      if (buf.startsWith("<![CDATA[", lt)) {
-        const e = buf.indexOf("]]>", lt + 9);
-        return e < 0 ? -1 : e + 2;
-      }
-      if (lt + 9 > buf.length) return -1; // cannot tell yet
+  /** Comments, CDATA, declarations: returns the index of their last character, or -1. */
+  private special(buf: string, lt: number): number {
+    if (buf.startsWith("<!--", lt)) {
+      const e = buf.indexOf("-->", lt + 4);
+      return e < 0 ? -1 : e + 2;
     }
-    // a '>' inside a quoted attribute value is legal XML: skip quoted runs
-    let q = 0;
-    for (let i = lt + 1, n = buf.length; i < n; i++) {
-      const c = buf.charCodeAt(i);
-      if (q !== 0) {
-        if (c === q) q = 0;
-      } else if (c === 62) return i;
-      else if (c === 34 || c === 39) q = c;
+    if (buf.startsWith("<![CDATA[", lt)) {
+      const e = buf.indexOf("]]>", lt + 9);
+      if (e < 0) return -1;
+      // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
+      if (this.capture !== Capture.None) this.raw += buf.slice(lt + 9, e).replace(/&/g, "&amp;");
+      return e + 2;
     }
-    return -1;
+    if (lt + 9 > buf.length) return -1; // cannot tell which yet
+    const e = buf.indexOf(">", lt + 1);
+    return e;
   }
 
-  /** Handles the tag buf[lt..gt]; returns the index of the last character it consumed. */
-  private tag(buf: string, lt: number, gt: number): number {
+  /**
+   * Reads the tag at `lt` in one pass and acts on it. Returns the index of the last character it
+   * consumed, or -1 when the tag does not end in this chunk (nothing has been changed then).
+   */
+  private tag(buf: string, lt: number): number {
+    const len = buf.length;
     let i = lt + 1;
-    const first = buf.charCodeAt(i);
-    if (first === 33 /* ! */) {
-      if (this.capture !== Capture.None && buf.startsWith("<![CDATA[", lt)) {
-        // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
-        this.raw += buf.slice(lt + 9, gt - 2).replace(/&/g, "&amp;");
-      }
-      return gt;
+    let c = buf.charCodeAt(i);
+    if (c === 33 /* ! */) return this.special(buf, lt);
+    if (c === 63 /* ? */) {
+      const e = buf.indexOf("?>", i);
+      return e < 0 ? -1 : e + 1;
     }
-    if (first === 63 /* ? */) return gt;
-    const closing = first === 47; /* / */
+    const closing = c === 47; /* / */
     if (closing) i++;
     // the local name: skip a namespace prefix ("x:c" in files from the Open XML SDK)
     let nameStart = i;
-    let end = i;
-    for (; end < gt; end++) {
-      const c = buf.charCodeAt(end);
-      if (c === 32 || c === 47 || c === 62 || c === 9 || c === 10 || c === 13) break;
-      if (c === 58) nameStart = end + 1;
+    for (; i < len; i++) {
+      c = buf.charCodeAt(i);
+      if (c === 62 || c === 47 || c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 58) nameStart = i + 1;
     }
-    const selfClosing = !closing && buf.charCodeAt(gt - 1) === 47;
-    const nameLen = end - nameStart;
-    const n0 = buf.charCodeAt(nameStart);
-    if (nameLen === 1) {
-      if (n0 === 99 /* c */) {
-        if (closing) this.closeCell();
-        else this.openCell(buf, end, gt, selfClosing);
-        return gt;
+    if (i >= len) return -1;
+    const kind = this.kindOf(buf, nameStart, i - nameStart);
+    this.aR0 = -1;
+    this.aS = 0;
+    this.aT = CellType.N;
+    this.aHidden = false;
+    this.aRef0 = -1;
+    // attributes, up to the '>' (a '>' inside a quoted value is legal XML and is skipped)
+    let selfClosing = false;
+    for (;;) {
+      while (i < len && isSpace((c = buf.charCodeAt(i)))) i++;
+      if (i >= len) return -1;
+      if (c === 62) break;
+      if (c === 47) {
+        if (i + 1 >= len) return -1;
+        if (buf.charCodeAt(i + 1) === 62) {
+          selfClosing = true;
+          i++;
+          break;
+        }
+        i++;
+        continue;
       }
-      if (n0 === 118 /* v */) return this.textElement(buf, gt, Capture.V, closing, selfClosing);
-      if (n0 === 102 /* f */) {
+      let an0 = i;
+      for (; i < len; i++) {
+        c = buf.charCodeAt(i);
+        if (c === 61 || c === 62 || c === 47 || isSpace(c)) break;
+        if (c === 58) an0 = i + 1;
+      }
+      const an1 = i;
+      while (i < len && (c = buf.charCodeAt(i)) !== 34 && c !== 39 && c !== 62) i++;
+      if (i >= len) return -1;
+      if (c === 62) break; // an attribute without a value: not XML, but do not stall on it
+      const v1 = buf.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (v1 < 0) return -1;
+      if (kind !== Tag.Other) this.attribute(buf, kind, an0, an1 - an0, i + 1, v1);
+      i = v1 + 1;
+    }
+    const gt = i;
+    if (kind === Tag.Other) return gt;
+    switch (kind) {
+      case Tag.C:
+        if (closing) this.closeCell();
+        else this.openCell(buf, selfClosing);
+        return gt;
+      case Tag.V:
+        return this.textElement(buf, gt, Capture.V, closing, selfClosing);
+      case Tag.F:
         if (!closing && this.cCol) this.cHasF = true;
         // a shared formula's dependents are empty <f t="shared" si="n"/>: their text stays null
         return this.textElement(buf, gt, Capture.F, closing, selfClosing);
-      }
-      if (n0 === 116 /* t */ && this.inInline && !this.inPhonetic) return this.textElement(buf, gt, Capture.T, closing, selfClosing);
-      return gt;
-    }
-    if (nameLen === 3 && n0 === 114 /* r */) {
-      if (buf.charCodeAt(nameStart + 1) === 111 && buf.charCodeAt(nameStart + 2) === 119) {
-        // <row>
+      case Tag.T:
+        if (this.inInline && !this.inPhonetic) return this.textElement(buf, gt, Capture.T, closing, selfClosing);
+        return gt;
+      case Tag.Row:
         if (closing) this.closeRow();
         else {
-          this.openRow(buf, end, gt);
+          this.openRow(buf);
           if (selfClosing) this.closeRow();
         }
-      } else if (buf.startsWith("rPh", nameStart)) this.inPhonetic = !closing && !selfClosing;
-      return gt;
-    }
-    if (nameLen === 2 && n0 === 105 /* i */ && buf.charCodeAt(nameStart + 1) === 115 /* s */) {
-      if (closing) this.inInline = false;
-      else if (this.cCol) {
-        this.inInline = !selfClosing;
-        this.cInline = "";
-      }
-      return gt;
-    }
-    if (nameLen === 9 && buf.startsWith("sheetData", nameStart)) {
-      this.inSheetData = !closing && !selfClosing;
-      return gt;
-    }
-    if (nameLen === 9 && !closing && buf.startsWith("mergeCell", nameStart)) {
-      for (let a = this.nextAttr(buf, end, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
-        if (this.nameIs(buf, "ref")) this.merges.push(this.value(buf));
-      }
+        return gt;
+      case Tag.Is:
+        if (closing) this.inInline = false;
+        else if (this.cCol) {
+          this.inInline = !selfClosing;
+          this.cInline = "";
+        }
+        return gt;
+      case Tag.RPh:
+        this.inPhonetic = !closing && !selfClosing;
+        return gt;
+      case Tag.SheetData:
+        this.inSheetData = !closing && !selfClosing;
+        return gt;
+      case Tag.MergeCell:
+        if (!closing && this.aRef0 >= 0) this.merges.push(decodeEntities(buf.slice(this.aRef0, this.aRef1)));
+        return gt;
     }
     return gt;
   }
 
-  /**
-   * Finds the next attribute from `i`; leaves its name and value bounds in an0/an1/av0/av1 and
-   * returns the index after it, or -1 when there is none. Allocates nothing.
-   */
-  private nextAttr(buf: string, i: number, gt: number): number {
-    let c = buf.charCodeAt(i);
-    while (i < gt && isSpace(c)) c = buf.charCodeAt(++i);
-    if (i >= gt || c === 47 || c === 62) return -1;
-    let ne = i;
-    let ns = i;
-    while (ne < gt && (c = buf.charCodeAt(ne)) !== 61 && !isSpace(c)) {
-      if (c === 58) ns = ne + 1;
-      ne++;
+  private kindOf(buf: string, at: number, n: number): Tag {
+    const c0 = buf.charCodeAt(at);
+    if (n === 1) return c0 === 99 ? Tag.C : c0 === 118 ? Tag.V : c0 === 102 ? Tag.F : c0 === 116 ? Tag.T : Tag.Other;
+    if (n === 3 && c0 === 114) {
+      if (buf.charCodeAt(at + 1) === 111 && buf.charCodeAt(at + 2) === 119) return Tag.Row;
+      if (buf.startsWith("rPh", at)) return Tag.RPh;
+      return Tag.Other;
     }
-    let q = ne;
-    while (q < gt && (c = buf.charCodeAt(q)) !== 34 && c !== 39) q++;
-    if (q >= gt) return -1;
-    const ve = buf.indexOf(c === 39 ? "'" : '"', q + 1);
-    if (ve < 0 || ve >= gt) return -1;
-    this.an0 = ns;
-    this.an1 = ne;
-    this.av0 = q + 1;
-    this.av1 = ve;
-    return ve + 1;
+    if (n === 2 && c0 === 105 && buf.charCodeAt(at + 1) === 115) return Tag.Is;
+    if (n === 9 && buf.startsWith("sheetData", at)) return Tag.SheetData;
+    if (n === 9 && buf.startsWith("mergeCell", at)) return Tag.MergeCell;
+    return Tag.Other;
   }
 
-  private nameIs(buf: string, name: string): boolean {
-    return this.an1 - this.an0 === name.length && buf.startsWith(name, this.an0);
+  /** Notes the attributes the scanner uses; values stay positions in the chunk. */
+  private attribute(buf: string, kind: Tag, an0: number, an: number, v0: number, v1: number): void {
+    const n0 = buf.charCodeAt(an0);
+    if (kind === Tag.C) {
+      if (an !== 1) return;
+      if (n0 === 114 /* r */) {
+        this.aR0 = v0;
+        this.aR1 = v1;
+      } else if (n0 === 115 /* s */) this.aS = Math.max(0, this.intAt(buf, v0, v1));
+      else if (n0 === 116 /* t */) {
+        const vl = v1 - v0;
+        const c = buf.charCodeAt(v0);
+        if (vl === 1) this.aT = c === 115 ? CellType.S : c === 98 ? CellType.B : c === 101 ? CellType.E : c === 100 ? CellType.D : CellType.N;
+        else if (vl === 3 && c === 115) this.aT = CellType.Str;
+        else if (vl === 9 && c === 105) this.aT = CellType.Inline;
+      }
+    } else if (kind === Tag.Row) {
+      if (an === 1 && n0 === 114) {
+        this.aR0 = v0;
+        this.aR1 = v1;
+      } else if (an === 6 && buf.startsWith("hidden", an0)) {
+        const c = buf.charCodeAt(v0);
+        this.aHidden = (v1 - v0 === 1 && c === 49) || (v1 - v0 === 4 && c === 116);
+      }
+    } else if (kind === Tag.MergeCell && an === 3 && buf.startsWith("ref", an0)) {
+      this.aRef0 = v0;
+      this.aRef1 = v1;
+    }
   }
 
-  private value(buf: string): string {
-    return decodeEntities(buf.slice(this.av0, this.av1));
-  }
-
-  /** The attribute value as a non-negative integer, or -1. */
-  private intValue(buf: string): number {
+  /** A non-negative integer written in buf[v0..v1), or -1. */
+  private intAt(buf: string, v0: number, v1: number): number {
+    if (v1 === v0) return -1;
     let n = 0;
-    if (this.av1 === this.av0) return -1;
-    for (let k = this.av0; k < this.av1; k++) {
+    for (let k = v0; k < v1; k++) {
       const d = buf.charCodeAt(k) - 48;
       if (d < 0 || d > 9) return -1;
       n = n * 10 + d;
@@ -274,18 +360,9 @@ export class SheetScanner {
     return n;
   }
 
-  private openRow(buf: string, from: number, gt: number): void {
+  private openRow(buf: string): void {
     if (!this.inSheetData) return;
-    let r = 0;
-    let hidden = false;
-    for (let a = this.nextAttr(buf, from, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
-      const len = this.an1 - this.an0;
-      if (len === 1 && buf.charCodeAt(this.an0) === 114 /* r */) r = this.intValue(buf);
-      else if (len === 6 && buf.startsWith("hidden", this.an0)) {
-        const v = this.value(buf);
-        hidden = v === "1" || v === "true";
-      }
-    }
+    let r = this.aR0 >= 0 ? this.intAt(buf, this.aR0, this.aR1) : 0;
     // rows without r follow the previous one
     if (!(r > 0)) r = this.lastRow + 1;
     this.lastRow = r;
@@ -298,7 +375,7 @@ export class SheetScanner {
         `${this.ctx.sheet}!A${r}`,
       );
     }
-    this.row = { row: r, hidden, cells: [] };
+    this.row = { row: r, hidden: this.aHidden, cells: [] };
   }
 
   private closeRow(): void {
@@ -310,31 +387,17 @@ export class SheetScanner {
     this.row = null;
   }
 
-  private openCell(buf: string, from: number, gt: number, selfClosing: boolean): void {
+  private openCell(buf: string, selfClosing: boolean): void {
     if (!this.row) return;
     let ref = "";
     let col = 0;
-    let s = 0;
-    let t = CellType.N;
-    for (let a = this.nextAttr(buf, from, gt); a >= 0; a = this.nextAttr(buf, a, gt)) {
-      const len = this.an1 - this.an0;
-      const n = buf.charCodeAt(this.an0);
-      if (len !== 1) continue;
-      if (n === 114 /* r */) {
-        ref = buf.slice(this.av0, this.av1);
-        // the column from the letters of the reference
-        for (let k = this.av0; k < this.av1; k++) {
-          const ch = buf.charCodeAt(k) & ~32;
-          if (ch < 65 || ch > 90) break;
-          col = col * 26 + (ch - 64);
-        }
-      } else if (n === 115 /* s */) s = Math.max(0, this.intValue(buf));
-      else if (n === 116 /* t */) {
-        const vl = this.av1 - this.av0;
-        const v0 = buf.charCodeAt(this.av0);
-        if (vl === 1) t = v0 === 115 ? CellType.S : v0 === 98 ? CellType.B : v0 === 101 ? CellType.E : v0 === 100 ? CellType.D : CellType.N;
-        else if (vl === 3 && v0 === 115) t = CellType.Str;
-        else if (vl === 9 && v0 === 105) t = CellType.Inline;
+    if (this.aR0 >= 0) {
+      ref = buf.slice(this.aR0, this.aR1);
+      // the column from the letters of the reference
+      for (let k = this.aR0; k < this.aR1; k++) {
+        const ch = buf.charCodeAt(k) & ~32;
+        if (ch < 65 || ch > 90) break;
+        col = col * 26 + (ch - 64);
       }
     }
     // cells without r follow the previous one in the row
@@ -353,8 +416,8 @@ export class SheetScanner {
     }
     this.cCol = col;
     this.cRef = ref;
-    this.cStyle = s;
-    this.cType = t;
+    this.cStyle = this.aS;
+    this.cType = this.aT;
     this.cV = null;
     this.cF = null;
     this.cHasF = false;
@@ -364,7 +427,7 @@ export class SheetScanner {
 
   /**
    * <v>, <f> and <t>: text-only elements. The common case (the closing tag in the same chunk) is
-   * read in one slice; otherwise the text is captured until the closing tag arrives.
+   * read in one pass; otherwise the text is captured until the closing tag arrives.
    */
   private textElement(buf: string, gt: number, kind: Capture, closing: boolean, selfClosing: boolean): number {
     if (!this.cCol) return gt;
@@ -373,12 +436,23 @@ export class SheetScanner {
         if (kind === Capture.V) this.cV = "";
         return gt;
       }
-      const lt2 = buf.indexOf("<", gt + 1);
-      if (lt2 >= 0 && buf.charCodeAt(lt2 + 1) === 47) {
-        const gt2 = buf.indexOf(">", lt2 + 2);
-        if (gt2 >= 0) {
-          this.setText(kind, decodeEntities(buf.slice(gt + 1, lt2)));
-          return gt2;
+      const len = buf.length;
+      let k = gt + 1;
+      let amp = false;
+      let c = 0;
+      for (; k < len; k++) {
+        c = buf.charCodeAt(k);
+        if (c === 60) break;
+        if (c === 38) amp = true;
+      }
+      // the closing tag follows in this chunk: take the text in one slice
+      if (k + 1 < len && buf.charCodeAt(k + 1) === 47) {
+        let e = k + 2;
+        while (e < len && buf.charCodeAt(e) !== 62) e++;
+        if (e < len) {
+          const text = buf.slice(gt + 1, k);
+          this.setText(kind, amp ? decodeEntities(text) : text);
+          return e;
         }
       }
       this.capture = kind;
@@ -410,13 +484,13 @@ export class SheetScanner {
       case CellType.N:
         if (v !== null && v !== "") {
           type = "n";
-          value = Number(v);
+          value = parseNumber(v);
         }
         break;
       case CellType.S:
         if (v !== null && v !== "") {
           type = "s";
-          value = ctx.sharedStrings[Number(v)] ?? "";
+          value = ctx.sharedStrings[parseNumber(v)] ?? "";
         }
         break;
       case CellType.Str:

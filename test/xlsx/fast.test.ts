@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "node:path";
 import { openFastXlsx } from "../../etl/xlsx/fast.js";
-import { SheetScanner, decodeEntities, isoToSerial, type ScanContext } from "../../etl/xlsx/scanner.js";
+import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../etl/xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../etl/xlsx/index.js";
 import type { XRow } from "../../etl/xlsx/types.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
@@ -164,5 +164,19 @@ describe("helpers", () => {
     expect(isoToSerial("2024-01-15T12:00:00", false)).toBe(45306.5);
     expect(isoToSerial("1904-01-02", true)).toBe(1);
     expect(isoToSerial("hôm qua", false)).toBeNull();
+  });
+
+  it("parseNumber gives exactly what Number() gives", () => {
+    for (const s of ["0", "-0", "1", "0.014", "-1.5E-3", "1e21", "123456789012345", "1234567890123456789", "0.1", "43831", " 5", ".5", "5.", "-", "1.2.3", "0x10"]) {
+      expect(Object.is(parseNumber(s), Number(s))).toBe(true);
+    }
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 17 }), (x, digits) => {
+        for (const s of [String(x), x.toFixed(Math.min(digits, 15)), x.toPrecision(Math.max(1, digits))]) {
+          expect(Object.is(parseNumber(s), Number(s))).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
