@@ -56,7 +56,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     const hasNumbers = numericCols.some((c) => ctx.has(r, c));
     let kind: RowKind;
     if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) kind = "total";
-    else if (isGroupNumber(stt) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (isGroupNumber(key) && /\s/.test(key) && !hasNumbers) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
