@@ -480,10 +480,11 @@ function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): voi
         }
       }
       if (ln === "brk" && parent && localName(parent.name) === "rowBreaks") {
+        // a break sits above row id+1 and follows that row
         const id = Number(el.attrs.get("id"));
-        const n = moveRow(id, ops);
+        const n = moveRow(id + 1, ops);
         if (n === null) return false;
-        el.attrs.set("id", String(n));
+        el.attrs.set("id", String(n - 1));
       }
     }
     el.children = el.children.filter((c) => c.kind !== "element" || visit(c, el));
