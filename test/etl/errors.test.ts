@@ -271,3 +271,22 @@ describe("file problems", () => {
     expect(f.problems.map((p) => [p.code, p.place])).toEqual([["FILE_CHANGED_WHILE_READING", { file: "moving.xlsx" }]]);
   });
 });
+
+describe("odd rows through an in-memory reader", () => {
+  test("booleans, error and formula-without-value cells in key and amount columns, rows with no cells", async () => {
+    const { gridReader, xrows } = await import("./helpers.js");
+    const dir = tmpDir();
+    const path = join(dir, "grid.xlsx");
+    writeFileSync(path, "bytes only hashed");
+    const rows = xrows([
+      ["Mã NV", "Dự toán 2024", "Ước thực hiện 2023"],
+      ["T-01", { type: "b", value: true }, { type: "z", value: null, formula: "B2*2" }],
+      [{ type: "e", value: "#N/A" }, 1, 2],
+      [],
+      ["T-03", { type: "s", value: "  1.000 " }, { type: "e", value: "#DIV/0!" }],
+    ]);
+    const f = await readInboxFile(path, "grid.xlsx", "chung", { limits: LIMITS, province: "80", open: async () => gridReader([{ name: "G", rows }]) });
+    expect(codes(f)).toEqual(["FORMULA_NO_CACHE@G!C2", "VALUE_ERROR@G!A3", "VALUE_ERROR@G!C5", "VALUE_NOT_NUMBER@G!B2"]);
+    expect(f.taskFunding.map((x) => [x.taskCode, x.amount, x.at.cell])).toEqual([["T-03", "1000", "B5"]]);
+  });
+});

@@ -12,7 +12,7 @@ import type { RowKind } from "./totals.js";
 
 export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: AmountCol[]): { dataRows: number; kinds: Map<number, RowKind> } {
   const kinds = new Map<number, RowKind>();
-  const codeCol = ctx.col("indCode");
+  const codeCol = ctx.col("indCode") ?? ctx.col("maSo");
   const labelCol = ctx.col("indLabel")!;
   const unitCol = ctx.col("unit");
   const areaCol = ctx.col("field");

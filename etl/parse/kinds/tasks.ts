@@ -49,7 +49,13 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       kinds.set(r.row, "blank");
       continue;
     }
-    const key = codeCol ? cellText(ctx.cell(r, codeCol)) : "";
+    const keyCell = ctx.cell(r, codeCol);
+    if (keyCell && (keyCell.type === "e" || (keyCell.type === "z" && keyCell.formula !== undefined))) {
+      kinds.set(r.row, "bad");
+      ctx.text(r, codeCol); // reports VALUE_ERROR / FORMULA_NO_CACHE on the code cell
+      continue;
+    }
+    const key = codeCol ? cellText(keyCell) : "";
     const stt = sttCol ? cellText(ctx.cell(r, sttCol)) : "";
     const labels = labelCols.map((c) => cellText(ctx.cell(r, c))).filter(Boolean);
     const first = texts[0] ?? "";
@@ -114,7 +120,7 @@ function approvedUnit(c: Column) {
 }
 
 function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
-  const before = ctx.problems.filter((p) => p.severity === "error").length;
+  const before = ctx.problems.length;
   if (!claimKey(ctx, ctx.fs.taskCodes, code, at, code, "TASK_CODE_DUPLICATE")) return null;
   const need = (role: Parameters<SheetCtx["col"]>[0], vi: string, en: string): string => {
     const col = ctx.col(role);
@@ -235,8 +241,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
     }
   }
-  const after = ctx.problems.filter((p) => p.severity === "error").length;
-  if (after > before || !level || !start || !end || !tong) return null;
+  const failed = ctx.problems.slice(before).some((p) => p.severity === "error");
+  if (failed || !level || !start || !end || !tong) return null;
   const rec: TaskRecord = { code, title, level, field, leadOrg, start, end, status, unsplit, at, approved };
   if (pi) rec.pi = pi;
   if (piGender) rec.piGender = piGender;
