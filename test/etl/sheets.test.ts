@@ -317,3 +317,65 @@ describe("Kind 4 — indicators", () => {
     expect(codes(f)).toEqual(["LEGACY_ENCODING_CONVERTED@TDC!B2"]);
   });
 });
+
+describe("more variations", () => {
+  test("TCVN3 known only by its font (no tell-tale character); units in headers in tỷ and đồng", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "F",
+        rows: [
+          ["Mã NV", { v: toTcvn3("Số"), font: ".VnTime" }, "Dự toán 2024 (tỷ đồng)", "Ước thực hiện 2023 (đồng)"],
+          ["T-01", "", 1.5, 2500000],
+        ],
+      },
+    ]);
+    expect(f.taskFunding.map((x) => [x.measure, x.amount])).toEqual([["du_toan", "1500"], ["uoc_thuc_hien", "2.5"]]);
+    expect(codes(f)).toEqual(["COLUMN_IGNORED@F!B1", "LEGACY_ENCODING_CONVERTED@F!B1"]);
+    expect(f.sheets[0]!.ignoredColumns).toEqual(["Số"]);
+  });
+
+  test("numbers as plain-style text; a blank dash; extra columns anywhere", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "F",
+        rows: [
+          ["Người liên hệ", "Mã NV", "Dự toán 2024", "Ghi chú", "Ước thực hiện 2023"],
+          ["An", "T-01", "1,234.5", "x", "-"],
+          ["Bình", "T-02", "1234.75", "", "2,000"],
+        ],
+      },
+    ]);
+    expect(f.taskFunding.map((x) => [x.taskCode, x.measure, x.amount])).toEqual([
+      ["T-01", "du_toan", "1234.5"],
+      ["T-02", "du_toan", "1234.75"],
+      ["T-02", "uoc_thuc_hien", "2000"],
+    ]);
+    expect(codes(f)).toEqual(["COLUMN_IGNORED@F!A1", "COLUMN_IGNORED@F!D1"]);
+  });
+
+  test("the seed's figures: a national task in the register, 13.660 = 10.880 + 1.500 + 1.280", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "QG",
+        rows: [
+          ["STT", "Mã số", "Tên đề tài, dự án", "Cấp quản lý", "Tổ chức chủ trì", "Quyết định phê duyệt", "Thời gian thực hiện", "Tổng kinh phí", "NSTW", "NSĐP", "Ngoài NSNN"],
+          [1, "ĐTĐL.CN-01/21", "Nghiên cứu, thiết kế và chế tạo tổ hợp thiết bị thu gom lục bình", "Quốc gia", "Trường Đại học Bách khoa TP.HCM", "3312/QĐ-BKHCN ngày 30/11/2020", "10/2021-3/2024", "13.660", "10.880", "1.500", "1.280"],
+        ],
+      },
+    ]);
+    expect(f.tasks[0]).toMatchObject({
+      code: "ĐTĐL.CN-01/21",
+      level: "QUOC_GIA",
+      decision: "3312/QĐ-BKHCN ngày 30/11/2020",
+      start: "2021-10",
+      end: "2024-03",
+      approved: [
+        { source: "TONG", amount: "13660" },
+        { source: "NSTW", amount: "10880" },
+        { source: "NSDP", amount: "1500" },
+        { source: "NGOAI_NSNN", amount: "1280" },
+      ],
+    });
+    expect(codes(f)).toEqual(["FIELD_UNKNOWN@QG!B2"]);
+  });
+});
