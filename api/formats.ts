@@ -9,9 +9,10 @@
 //           through the appender and COPYs them to a temp file (the analyst's SQL never writes)
 //   xlsx    exceljs; numbers as numbers, dates as dates, every text as a text cell (never a formula)
 import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
-import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Uint64, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
+// apache-arrow and exceljs are loaded on first use: the worker must start fast (its start-up is
+// what a request waits for after a timeout killed the previous worker).
 import type { DataType, Vector } from "apache-arrow";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -144,7 +145,8 @@ export function toCsv(rs: ResultSet, opts: { bom?: boolean } = {}): string {
  * `jsRows` are the same rows as JS values (getRowsJS: bigint, Date); decimals and the
  * catch-all are taken from the JSON-safe rows so they stay exact.
  */
-export function toArrow(rs: ResultSet, jsRows: unknown[][]): Uint8Array {
+export async function toArrow(rs: ResultSet, jsRows: unknown[][]): Promise<Uint8Array> {
+  const { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Uint64, Utf8, tableToIPC, vectorFromArray } = await import("apache-arrow");
   const vectors: Record<string, Vector> = {};
   rs.columns.forEach((c, i) => {
     const kind = kindOf(c.type);
@@ -193,7 +195,8 @@ export function toArrow(rs: ResultSet, jsRows: unknown[][]): Uint8Array {
 // ---------------------------------------------------------------- xlsx
 
 export async function toXlsx(rs: ResultSet, sheetName = "Kết quả"): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   wb.creator = "phuluc";
   const ws = wb.addWorksheet(sheetName);
   const kinds = rs.columns.map((c) => kindOf(c.type));

@@ -15,20 +15,21 @@ export const DEFAULT_SHAPE: ShapeLimits = { maxLength: 20_000, maxDepth: 100 };
 const STARTS = new Set(["select", "with", "from", "values", "table", "show", "describe", "summarize", "pivot", "unpivot"]);
 
 export function checkShape(sql: string, limits: ShapeLimits = DEFAULT_SHAPE): void {
-  if (sql.length > limits.maxLength) {
-    throw new ApiError(
-      "QUERY_TOO_LONG",
-      `câu SQL dài quá ${limits.maxLength} ký tự`,
-      `SQL longer than ${limits.maxLength} characters`,
-      `${sql.length}`,
-    );
-  }
+  // Nesting first: "10 000 parentheses" is the more telling answer than "too long".
   const { depth, firstWord } = scan(sql);
   if (depth > limits.maxDepth) {
     throw new ApiError(
       "QUERY_TOO_DEEP",
       `câu SQL lồng nhau quá ${limits.maxDepth} cấp ngoặc`,
       `SQL nested deeper than ${limits.maxDepth} parentheses`,
+    );
+  }
+  if (sql.length > limits.maxLength) {
+    throw new ApiError(
+      "QUERY_TOO_LONG",
+      `câu SQL dài quá ${limits.maxLength} ký tự`,
+      `SQL longer than ${limits.maxLength} characters`,
+      `${sql.length}`,
     );
   }
   if (firstWord === "") {

@@ -185,7 +185,7 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       case "csv":
         return { ...base, bytes: Buffer.from(toCsv(rs, { bom: req.csvBom }), "utf8") };
       case "arrow":
-        return { ...base, bytes: toArrow(rs, (reader.getRowsJS() as unknown[][]).slice(0, rowCount)) };
+        return { ...base, bytes: await toArrow(rs, (reader.getRowsJS() as unknown[][]).slice(0, rowCount)) };
       case "xlsx":
         return { ...base, bytes: await toXlsx(rs) };
       case "parquet":

@@ -1,0 +1,136 @@
+// The SQL sandbox against escape attempts: each is answered 4xx with a reason code and the
+// server keeps answering. A runaway query is stopped by a small time limit and the next query
+// runs on a fresh worker.
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../api/app.js";
+import { staticKeyCheck } from "../../api/keys.js";
+import { WarehouseReader } from "../../api/readers.js";
+import { SandboxPool } from "../../api/sandbox/runner.js";
+import { makeWarehouse, type TestWarehouse } from "./fixtures.js";
+
+const KEY = "escape-test-key-0123456789";
+const auth = { Authorization: `Bearer ${KEY}` };
+
+let wh: TestWarehouse;
+let sandbox: SandboxPool;
+let fast: SandboxPool;
+let app: ReturnType<typeof createApp>;
+let fastApp: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  wh = await makeWarehouse();
+  await wh.load();
+  const reader = new WarehouseReader(wh.dbPath);
+  sandbox = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, maxRows: 1000 }).start();
+  fast = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, timeLimitMs: 300 }).start();
+  app = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox, bodyLimit: "256kb" });
+  fastApp = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox: fast });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  await fast?.close();
+  wh?.cleanup();
+});
+
+const deep = "select " + "(".repeat(10_000) + "1" + ")".repeat(10_000);
+
+const ESCAPES: Array<[string, string]> = [
+  ["COPY task TO '/tmp/phuluc-escape.csv'", "QUERY_NOT_SELECT"],
+  ["COPY (select * from task) TO '/tmp/phuluc-escape.parquet' (FORMAT parquet)", "QUERY_NOT_SELECT"],
+  ["/* harmless */ copy task to '/tmp/phuluc-escape.csv'", "QUERY_NOT_SELECT"],
+  ["select * from read_csv('/etc/passwd')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from read_csv_auto('/etc/passwd')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from '/etc/passwd'", "QUERY_INVALID"], // no replacement scan of files: "no such table"
+  ["select * from read_text('/etc/hostname')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from read_blob('/etc/hostname')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from read_json('/etc/passwd')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from read_parquet('/tmp/*.parquet')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from glob('/*')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select * from sniff_csv('/etc/passwd')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["summarize select * from read_csv('/etc/passwd')", "QUERY_REFUSED_BY_SANDBOX"],
+  ["ATTACH '/tmp/phuluc-escape.duckdb' AS other", "QUERY_NOT_SELECT"],
+  ["DETACH other", "QUERY_NOT_SELECT"],
+  ["INSTALL httpfs", "QUERY_NOT_SELECT"],
+  ["LOAD httpfs", "QUERY_NOT_SELECT"],
+  ["SET enable_external_access = true", "QUERY_NOT_SELECT"],
+  ["RESET lock_configuration", "QUERY_NOT_SELECT"],
+  ["PRAGMA show_tables", "QUERY_NOT_SELECT"],
+  ["PRAGMA enable_profiling", "QUERY_NOT_SELECT"],
+  ["EXPORT DATABASE '/tmp/phuluc-escape-export'", "QUERY_NOT_SELECT"],
+  ["CREATE TABLE z (a int)", "QUERY_NOT_SELECT"],
+  ["CREATE TEMP TABLE z AS SELECT 1", "QUERY_NOT_SELECT"],
+  ["INSERT INTO province VALUES ('99', 'x')", "QUERY_NOT_SELECT"],
+  ["UPDATE task SET title = 'x'", "QUERY_NOT_SELECT"],
+  ["DELETE FROM task", "QUERY_NOT_SELECT"],
+  ["DROP TABLE task", "QUERY_NOT_SELECT"],
+  ["CALL pragma_version()", "QUERY_NOT_SELECT"],
+  ["EXPLAIN ANALYZE select 1", "QUERY_NOT_SELECT"],
+  ["CHECKPOINT", "QUERY_NOT_SELECT"],
+  ["BEGIN TRANSACTION", "QUERY_NOT_SELECT"],
+  ["USE memory", "QUERY_NOT_SELECT"],
+  ["with x as (select 1 as a) insert into province select '98', 'y' from x", "QUERY_NOT_SELECT"],
+  ["with x as (delete from task returning *) select * from x", "QUERY_SYNTAX"],
+  ["select * from query('create table q (a int)')", "QUERY_SYNTAX"],
+  ["select 1; drop table task", "QUERY_MULTIPLE_STATEMENTS"],
+  ["select 1 /* ; */; select 2", "QUERY_MULTIPLE_STATEMENTS"],
+  ["select 1 -- ;\n; attach '/tmp/x.duckdb'", "QUERY_MULTIPLE_STATEMENTS"],
+  ["select ';' as a; copy task to '/tmp/phuluc-escape.csv'", "QUERY_MULTIPLE_STATEMENTS"],
+  [deep, "QUERY_TOO_DEEP"],
+  ["select " + "[".repeat(200) + "1" + "]".repeat(200), "QUERY_TOO_DEEP"],
+  [`select '${"x".repeat(30_000)}' as long_text`, "QUERY_TOO_LONG"],
+];
+
+describe("refused escapes", () => {
+  it(`has at least 25 attempts (${ESCAPES.length})`, () => {
+    expect(ESCAPES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const [sql, code] of ESCAPES) {
+    it(`${code}: ${sql.slice(0, 70).replace(/\n/g, " ")}`, async () => {
+      const r = await request(app).post("/api/query").set(auth).send({ sql });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(r.body.error.code).toBe(code);
+      expect(r.body.error.message).toMatch(/ \/ /); // Vietnamese / English
+      const h = await request(app).get("/api/health");
+      expect(h.status).toBe(200);
+      expect(h.body.status).toBe("ok");
+    });
+  }
+
+  it("refuses a megabyte of SQL at the door (body limit)", async () => {
+    const r = await request(app).post("/api/query").set(auth).send({ sql: "select 1 " + " ".repeat(1024 * 1024) });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe("BODY_TOO_LARGE");
+  });
+
+  it("caps a huge result (generate_series to 1e12) at the row cap", async () => {
+    const r = await request(app).post("/api/query").set(auth).send({ sql: "select * from generate_series(1, 1000000000000)" });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ rowCount: 1000, truncated: true });
+  });
+
+  it("leaves the warehouse as it was and keeps answering queries", async () => {
+    const r = await request(app).post("/api/query").set(auth).send({ sql: "select count(*) as n from task" });
+    expect(r.status).toBe(200);
+    expect(r.body.rows).toEqual([{ n: 2 }]);
+    const p = await request(app).post("/api/query").set(auth).send({ sql: "select count(*) as n from province where province_code in ('98', '99')" });
+    expect(p.body.rows).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("time limit", () => {
+  it("stops an unbounded query with the configured limit, and the next query runs on a fresh worker", async () => {
+    const r = await request(fastApp).post("/api/query").set(auth).send({ sql: "select sum(i) from range(1000000000000) t(i)" });
+    expect(r.status).toBe(408);
+    expect(r.body.error.code).toBe("QUERY_TIMEOUT");
+    expect((await request(fastApp).get("/api/health")).status).toBe(200);
+    const sorted = await request(fastApp).post("/api/query").set(auth).send({ sql: "select * from generate_series(1, 1000000000000) t(i) order by i desc" });
+    expect(sorted.body.error.code).toBe("QUERY_TIMEOUT");
+    const ok = await request(fastApp).post("/api/query").set(auth).send({ sql: "select 1 as one" });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rows).toEqual([{ one: 1 }]);
+  });
+});
