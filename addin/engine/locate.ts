@@ -216,7 +216,7 @@ function scoreColumn(p: ColPath, idx: DefIndex, def: FormDef): Match[] {
       offer(v.col, 90 - Math.min(v.prio, 20) * 0.5, nLeaf);
     }
   }
-  if (best.size === 0 && p.path.size >= 2) {
+  if (best.size === 0 && p.path.size >= 2 && p.path.size <= 16) {
     const have = new Set(p.path.toks);
     for (const v of idx.fullList) {
       if (v.bag.size >= 2 && v.bag.size <= p.path.size && v.bag.toks.every((t) => have.has(t)) && bagContains(p.path, v.bag)) {
@@ -268,56 +268,82 @@ function isNumberRow(read: (r: number, c: number) => GridValue, row: number, col
   return filled >= 2 && nums / filled >= 0.6;
 }
 
-export function findHeader(sheet: GridSnapshot, def: FormDef, planYear: number): HeaderMatch | null {
-  const idx = defIndex(def);
+interface Band {
+  top: number;
+  bottom: number;
+  paths: ColPath[];
+}
+
+interface SheetBands {
+  numberRows: Set<number>;
+  bands: Band[];
+}
+
+/** The candidate header bands of a sheet, computed once per sheet and vocabulary. */
+const BANDS = new WeakMap<GridSnapshot, Map<Synonyms, SheetBands>>();
+
+function sheetBands(sheet: GridSnapshot, syn: Synonyms): SheetBands {
+  let perSyn = BANDS.get(sheet);
+  if (!perSyn) BANDS.set(sheet, (perSyn = new Map()));
+  const hit = perSyn.get(syn);
+  if (hit) return hit;
   const maxRow = Math.min(FIRST_ROWS, sheet.values.length);
   const cols = Math.min(colsIn(sheet), 200);
-  if (maxRow === 0 || cols === 0) return null;
   const read = mergedValueReader(sheet, maxRow + 1);
-  const textCache = new Map<number, string>();
-  const text = (r: number, c: number): string => {
-    const k = r * 1000 + c;
-    let t = textCache.get(k);
-    if (t === undefined) {
-      t = cellText(read(r, c)).trim();
-      textCache.set(k, t);
-    }
-    return t;
-  };
+  const texts: string[][] = [];
+  for (let r = 1; r <= maxRow; r++) {
+    const line: string[] = [];
+    for (let c = 1; c <= cols; c++) line.push(cellText(read(r, c)).trim());
+    texts.push(line);
+  }
   const bags = new Map<string, YearBag>();
   const bagOf = (t: string): YearBag => {
     let b = bags.get(t);
-    if (!b) bags.set(t, (b = yearBag(canonWords(t, idx.syn))));
+    if (!b) bags.set(t, (b = yearBag(canonWords(t, syn))));
     return b;
   };
   const numberRows = new Set<number>();
   for (let r = 1; r <= maxRow; r++) if (isNumberRow(read, r, cols)) numberRows.add(r);
-
-  let best: { m: HeaderMatch; total: number } | null = null;
+  const filled = (r: number) => texts[r - 1].filter((t) => t).length;
+  const bands: Band[] = [];
   for (let top = 1; top <= maxRow; top++) {
-    if (numberRows.has(top)) continue;
+    if (numberRows.has(top) || filled(top) < 1) continue;
     for (let h = 1; h <= MAX_HEADER_ROWS && top + h - 1 <= maxRow; h++) {
       const bottom = top + h - 1;
       if (numberRows.has(bottom)) break;
       const paths: ColPath[] = [];
       for (let c = 1; c <= cols; c++) {
-        const texts: string[] = [];
+        const ts: string[] = [];
         for (let r = top; r <= bottom; r++) {
-          const t = text(r, c);
-          if (t && texts[texts.length - 1] !== t) texts.push(t);
+          const t = texts[r - 1][c - 1];
+          if (t && ts[ts.length - 1] !== t) ts.push(t);
         }
-        if (!texts.length) continue;
-        const bags = texts.map(bagOf);
-        paths.push({
-          col: c,
-          texts,
-          path: texts.length === 1 ? bags[0] : bagOf(texts.join(" ")),
-          leaf: bags[bags.length - 1],
-          uppers: bags.slice(0, -1),
-        });
+        if (!ts.length) continue;
+        const bs = ts.map(bagOf);
+        paths.push({ col: c, texts: ts, path: ts.length === 1 ? bs[0] : bagOf(ts.join(" ")), leaf: bs[bs.length - 1], uppers: bs.slice(0, -1) });
       }
-      if (paths.length < 2) continue;
-      const matches = paths.flatMap((p) => scoreColumn(p, idx, def));
+      if (paths.length >= 2) bands.push({ top, bottom, paths });
+    }
+  }
+  const out = { numberRows, bands };
+  perSyn.set(syn, out);
+  return out;
+}
+
+export function findHeader(sheet: GridSnapshot, def: FormDef, planYear: number): HeaderMatch | null {
+  const idx = defIndex(def);
+  if (sheet.values.length === 0 || colsIn(sheet) === 0) return null;
+  const { numberRows, bands } = sheetBands(sheet, idx.syn);
+  const scoreCache = new Map<ColPath, Match[]>();
+  let best: { m: HeaderMatch; total: number } | null = null;
+  for (const { top, bottom, paths } of bands) {
+    {
+      const h = bottom - top + 1;
+      const matches = paths.flatMap((p) => {
+        let m = scoreCache.get(p);
+        if (!m) scoreCache.set(p, (m = scoreColumn(p, idx, def)));
+        return m;
+      });
       if (!matches.length) continue;
       const { chosen, n } = assign(matches, planYear);
       const total = chosen.reduce((s, m) => s + m.score, 0);

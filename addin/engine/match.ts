@@ -53,7 +53,15 @@ export interface Synonyms {
   pairs: [string[], string[]][];
 }
 
+let defaultSynonyms: Synonyms | null = null;
+
+/** The synonyms of a form: the shared vocabulary plus the form's own (one object when none). */
 export function makeSynonyms(extra: Record<string, string[]> = {}): Synonyms {
+  if (Object.keys(extra).length === 0) return (defaultSynonyms ??= buildSynonyms({}));
+  return buildSynonyms(extra);
+}
+
+function buildSynonyms(extra: Record<string, string[]>): Synonyms {
   const pairs: [string[], string[]][] = [];
   const add = (canon: string, variants: string[]) => {
     for (const v of variants) pairs.push([words(v), words(canon)]);
