@@ -55,6 +55,10 @@ function roundDec(d: Dec, places: number): Dec {
  */
 export function decimalFromNumber(n: number): Result<string> {
   if (!Number.isFinite(n)) return fail("VALUE_NOT_NUMBER", { value: String(n) });
+  // fast path: most cells are whole numbers or short decimals whose shortest form is exact
+  if (Number.isSafeInteger(n)) return ok(Object.is(n, -0) ? "0" : String(n));
+  const short = String(n);
+  if (/^-?\d+\.\d{1,6}$/.test(short) && short.length <= 16) return ok(short);
   const d = parsePlainDec(n.toPrecision(15));
   if (!d) return fail("VALUE_NOT_NUMBER", { value: String(n) });
   return ok(decToString(roundDec(d, 6)));
