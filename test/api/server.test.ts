@@ -91,6 +91,7 @@ describe("the real server", () => {
       }
     };
     const clients = [client(), client()];
+    while (!seen.some((x) => x.generation === 1)) await new Promise((r) => setTimeout(r, 10));
     for (let g = 2; g <= 4; g++) {
       const tasks = Array.from({ length: tasksOf(g) }, (_, i) => ({ code: `G${g}T${i}`, title: `Nhiệm vụ ${g}.${i}`, amount: `${g}.${i}00000` }));
       expect(await wh.load({ tasks })).toBe(g);
