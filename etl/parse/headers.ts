@@ -243,15 +243,33 @@ function rowScore(grid: Grid, row: number): number {
 }
 
 /** Does `lower` sit under a group in `upper` (a horizontal merge, or a group cell and blanks)? */
+/** How many distinct texts a row shows, a merged area from above counting once. */
+function visibleCells(grid: Grid, row: number, maxCol: number): number {
+  const seen = new Set<string>();
+  for (let c = 1; c <= maxCol; c++) {
+    if (!grid.text(row, c)) continue;
+    const m = grid.mergeAt(row, c);
+    seen.add(m ? `${m.r1}:${m.c1}` : `${row}:${c}`);
+  }
+  return seen.size;
+}
+
 function isSubRow(grid: Grid, upper: number, lower: number): boolean {
+  // A title merged across the sheet right above the header is no group: a group row is part of
+  // the header, so it holds other header cells too (or the group leaves some columns out).
+  const upperTexts = visibleCells(grid, upper, Math.max(0, ...grid.cols(lower), ...grid.cols(upper)));
+  const lowerHeaderCols = grid.cols(lower).filter((c) => headerish(grid.own(lower, c)));
+  const groupLike = (m: Area): boolean =>
+    headerish(grid.own(m.r1, m.c1)) && (upperTexts >= 2 || lowerHeaderCols.some((c) => c < m.c1 || c > m.c2));
   let under = 0;
   for (const c of grid.cols(lower)) {
     const t = grid.own(lower, c);
     if (!headerish(t)) continue;
     const m = grid.mergeAt(upper, c);
-    if (m && m.c2 > m.c1 && m.r1 <= upper && m.r2 === upper) under++;
+    if (m && m.c2 > m.c1 && m.r1 <= upper && m.r2 === upper && groupLike(m)) under++;
   }
   if (under > 0) return true;
+  if (upperTexts < 2) return false;
   // no merges: sub-header words under blank cells right of a group cell
   let subs = 0;
   for (const c of grid.cols(lower)) {

@@ -379,3 +379,32 @@ describe("more variations", () => {
     expect(codes(f)).toEqual(["FIELD_UNKNOWN@QG!B2"]);
   });
 });
+
+describe("titles right above the header", () => {
+  test("a title merged across the sheet directly above a two-row header is not a third header row", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "F",
+        rows: [
+          ["DỰ TOÁN KINH PHÍ NHIỆM VỤ NĂM 2024"],
+          ["Mã NV", "Tên nhiệm vụ", "Dự toán 2024", "", ""],
+          ["", "", "NSTW", "NSĐP", "Tổng số"],
+          ["T-01", "Lúa", 1, 2, 3],
+        ],
+        merges: ["A1:E1", "A2:A3", "B2:B3", "C2:E2"],
+      },
+    ]);
+    expect(f.taskFunding.map((x) => [x.source, x.amount, x.at.cell])).toEqual([["NSTW", "1", "C4"], ["NSDP", "2", "D4"]]);
+    expect(f.problems).toEqual([]);
+  });
+
+  test("an unmerged title with a year right above a one-row header", async () => {
+    const f = await parseWorkbook([
+      { name: "F", rows: [["BẢNG THEO DÕI NĂM 2024"], ["Mã NV", "NSTW", "NSĐP", "Dự toán 2024"], ["T-01", 1, 2, 3]] },
+    ]);
+    expect(f.sheets[0]!.kinds).toEqual(["task_funding"]);
+    expect(f.taskFunding.map((x) => [x.measure, x.year, x.source, x.amount])).toEqual([["du_toan", 2024, "NSDP", "3"]]);
+    // NSTW/NSĐP without a measure are approved-funding columns: not a funding sheet's
+    expect(codes(f)).toEqual(["COLUMN_IGNORED@F!B2", "COLUMN_IGNORED@F!C2"]);
+  });
+});
