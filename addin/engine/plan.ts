@@ -552,7 +552,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     let cell: PlanCell;
     if (oldF) {
       const top = childrenOf(null);
-      const f = sumOver(c, top.length ? top : newRows.map((_, j) => j).filter((j) => newRows[j]));
+      const f = sumOver(c, top.length ? top : newRows.map((_, j) => j));
       cell = f ? { f } : { blank: true };
     } else cell = dataCell(cd, totalData?.values[cd.id], formatAt(sheet, totalRow!, c), textWarn(totalKey ?? "total", cd, totalData?.values[cd.id]));
     note(cell, totalAt!, c, old, totalKey ?? null, cd);
