@@ -7,6 +7,7 @@
 // Only Office.js objects and the pure batches/lineage modules here; the pane's `Office.onReady`
 // wiring lives in addin/pane/.
 import type { GridSnapshot, GridValue, Area, FormPlan, WorkbookPlan } from "../engine/types.js";
+import { FIRST_ROWS } from "../engine/locate.js";
 import { LINEAGE_NS, buildLineageXml, parseLineageXml, type WorkbookLineage, type LineageSheet } from "../xlsx/lineage-xml.js";
 import {
   DEFAULT_REQUEST_BUDGET,
@@ -22,7 +23,7 @@ import {
 import { hostSupports, type Supports } from "./requirements.js";
 
 /** Rows of every sheet read in phase one (recognising a form needs its title and header rows). */
-export const DEFAULT_HEAD_ROWS = 30;
+export const DEFAULT_HEAD_ROWS = FIRST_ROWS;
 
 export interface SheetInfo {
   name: string;
