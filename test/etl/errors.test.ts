@@ -290,3 +290,28 @@ describe("odd rows through an in-memory reader", () => {
     expect(f.taskFunding.map((x) => [x.taskCode, x.amount, x.at.cell])).toEqual([["T-03", "1000", "B5"]]);
   });
 });
+
+describe("warnings in the other kinds", () => {
+  test("hidden rows in budget-line and indicator sheets; group rows with figures checked against their rows", async () => {
+    const f = await parseWorkbook([
+      { name: "B", rows: [["Mã số", "Nội dung", "Dự toán 2024"], ["02", "Chi đầu tư phát triển", 5], ["18", "Chi khác", 1]], hidden: [3] },
+      { name: "I", rows: [["Chỉ tiêu", "Đơn vị tính", "Kế hoạch 2024"], ["Số cuộc thanh tra", "cuộc", 5]], hidden: [2] },
+      {
+        name: "F",
+        rows: [
+          ["STT", "Mã NV", "Dự toán 2024"],
+          ["I", "Nhiệm vụ cấp tỉnh", 30],
+          [1, "T-01", 10],
+          [2, "T-02", 10],
+          ["II", "Nhiệm vụ cấp cơ sở", 5],
+          [1, "CS-01", 5],
+          ["", "Tổng cộng", 25],
+        ],
+      },
+    ]);
+    expect(codes(f)).toEqual(["ROW_HIDDEN@B!A3", "ROW_HIDDEN@I!A2", "TOTAL_ROW_MISMATCH@F!C2"]);
+    expect(f.problems.find((p) => p.code === "TOTAL_ROW_MISMATCH")!.data).toEqual({ column: "Dự toán 2024", value: "30", sum: "20" });
+    expect(f.budgetLines.map((b) => b.line)).toEqual(["02", "18"]);
+    expect(f.taskFunding.map((x) => x.taskCode)).toEqual(["T-01", "T-02", "CS-01"]);
+  });
+});
