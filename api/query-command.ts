@@ -6,7 +6,7 @@ import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
 import { ApiError } from "./errors.js";
 import { jsonRows, kindOf, type Format, type ResultColumn } from "./formats.js";
 import { parseCliParams } from "./sandbox/params.js";
-import { SandboxPool } from "./sandbox/runner.js";
+import { SandboxPool, type QueryRunner } from "./sandbox/runner.js";
 
 export interface QueryCommandOptions {
   file?: string;
@@ -19,6 +19,8 @@ export interface QueryCommandOptions {
   out?: string;
   maxRows?: number;
   timeout?: number;
+  /** an already running sandbox (tests, embedding); it is left running */
+  runner?: QueryRunner;
 }
 
 const BINARY = new Set(["arrow", "parquet", "xlsx"]);
@@ -73,7 +75,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     }
   } else sql = opts.execute!;
 
-  const runner = new SandboxPool({
+  const runner: QueryRunner = opts.runner ?? new SandboxPool({
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
     timeLimitMs: opts.timeout,
     maxRows: opts.maxRows,
@@ -83,6 +85,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
       sql,
       params,
       format: format === "table" ? "json" : format,
+      maxRows: opts.maxRows,
       csvBom: format === "csv" && opts.out !== undefined,
     });
     if (out.truncated) console.error(`phuluc: only the first ${out.maxRows} rows (row cap) / chỉ ${out.maxRows} dòng đầu`);
@@ -102,6 +105,6 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     }
     throw e;
   } finally {
-    await runner.close();
+    if (!opts.runner) await runner.close();
   }
 }
