@@ -54,6 +54,8 @@ export interface Candidate {
   matched: number;
   header: HeaderMatch | null;
   titleYear: number | null;
+  /** the cells holding the form's number ("Phụ lục 02") or title line, 1-based */
+  titleCells: { row: number; col: number }[];
   /** why it is not a confident match */
   reason: string;
 }
@@ -74,6 +76,8 @@ export interface Located {
   codeColumn: number | null;
   /** the copy's own plan year N (from its headers, else its title), null when it shows none */
   templateYear: number | null;
+  /** the cells holding the form's number or title line (their years are rewritten with the headers') */
+  titleCells: { row: number; col: number }[];
   score: number;
   /** every sheet that looked like the form, best first */
   candidates: Omit<Candidate, "header">[];
@@ -401,20 +405,27 @@ export function evaluate(sheet: GridSnapshot, def: FormDef, planYear: number): C
   let titleHit = false;
   let titleLineHit = false;
   let titleYear: number | null = null;
+  const titleCells: { row: number; col: number }[] = [];
   for (let r = 1; r <= scan; r++) {
     const row = sheet.values[r - 1] ?? [];
     for (let c = 1; c <= Math.min(row.length, cols); c++) {
       const v = row[c - 1];
       if (typeof v !== "string" || !v.trim()) continue;
       const k = titleKey(v);
-      if (!titleHit && idx.titlePatterns.some((p) => p.test(k))) titleHit = true;
+      let here = false;
+      if (idx.titlePatterns.some((p) => p.test(k))) {
+        titleHit = true;
+        here = true;
+      }
       // the title line may follow "Phụ lục 01:" in the same cell
       const ck = canon(v, idx.syn);
       const ckTail = canon(v.replace(/^[^:]*\b(?:lục|luc|biểu|bieu|PL)\b[^:]*:/iu, ""), idx.syn);
       if (idx.titleLine.some((p) => p.test(ck) || p.test(ckTail))) {
         if (!titleLineHit) titleYear = titleYearOf(v, def);
         titleLineHit = true;
+        here = true;
       }
+      if (here) titleCells.push({ row: r, col: c });
     }
   }
   const sheetNameHit = idx.sheetNames.some((p) => p.test(titleKey(sheet.sheetName ?? "")));
@@ -429,7 +440,7 @@ export function evaluate(sheet: GridSnapshot, def: FormDef, planYear: number): C
   } else if (!(titleHit || titleLineHit || fraction >= 0.8 || (sheetNameHit && fraction >= 0.6))) {
     reason = `no title and only ${matched}/${def.columns.length} columns recognised`;
   } else ok = true;
-  return { sheetName: sheet.sheetName, sheetIndex: sheet.index, score, ok, titleHit, titleLineHit, sheetNameHit, matched, header, titleYear, reason };
+  return { sheetName: sheet.sheetName, sheetIndex: sheet.index, score, ok, titleHit, titleLineHit, sheetNameHit, matched, header, titleYear, titleCells, reason };
 }
 
 function strip(c: Candidate): Omit<Candidate, "header"> {
@@ -452,6 +463,7 @@ function notLocated(def: FormDef, status: "not_found" | "ambiguous", cands: Cand
     extraColumns: [],
     codeColumn: null,
     templateYear: null,
+    titleCells: [],
     score: 0,
     candidates: cands.map(strip),
     problems: [p],
@@ -469,7 +481,7 @@ export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: numb
       try {
         return evaluate(s, def, year);
       } catch (e) {
-        return { sheetName: s.sheetName, sheetIndex: s.index, score: 0, ok: false, titleHit: false, titleLineHit: false, sheetNameHit: false, matched: 0, header: null, titleYear: null, reason: `unreadable: ${String(e)}` } satisfies Candidate;
+        return { sheetName: s.sheetName, sheetIndex: s.index, score: 0, ok: false, titleHit: false, titleLineHit: false, sheetNameHit: false, matched: 0, header: null, titleYear: null, titleCells: [], reason: `unreadable: ${String(e)}` } satisfies Candidate;
       }
     });
     cands.sort((a, b) => b.score - a.score || a.sheetIndex - b.sheetIndex);
@@ -528,6 +540,7 @@ export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: numb
       extraColumns: h.extraColumns,
       codeColumn: h.codeColumn,
       templateYear,
+      titleCells: pick.titleCells,
       score: pick.score,
       candidates: cands.filter((c) => c.score > 0).map(strip),
       problems: [],

@@ -71,18 +71,21 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
   const headerRewrites: FormPlan["headerRewrites"] = [];
   if (loc.templateYear !== null && loc.templateYear !== data.year) {
     const delta = data.year - loc.templateYear;
-    const last = loc.numberRow ?? loc.headerBottom;
-    for (let r = 1; r <= last; r++) {
+    // only the title cells and the header: a guidance reference ("Công văn … ngày 06/4/2023")
+    // elsewhere in the title rows keeps its year
+    const cells: { row: number; col: number }[] = [...loc.titleCells];
+    for (let r = loc.headerTop; r <= loc.headerBottom; r++) {
       const width = sheet.values[r - 1]?.length ?? 0;
-      for (let c = 1; c <= width; c++) {
-        const v = valueAt(sheet, r, c);
-        if (typeof v !== "string") continue;
-        const nv = v.replace(/(?<!\d)(19\d\d|20\d\d)(?!\d)/g, (y) => {
-          const n = Number(y);
-          return Math.abs(n - loc.templateYear!) <= 3 ? String(n + delta) : y;
-        });
-        if (nv !== v) headerRewrites.push({ row: r, col: c, old: v, new: nv });
-      }
+      for (let c = 1; c <= width; c++) cells.push({ row: r, col: c });
+    }
+    for (const { row: r, col: c } of cells) {
+      const v = valueAt(sheet, r, c);
+      if (typeof v !== "string") continue;
+      const nv = v.replace(/(?<!\d)(19\d\d|20\d\d)(?!\d)/g, (y) => {
+        const n = Number(y);
+        return Math.abs(n - loc.templateYear!) <= 3 ? String(n + delta) : y;
+      });
+      if (nv !== v) headerRewrites.push({ row: r, col: c, old: v, new: nv });
     }
     problems.push(
       problem("W_FORM_LAST_YEAR_COPY", "warning", place,

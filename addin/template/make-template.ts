@@ -12,6 +12,8 @@ import type { ColumnDef, FormDef } from "../../queries/form-schema.js";
 import { withYear } from "../engine/match.js";
 
 const FIXED_DATE = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
+/** zip entry times are local (DOS) times: fix the local wall clock, whatever the time zone */
+const FIXED_ZIP_TIME = new Date(2024, 0, 1, 0, 0, 0);
 const FONT = "Times New Roman";
 const thin: Partial<ExcelJS.Border> = { style: "thin" };
 const box: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
@@ -150,7 +152,7 @@ export async function makeTemplate(forms: FormDef[], year = 2024): Promise<Buffe
   // re-pack with fixed entry times (JSZip stamps "now")
   const files = unzipSync(raw);
   const out: Zippable = {};
-  for (const name of Object.keys(files).sort()) out[name] = [files[name], { mtime: FIXED_DATE, level: 6 }];
+  for (const name of Object.keys(files).sort()) out[name] = [files[name], { mtime: FIXED_ZIP_TIME, level: 6 }];
   return Buffer.from(zipSync(out));
 }
 

@@ -117,3 +117,33 @@ describe("PL01", () => {
     expect(plan.blocks[0].cells[8]).toEqual([n(90), n(80), n(100), n(34.2), n(0.342), n(95), n(95)]);
   });
 });
+
+describe("PL05", () => {
+  it("two blocks of rows; a repeated label (\"Khác\") is taken in order", async () => {
+    const keys = form("pl05").rows!.map((r) => r.key);
+    const data = {
+      form: "pl05", year: 2024, generation: 2,
+      rows: keys.map((k, i) => ({ rowKey: k, kind: "data" as const, sort: i, parentKey: null, values: { label: k, c1: i + 1, c2: 0, c3: null, c4: 1, c5: 2, c6: 3 } })),
+    };
+    const wb = await template();
+    const ws = wb.getWorksheet("PL05")!;
+    ws.getCell("A13").value = "- Khác"; // level:KHAC (row 13) …
+    ws.getCell("A21").value = "- Khác"; // … and field:CHUA_PHAN_LOAI (row 21) say the same
+    const snaps = await grids(wb);
+    const loc = locateForms(snaps, FORMS, 2024).find((l) => l.form === "pl05")!;
+    const plan = planForm(loc, sheet(snaps, "PL05"), form("pl05"), data);
+    expect(plan.problems).toEqual([]);
+    expect(plan.blocks).toEqual([{ row: 7, col: 2, cells: keys.map((_, i) => [n(i + 1), n(0), B, n(1), n(2), n(3)]) }]);
+  });
+});
+
+describe("template", () => {
+  it("is deterministic and the committed sample is up to date", async () => {
+    const { makeTemplate } = await import("../../addin/template/make-template.js");
+    const { readFileSync } = await import("node:fs");
+    const a = await makeTemplate(FORMS, 2024);
+    const b = await makeTemplate(FORMS, 2024);
+    expect(Buffer.compare(a, b)).toBe(0);
+    expect(Buffer.compare(a, readFileSync(new URL("../../sample/template.xlsx", import.meta.url)))).toBe(0);
+  });
+});

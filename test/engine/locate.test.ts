@@ -88,7 +88,9 @@ describe("locateForms", () => {
   });
 
   it("last year's copy (made for 2022): N read from its headers, columns by relative year, years rewritten", async () => {
-    const snaps = await grids(await template(2022));
+    const wb = await template(2022);
+    wb.getWorksheet("PL01")!.getCell("A3").value = "(Kèm theo Công văn số 938/BKHCN-KHTC ngày 06/4/2021) Đơn vị tính: triệu đồng";
+    const snaps = await grids(wb);
     const wp = planWorkbook(snaps, FORMS, [pl01Data()], 2024);
     const loc = wp.located.find((l) => l.form === "pl01")!;
     expect(loc.templateYear).toBe(2022);
