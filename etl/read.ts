@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { Problem } from "../core/problem.js";
+import type { Place, Problem } from "../core/problem.js";
 import { prob, type Code } from "./codes.js";
 import type { ParsedFile } from "./model.js";
 import { openXlsx } from "./xlsx/index.js";
@@ -42,10 +42,18 @@ async function sha256(path: string): Promise<string> {
 function openProblem(fileId: string, e: unknown, sheet: string | undefined, limits: ReaderLimits): Problem {
   if (e instanceof XlsxOpenError) {
     const code = OPEN_CODES[e.reason] ?? "FILE_TRUNCATED";
-    const where = e.where?.includes("!") ? e.where.split("!") : undefined;
-    const place = { file: fileId, ...(sheet ? { sheet } : {}), ...(where ? { sheet: where[0], cell: where[1] } : e.where && sheet ? { cell: e.where } : {}) };
+    const place: Place = { file: fileId };
+    // the file-level failures are the whole file's, wherever the reader noticed them
+    if (code.startsWith("SHEET_") || code === "FILE_TRUNCATED") {
+      const w = e.where ?? "";
+      const bang = w.lastIndexOf("!");
+      const cell = bang >= 0 ? w.slice(bang + 1) : w;
+      const sh = bang >= 0 ? w.slice(0, bang).replace(/^'|'$/g, "") : sheet;
+      if (sh) place.sheet = sh;
+      if (/^[A-Z]{1,3}\d+$/.test(cell)) place.cell = cell;
+    }
     const limit = e.reason === "too_many_rows" ? limits.maxRows : e.reason === "too_many_columns" ? limits.maxColumns : undefined;
-    return prob(code, place, { detail: e.message, ...(limit ? { limit } : {}) });
+    return prob(code, place, { detail: e.message, ...(e.where ? { where: e.where } : {}), ...(limit ? { limit } : {}) });
   }
   // anything else the reader trips on is a damaged file, as far as the office is concerned
   return prob("FILE_TRUNCATED", sheet ? { file: fileId, sheet } : { file: fileId }, { detail: (e as Error)?.message ?? String(e) });

@@ -211,15 +211,22 @@ export function parseArea(ref: string): Area | null {
 /** Text of the grid at (row, col), a merged area showing its top-left cell's text. */
 export class Grid {
   private readonly byRow = new Map<number, Map<number, string>>();
+  private readonly nums = new Map<number, number[]>();
   constructor(rows: XRow[], readonly merges: Area[]) {
     for (const r of rows) {
       const m = new Map<number, string>();
+      const n: number[] = [];
       for (const c of r.cells) {
         const t = cellText(c);
         if (t) m.set(c.col, t);
+        if (c.type === "n" && typeof c.value === "number") n.push(c.value);
       }
       this.byRow.set(r.row, m);
+      this.nums.set(r.row, n);
     }
+  }
+  numbers(row: number): number[] {
+    return this.nums.get(row) ?? [];
   }
   own(row: number, col: number): string {
     return this.byRow.get(row)?.get(col) ?? "";
@@ -243,6 +250,10 @@ function rowScore(grid: Grid, row: number): number {
 }
 
 /** Does `lower` sit under a group in `upper` (a horizontal merge, or a group cell and blanks)? */
+function hasFigures(grid: Grid, row: number): boolean {
+  return grid.numbers(row).some((n) => !(Number.isInteger(n) && n >= 1990 && n <= 2100));
+}
+
 /** How many distinct texts a row shows, a merged area from above counting once. */
 function visibleCells(grid: Grid, row: number, maxCol: number): number {
   const seen = new Set<string>();
@@ -257,6 +268,8 @@ function visibleCells(grid: Grid, row: number, maxCol: number): number {
 function isSubRow(grid: Grid, upper: number, lower: number): boolean {
   // A title merged across the sheet right above the header is no group: a group row is part of
   // the header, so it holds other header cells too (or the group leaves some columns out).
+  // a row with figures in it is data, whatever words its labels share with headers
+  if (hasFigures(grid, lower)) return false;
   const upperTexts = visibleCells(grid, upper, Math.max(0, ...grid.cols(lower), ...grid.cols(upper)));
   const lowerHeaderCols = grid.cols(lower).filter((c) => headerish(grid.own(lower, c)));
   const groupLike = (m: Area): boolean =>

@@ -120,7 +120,10 @@ export function styleEvidence(text: string): "vi" | "plain" | null {
   return null;
 }
 
-/** The sheet's style from its number-like texts: the majority of the telling ones. */
+/**
+ * The sheet's style from its number-like texts. Vietnamese unless plain-only texts are at least
+ * two and outnumber the Vietnamese-only ones: one stray "1.5" does not make a sheet English.
+ */
 export function inferNumberStyle(texts: Iterable<string>): NumberStyle {
   let vi = 0;
   let plain = 0;
@@ -129,8 +132,8 @@ export function inferNumberStyle(texts: Iterable<string>): NumberStyle {
     if (e === "vi") vi++;
     else if (e === "plain") plain++;
   }
-  if (vi === 0 && plain === 0) return "none";
-  return plain > vi ? "plain" : "vi";
+  if (plain >= 2 && plain > vi) return "plain";
+  return vi > 0 ? "vi" : "none";
 }
 
 /** Empty-looking texts that mean "no figure": "", "-", "–". */
@@ -138,31 +141,31 @@ export function isBlankText(text: string): boolean {
   return /^[\s\u00a0]*(?:[-–—]\s*)?$/.test(text);
 }
 
+/** A plain decimal that no Vietnamese reading can be confused with: "1234.5", "0.25". */
+const PLAIN_ONLY_SAFE = /^(?:\d{4,}|0)\.\d+$/;
+/** One comma then three digits: 1,234 (plain) or 1,234 thousandths (Vietnamese). */
+const COMMA_THOUSAND = /^\d{1,3},\d{3}$/;
+
 /**
- * A number written as text → exact decimal string. The sheet's style decides between two
- * readings; where it cannot ("1.5" or "1,234.5" in a Vietnamese sheet, "13.660" in a plain one,
- * "1,234" when nothing says), the text is ambiguous: an error, never a guess. With no evidence the
- * Vietnamese reading of "13.660" (= 13660) is taken: the house convention of these offices.
+ * A number written as text → exact decimal string. Sheets are Vietnamese unless they show
+ * otherwise ("none" = no evidence, read as Vietnamese). A text the sheet's style cannot read, or
+ * could read two ways, is ambiguous — "1.5" or "1,234.5" in a Vietnamese sheet (1,5? 15 000?),
+ * "13.660" in a plain one, "1,234" with no evidence: an error, never a guess.
  */
 export function parseNumberText(text: string, style: NumberStyle): Result<string> {
   if (typeof text !== "string") return fail("VALUE_NOT_NUMBER", { value: String(text) });
   const b = numberBody(text);
   if (!b) return fail("VALUE_NOT_NUMBER", { value: text });
   const r = readings(b.body);
-  let pick: string | undefined;
   if (r.vi === undefined && r.plain === undefined) return fail("VALUE_NOT_NUMBER", { value: text });
-  const same = r.vi !== undefined && r.plain !== undefined && r.vi === r.plain;
-  if (same) pick = r.vi;
-  else if (style === "vi") pick = r.vi;
+  let pick: string | undefined;
+  if (r.vi !== undefined && r.vi === r.plain) pick = r.vi;
   else if (style === "plain") pick = VI_GROUPED.test(b.body) ? undefined : r.plain;
-  else {
-    // no evidence: one reading is fine; two readings only for the vi-grouped form
-    if (r.vi !== undefined && r.plain !== undefined) pick = VI_GROUPED.test(b.body) ? r.vi : undefined;
-    else pick = r.vi ?? r.plain;
-  }
+  else if (r.vi !== undefined) pick = style === "none" && COMMA_THOUSAND.test(b.body) ? undefined : r.vi;
+  else if (PLAIN_ONLY_SAFE.test(b.body)) pick = r.plain;
   if (pick === undefined) {
     const rs = [r.vi, r.plain].filter((x): x is string => x !== undefined);
-    return fail("VALUE_AMBIGUOUS_NUMBER", { value: text, readings: rs.length ? rs.join(" / ") : "?" });
+    return fail("VALUE_AMBIGUOUS_NUMBER", { value: text, readings: rs.join(" / ") });
   }
   const d = parsePlainDec(pick);
   if (!d) return fail("VALUE_NOT_NUMBER", { value: text });

@@ -31,6 +31,8 @@ describe("numbers written as text", () => {
     ["39,651", "vi", "39.651"],
     ["1234.5", "plain", "1234.5"],
     ["1234.5", "none", "1234.5"],
+    ["1234.5", "vi", "1234.5"],
+    ["0.25", "vi", "0.25"],
     ["1,234.5", "plain", "1234.5"],
     ["1,234", "plain", "1234"],
     ["13660", "vi", "13660"],
@@ -44,8 +46,9 @@ describe("numbers written as text", () => {
 
   test.each([
     ["1.5", "vi"],
+    ["1.5", "none"],
     ["1,234.5", "vi"],
-    ["1234.5", "vi"],
+    ["1,234.5", "none"],
     ["13.660", "plain"],
     ["1,5", "plain"],
     ["1,234", "none"],
@@ -63,6 +66,7 @@ describe("numbers written as text", () => {
   test("the sheet's style is the majority of the telling texts", () => {
     expect(inferNumberStyle(["13.660", "1.234,5", "39.651.195"])).toBe("vi");
     expect(inferNumberStyle(["1234.5", "1,234.5"])).toBe("plain");
+    expect(inferNumberStyle(["1,234.5"])).toBe("none");
     expect(inferNumberStyle(["13.660", "100"])).toBe("none");
     expect(inferNumberStyle(["1.234,5", "2.000,25", "1.5"])).toBe("vi");
   });
