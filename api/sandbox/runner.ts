@@ -130,6 +130,13 @@ export class SandboxPool implements QueryRunner {
     this.queueLimit = opts.queueLimit ?? 32;
   }
 
+  /** The worker processes' ids, or only those running a query (for operators, and the crash test). */
+  pids(opts: { busy?: boolean } = {}): number[] {
+    return this.workers
+      .filter((w) => !w.dead && w.child.pid !== undefined && (!opts.busy || w.pending !== null))
+      .map((w) => w.child.pid!);
+  }
+
   /** Start the workers now rather than on the first query. */
   start(): this {
     while (this.workers.length < this.size) this.spawn();

@@ -134,3 +134,20 @@ describe("time limit", () => {
     expect(ok.body.rows).toEqual([{ one: 1 }]);
   });
 });
+
+describe("a crashing worker", () => {
+  it("answers 500 QUERY_WORKER_CRASHED for the query it was running; the server and the next query go on", async () => {
+    const pending = request(app).post("/api/query").set(auth).send({ sql: "select sum(i) from range(1000000000000) t(i)" });
+    const done = pending.then((r) => r);
+    // the worker we started is running the query: kill it as a crash would
+    let pids: number[] = [];
+    while ((pids = sandbox.pids({ busy: true })).length === 0) await new Promise((r) => setTimeout(r, 10));
+    process.kill(pids[0], "SIGKILL");
+    const r = await done;
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe("QUERY_WORKER_CRASHED");
+    expect((await request(app).get("/api/health")).status).toBe(200);
+    const ok = await request(app).post("/api/query").set(auth).send({ sql: "select 2 as two" });
+    expect(ok.body.rows).toEqual([{ two: 2 }]);
+  });
+});
