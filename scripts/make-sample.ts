@@ -671,9 +671,9 @@ function budgetSheet(wb: ExcelJS.Workbook): void {
       if (l.children) {
         const L = colLetter(c);
         const kids = l.children.map((k) => `${L}${rowOf.get(k)}`);
-        // 04 and 08 over a contiguous block: SUM(range); 01 and 03: a sum of cells.
+        // 04 and 08 over a contiguous block: SUM(range); 01 and 03: SUM of the child cells.
         const contiguous = l.children.every((k, j) => rowOf.get(k) === rowOf.get(l.children![0]!)! + j);
-        const formula = contiguous ? `SUM(${kids[0]}:${kids[kids.length - 1]})` : kids.join("+");
+        const formula = contiguous ? `SUM(${kids[0]}:${kids[kids.length - 1]})` : `SUM(${kids.join(",")})`;
         cell.value = { formula, result: v ?? 0 };
       } else if (v !== undefined) {
         cell.value = v;
