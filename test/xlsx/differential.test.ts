@@ -7,6 +7,7 @@ import ExcelJS from "exceljs";
 import { openFastXlsx } from "../../etl/xlsx/fast.js";
 import { openExcelJsXlsx } from "../../etl/xlsx/reference.js";
 import type { XCell } from "../../etl/xlsx/types.js";
+import { generateBenchSet } from "../../bench/xlsx-floor.js";
 import { LIMITS, exceljs1904, exceljsBasic, handMadeXlsx, readAll, tempDir, type ReadResult } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir();
@@ -74,6 +75,18 @@ describe("fast reader = exceljs reference", () => {
     expect(fast.sheets[0].merges).toEqual(["A1:E1", "B9:C10"]);
     expect(fast.sheets[0].rows.find((r) => r.row === 6)?.hidden).toBe(true);
     expect(fast.sheets[0].rows.reduce((n, r) => n + r.cells.length, 0)).toBeGreaterThan(30);
+  });
+
+  it("the benchmark's workbooks (exceljs streaming writer, shared strings off and on)", async () => {
+    const [path] = await generateBenchSet(dir, 1, 300, 10);
+    const fast = await expectSame(path);
+    expect(fast.sheets[0].rows).toHaveLength(301);
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(dir, "inline.xlsx"), useSharedStrings: false, useStyles: true });
+    const ws = wb.addWorksheet("Inline");
+    for (let r = 0; r < 50; r++) ws.addRow([`dòng ${r} & <${r}>`, r / 7, r % 2 === 0]).commit();
+    ws.commit();
+    await wb.commit();
+    await expectSame(join(dir, "inline.xlsx"));
   });
 
   it("a 1904 workbook", async () => {
