@@ -22,6 +22,36 @@ function asOpenError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Rows one at a time from the scanner's batches (one batch per inflated chunk). A plain iterator
+ * rather than an async generator: a row already scanned is handed over in one microtask instead
+ * of a generator's several, which shows at millions of rows.
+ */
+function oneByOne(open: () => AsyncGenerator<XRow[]>): AsyncIterable<XRow> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<XRow> {
+      const source = open();
+      let batch: XRow[] = [];
+      let i = 0;
+      return {
+        async next(): Promise<IteratorResult<XRow>> {
+          while (i >= batch.length) {
+            const r = await source.next();
+            if (r.done) return { done: true, value: undefined };
+            batch = r.value;
+            i = 0;
+          }
+          return { done: false, value: batch[i++] };
+        },
+        async return(): Promise<IteratorResult<XRow>> {
+          await source.return(undefined);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
 export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<XlsxReader> {
   const { size } = await stat(path);
   if (size > limits.maxFileBytes) {
@@ -56,7 +86,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       sheets: wb.sheets.map((s, index) => ({ name: s.name, index, state: s.state, merges: [] })),
     };
 
-    async function* rows(sheetIndex: number): AsyncGenerator<XRow> {
+    async function* batches(sheetIndex: number): AsyncGenerator<XRow[]> {
       const sheet = wb.sheets[sheetIndex];
       const sheetInfo = info.sheets[sheetIndex];
       if (!sheet || !sheetInfo) throw new RangeError(`no sheet ${sheetIndex}`);
@@ -79,10 +109,10 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       try {
         for await (const chunk of zip.inflate(entry, sheetBudget)) {
           const done = scanner.feed(decoder.decode(chunk, { stream: true }));
-          for (let i = 0; i < done.length; i++) yield done[i];
+          if (done.length) yield done;
         }
         const done = scanner.feed(decoder.decode());
-        for (let i = 0; i < done.length; i++) yield done[i];
+        if (done.length) yield done;
         scanner.end();
       } catch (err) {
         throw asOpenError(err);
@@ -92,7 +122,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
 
     return {
       info: async () => info,
-      rows: (i: number) => rows(i),
+      rows: (i: number) => oneByOne(() => batches(i)),
       close: () => zip.close(),
     };
   } catch (err) {

@@ -87,6 +87,27 @@ describe("fast reader: what exceljs cannot read", () => {
     expect(r.sheets[0].merges).toEqual(["A1:A2"]);
   });
 
+  it("stopping early, reading a sheet twice, sheets in any order", async () => {
+    const body = (n: number) => `<sheetData>${Array.from({ length: n }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("")}</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells>`;
+    const path = handMadeXlsx(join(dir, "twice.xlsx"), { sheets: [{ name: "Một", body: body(3000) }, { name: "Hai", body: body(5) }] });
+    const r = await openFastXlsx(path, LIMITS);
+    const info = await r.info();
+    let n = 0;
+    for await (const row of r.rows(0)) {
+      if (++n === 10) break;
+      void row;
+    }
+    expect(info.sheets[0].merges).toEqual([]); // not known before the end
+    const second: number[] = [];
+    for await (const row of r.rows(1)) second.push(row.row);
+    expect(second).toEqual([1, 2, 3, 4, 5]);
+    let count = 0;
+    for await (const row of r.rows(0)) count += row.cells.length;
+    expect(count).toBe(3000);
+    expect(info.sheets[0].merges).toEqual(["A1:B1"]);
+    await r.close();
+  });
+
   it("a style index past cellXfs falls back to General", async () => {
     const path = handMadeXlsx(join(dir, "nostyle.xlsx"), {
       sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" s="99"><v>1</v></c></row></sheetData>' }],
