@@ -131,9 +131,12 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", () => {
     mkdirSync(join(ROOT, "docs"), { recursive: true });
     await page.screenshot({ path: join(ROOT, "docs", "pane-preview.png"), fullPage: true });
 
-    // nothing left the machine; a failed foreign request would be listed here
+    // Nothing left the machine: requests to other hosts are refused here and listed. Outside
+    // Office, office.js tries to frame its telemetry page; the server's CSP blocks that frame
+    // (a console error we expect, not a request).
     expect(foreign.filter((u) => !u.startsWith("https://appsforoffice.microsoft.com/"))).toEqual([]);
-    expect(consoleErrors.filter((e) => !/appsforoffice|net::ERR_FAILED/.test(e))).toEqual([]);
+    const unexpected = consoleErrors.filter((e) => !/appsforoffice|net::ERR_FAILED|^Framing 'https:\/\/telemetryservice\.[^']*' violates the following Content Security Policy/.test(e));
+    expect(unexpected).toEqual([]);
   });
 
   it("says so when the key is wrong", async () => {
