@@ -53,7 +53,9 @@ export function formatPlace(place: Place): string {
 
 /** One line for terminals and logs: "ERROR E_CODE file › sheet!B7 — vi / en". */
 export function formatProblem(p: Problem): string {
-  return `${p.severity.toUpperCase()} ${p.code} ${formatPlace(p.place)} — ${p.vi} / ${p.en}`;
+  // Messages that already name their place are not prefixed with it again.
+  const where = p.place.file && p.vi.includes(p.place.file) ? "" : ` ${formatPlace(p.place)}`;
+  return `${p.severity.toUpperCase()} ${p.code}${where} — ${p.vi} / ${p.en}`;
 }
 
 /** Thrown only across boundaries that cannot return values (CLI entry, HTTP handlers). */

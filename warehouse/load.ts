@@ -71,20 +71,20 @@ export interface LoadOptions {
 export type FileParser = (file: InboxScan["files"][number]) => Promise<ParsedFile>;
 
 const STAGING = `
-create temp table stg_fact (
+create temp table ld_fact (
   kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(18,6),
   file_id varchar, file_hash varchar, sheet varchar, cell varchar);
-create temp table stg_task (
+create temp table ld_task (
   task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
   pi_name varchar, pi_gender varchar, decision varchar, start_month date, end_month date,
   status_code varchar, accepted_on date, unsplit boolean, sort integer,
   file_id varchar, file_hash varchar, sheet varchar, cell varchar);
-create temp table stg_indicator (
+create temp table ld_indicator (
   indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
   parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
-create temp table stg_file (
+create temp table ld_file (
   file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
-create temp table stg_replace (file_id varchar);
+create temp table ld_replace (file_id varchar);
 `;
 
 /**
@@ -119,7 +119,7 @@ const monthDate = (m: string): string => `${m}-01`;
 async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   const conn = db.connection;
   let rows = 0;
-  const fa = await conn.createAppender("stg_fact", null, "temp");
+  const fa = await conn.createAppender("ld_fact", null, "temp");
   const put = (kind: string, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string) => {
     fa.appendVarchar(kind);
     fa.appendVarchar(k1);
@@ -141,7 +141,7 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   fa.flushSync();
   fa.closeSync();
 
-  const ta = await conn.createAppender("stg_task", null, "temp");
+  const ta = await conn.createAppender("ld_task", null, "temp");
   for (const t of f.tasks) {
     const s = (v: string | undefined) => (v === undefined ? ta.appendNull() : ta.appendVarchar(v));
     ta.appendVarchar(t.code);
@@ -167,7 +167,7 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   ta.flushSync();
   ta.closeSync();
 
-  const ia = await conn.createAppender("stg_indicator", null, "temp");
+  const ia = await conn.createAppender("ld_indicator", null, "temp");
   for (const i of f.indicators) {
     ia.appendVarchar(i.key);
     if (i.code === undefined) ia.appendNull();
@@ -204,8 +204,8 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
   const p = { province };
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
   const dupFacts = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from stg_replace)),
-     s as (select * from stg_fact),
+    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
+     s as (select * from ld_fact),
      pairs as (
        select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
@@ -231,13 +231,13 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
   }
   // 2. task codes registered by two files (a register row with no amounts still counts).
   const dupTasks = await db.all<{ code: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from task where province_code = $province and file_id not in (select file_id from stg_replace)),
+    `with cur as (select * from task where province_code = $province and file_id not in (select file_id from ld_replace)),
      pairs as (
        select a.task_code code, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-         from stg_task a join stg_task b using (task_code) where a.file_id < b.file_id
+         from ld_task a join ld_task b using (task_code) where a.file_id < b.file_id
        union all
        select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-         from stg_task a join cur b using (task_code) where a.file_id <> b.file_id)
+         from ld_task a join cur b using (task_code) where a.file_id <> b.file_id)
      select distinct * from pairs order by a_file, a_cell limit 1000`,
     p,
   );
@@ -255,12 +255,12 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
   }
   // 3. indicators defined by two files.
   const dupInd = await db.all<{ k: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from indicator where province_code = $province and file_id not in (select file_id from stg_replace))
+    `with cur as (select * from indicator where province_code = $province and file_id not in (select file_id from ld_replace))
      select a.indicator_key k, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-       from stg_indicator a join stg_indicator b using (indicator_key) where a.file_id < b.file_id
+       from ld_indicator a join ld_indicator b using (indicator_key) where a.file_id < b.file_id
      union all
      select a.indicator_key, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-       from stg_indicator a join cur b using (indicator_key) where a.file_id <> b.file_id
+       from ld_indicator a join cur b using (indicator_key) where a.file_id <> b.file_id
      limit 1000`,
     p,
   );
@@ -279,9 +279,9 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
   // 4. funding for a task that no register has, in this run or in the warehouse.
   const unknown = await db.all<{ k1: string; file_id: string; sheet: string; cell: string }>(
     `with known as (
-       select task_code from task where province_code = $province and file_id not in (select file_id from stg_replace)
-       union select task_code from stg_task)
-     select k1, file_id, sheet, cell from stg_fact
+       select task_code from task where province_code = $province and file_id not in (select file_id from ld_replace)
+       union select task_code from ld_task)
+     select k1, file_id, sheet, cell from ld_fact
       where kind = 'task_funding' and k1 not in (select task_code from known)
       qualify row_number() over (partition by file_id, k1 order by cell) = 1
       order by file_id, sheet, cell limit 1000`,
@@ -305,10 +305,10 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
 /** Warnings: a figure 1 000 × (or more) its own previous year's, same key, measure and source. */
 async function unitJumps(db: Db, province: string): Promise<Problem[]> {
   const rows = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string }>(
-    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from stg_replace)),
-     allf as (select * from cur union all select * from stg_fact)
+    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
+     allf as (select * from cur union all select * from ld_fact)
      select s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell
-       from stg_fact s join allf p
+       from ld_fact s join allf p
          on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
       where s.kind <> 'task_approved' and p.amount > 0 and s.amount >= p.amount * 1000
       order by s.file_id, s.sheet, s.cell limit 1000`,
@@ -329,8 +329,8 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
 /** old → new for the files being replaced (and what new files add). */
 async function diff(db: Db, province: string): Promise<Change[]> {
   const rows = await db.all<{ change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null }>(
-    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from stg_replace)),
-     new as (select * from stg_fact where file_id in (select file_id from stg_replace))
+    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from ld_replace)),
+     new as (select * from ld_fact where file_id in (select file_id from ld_replace))
      select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
             coalesce(n.kind, o.kind) as kind, coalesce(n.k1, o.k1) as k1, coalesce(n.year, o.year) as "year",
             coalesce(n.measure, o.measure) as measure, coalesce(n.source, o.source) as source,
@@ -357,51 +357,51 @@ async function diff(db: Db, province: string): Promise<Change[]> {
 async function commitStaging(db: Db, province: string, runId: number): Promise<void> {
   const p = { province, run: runId };
   for (const t of ["fact_task_approved", "fact_task_funding", "fact_budget_line", "fact_indicator", "task", "indicator", "source_file"]) {
-    await db.run(`delete from ${t} where file_id in (select file_id from stg_replace)`);
+    await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
   }
   await db.run(
     `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
-       start_month, end_month, status_code, accepted_on, unsplit, sort, $run, file_id, file_hash, sheet, cell from stg_task`,
+       start_month, end_month, status_code, accepted_on, unsplit, sort, $run, file_id, file_hash, sheet, cell from ld_task`,
     p,
   );
   await db.run(
     `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
-       file_id, file_hash, sheet, cell from stg_indicator`,
+       file_id, file_hash, sheet, cell from ld_indicator`,
     p,
   );
   const cols = "province_code, run_id, file_id, file_hash, sheet, cell";
   await db.run(
     `insert into fact_task_approved (${cols}, task_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, source, amount from stg_fact where kind = 'task_approved'`,
+     select $province, $run, file_id, file_hash, sheet, cell, k1, source, amount from ld_fact where kind = 'task_approved'`,
     p,
   );
   await db.run(
     `insert into fact_task_funding (${cols}, task_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from stg_fact where kind = 'task_funding'`,
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from ld_fact where kind = 'task_funding'`,
     p,
   );
   await db.run(
     `insert into fact_budget_line (${cols}, line_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from stg_fact where kind = 'budget_line'`,
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from ld_fact where kind = 'budget_line'`,
     p,
   );
   await db.run(
     `insert into fact_indicator (${cols}, indicator_key, year, measure_code, value)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, amount from stg_fact where kind = 'indicator'`,
+     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, amount from ld_fact where kind = 'indicator'`,
     p,
   );
   await db.run(
-    `insert into source_file select file_id, office_code, sha256, size_bytes, mtime, $run, sheets_json::json from stg_file`,
+    `insert into source_file select file_id, office_code, sha256, size_bytes, mtime, $run, sheets_json::json from ld_file`,
     p,
   );
   await db.run(
-    `insert into office select distinct office_code, office_code from stg_file where office_code not in (select office_code from office)`,
+    `insert into office select distinct office_code, office_code from ld_file where office_code not in (select office_code from office)`,
   );
 }
 
 /** Drop the staged records of files set aside (accept-partial). */
 async function unstage(db: Db, fileIds: string[]): Promise<void> {
-  for (const t of ["stg_fact", "stg_task", "stg_indicator", "stg_file", "stg_replace"]) {
+  for (const t of ["ld_fact", "ld_task", "ld_indicator", "ld_file", "ld_replace"]) {
     await db.run(`delete from ${t} where list_contains($ids, file_id)`, { ids: listOf(fileIds) });
   }
 }
@@ -488,7 +488,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         } else {
           outcome.rows = await stageFile(db, parsed);
           await db.run(
-            `insert into stg_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
+            `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
             {
               id: parsed.fileId,
               office: parsed.office,
@@ -498,7 +498,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
               sheets: JSON.stringify(parsed.sheets),
             },
           );
-          await db.run("insert into stg_replace values ($id)", { id: parsed.fileId });
+          await db.run("insert into ld_replace values ($id)", { id: parsed.fileId });
         }
         report.files.push(outcome);
         opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
@@ -629,7 +629,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
         report.outcome = "rejected";
         return { publish: false, value: null };
       }
-      await db.run("insert into stg_replace values ($id)", { id: fileId });
+      await db.run("insert into ld_replace values ($id)", { id: fileId });
       report.problems.push(...(await crossFileProblems(db, province)));
       // Funding in other files that pointed at this file's tasks.
       const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
