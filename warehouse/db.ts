@@ -17,7 +17,15 @@ export interface OpenOptions {
    * The analysts' sandbox: external access off (no file reads, COPY, ATTACH, INSTALL), with
    * only these folders reachable (e.g. a Parquet lake), then configuration locked.
    */
-  sandbox?: { allowedDirectories?: string[]; memoryLimit?: string; threads?: number };
+  sandbox?: {
+    allowedDirectories?: string[];
+    memoryLimit?: string;
+    threads?: number;
+    /** where a query that outgrows memoryLimit may spill (default: beside the database file) */
+    tempDirectory?: string;
+    /** how much it may spill there (DuckDB's default is 90% of the free disk) */
+    maxTempSize?: string;
+  };
 }
 
 /**
@@ -122,6 +130,8 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
     if (opts.readOnly && k !== ":memory:") options.access_mode = "READ_ONLY";
     if (opts.sandbox?.threads) options.threads = String(opts.sandbox.threads);
     if (opts.sandbox?.memoryLimit) options.memory_limit = opts.sandbox.memoryLimit;
+    if (opts.sandbox?.tempDirectory) options.temp_directory = opts.sandbox.tempDirectory;
+    if (opts.sandbox?.maxTempSize) options.max_temp_directory_size = opts.sandbox.maxTempSize;
     const instance = await DuckDBInstance.create(k, options);
     h = { instance, readOnly: opts.readOnly, users: 0 };
     if (shareable) held.set(k, h);
