@@ -109,19 +109,21 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const maSo = first("maSo");
   let kind3Code: Column | undefined;
   let kind3Label: Column | undefined;
+  // budget-line sheets are short: their first rows are enough to recognise them
+  const sample = body.slice(0, 200);
   if (maSo && !has("title") && !has("indLabel")) {
-    const vals = body.map((r) => cellText(r.cells.get(maSo.col))).filter(Boolean);
+    const vals = sample.map((r) => cellText(r.cells.get(maSo.col))).filter(Boolean);
     const hits = vals.filter((v) => hierarchyCode(v) !== null).length;
     if (hits >= 2 && hits >= vals.length * 0.6) kind3Code = maSo;
   }
   for (const c of cols.filter((c) => !c.role || ["label", "indLabel", "title"].includes(c.role.role))) {
-    const hits = body.filter((r) => hierarchyLabel(cellText(r.cells.get(c.col))) !== null).length;
+    const hits = sample.filter((r) => hierarchyLabel(cellText(r.cells.get(c.col))) !== null).length;
     if (hits >= 3) {
       kind3Label = c;
       break;
     }
   }
-  const kind3 = !!kind3Code || (!!kind3Label && !has("code") && !(maSo && !kind3Code && body.some((r) => cellText(r.cells.get(maSo.col)) !== "")));
+  const kind3 = !!kind3Code || (!!kind3Label && !has("code") && !(maSo && !kind3Code && sample.some((r) => cellText(r.cells.get(maSo.col)) !== "")));
   const kinds: SheetKind[] = [];
   let missing: { kind: SheetKind; cols: string[] } | null = null;
   if (kind3) {

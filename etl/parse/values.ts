@@ -186,7 +186,7 @@ export function unitIn(text: string): MoneyUnit | null {
   if (/\b(ty|ti) (dong|vnd)\b/.test(f)) return "ty";
   if (/\btrieu (dong|vnd)\b|\btr\.? ?d\b/.test(f)) return "trieu";
   if (/\b(nghin|ngan) (dong|vnd)\b|\b1\.?000 (dong|d)\b/.test(f)) return "nghin";
-  if (/(^|[^a-z])(dong|vnd|vnd)\)?$|\bdon vi tinh ?:? ?dong\b|\(dong\)/.test(f)) return "dong";
+  if (/(^|[^a-z])(dong|vnd)\)?$|\bdon vi tinh ?:? ?dong\b|\(dong\)/.test(f)) return "dong";
   return null;
 }
 
