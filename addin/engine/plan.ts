@@ -292,31 +292,50 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     return false;
   };
 
-  // 1. the body as it is: bodyStart … (total row − 1), or up to the first blank row after data
+  // 1. the body as it is: between the header and the total row (on top or below), or — a form
+  // without a total row — up to the first blank row after its data (a signature block may follow)
   const lastRow = sheet.values.length;
   let totalRow: number | null = null;
+  let totalFirst = false;
   const oldRows: OldRow[] = [];
-  {
-    let seenData = false;
-    for (let r = loc.bodyStart; r <= Math.max(lastRow, loc.bodyStart); r++) {
-      if (r > lastRow) {
-        if (!oldRows.length) oldRows.push({ row: r, blank: true, key: null, structural: false, label: "", code: "" });
-        break;
-      }
+  const mk = (r: number, blank: boolean): OldRow => ({
+    row: r, blank, key: null, structural: false,
+    label: labelCol ? cellText(valueAt(sheet, r, labelCol)).trim() : "",
+    code: loc.codeColumn ? cellText(valueAt(sheet, r, loc.codeColumn)).trim() : "",
+  });
+  let first = loc.bodyStart;
+  // a total right under the header is on top when rows follow it; else the body is empty
+  if (first < lastRow && isTotal(first) && !rowBlank(first + 1) && !isTotal(first + 1)) {
+    totalRow = first;
+    totalFirst = true;
+    first++;
+  }
+  let end: number | null = null;
+  if (!totalFirst && idx.totalLabels.size)
+    for (let r = first; r <= lastRow; r++)
       if (isTotal(r)) {
         totalRow = r;
+        end = r - 1;
         break;
       }
-      const blank = rowBlank(r);
-      if (blank) {
-        if (seenData) break;
-        if (oldRows.length && oldRows[oldRows.length - 1].blank && !idx.totalLabels.size) break;
-      } else seenData = true;
-      oldRows.push({ row: r, blank, key: null, structural: false, label: labelCol ? cellText(valueAt(sheet, r, labelCol)).trim() : "", code: loc.codeColumn ? cellText(valueAt(sheet, r, loc.codeColumn)).trim() : "" });
-    }
-    // trailing blank rows before a missing total are not part of the body (except the template row)
-    while (totalRow === null && oldRows.length > 1 && oldRows[oldRows.length - 1].blank) oldRows.pop();
+  if (end === null) {
+    // no total below: the body reaches the last row with a figure (blank rows inside included)
+    const figureCols = def.columns.filter((c) => isFigureKind(c) && loc.columns[c.id] !== undefined).map((c) => loc.columns[c.id]);
+    for (let r = lastRow; r >= first && end === null; r--)
+      if (figureCols.some((c) => typeof valueAt(sheet, r, c) === "number")) end = r;
   }
+  if (end !== null) for (let r = first; r <= end; r++) oldRows.push(mk(r, rowBlank(r)));
+  else {
+    let seenData = false;
+    for (let r = first; r <= lastRow; r++) {
+      const blank = rowBlank(r);
+      if (blank && (seenData || r > first)) break;
+      if (!blank) seenData = true;
+      oldRows.push(mk(r, blank));
+    }
+    if (!oldRows.length && totalRow === null) oldRows.push(mk(first, true)); // nothing below the header yet
+  }
+  const start = first;
 
   // 2. the new body
   const totalKey = list.total?.key;
@@ -439,7 +458,6 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   });
   type Item = { old: number } | { new: number };
   const cur: Item[] = oldRows.map((_, oi) => ({ old: oi }));
-  const start = loc.bodyStart;
   const rowOps: RowOp[] = [];
   const posOld = (oi: number) => cur.findIndex((it) => "old" in it && it.old === oi);
   const posNew = (j: number) => cur.findIndex((it) => ("new" in it && it.new === j) || ("old" in it && oldToNew.get(it.old) === j));
@@ -451,7 +469,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     let fmtOld: number | null = isGroupish(j) && fmtGroup >= 0 ? fmtGroup : fmtTask >= 0 ? fmtTask : fmtGroup >= 0 ? fmtGroup : null;
     if (fmtOld === null && oldRows.length) fmtOld = 0;
     insertFmt.set(j, fmtOld);
-    const formatFrom = fmtOld !== null ? start + posOld(fmtOld) : totalRow !== null ? start + cur.length : Math.max(1, start - 1);
+    const formatFrom = fmtOld !== null ? start + posOld(fmtOld) : totalFirst ? totalRow! : totalRow !== null ? start + cur.length : Math.max(1, start - 1);
     if (lastInsert && lastInsert.fmtOld === fmtOld && lastInsert.end === at) {
       lastInsert.op.count++;
       lastInsert.end++;
@@ -478,7 +496,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
 
   // 6. the cells of the new body
   const rowAt = (j: number) => start + j;
-  const totalAt = totalRow !== null ? start + newRows.length : null;
+  const totalAt = totalRow === null ? null : totalFirst ? totalRow : start + newRows.length;
   const cols = writtenColumns(loc, def);
   const colDef = new Map(cols.map((c) => [c.col, c.def]));
   const lineage: CellLineage[] = [];
@@ -561,8 +579,9 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     note(cell, totalAt!, c, old, totalKey ?? null, cd);
     return cell;
   };
-  const bottom = totalAt ?? rowAt(newRows.length - 1);
-  const blocks = blocksOf(cols, start, bottom, (r, c) => (totalAt !== null && r === totalAt ? totalCell(c) : bodyCell(r - start, c)));
+  const top = totalFirst ? totalRow! : start;
+  const bottom = totalFirst ? rowAt(newRows.length - 1) : (totalAt ?? rowAt(newRows.length - 1));
+  const blocks = blocksOf(cols, top, bottom, (r, c) => (totalAt !== null && r === totalAt ? totalCell(c) : bodyCell(r - start, c)));
 
   // 7. the report: rows added and removed
   const rowName = (r: FormRow) => {

@@ -163,3 +163,24 @@ describe("PL06", () => {
     expect(p.rowsAdded).toEqual(["tt_co_so", "tt_phat"]);
   });
 });
+
+describe("list body shapes", () => {
+  it("a total row on top, a blank row inside the body and a signature block below", async () => {
+    const { plan: p, after } = await plan("pl04", pl04Data([QG2, QG3]), (ws) => {
+      ws.getRow(6).values = [null, "TỔNG CỘNG", null, null, null, 1499, 1499, 0, 0];
+      ws.getRow(7).values = ["1", QG2.title, "BK", "2021-2024", null, 999, 999, null, null, "chờ quyết toán"];
+      ws.getRow(9).values = ["2", "Nhiệm vụ đã xong", "Viện", "2019-2022", null, 500, 500, null, null, "xong"];
+      ws.getRow(12).values = [null, "Người lập biểu", null, null, null, null, null, null, null, "Thủ trưởng đơn vị"];
+    });
+    // body rows 7…9 (9 is the last with a figure): 7 kept, 8 (blank) takes QG-03, 9 deleted
+    expect(p.rowOps).toEqual([{ op: "delete", at: 9, count: 1 }]);
+    expect(p.rowsAdded).toEqual(["QG-03"]);
+    expect(p.rowsRemoved).toEqual(["Nhiệm vụ đã xong"]);
+    expect(p.blocks[0].row).toBe(6);
+    expect(p.blocks[0].cells[0]).toEqual([null, null, null, null, null, n(37660), n(17660), n(1500), n(18500)]);
+    expect(rowOf(after, 7, 2, 2)).toEqual([QG2.title]);
+    expect(rowOf(after, 7, 10, 10)).toEqual(["chờ quyết toán"]);
+    expect(rowOf(after, 8, 2, 2)).toEqual([QG3.title]);
+    expect(rowOf(after, 11, 2, 2)).toEqual(["Người lập biểu"]);
+  });
+});
