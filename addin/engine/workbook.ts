@@ -42,7 +42,16 @@ export function planWorkbook(
       );
       data = { form: def.code, year, generation: 0, rows: [] };
     }
-    plans.push(planForm(loc, sheet, def, data));
+    try {
+      plans.push(planForm(loc, sheet, def, data));
+    } catch (e) {
+      // a bug must not cost the other forms their fill: this form is reported, not written
+      problems.push(
+        problem("E_FORM_PLAN_FAILED", "error", { form: def.code, sheet: sheet.sheetName },
+          `Không lập được kế hoạch điền biểu ${def.code.toUpperCase()}: ${String(e)}`,
+          `Could not plan the fill of form ${def.code.toUpperCase()}: ${String(e)}`),
+      );
+    }
   }
   return { year, forms: plans, problems, located };
 }
