@@ -25,6 +25,8 @@ export interface ParseMeasure {
   rows: number;
   cells: number;
   seconds: number;
+  /** user + system CPU time of the process: steadier than wall time on a shared machine */
+  cpuSeconds: number;
   rowsPerSecond: number;
   /** the process's peak resident set size so far, in MB (ru_maxrss): run one measure per process for a clean figure */
   peakRssMb: number;
@@ -90,6 +92,7 @@ export async function measureParse(files: string[], which: ParseWhich): Promise<
   const each = which === "floor" ? floorFile : which === "fast" ? fastFile : exceljsFile;
   let rows = 0;
   let cells = 0;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const f of files) {
     const r = await each(f);
@@ -97,12 +100,14 @@ export async function measureParse(files: string[], which: ParseWhich): Promise<
     cells += r.cells;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
   return {
     which,
     files: files.length,
     rows,
     cells,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     rowsPerSecond: rows / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
@@ -162,13 +167,14 @@ async function main(): Promise<void> {
     }
     for (const r of results) {
       console.log(
-        `${r.which.padEnd(8)} ${r.seconds.toFixed(3)} s  ${Math.round(r.rowsPerSecond).toLocaleString("en")} rows/s  ` +
+        `${r.which.padEnd(8)} ${r.seconds.toFixed(3)} s (cpu ${r.cpuSeconds.toFixed(3)} s)  ${Math.round(r.rowsPerSecond).toLocaleString("en")} rows/s  ` +
           `rows ${r.rows}  cells ${r.cells}  peak RSS ${r.peakRssMb.toFixed(0)} MB`,
       );
     }
     if (results.length === 3) {
       const [floor, fast, exceljs] = results;
-      console.log(`fast / floor = ${(fast.seconds / floor.seconds).toFixed(2)}   exceljs / fast = ${(exceljs.seconds / fast.seconds).toFixed(2)}`);
+      console.log(`fast / floor = ${(fast.seconds / floor.seconds).toFixed(2)}   exceljs / fast = ${(exceljs.seconds / fast.seconds).toFixed(2)}  (wall)`);
+      console.log(`fast / floor = ${(fast.cpuSeconds / floor.cpuSeconds).toFixed(2)}   exceljs / fast = ${(exceljs.cpuSeconds / fast.cpuSeconds).toFixed(2)}  (cpu)`);
     }
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
