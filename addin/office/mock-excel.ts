@@ -41,14 +41,18 @@ export interface MockExcel {
   /** text written into a cell whose number format was not "@" at that moment */
   textWithoutTextFormat: { sheet: string; ref: string; value: string }[];
   syncCount(): number;
+  /** the selected cell; select() moves it and fires the workbook's onSelectionChanged handlers */
+  selection: { sheet: string; address: string };
+  select(sheet: string, address: string): Promise<void>;
 }
 
 const NOT_FORMAT_TEXT = (f: string | undefined) => f !== "@";
 
+const encoder = new TextEncoder();
 /** Bytes of a value as JSON on the wire (UTF-8): what Office.js would send or receive. */
 function jsonBytes(v: unknown): number {
   if (v === undefined) return 0;
-  return Buffer.byteLength(JSON.stringify(v), "utf8");
+  return encoder.encode(JSON.stringify(v)).length;
 }
 
 export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: string; xml: string }[] } = {}): MockExcel {
@@ -72,6 +76,8 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
   let pendingActions = 0;
   const pendingLoads: (() => number)[] = [];
   const toSync: OfficeMockObject[] = [];
+  const selection = { sheet: sheets[0]?.name ?? "", address: "A1" };
+  const selectionHandlers: ((e: unknown) => Promise<unknown> | unknown)[] = [];
 
   const action = (bytes: number) => {
     pendingRequest += ACTION_OVERHEAD_BYTES + bytes;
@@ -168,7 +174,11 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
         action(0);
         return m;
       },
-      select: () => record("call", "select", []),
+      select: () => {
+        record("call", "select", []);
+        selection.sheet = s.name;
+        selection.address = address;
+      },
     };
     const record = (kind: "call", method: string, args: unknown[]) => {
       events.push({ kind, sync: syncs + 1, sheet: s.name, address, method, args });
@@ -309,7 +319,8 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
           return { id };
         },
       },
-      getSelectedRange: () => makeRange(sheets[0], "A1"),
+      getSelectedRange: () => makeRange(sheets.find((x) => x.name === selection.sheet) ?? sheets[0], selection.address),
+      onSelectionChanged: { add: (h: (e: unknown) => unknown) => void selectionHandlers.push(h) },
     },
     application: {
       suspendApiCalculationUntilNextSync: () => {
@@ -350,5 +361,11 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
     xmlParts,
     textWithoutTextFormat,
     syncCount: () => syncs,
+    selection,
+    select: async (sheet, address) => {
+      selection.sheet = sheet;
+      selection.address = address;
+      for (const h of selectionHandlers) await h({ address });
+    },
   };
 }

@@ -2,45 +2,17 @@
 // read with exceljs into the recording mock Excel), the engine's locateForms on the first rows and
 // planWorkbook on the forms' sheets, then the writes — every form found, ≤ 3 syncs each, text
 // cells "@" before their values, the lineage part readable by the headless parser.
-import { join, resolve } from "node:path";
-import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { locateForms, planWorkbook } from "../../addin/engine/index.js";
 import { fillWorkbook } from "../../addin/office/excel.js";
-import { createMockExcel, type MockSheetInit, type MockValue } from "../../addin/office/mock-excel.js";
+import { createMockExcel } from "../../addin/office/mock-excel.js";
+import { templateSheets } from "./template.js";
 import { LINEAGE_NS, parseLineageXml } from "../../addin/xlsx/lineage-xml.js";
 import { loadForms } from "../../queries/forms.js";
 import { cannedData } from "./stub-api.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const g = globalThis as { Excel?: unknown };
 afterEach(() => void delete g.Excel);
-
-async function templateSheets(): Promise<MockSheetInit[]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(join(ROOT, "sample", "template.xlsx"));
-  const out: MockSheetInit[] = [];
-  wb.eachSheet((ws) => {
-    const rows: (MockValue | null)[][] = [];
-    const numberFormats: string[][] = [];
-    for (let r = 1; r <= ws.rowCount; r++) {
-      const row: (MockValue | null)[] = [];
-      const fmts: string[] = [];
-      for (let c = 1; c <= ws.columnCount; c++) {
-        const cell = ws.getCell(r, c);
-        const v = cell.value as unknown;
-        if (v && typeof v === "object" && "formula" in (v as object)) row.push(`=${(v as { formula: string }).formula}`);
-        else if (v && typeof v === "object" && "richText" in (v as object)) row.push((v as { richText: { text: string }[] }).richText.map((t) => t.text).join(""));
-        else row.push(typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null);
-        fmts.push(cell.numFmt || "General");
-      }
-      rows.push(row);
-      numberFormats.push(fmts);
-    }
-    out.push({ name: ws.name, rows, numberFormats });
-  });
-  return out;
-}
 
 describe("Office.js back end + the binding engine on the bundled template", () => {
   it("locates and fills every form within the sync budget", async () => {

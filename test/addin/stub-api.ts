@@ -35,7 +35,10 @@ export async function startStubApi(paneDir: string, key: string): Promise<{ url:
     loadForms: () => forms,
     computeForm: async (_db, form, year, generation) => cannedData(forms.find((f) => f.code === form)!, year, generation),
     evaluateRules: async () => [],
-    formLineage: async () => ({ total: 0, facts: [] }),
+    formLineage: async (_db, form, year, rowKey, columnId) => ({
+      total: 1,
+      facts: [{ form, year, rowKey, columnId, file: "P.KHTC/Du toan 2024.xlsx", sheet: "Du toan", cell: "E9", amount_trieu_dong: 41612 }] as never[],
+    }),
   };
   const run = { run_id: 1, started_at: "2024-06-30T01:00:00Z", finished_at: "2024-06-30T01:00:05Z", command: "etl load", outcome: "loaded", files_read: 7, files_loaded: 7, rows_loaded: 1234, checksum: "c0ffee", report_json: "{}" };
   const db = { all: async (sql: string) => (/from load_run/.test(sql) ? [run] : []) } as unknown as Db;
