@@ -30,7 +30,7 @@ console.log(`\n2. Fill: ${template} → ${filled}`);
 const fillCode = await fillCommand({ db, year: 2024, template, out: filled, form: [] });
 console.log(`   (fill exit code ${fillCode})`);
 
-console.log(`\n3. Server (API + task pane):`);
-await serveCommand({ db, host: process.env.HOST ?? "127.0.0.1", port: process.env.PORT ? Number(process.env.PORT) : undefined });
+console.log(`   Filled workbook: ${filled}`);
 console.log(`\nAnalysts: npm run phuluc -- query --db ${db} -e "select * from pl02(2024)"`);
-console.log(`Filled workbook: ${filled}`);
+console.log(`\n3. Server (API + task pane; Ctrl+C to stop):`);
+process.exitCode = await serveCommand({ db, host: process.env.HOST ?? "127.0.0.1", port: process.env.PORT ? Number(process.env.PORT) : undefined });

@@ -150,6 +150,6 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
 }
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+// Exit explicitly: a command that is done (a watch stopped by SIGTERM with an abandoned load still
+// in DuckDB) must not be kept alive by work it has given up on.
+main(process.argv).then((code) => process.exit(code));
