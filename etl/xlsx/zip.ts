@@ -31,7 +31,7 @@ export class ZipError extends Error {
 }
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.alloc(len);
+  const buf = Buffer.allocUnsafe(len);
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, pos + got);

@@ -118,6 +118,17 @@ describe("limits", () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it("a bomb in the shared strings stops too, before any sheet is read", async () => {
+    const path = handMadeXlsx(join(dir, "sstbomb.xlsx"), {
+      sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>' }],
+      rawSharedStrings: [`<t>${" ".repeat(16 * 1024 * 1024)}</t>`],
+      level: 9,
+    });
+    const e = await failure(path, { ...LIMITS, maxInflatedBytes: 4 * 1024 * 1024 });
+    expect(e.reason).toBe("too_large");
+    expect(e.where).toBe("xl/sharedStrings.xml");
+  });
+
   it("200 000 columns stop at maxColumns, naming the cell", async () => {
     const cells = Array.from({ length: 200_000 }, () => "<c><v>1</v></c>").join("");
     const path = handMadeXlsx(join(dir, "wide.xlsx"), {
