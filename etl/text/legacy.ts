@@ -46,10 +46,8 @@ const VNI_SINGLE = new Map<string, string>([
 /** Letters of Vietnamese written in Unicode that live in Latin-1: no tell-tale in them. */
 const VIET_LATIN1 = new Set([..."àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"]);
 
-function isLatin1Letterish(c: string): boolean {
-  const n = c.charCodeAt(0);
-  return n >= 0xa1 && n <= 0xff && c !== "×" && c !== "÷";
-}
+/** Characters of the legacy charts that Unicode Vietnamese never uses ("²", "°" are no tell-tales). */
+const TELL_TALES = new Set([...TCVN3_BYTES, ...VNI_MARKS.keys(), ...VNI_SINGLE.keys()].filter((c) => !VIET_LATIN1.has(c)));
 
 /** A Unicode letter beyond Latin-1 (ă, đ, ơ, ư, ạ, ệ …): the text is already Unicode. */
 const BEYOND_LATIN1_LETTER = /[\u0100-\u024f\u1e00-\u1eff]/;
@@ -150,7 +148,7 @@ export type LegacyResult =
 /** Does the text carry a legacy tell-tale: a Latin-1 character no Unicode Vietnamese text uses? */
 export function hasLegacyTellTale(text: string): boolean {
   if (BEYOND_LATIN1_LETTER.test(text)) return false;
-  for (const c of text) if (isLatin1Letterish(c) && !VIET_LATIN1.has(c)) return true;
+  for (const c of text) if (TELL_TALES.has(c)) return true;
   // Pairs such as "oà" are no tell-tale: Unicode writes them too (hoà, xuân, quê).
   return false;
 }
@@ -162,10 +160,25 @@ function countVniPairs(text: string): number {
   return n;
 }
 
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(ch|ng|nh|[cmnpt])?$/;
+
+/** How many words of a text are well-formed Vietnamese syllables (one tone mark at most). */
+export function syllableScore(text: string): number {
+  let n = 0;
+  for (const w of text.toLowerCase().match(/\p{L}+/gu) ?? []) {
+    const d = w.normalize("NFD");
+    if ((d.match(TONE_MARKS)?.length ?? 0) > 1) continue;
+    if (SYLLABLE.test(d.replace(TONE_MARKS, "").normalize("NFC"))) n++;
+  }
+  return n;
+}
+
 /**
  * Decide and convert. With a legacy font the font decides (unless the text is plainly Unicode
- * already: someone typed Unicode into a cell still formatted .VnTime). Without one, the text
- * must show a tell-tale; then VNI is taken when it parses with at least one mark pair, else TCVN3.
+ * already: someone typed Unicode into a cell still formatted .VnTime). Without one, the text must
+ * show a tell-tale, and a conversion is taken only when it makes more words read as Vietnamese
+ * than the text as it stands: "Tæng céng" becomes "Tổng cộng", "Công ty ABC®" stays.
  */
 export function decodeLegacy(text: string, font?: string): LegacyResult {
   if (typeof text !== "string" || text.length === 0) return { kind: "unicode", text: typeof text === "string" ? text : "" };
@@ -179,12 +192,22 @@ export function decodeLegacy(text: string, font?: string): LegacyResult {
     return { kind: "unconvertible", text, encoding: byFont.enc };
   }
   if (!hasLegacyTellTale(text)) return { kind: "unicode", text };
+  const candidates: { text: string; encoding: LegacyEncoding; score: number }[] = [];
   const vni = fromVni(text);
-  if (vni !== null && countVniPairs(text) > 0) return { kind: "converted", text: vni.normalize("NFC"), encoding: "VNI" };
-  const t = fromTcvn3(text);
-  if (t !== null) return { kind: "converted", text: t.normalize("NFC"), encoding: "TCVN3" };
-  if (vni !== null) return { kind: "converted", text: vni.normalize("NFC"), encoding: "VNI" };
-  return { kind: "unconvertible", text, encoding: /[µ¸¹ª«¬®]/.test(text) ? "TCVN3" : "VNI" };
+  if (vni !== null) candidates.push({ text: vni.normalize("NFC"), encoding: "VNI", score: syllableScore(vni) });
+  const t3 = fromTcvn3(text);
+  if (t3 !== null) candidates.push({ text: t3.normalize("NFC"), encoding: "TCVN3", score: syllableScore(t3) });
+  const own = syllableScore(text);
+  if (candidates.length === 0) {
+    const words = text.match(/\p{L}+/gu)?.length ?? 0;
+    // readable as it is (a foreign name, a symbol): leave it; otherwise say it cannot be read
+    if (own * 2 >= words && words > 0) return { kind: "unicode", text };
+    return { kind: "unconvertible", text, encoding: /[µ¸¹ª«¬®]/.test(text) ? "TCVN3" : "VNI" };
+  }
+  candidates.sort((a, b) => b.score - a.score || (a.encoding === "VNI" && countVniPairs(text) > 0 ? -1 : 1));
+  const best = candidates[0]!;
+  if (best.score <= own) return { kind: "unicode", text };
+  return { kind: "converted", text: best.text, encoding: best.encoding };
 }
 
 // Unicode → legacy, for tests and fixtures (the round trip proves every letter of both charts).

@@ -48,6 +48,9 @@ describe("Unicode stays as it is", () => {
   test.each(["Tổng cộng", "Ngoài NSNN", "Hoà", "Xuân", "Quê", "Hà Nội", "café", "Dự toán 2024", "ĐH Bách khoa"])("%s", (t) => {
     expect(decodeLegacy(t)).toEqual({ kind: "unicode", text: t });
   });
+  test.each(["Công ty ABC®", "µg/l", "Müller", "Nguyễn ½", "m²", "25°C", "«Trích»"])("%s is no legacy text", (t) => {
+    expect(decodeLegacy(t)).toEqual({ kind: "unicode", text: t });
+  });
   test("Unicode typed into a .VnTime cell", () => {
     expect(decodeLegacy("Tổng cộng", ".VnTime")).toEqual({ kind: "unicode", text: "Tổng cộng" });
   });
