@@ -541,9 +541,11 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     const oldF = oldRow !== null ? formulaAt(sheet, oldRow, c) : null;
     let cell: PlanCell;
     if (!nr) cell = { blank: true };
-    else if (isFigureKind(cd) && (nr.kind === "group" || nr.kind === "total") && oldF) {
+    else if (isFigureKind(cd) && (nr.kind === "group" || nr.kind === "total") && (oldF || (oi === undefined && fmtRowOf(j) !== null && isGroupish(j) && formulaAt(sheet, fmtRowOf(j)!, c) !== null && fmtGroup >= 0))) {
+      // the sheet sums its groups with formulas: keep doing so, over the new body
       const f = sumOver(c, childrenOf(nr.rowKey));
-      cell = f ? { f } : dataCell(cd, nr.values[cd.id], formatAt(sheet, oldRow!, c), textWarn(nr.rowKey, cd, nr.values[cd.id]));
+      const fr = oldRow ?? fmtRowOf(j);
+      cell = f ? { f } : dataCell(cd, nr.values[cd.id], fr ? formatAt(sheet, fr, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
     } else if (cd.computed && "sum" in cd.computed && oldF) cell = null; // the row's own formula, kept
     else if (cd.computed && "sum" in cd.computed && oi === undefined && insertedFormula(j, c)) {
       const parts = cd.computed.sum.map((id) => loc.columns[id]);

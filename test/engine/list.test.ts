@@ -112,9 +112,9 @@ describe("PL03", () => {
   it("last year's body with groups: tasks found again inside their group, the note column untouched", async () => {
     const d = pl03Data();
     const { plan: p, after } = await plan("pl03", d, (ws) => {
-      ws.getRow(7).values = ["I", "Nhiệm vụ chuyển tiếp"];
+      ws.getRow(7).values = ["I", "Nhiệm vụ chuyển tiếp", null, null, null, { formula: "SUM(F8)", result: 2 }];
       ws.spliceRows(8, 0,
-        ["1", "Nhiệm vụ cấp tỉnh"],
+        ["1", "Nhiệm vụ cấp tỉnh", null, null, null, { formula: "SUM(F9:F10)", result: 2 }],
         [null, "Nghiên cứu giống lúa", "Sở KH&CN", "2023-2025", null, 1, 1, null, 1, 1, 1, null, 1, 1, null, 1, 1, null, "ghi chú lúa"],
         [null, "Nhiệm vụ đã xong", "Sở KH&CN", "2021-2023", null, 1, 1, null, 1, 1, 1, null, 1, 1, null, 1, 1, null, "xong"],
         ["II", "Nhiệm vụ mở mới"],
@@ -129,6 +129,11 @@ describe("PL03", () => {
     const titles = [7, 8, 9, 10, 11, 12, 13, 14].map((r) => rowOf(after, r, 2, 2)[0]);
     expect(titles).toEqual(["I. Nhiệm vụ chuyển tiếp", "Nhiệm vụ cấp tỉnh", "Nghiên cứu giống lúa", "Nghiên cứu cá chốt sọc", "II. Nhiệm vụ mở mới", "Nhiệm vụ cấp huyện", "Mô hình nuôi lươn", "Tổng cộng"]);
     expect(rowOf(after, 9, 19, 19)).toEqual(["ghi chú lúa"]);
+    // the old group rows summed with formulas: so do the kept and the inserted ones, over the new body
+    expect(rowOf(after, 7, 6, 6)).toEqual(["=SUM(F8)"]);
+    expect(rowOf(after, 8, 6, 6)).toEqual(["=SUM(F9:F10)"]);
+    expect(rowOf(after, 12, 6, 6)).toEqual(["=SUM(F13)"]);
+    expect(rowOf(after, 11, 6, 6)).toEqual([null]); // "II" held no formula: its (empty) figure from the data
     expect(rowOf(after, 10, 19, 19)).toEqual([null]);
     expect(after.values.length).toBe(14);
     expect(d.rows.length).toBe(8);
