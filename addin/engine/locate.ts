@@ -269,7 +269,8 @@ function isNumberRow(read: (r: number, c: number) => GridValue, row: number, col
     filled++;
     if (isColumnNumber(v)) nums++;
   }
-  return filled >= 2 && nums / filled >= 0.6;
+  // every cell (but one in a wide row) is a number: a body row of small counts still has its label
+  return filled >= 2 && nums >= filled - (filled >= 10 ? 1 : 0);
 }
 
 interface Band {

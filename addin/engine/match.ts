@@ -231,5 +231,5 @@ export function isColumnNumber(v: GridValue | undefined): boolean {
   if (typeof v === "number") return Number.isInteger(v) && v >= 0 && v < 100;
   if (typeof v !== "string") return false;
   const t = v.trim().toLowerCase();
-  return /^\(?(?:[a-e]|\d{1,2}(?:\s*=\s*[\d+\-*/x:().\s]+)?)\)?$/.test(t);
+  return /^\(?(?:[a-z]|\d{1,2}(?:\s*=\s*[\d+\-*/x:().\s]+)?)\)?$/.test(t);
 }

@@ -147,3 +147,15 @@ describe("template", () => {
     expect(Buffer.compare(a, readFileSync(new URL("../../sample/template.xlsx", import.meta.url)))).toBe(0);
   });
 });
+
+describe("PL05 without a row of column numbers", () => {
+  it("a first body row of small counts is not taken for the column numbers", async () => {
+    const wb = await template();
+    const ws = wb.getWorksheet("PL05")!;
+    ws.spliceRows(6, 1); // the number row goes: body starts at row 6
+    ws.getRow(6).values = ["1.1 Theo cấp quản lý", 18, 5, 3, 15, 2, 1];
+    const snaps = await grids(wb);
+    const loc = locateForms(snaps, FORMS, 2024).find((l) => l.form === "pl05")!;
+    expect([loc.numberRow, loc.bodyStart]).toEqual([null, 6]);
+  });
+});
