@@ -408,3 +408,44 @@ describe("titles right above the header", () => {
     expect(codes(f)).toEqual(["COLUMN_IGNORED@F!B2", "COLUMN_IGNORED@F!C2"]);
   });
 });
+
+describe("under the table", () => {
+  test("a signature block and notes under a register are not rows", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "R",
+        rows: [
+          ["STT", "Mã nhiệm vụ", "Tên nhiệm vụ", "Cấp quản lý", "Tổ chức chủ trì", "Thời gian thực hiện", "Tổng kinh phí", "NSĐP", "Lĩnh vực"],
+          [1, "T-01", "Lúa", "Tỉnh", "Viện", "1/2023-12/2024", 100, 100, "KH nông nghiệp"],
+          ["", "Tổng cộng", "", "", "", "", 100, 100],
+          [],
+          ["", "", "", "", "", "Long An, ngày 15 tháng 6 năm 2023"],
+          ["", "Người lập biểu", "", "", "", "Giám đốc"],
+          [],
+          ["", "Nguyễn Văn A", "", "", "", "Trần Văn B"],
+        ],
+      },
+    ]);
+    expect(f.tasks.map((t) => t.code)).toEqual(["T-01"]);
+    expect(f.problems).toEqual([]);
+  });
+
+  test("indicators: a parent named by its label; a lone note keeps the area", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "I",
+        rows: [
+          ["STT", "Chỉ tiêu", "Đơn vị tính", "Thuộc chỉ tiêu", "Thực hiện 6 tháng đầu năm 2023"],
+          ["I", "An toàn bức xạ"],
+          [1, "Hồ sơ được xử lý", "hồ sơ", "", 35],
+          ["", "(số liệu đến 30/6)"],
+          [2, "Cấp mới giấy phép", "giấy phép", "Hồ sơ được xử lý", 13],
+        ],
+      },
+    ]);
+    expect(f.indicators.map((i) => [i.key, i.parentKey])).toEqual([
+      ["ATBX|ho so duoc xu ly", undefined],
+      ["ATBX|cap moi giay phep", "ATBX|ho so duoc xu ly"],
+    ]);
+  });
+});

@@ -20,6 +20,7 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
   const sttCol = ctx.col("stt");
   let area: Area | null = null;
   let dataRows = 0;
+  const byLabel = new Map<string, string>();
   for (const r of rows) {
     const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
     const hasNumbers = amounts.some((a) => ctx.has(r, a.col));
@@ -33,7 +34,11 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     const stt = sttCol ? cellText(ctx.cell(r, sttCol)) : "";
     if (!code && !hasNumbers && !unit && (isGroupNumber(stt) || isGroupNumber(label) || areaOf(label) !== null || /:$/.test(label) || texts.length === 1)) {
       kinds.set(r.row, "group");
-      area = areaOf(label) ?? areaOf(texts.join(" ")) ?? "KHAC";
+      // a heading names its area; a numbered heading of no known area is "other"; any other
+      // lone text (a note, a signature) leaves the area as it was
+      const named = areaOf(label) ?? areaOf(texts.join(" "));
+      if (named) area = named;
+      else if (isGroupNumber(stt) || isGroupNumber(label)) area = "KHAC";
       continue;
     }
     if (!label) {
@@ -50,8 +55,10 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     if (!claimKey(ctx, ctx.fs.indicatorKeys, `ind|${key}`, at, key)) continue;
     const rec: IndicatorRecord = { key, area: rowArea, label, unit, sort: ++ctx.fs.indicatorSort, at };
     if (code) rec.code = code;
+    // "Thuộc chỉ tiêu" names the parent by its code, or by its label when it has none
     const parent = parentCol ? cellText(ctx.cell(r, parentCol)) : "";
-    if (parent) rec.parentKey = parent;
+    if (parent) rec.parentKey = ctx.fs.indicatorKeys.has(`ind|${parent}`) ? parent : (byLabel.get(`${rowArea}|${normalise(parent)}`) ?? parent);
+    byLabel.set(`${rowArea}|${normalise(label)}`, key);
     ctx.fs.out.indicators.push(rec);
     const { loaded } = readAmounts(ctx, r, amounts, false);
     for (const { a, value } of loaded) {

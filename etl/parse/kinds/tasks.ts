@@ -23,6 +23,11 @@ const TOTAL_RE = /^(tong cong|tong so|tong|cong)\s*[:.]?(\s|$)/;
 const GROUP_RE = /^([ivxlc]+|[a-h])\s*[.)/]\s*\S|^([ivxlc]+|[a-h])$/i;
 
 export const isTotalLabel = (t: string): boolean => TOTAL_RE.test(fold(t));
+
+const FOOTER_RE =
+  /^(nguoi lap( bieu)?|nguoi ky|thu truong( don vi)?|giam doc|pho giam doc|ke toan( truong)?|truong phong|lanh dao|xac nhan|noi nhan|ghi chu ?:|\(ky|kt\.? giam doc|tm\.? )|ngay \d{1,2} thang \d{1,2} nam \d{4}/;
+/** A line of the signature block or the notes under a table. */
+export const isFooterText = (t: string): boolean => FOOTER_RE.test(fold(t));
 export const isGroupNumber = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
 
 /** NSNN in a row: NSTW for national and ministry tasks, NSĐP for the others. */
@@ -43,6 +48,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const kinds = new Map<number, RowKind>();
   const totals: TotalsInput = { rows: [], numericCols };
   let dataRows = 0;
+  let afterGrandTotal = false;
   for (const r of rows) {
     const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
     if (texts.length === 0 && ![...r.cells.values()].some((c) => c.type === "e" || (c.type === "z" && c.formula !== undefined))) {
@@ -60,8 +66,16 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     const labels = labelCols.map((c) => cellText(ctx.cell(r, c))).filter(Boolean);
     const first = texts[0] ?? "";
     const hasNumbers = numericCols.some((c) => ctx.has(r, c));
+    // signatures, dates and notes under the table ("Người lập biểu", "Long An, ngày … tháng …")
+    if (!hasNumbers && (afterGrandTotal || texts.every(isFooterText))) {
+      kinds.set(r.row, "blank");
+      continue;
+    }
     let kind: RowKind;
-    if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) kind = "total";
+    if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) {
+      kind = "total";
+      if (dataRows > 0 && !/^cong\b/.test(fold([...labels, first].find(isTotalLabel)!))) afterGrandTotal = true;
+    }
     else if (isGroupNumber(stt) || (isGroupNumber(key) && /\s/.test(key) && !hasNumbers) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
