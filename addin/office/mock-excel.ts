@@ -41,6 +41,8 @@ export interface MockExcel {
   /** text written into a cell whose number format was not "@" at that moment */
   textWithoutTextFormat: { sheet: string; ref: string; value: string }[];
   syncCount(): number;
+  /** native charts added (Worksheet.charts.add) */
+  charts: { sheet: string; type: string; source: string; title: string }[];
   /** the selected cell; select() moves it and fires the workbook's onSelectionChanged handlers */
   selection: { sheet: string; address: string };
   select(sheet: string, address: string): Promise<void>;
@@ -76,6 +78,7 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
   let pendingActions = 0;
   const pendingLoads: (() => number)[] = [];
   const toSync: OfficeMockObject[] = [];
+  const charts: MockExcel["charts"] = [];
   const selection = { sheet: sheets[0]?.name ?? "", address: "A1" };
   const selectionHandlers: ((e: unknown) => Promise<unknown> | unknown)[] = [];
 
@@ -239,6 +242,26 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
       return makeRange(s, `A1:${a1(rows, cols)}`);
     },
     activate: () => void events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: "", method: "activate", args: [] }),
+    delete: (): void => {
+      events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: "", method: "deleteSheet", args: [] });
+      sheets.splice(sheets.indexOf(s), 1);
+    },
+    charts: {
+      add: (type: unknown, source: unknown, seriesBy: unknown) => {
+        const src = String((source as { __address?: string }).__address ?? "");
+        events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: src, method: "addChart", args: [type, seriesBy] });
+        charts.push({ sheet: s.name, type: String(type), source: src, title: "" });
+        const chart = charts[charts.length - 1];
+        return {
+          title: {
+            set text(t: string) {
+              chart.title = t;
+            },
+          },
+          setPosition: () => undefined,
+        };
+      },
+    },
   });
 
   const collection = <T>(itemsOf: () => T[], responseBytes: () => number) => {
@@ -269,6 +292,15 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
           getItem: (name: string) => {
             const s = sheets.find((x) => x.name === name);
             if (!s) throw new Error(`mock: no sheet ${name}`);
+            return worksheet(s);
+          },
+          getItemOrNullObject: (name: string): { isNullObject: boolean; delete(): void } => {
+            const s = sheets.find((x) => x.name === name);
+            return s ? Object.assign(worksheet(s), { isNullObject: false }) : { isNullObject: true, delete: () => undefined };
+          },
+          add: (name: string) => {
+            const s: MockSheet = { name, values: [], formulas: [], formats: [] };
+            sheets.push(s);
             return worksheet(s);
           },
         },
@@ -361,6 +393,7 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
     xmlParts,
     textWithoutTextFormat,
     syncCount: () => syncs,
+    charts,
     selection,
     select: async (sheet, address) => {
       selection.sheet = sheet;

@@ -225,7 +225,7 @@ function renderFormList(): void {
           <span class="where">Trang tính / sheet “${esc(l.sheetName)}”${l.templateYear && l.templateYear !== state.year ? ` · bản năm ${l.templateYear} (sẽ đổi năm / years rewritten)` : ""}${l.missingColumns.length ? ` · thiếu cột / missing: ${esc(l.missingColumns.join(", "))}` : ""}</span>${progress}</li>`;
       }
       if (l.status === "ambiguous") {
-        const opts = l.candidates.filter((c) => c.ok || c.score > 0).map((c) => `<option value="${esc(c.sheetName)}">${esc(c.sheetName)}</option>`).join("");
+        const opts = l.candidates.filter((c) => c.ok).map((c) => `<option value="${esc(c.sheetName)}">${esc(c.sheetName)}</option>`).join("");
         return `<li><span><strong>${name}</strong> <span class="badge-missing">? hai trang giống nhau / two sheets alike</span></span>
           <span></span>
           <label class="where">Chọn trang tính / pick the sheet: <select data-choose="${esc(l.form)}"><option value="">—</option>${opts}</select></label>${progress}</li>`;

@@ -5,6 +5,7 @@ import {
   applyFormPlan,
   describeExcelError,
   fillWorkbook,
+  insertOverviewCharts,
   lineageAfterFill,
   newSyncLog,
   readHeads,
@@ -284,6 +285,27 @@ describe("Office.js back end on office-addin-mock", () => {
     expect(mock.xmlParts.map((p) => p.ns)).toEqual(["urn:other", LINEAGE_NS]);
     // a lineage larger than the budget is split into several parts of our namespace
     expect(splitLineage(lineageAfterFill(null, [pl03Plan(200)], { year: 2024, generation: 1, filledAt: "x" }), 20_000).length).toBeGreaterThan(1);
+  });
+
+  it("inserts the overview charts as native charts, labels as text", async () => {
+    const mock = createMockExcel([pl03Template(), { name: "Tổng quan phuluc", rows: [["old"]] }]);
+    install(mock);
+    await insertOverviewCharts("Tổng quan phuluc", [
+      { title: "Dự toán", rows: [["", "NSTW", "NSĐP"], ["DT 2024", 1, 41612]], chart: "columnStacked" },
+      { title: "Tỷ lệ", rows: [["", "6 tháng"], ["01", 34.2]], chart: "columnClustered" },
+    ]);
+    const s = mock.sheets.find((x) => x.name === "Tổng quan phuluc")!;
+    expect(s.values[0][0]).toBe("Dự toán");
+    expect(s.values[2]).toEqual(["DT 2024", 1, 41612]);
+    expect(s.formats[2][0]).toBe("@");
+    expect(s.formats[2][1]).toBe("General");
+    expect(s.values.flat()).not.toContain("old"); // the old overview sheet was replaced
+    expect(mock.charts.map((c) => [c.type, c.source, c.title])).toEqual([
+      ["ColumnStacked", "A2:C3", "Dự toán"],
+      ["ColumnClustered", expect.stringMatching(/^A\d+:B\d+$/), "Tỷ lệ"],
+    ]);
+    expect(s.values.find((r) => r[0] === "01")).toEqual(["01", 34.2]); // "01" stays text
+    expect(mock.textWithoutTextFormat).toEqual([]);
   });
 
   it("shows an Excel.run error with code and debugInfo", () => {

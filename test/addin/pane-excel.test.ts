@@ -61,7 +61,7 @@ describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)"
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("scans, fills all six forms, shows changes, selects cells and shows a cell's facts", async () => {
+  async function openPane(sheets: Awaited<ReturnType<typeof templateSheets>>) {
     const bundle = await build({
       entryPoints: [join(ROOT, "test", "addin", "browser", "excel-entry.ts")],
       bundle: true,
@@ -72,7 +72,6 @@ describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)"
       alias: { "office-addin-mock": join(ROOT, "test", "addin", "browser", "office-addin-mock-shim.ts") },
       logLevel: "error",
     });
-    const sheets = await templateSheets();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -82,11 +81,34 @@ localStorage.setItem("test-partition:phuluc.pane.v1", JSON.stringify({ server: $
     });
     await page.goto(`${server.url}/index.html`);
     await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
+    await page.waitForSelector("#form-list li");
+    return { page, errors };
+  }
+
+  it("two sheets alike: the picker chooses, Fill one fills only the chosen sheet", async () => {
+    const sheets = await templateSheets();
+    sheets.push({ ...sheets.find((s) => s.name === "PL02")!, name: "PL02 (2)" });
+    const { page, errors } = await openPane(sheets);
+    const picker = page.locator("select[data-choose='pl02']");
+    expect(await picker.locator("option").allTextContents()).toEqual(["—", "PL02", "PL02 (2)"]);
+    await picker.selectOption("PL02 (2)");
+    await page.waitForSelector("#form-list li:has-text('“PL02 (2)”')");
+    await page.click("[data-fill='pl02']");
+    await page.waitForSelector("#status:has-text('Đã điền 1')", { timeout: 30_000 });
+    const filled = await page.evaluate(() =>
+      ["PL02", "PL02 (2)"].map((n) => window.__phuluc.sheets.find((s) => s.name === n)!.values.flat().includes(41612)),
+    );
+    expect(filled).toEqual([false, true]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("scans, fills all six forms, shows changes, selects cells and shows a cell's facts", async () => {
+    const { page, errors } = await openPane(await templateSheets());
     expect(await page.getAttribute("body", "data-mode")).toBe("excel");
     expect(await page.isHidden("#preview")).toBe(true);
 
     // the forms found, where
-    await page.waitForSelector("#form-list li");
     const items = await page.locator("#form-list li").allTextContents();
     expect(items).toHaveLength(6);
     for (const t of items) expect(t).toContain("tìm thấy");
