@@ -231,7 +231,10 @@ describe("Office.js back end on office-addin-mock", () => {
   });
 
   it("requests split below 5 MB: one more sync per further chunk", async () => {
-    const plan = pl03Plan(12_000);
+    // 3 000 rows with a long note each (~1.5 KB a row): neither the read nor the write fits 4 MB
+    const note = "Ghi chú của phòng Kế hoạch – Tài chính về tiến độ giải ngân và hồ sơ quyết toán. ".repeat(16);
+    const plan = pl03Plan(3000);
+    for (const row of plan.blocks[0].cells) row[19] = { s: note };
     const m = await measureOfficeFill(workbookPlan(plan));
     expect(m.maxRequestBytes).toBeLessThan(EXCEL_WEB_PAYLOAD_LIMIT);
     expect(m.maxResponseBytes).toBeLessThan(EXCEL_WEB_PAYLOAD_LIMIT);
@@ -239,8 +242,10 @@ describe("Office.js back end on office-addin-mock", () => {
     expect(writes).toBeGreaterThan(1);
     expect(m.perForm.PL03).toBeGreaterThan(3);
     expect(m.textWithoutTextFormat).toBe(0);
-    // the lineage of 12 000 rows does not fit one request either: split into parts
-    expect(m.workbookSyncs).toBeGreaterThan(1);
+    // a lineage part larger than a request is split into parts of our namespace, one sync each
+    const small = await measureOfficeFill(workbookPlan(pl03Plan(400)), { budget: 40_000 });
+    expect(small.workbookSyncs).toBeGreaterThan(1);
+    expect(small.maxRequestBytes).toBeLessThan(40_000 * 1.1);
   });
 
   it("measureOfficeFill on a 5 000-row PL03", async () => {
