@@ -531,6 +531,8 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: key, column: cd.id },
       `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`));
 
+  // a formula already there, with no row moved, is left alone (a second fill changes nothing)
+  const unchanged = (oldF: string | null, f: string) => rowOps.length === 0 && oldF !== null && oldF.replace(/\s+/g, "").toUpperCase() === f.toUpperCase();
   const bodyCell = (j: number, c: number): PlanCell => {
     const cd = colDef.get(c)!;
     const r = rowAt(j);
@@ -545,7 +547,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
       // the sheet sums its groups with formulas: keep doing so, over the new body
       const f = sumOver(c, childrenOf(nr.rowKey));
       const fr = oldRow ?? fmtRowOf(j);
-      cell = f ? { f } : dataCell(cd, nr.values[cd.id], fr ? formatAt(sheet, fr, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
+      cell = f ? (unchanged(oldF, f) ? null : { f }) : dataCell(cd, nr.values[cd.id], fr ? formatAt(sheet, fr, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
     } else if (cd.computed && "sum" in cd.computed && oldF) cell = null; // the row's own formula, kept
     else if (cd.computed && "sum" in cd.computed && oi === undefined && insertedFormula(j, c)) {
       const parts = cd.computed.sum.map((id) => loc.columns[id]);
@@ -576,7 +578,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     if (oldF) {
       const top = childrenOf(null);
       const f = sumOver(c, top.length ? top : newRows.map((_, j) => j));
-      cell = f ? { f } : { blank: true };
+      cell = f ? (unchanged(oldF, f) ? null : { f }) : { blank: true };
     } else cell = dataCell(cd, totalData?.values[cd.id], formatAt(sheet, totalRow!, c), textWarn(totalKey ?? "total", cd, totalData?.values[cd.id]));
     note(cell, totalAt!, c, old, totalKey ?? null, cd);
     return cell;

@@ -172,7 +172,57 @@ describe("properties", () => {
           expect(cells(f).every(({ row }) => row >= l.bodyStart)).toBe(true);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("filling again", () => {
+  const LEVELS = ["QUOC_GIA", "BO", "TINH", "CO_SO", "HUYEN", "KHAC"] as const;
+  const NAMES: Record<string, string> = { QUOC_GIA: "Nhiệm vụ cấp quốc gia", BO: "Nhiệm vụ cấp bộ", TINH: "Nhiệm vụ cấp tỉnh", CO_SO: "Nhiệm vụ cấp cơ sở", HUYEN: "Nhiệm vụ cấp huyện", KHAC: "Nhiệm vụ khác" };
+  /** PL03 data as the SQL shapes it: groups I/II, level groups, tasks, the total. */
+  function pl03(tasks: { code: string; group: "I" | "II"; level: (typeof LEVELS)[number]; c12: number }[]): FormData {
+    const rows: FormRow[] = [];
+    let sort = 0;
+    for (const g of ["I", "II"] as const) {
+      const mine = tasks.filter((t) => t.group === g);
+      if (!mine.length) continue;
+      rows.push({ rowKey: `group:${g}`, kind: "group", sort: sort++, parentKey: null, values: { stt: g, title: g === "I" ? "I. Nhiệm vụ chuyển tiếp" : "II. Nhiệm vụ mở mới", c12: mine.reduce((s, t) => s + t.c12, 0) } });
+      LEVELS.forEach((lv, li) => {
+        const inLevel = mine.filter((t) => t.level === lv);
+        if (!inLevel.length) return;
+        rows.push({ rowKey: `group:${g}:${lv}`, kind: "group", sort: sort++, parentKey: `group:${g}`, values: { stt: String(li + 1), title: NAMES[lv], c12: inLevel.reduce((s, t) => s + t.c12, 0) } });
+        for (const t of inLevel) rows.push({ rowKey: `task:${t.code}`, kind: "data", sort: sort++, parentKey: `group:${g}:${lv}`, values: { title: `Nhiệm vụ ${t.code}`, lead_org: "Sở", c12: t.c12, note: "x" } });
+      });
+    }
+    rows.push({ rowKey: "total", kind: "total", sort: sort++, parentKey: null, values: { title: "Tổng cộng", c12: tasks.reduce((s, t) => s + t.c12, 0) } });
+    return { form: "pl03", year: 2024, generation: 1, rows };
+  }
+  const taskList = fc.uniqueArray(
+    fc.record({ code: fc.constantFrom("A", "B", "C", "D", "E", "F", "G", "H"), group: fc.constantFrom("I" as const, "II" as const), level: fc.constantFrom(...LEVELS), c12: fc.integer({ min: 0, max: 999 }) }),
+    { selector: (t) => t.code, maxLength: 6 },
+  );
+
+  it("PL03: fill with one task list, then another: the body is the second list; a third fill with it changes nothing", () => {
+    const l = loc("pl03");
+    const def = form("pl03");
+    fc.assert(
+      fc.property(taskList, taskList, (first, second) => {
+        const s1 = applyPlan(sheet(snaps, "PL03"), planForm(l, sheet(snaps, "PL03"), def, pl03(first)));
+        const d2 = pl03(second);
+        const s2 = applyPlan(s1, planForm(l, s1, def, d2));
+        const body = d2.rows.filter((r) => r.rowKey !== "total");
+        const k = Math.max(body.length, 1);
+        body.forEach((r, j) => expect(s2.values[l.bodyStart + j - 1][1]).toBe(r.values.title));
+        expect(s2.values[l.bodyStart + k - 1][1]).toBe("Tổng cộng");
+        expect(s2.values.length).toBe(l.bodyStart + k);
+        const again = planForm(l, s2, def, d2);
+        expect(again.rowOps).toEqual([]);
+        expect(again.changes).toEqual([]);
+        expect(again.rowsAdded).toEqual([]);
+        expect(again.rowsRemoved).toEqual([]);
+      }),
+      { numRuns: 150 },
     );
   });
 });
