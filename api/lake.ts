@@ -3,13 +3,16 @@
 // configuration locked); this adds the limits of an analysts' connection and a reader with the
 // same use() as GenerationReader. The lake's "generation" is its newest load run: a re-export
 // changes it without a reopen, since the views read the files at each query.
-import type { Db } from "../warehouse/db.js";
+import { sqlString, type Db } from "../warehouse/db.js";
 import { openLake as openLakeDb } from "../warehouse/lake.js";
 
 export interface LakeOptions {
   province?: string;
   memoryLimit?: string;
   threads?: number;
+  /** spill folder and its cap (an in-memory DuckDB spills to ./.tmp otherwise) */
+  tempDirectory?: string;
+  maxTempSize?: string;
 }
 
 const PROVINCE = /^[0-9A-Z]{1,8}$/;
@@ -24,6 +27,9 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
     prepare: async (db) => {
       if (opts.memoryLimit) await db.run(`set memory_limit = '${opts.memoryLimit.replace(/[^0-9A-Za-z.]/g, "")}'`);
       if (opts.threads) await db.run(`set threads = ${Math.max(1, Math.floor(opts.threads))}`);
+      // SET takes no parameters; the folder is our own (the sandbox pool made it).
+      if (opts.tempDirectory) await db.run(`set temp_directory = ${sqlString(opts.tempDirectory)}`);
+      if (opts.maxTempSize) await db.run(`set max_temp_directory_size = '${opts.maxTempSize.replace(/[^0-9A-Za-z.]/g, "")}'`);
       await db.run("set autoinstall_known_extensions = false");
       await db.run("set autoload_known_extensions = false");
     },

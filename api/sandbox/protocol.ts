@@ -10,7 +10,11 @@ export interface WorkerConfig {
   source: Source;
   memoryLimit: string;
   threads: number;
+  /** where the parquet output is written and read back */
   tmpDir: string;
+  /** this worker's own folder for DuckDB's spill files (removed by the parent when it exits) */
+  spillDir: string;
+  maxTempSize: string;
 }
 
 export interface QueryRequest {

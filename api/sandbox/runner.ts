@@ -2,7 +2,7 @@
 // and the time limit. On timeout the worker is killed (SIGKILL: DuckDB may be deep in native
 // code) and a fresh one is started; the caller gets QUERY_TIMEOUT and the server goes on.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -33,6 +33,8 @@ export interface SandboxOptions {
   queueLimit?: number;
   memoryLimit?: string;
   threads?: number;
+  /** how much one worker's DuckDB may spill to disk (default 1GB), in its own temp folder */
+  maxTempSize?: string;
   tmpDir?: string;
 }
 
@@ -60,8 +62,12 @@ class Worker {
   dead = false;
   wasReady = false;
 
-  constructor(config: WorkerConfig, onExit: (w: Worker) => void) {
+  readonly spillDir: string;
+
+  constructor(base: Omit<WorkerConfig, "spillDir">, onExit: (w: Worker) => void) {
     const entry = workerEntry();
+    this.spillDir = mkdtempSync(join(base.tmpDir, "phuluc-sandbox-"));
+    const config: WorkerConfig = { ...base, spillDir: this.spillDir };
     this.child = fork(entry.file, [JSON.stringify(config)], {
       execArgv: [...entry.execArgv, "--max-old-space-size=1024"],
       serialization: "advanced",
@@ -83,6 +89,8 @@ class Worker {
       });
       this.child.on("exit", () => {
         this.dead = true;
+        // A killed worker leaves its spill files: they go with it.
+        rmSync(this.spillDir, { recursive: true, force: true });
         reject(new ApiError("QUERY_WORKER_CRASHED", "tiến trình chạy SQL không khởi động được", "the SQL worker failed to start"));
         const p = this.pending;
         this.pending = null;
@@ -104,7 +112,7 @@ class Worker {
 }
 
 export class SandboxPool implements QueryRunner {
-  private readonly config: WorkerConfig;
+  private readonly config: Omit<WorkerConfig, "spillDir">;
   private readonly timeLimitMs: number;
   private readonly maxRows: number;
   private readonly shape: { maxLength: number; maxDepth: number };
@@ -122,6 +130,7 @@ export class SandboxPool implements QueryRunner {
       memoryLimit: opts.memoryLimit ?? "1GB",
       threads: opts.threads ?? 2,
       tmpDir: opts.tmpDir ?? tmpdir(),
+      maxTempSize: opts.maxTempSize ?? "1GB",
     };
     this.timeLimitMs = opts.timeLimitMs ?? 10_000;
     this.maxRows = opts.maxRows ?? 100_000;

@@ -25,7 +25,7 @@ let trusted: Db | null = null;
 
 /** The current generation (reopened when the pointer moved), or the lake. */
 async function source(): Promise<{ db: Db; generation: number | null; checksum: string | null }> {
-  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads };
+  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: config.spillDir, maxTempSize: config.maxTempSize };
   if (config.source.kind === "lake") {
     if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province }) };
     const run = await lakeRun(open.db);

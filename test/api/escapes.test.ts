@@ -1,6 +1,9 @@
 // The SQL sandbox against escape attempts: each is answered 4xx with a reason code and the
 // server keeps answering. A runaway query is stopped by a small time limit and the next query
 // runs on a fresh worker.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.js";
@@ -149,5 +152,30 @@ describe("a crashing worker", () => {
     expect((await request(app).get("/api/health")).status).toBe(200);
     const ok = await request(app).post("/api/query").set(auth).send({ sql: "select 2 as two" });
     expect(ok.body.rows).toEqual([{ two: 2 }]);
+  });
+});
+
+describe("memory and spill", () => {
+  it("spills only into the worker's own folder, capped, removed with the worker", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "phuluc-spill-"));
+    const pool = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, memoryLimit: "64MB", threads: 1, maxTempSize: "8MB", tmpDir: tmp });
+    try {
+      const r = await pool.run({
+        sql: "select current_setting('temp_directory') as t, current_setting('max_temp_directory_size') as m, current_setting('memory_limit') as l",
+        format: "json",
+      });
+      const [t, m, l] = r.rows![0] as string[];
+      expect(t.startsWith(join(tmp, "phuluc-sandbox-"))).toBe(true);
+      expect(m).toMatch(/^(8\.0 MiB|7\.\d+ MiB|8 MB|8\.0 MB)$/);
+      expect(l).toMatch(/^6\d(\.\d)? Mi?B$/);
+      expect(readdirSync(`${wh.dbPath}.gens`).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+      expect(readdirSync(tmp).filter((f) => f.startsWith("phuluc-sandbox-"))).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true, force: true });
+    expect(existsSync(tmp)).toBe(false);
   });
 });

@@ -124,11 +124,14 @@ describe("the real server", () => {
 
   it("finishes a request in progress when closing", async () => {
     const s = await startServer({ db: wh.dbPath, host: "127.0.0.1", port: 0 }, { ...env, PHULUC_API_KEY: "k".repeat(24) }, () => undefined);
-    const pending = fetch(`${s.url}/api/query`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${"k".repeat(24)}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ sql: "select 42 as answer" }),
-    });
+    const ask = () =>
+      fetch(`${s.url}/api/query`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${"k".repeat(24)}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ sql: "select 42 as answer" }),
+      });
+    expect((await ask()).status).toBe(200); // the worker is up: the request below is not waiting for its start
+    const pending = ask();
     await new Promise((r) => setTimeout(r, 20));
     const closed = s.close();
     const r = await pending;
