@@ -354,7 +354,7 @@ export function findHeader(sheet: GridSnapshot, def: FormDef, planYear: number):
       const total = chosen.reduce((s, m) => s + m.score, 0);
       if (best && (total < best.total || (total === best.total && h >= best.m.headerBottom - best.m.headerTop + 1))) continue;
       const columns: Record<string, number> = {};
-      for (const m of chosen) columns[def.columns[m.defCol].id] = m.sheetCol;
+      for (const m of [...chosen].sort((a, b) => a.defCol - b.defCol)) columns[def.columns[m.defCol].id] = m.sheetCol;
       const used = new Set(chosen.map((m) => m.sheetCol));
       const extraColumns = paths.filter((p) => !used.has(p.col)).map((p) => ({ col: p.col, text: p.texts.join(" / ") }));
       let codeColumn: number | null = null;

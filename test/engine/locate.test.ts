@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { locateForms, planWorkbook } from "../../addin/engine/index.js";
-import { pl01Data, pl02Data } from "./data.js";
+import { pl01Data, pl02Data, pl03Data } from "./data.js";
 import { FORMS, applyPlan, grids, n, rowOf, sheet, template } from "./helpers.js";
 
 /** Copy a sheet's values, styles and merges into a new sheet (what Excel's "Move or Copy" does). */
@@ -160,5 +160,37 @@ describe("locateForms", () => {
     expect(loc.status).toBe("found");
     expect([loc.columns.c1, loc.columns.c2, loc.columns.c3, loc.columns.c4, loc.columns.note]).toEqual([6, 7, 9, 10, 20]);
     expect(loc.extraColumns).toEqual([{ col: 8, text: "Kinh phí được phê duyệt / Liên hệ" }]); // inside the widened merge
+  });
+});
+
+describe("a copy laid out after TT 342 (made from scratch, not from our template)", () => {
+  it("PL03 with its own wording, a staff column, the total on top: located and filled below the total", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Sheet3");
+    ws.getCell("A1").value = "UBND TỈNH LONG AN";
+    ws.getCell("N1").value = "Biểu số 03";
+    ws.getCell("A3").value = "CƠ SỞ TÍNH CHI SỰ NGHIỆP KHOA HỌC VÀ CÔNG NGHỆ NĂM 2024";
+    ws.getCell("A4").value = "(Kèm theo Công văn số 938/BKHCN-KHTC ngày 06/4/2023)";
+    ws.getCell("R5").value = "Đơn vị: triệu đồng";
+    ws.getRow(6).values = ["TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện (bắt đầu - kết thúc)", "Số QĐ phê duyệt", "Tổng kinh phí được phê duyệt", null, null, "Kinh phí thực hiện năm 2023", null, null, null, "Lũy kế kinh phí đã bố trí đến hết năm 2023", null, null, "Dự toán năm 2024", null, null, "Ghi chú", "Đầu mối"];
+    ws.getRow(7).values = [null, null, null, null, null, "Tổng số", "NSNN", "Nguồn khác", "Tổng số", "NSNN - dự toán", "NSNN - ước thực hiện", "Nguồn khác", "Tổng", "NSNN", "Nguồn khác", "Tổng số", "NSNN", "Nguồn khác"];
+    for (const c of ["A", "B", "C", "D", "E", "S", "T"]) ws.mergeCells(`${c}6:${c}7`);
+    for (const m of ["F6:H6", "I6:L6", "M6:O6", "P6:R6"]) ws.mergeCells(m);
+    ws.getRow(8).values = ["A", "B", "C", "D", "E", "1=2+3", "2", "3", "4=6+7", "5", "6", "7", "8=9+10", "9", "10", "11=12+13", "12", "13", "14"];
+    ws.getRow(9).values = ["", "TỔNG CỘNG"];
+    ws.getRow(10).values = ["I", "NHIỆM VỤ CHUYỂN TIẾP"];
+    const snaps = await grids(wb);
+    const wp = planWorkbook(snaps, FORMS, [pl03Data()], 2024);
+    const loc = wp.located.find((l) => l.form === "pl03")!;
+    expect([loc.status, loc.headerTop, loc.headerBottom, loc.numberRow, loc.bodyStart, loc.templateYear]).toEqual(["found", 6, 7, 8, 9, 2024]);
+    expect(loc.columns).toEqual({ stt: 1, title: 2, lead_org: 3, period: 4, decision: 5, c1: 6, c2: 7, c3: 8, c4: 9, c5: 10, c6: 11, c7: 12, c8: 13, c9: 14, c10: 15, c11: 16, c12: 17, c13: 18, note: 19 });
+    expect(loc.extraColumns).toEqual([{ col: 20, text: "Đầu mối" }]);
+    const plan = wp.forms.find((f) => f.form === "pl03")!;
+    expect(plan.rowOps).toEqual([{ op: "insert", at: 11, count: 6, formatFrom: 10 }]);
+    expect(plan.blocks.map((b) => [b.row, b.col, b.cells.length, b.cells[0].length])).toEqual([[9, 1, 8, 18]]);
+    expect(plan.blocks[0].cells[0].slice(15)).toEqual([n(160), n(160), { blank: true }]); // the total on top, plain numbers
+    const after = applyPlan(sheet(snaps, "Sheet3"), plan);
+    expect([9, 10, 11, 12, 13, 14, 15, 16].map((r) => rowOf(after, r, 2, 2)[0])).toEqual(["TỔNG CỘNG", "I. Nhiệm vụ chuyển tiếp", "Nhiệm vụ cấp tỉnh", "Nghiên cứu giống lúa", "Nghiên cứu cá chốt sọc", "II. Nhiệm vụ mở mới", "Nhiệm vụ cấp huyện", "Mô hình nuôi lươn"]);
+    expect(rowOf(after, 4, 1, 1)).toEqual(["(Kèm theo Công văn số 938/BKHCN-KHTC ngày 06/4/2023)"]);
   });
 });
