@@ -28,6 +28,7 @@ import {
 } from "./formula.js";
 import { writeLineagePart } from "./lineage.js";
 import { Package, type SheetEntry } from "./package.js";
+import { mayMention, patchSheetFormulas } from "./stream.js";
 import { cloneElement, TextStyles } from "./styles.js";
 import {
   childElements,
@@ -165,6 +166,18 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
     const raw = pkg.readText(s.part);
     // a sheet that is no form and has no formula, validation or link cannot refer to a moved cell
     if (!form && (!touchesAny || !/<(?:\w+:)?(f|formula1?|formula2)[ >]|location=/.test(raw))) continue;
+    if (!form) {
+      // not a form: only its formulas can change, and only if it names a filled sheet or a name
+      // that reads one; splice the changes in without building a tree
+      if (!mayMention(raw.toLowerCase(), [...filled, ...moves.keys(), ...staleNames])) continue;
+      try {
+        const patched = patchSheetFormulas(raw, { name: s.name, moves, filled, usesStaleName: (f) => mentionsName(f, staleNames) });
+        if (patched !== null) pkg.write(s.part, patched);
+        continue;
+      } catch {
+        /* an unusual but valid sheet (e.g. "</f >"): the tree below handles it */
+      }
+    }
     const doc = parseXml(raw);
     const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, staleNames, changed: false };
     adjustWorksheet(doc, ctx, form?.plan ?? null, form ? textStyles : null, problems);

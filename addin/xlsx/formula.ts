@@ -121,7 +121,15 @@ export function quoteSheet(name: string): string {
 
 // ---------------------------------------------------------------- scanning
 
-const IDENT = /[\p{L}\p{N}_.$\\?]/u;
+const IDENT_RE = /[\p{L}\p{N}_.$\\?]/u;
+// a character that can be part of a name or reference token (ASCII fast path: this runs per character)
+const IDENT = {
+  test(ch: string): boolean {
+    const c = ch.charCodeAt(0);
+    if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 36 || c === 92 || c === 63;
+    return IDENT_RE.test(ch);
+  },
+};
 
 /**
  * Rewrite every reference of a formula with `fn` (return the new text, or undefined to keep it).
@@ -329,6 +337,8 @@ export interface ShiftResult {
  */
 export function shiftFormula(formula: string, current: string | null, moves: Moves): ShiftResult {
   const sheets = new Set<string>();
+  // no sheet prefix and no current sheet: nothing here can name a sheet
+  if (current === null && !formula.includes("!")) return { text: formula, changed: false, sheets };
   let changed = false;
   const text = mapRefs(formula, (ref, whole) => {
     if (ref.foreign) return undefined;

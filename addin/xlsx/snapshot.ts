@@ -1,12 +1,14 @@
 // GridSnapshots of a workbook file, read from the package's XML (no exceljs: it is faster, and it
 // sees exactly what applyPlan will edit). The used range starts at A1 and covers every cell that
-// has a value or a formula, and every merged area (styled empty cells do not widen it).
+// has a value or a formula, and every merged area (styled empty cells do not widen it). Cached
+// values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
-import { readRows, richText } from "./cells.js";
-import { parseArea, translateFormula } from "./formula.js";
+import { SaxesParser } from "saxes";
+import { richText } from "./cells.js";
+import { parseArea, parseCell, translateFormula } from "./formula.js";
 import { Package } from "./package.js";
 import { numberFormatsOf } from "./styles.js";
-import { childElements, decodeXstring, firstChild, textOf, type XmlDocument } from "./xml.js";
+import { childElements, decodeXstring, localName, type XmlDocument } from "./xml.js";
 
 const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -36,7 +38,7 @@ export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridS
     const i = index++;
     if (wanted && !wanted.has(s.name.toLowerCase())) continue;
     if (!s.part || !pkg.has(s.part)) continue;
-    out.push(snapshotSheet(pkg.readXml(s.part), s.name, i, sst, formats, opts.firstRows));
+    out.push(snapshotSheet(pkg.readText(s.part), s.name, i, sst, formats, opts.firstRows));
   }
   return out;
 }
@@ -53,69 +55,106 @@ interface RawCell {
   format: string;
 }
 
-function snapshotSheet(doc: XmlDocument, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
-  const root = doc.root;
-  const sheetData = firstChild(root, "sheetData");
-  const rows = sheetData ? readRows(sheetData) : [];
+// One saxes pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go.
+function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
   const cells: RawCell[] = [];
+  const merges: Area[] = [];
   const shared = new Map<string, { row: number; col: number; text: string }>();
-  // shared-formula masters first, so that every cell of the group gets its own text
-  for (const r of rows)
-    for (const c of r.cells) {
-      const f = firstChild(c.el, "f");
-      if (f?.attrs.get("t") === "shared" && textOf(f)) shared.set(f.attrs.get("si") ?? "", { row: r.row, col: c.col, text: textOf(f) });
-    }
+  const sharedChildren: { cell: RawCell; si: string }[] = [];
+  const p = new SaxesParser({ xmlns: false, position: false });
+  const stack: string[] = [];
+  let row = 0;
+  let col = 0;
+  let cur: { t: string; s: string | undefined; v: string | null; f: string | null; fAttrs: Record<string, string> | null; inline: string | null } | null = null;
+  let text = "";
+  let inIs = false;
+  let inRph = 0;
   let maxRow = 0;
   let maxCol = 0;
-  for (const r of rows) {
-    for (const c of r.cells) {
-      const el = c.el;
-      const t = el.attrs.get("t") ?? "n";
-      const v = firstChild(el, "v");
-      const vt = v ? textOf(v) : null;
+  p.on("opentag", (t) => {
+    const ln = localName(t.name);
+    const parent = stack.length ? localName(stack[stack.length - 1]) : "";
+    stack.push(t.name);
+    const a = t.attributes as Record<string, string>;
+    if (ln === "row" && parent === "sheetData") {
+      row = a.r ? Number(a.r) : row + 1;
+      col = 0;
+    } else if (ln === "c" && parent === "row") {
+      const ref = a.r ? parseCell(a.r) : null;
+      col = ref ? ref.col : col + 1;
+      if (ref) row = ref.row;
+      cur = { t: a.t ?? "n", s: a.s, v: null, f: null, fAttrs: null, inline: null };
+    } else if (cur && ln === "f" && parent === "c") {
+      cur.fAttrs = a;
+      text = "";
+    } else if (cur && ln === "v" && parent === "c") {
+      text = "";
+    } else if (cur && ln === "is" && parent === "c") {
+      inIs = true;
+      cur.inline = "";
+    } else if (inIs && ln === "rPh") {
+      inRph++;
+    } else if (inIs && ln === "t") {
+      text = "";
+    } else if (ln === "mergeCell") {
+      const area = parseArea(a.ref ?? "");
+      if (area && area.kind !== "rows" && area.kind !== "cols") merges.push({ top: area.r1, left: area.c1, bottom: area.r2, right: area.c2 });
+    }
+  });
+  p.on("text", (t) => {
+    text += t;
+  });
+  p.on("cdata", (t) => {
+    text += t;
+  });
+  p.on("closetag", (t) => {
+    stack.pop();
+    const ln = localName(t.name);
+    if (!cur) return;
+    if (ln === "f" && cur.fAttrs) cur.f = text;
+    else if (ln === "v" && !inIs) cur.v = text;
+    else if (inIs && ln === "rPh") inRph--;
+    else if (inIs && ln === "t" && inRph === 0) cur.inline = (cur.inline ?? "") + text;
+    else if (ln === "is") inIs = false;
+    else if (ln === "c") {
+      const c = cur;
+      cur = null;
       let value: GridValue = null;
-      if (t === "inlineStr") {
-        const is = firstChild(el, "is");
-        value = is ? decodeXstring(richText(is)) : "";
-      } else if (vt !== null) {
-        if (t === "s") value = sst[Number(vt)] ?? "";
-        else if (t === "b") value = vt === "1" || vt === "true";
-        else if (t === "str" || t === "e" || t === "d") value = decodeXstring(vt);
+      if (c.t === "inlineStr") value = decodeXstring(c.inline ?? "");
+      else if (c.v !== null) {
+        if (c.t === "s") value = sst[Number(c.v)] ?? "";
+        else if (c.t === "b") value = c.v === "1" || c.v === "true";
+        else if (c.t === "str" || c.t === "e" || c.t === "d") value = decodeXstring(c.v);
         else {
-          const n = Number(vt);
-          value = Number.isFinite(n) ? n : vt;
+          const n = Number(c.v);
+          value = c.v.trim() !== "" && Number.isFinite(n) ? n : null;
         }
       }
       let formula: string | null = null;
-      const f = firstChild(el, "f");
-      if (f) {
-        const text = textOf(f);
-        if (text) formula = "=" + text;
-        else if (f.attrs.get("t") === "shared") {
-          const m = shared.get(f.attrs.get("si") ?? "");
-          if (m) formula = "=" + translateFormula(m.text, r.row - m.row, c.col - m.col);
-        }
+      if (c.fAttrs) {
+        if (c.f) formula = "=" + c.f;
+        if (c.fAttrs.t === "shared" && c.fAttrs.si !== undefined && c.f) shared.set(c.fAttrs.si, { row, col, text: c.f });
       }
-      const format = formats[Number(el.attrs.get("s") ?? 0)] ?? "General";
-      if (value === null && formula === null) {
-        cells.push({ row: r.row, col: c.col, value, formula, format });
-        continue;
+      const rc: RawCell = { row, col, value, formula, format: formats[Number(c.s ?? 0)] ?? "General" };
+      if (c.fAttrs && !c.f && c.fAttrs.t === "shared" && c.fAttrs.si !== undefined) sharedChildren.push({ cell: rc, si: c.fAttrs.si });
+      if (value === null && formula === null && !(c.fAttrs && c.fAttrs.t === "shared")) {
+        if (c.s === undefined) return; // an empty cell with no style says nothing
+      } else {
+        maxRow = Math.max(maxRow, row);
+        maxCol = Math.max(maxCol, col);
       }
-      maxRow = Math.max(maxRow, r.row);
-      maxCol = Math.max(maxCol, c.col);
-      cells.push({ row: r.row, col: c.col, value, formula, format });
+      cells.push(rc);
     }
+  });
+  p.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).close();
+  for (const { cell, si } of sharedChildren) {
+    const m = shared.get(si);
+    if (m) cell.formula = "=" + translateFormula(m.text, cell.row - m.row, cell.col - m.col);
   }
-  const merges: Area[] = [];
-  const mc = firstChild(root, "mergeCells");
-  if (mc)
-    for (const m of childElements(mc, "mergeCell")) {
-      const a = parseArea(m.attrs.get("ref") ?? "");
-      if (!a || a.kind === "rows" || a.kind === "cols") continue;
-      merges.push({ top: a.r1, left: a.c1, bottom: a.r2, right: a.c2 });
-      maxRow = Math.max(maxRow, a.r2);
-      maxCol = Math.max(maxCol, a.c2);
-    }
+  for (const m of merges) {
+    maxRow = Math.max(maxRow, m.bottom);
+    maxCol = Math.max(maxCol, m.right);
+  }
   const height = firstRows !== undefined ? Math.min(maxRow, firstRows) : maxRow;
   const values: GridValue[][] = [];
   const formulas: (string | null)[][] = [];
