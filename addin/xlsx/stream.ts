@@ -173,7 +173,9 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
 export function mayMention(xmlLower: string, names: Iterable<string>): boolean {
   for (const n of names) {
     const esc = escText(n.toLowerCase());
-    if (xmlLower.includes(esc) || xmlLower.includes(esc.replace(/'/g, "''")) || xmlLower.includes(esc.replace(/'/g, "&apos;"))) return true;
+    const forms = [esc, esc.replace(/'/g, "''")];
+    for (const q of ["&apos;", "&#39;", "&#x27;"]) forms.push(forms[0].replace(/'/g, q), forms[1].replace(/'/g, q));
+    if (forms.some((f) => xmlLower.includes(f))) return true;
   }
   return false;
 }
