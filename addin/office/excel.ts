@@ -24,6 +24,8 @@ import { hostSupports, type Supports } from "./requirements.js";
 
 /** Rows of every sheet read in phase one (recognising a form needs its title and header rows). */
 export const DEFAULT_HEAD_ROWS = FIRST_ROWS;
+/** Rows per getMergedAreasOrNullObject call (it fails beyond 512 merged areas). */
+export const MERGE_BAND_ROWS = 250;
 
 export interface SheetInfo {
   name: string;
@@ -203,11 +205,15 @@ export async function readSheet(
   let merges: Area[] = [];
   if (sheet.lastRow > 0) {
     const chunks = readChunks(sheet.lastRow, readBytesPerRow(opts.sample ?? [], sheet.lastCol), budget);
-    // every chunk but the last is a sync of its own; the merges ride with the first
-    let mergeRange: Excel.RangeAreas | null = null;
+    // Each chunk is a sync of its own; the merges ride with the first. getMergedAreas fails
+    // beyond 512 areas, so ask for them in bands of rows (a merge across bands comes twice).
+    const mergeBands: Excel.RangeAreas[] = [];
     if (supports("mergedAreas")) {
-      mergeRange = ws.getRange(areaAddress(1, 1, sheet.lastRow, sheet.lastCol)).getMergedAreasOrNullObject();
-      mergeRange.load("isNullObject,address");
+      for (let top = 1; top <= sheet.lastRow; top += MERGE_BAND_ROWS) {
+        const band = ws.getRange(areaAddress(top, 1, Math.min(MERGE_BAND_ROWS, sheet.lastRow - top + 1), sheet.lastCol)).getMergedAreasOrNullObject();
+        band.load("isNullObject,address");
+        mergeBands.push(band);
+      }
     }
     for (const c of chunks) {
       const range = ws.getRange(areaAddress(c.top, 1, c.rows, sheet.lastCol));
@@ -218,7 +224,14 @@ export async function readSheet(
       for (const row of range.formulas) formulas.push(row.map(toFormula));
       for (const row of range.numberFormat) numberFormats.push(row.map((f) => (typeof f === "string" ? f : "General")));
     }
-    if (mergeRange && !mergeRange.isNullObject) merges = parseMergedAddress(mergeRange.address);
+    const seen = new Set<string>();
+    for (const band of mergeBands) {
+      if (band.isNullObject) continue;
+      for (const m of parseMergedAddress(band.address)) {
+        const k = `${m.top},${m.left},${m.bottom},${m.right}`;
+        if (!seen.has(k)) merges.push(m), seen.add(k);
+      }
+    }
   }
   return {
     sheetName: sheet.name,

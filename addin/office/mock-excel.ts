@@ -16,10 +16,13 @@ export interface MockSheetInit {
   /** rows of values from A1; a string starting with "=" is a formula (its value reads as 0) */
   rows: (MockValue | null)[][];
   numberFormats?: string[][];
+  /** merged areas, "A1:C1" */
+  merges?: string[];
 }
 
 export interface MockSheet {
   name: string;
+  merges: string[];
   values: MockValue[][];
   formulas: MockValue[][];
   formats: string[][];
@@ -64,6 +67,7 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
     const formulas = s.rows.map(norm);
     return {
       name: s.name,
+      merges: s.merges ?? [],
       formulas,
       values: formulas.map((r) => r.map((v) => (typeof v === "string" && v.startsWith("=") ? 0 : v))),
       formats: s.rows.map((r, i) => Array.from({ length: width }, (_, c) => s.numberFormats?.[i]?.[c] ?? "General")),
@@ -170,7 +174,12 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
         for (let r = 0; r < at.rows; r++) s.formats[at.row - 1 + r] = [...(s.formats[from.row - 1 + (r % from.rows)] ?? [])];
       },
       getMergedAreasOrNullObject: () => {
-        const m = new OfficeMockObject({ isNullObject: true, address: "" });
+        const hits = s.merges.filter((m) => {
+          const p = parseAddress(m)!;
+          return p.row <= at.row + at.rows - 1 && p.row + p.rows - 1 >= at.row && p.col <= at.col + at.cols - 1 && p.col + p.cols - 1 >= at.col;
+        });
+        if (hits.length > 512) throw new Error("mock: more than 512 merged areas in one getMergedAreasOrNullObject");
+        const m = new OfficeMockObject({ isNullObject: hits.length === 0, address: hits.map((h) => `${s.name}!${h}`).join(",") });
         toSync.push(m);
         const ml = m.load.bind(m);
         (m as unknown as { load: (p: string) => unknown }).load = (p: string) => (ml(p), pendingLoads.push(() => 10), m);
@@ -299,7 +308,7 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
             return s ? Object.assign(worksheet(s), { isNullObject: false }) : { isNullObject: true, delete: () => undefined };
           },
           add: (name: string) => {
-            const s: MockSheet = { name, values: [], formulas: [], formats: [] };
+            const s: MockSheet = { name, merges: [], values: [], formulas: [], formats: [] };
             sheets.push(s);
             return worksheet(s);
           },

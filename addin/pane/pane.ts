@@ -302,9 +302,14 @@ function renderResult(plan: WorkbookPlan, defs: FormDef[]): void {
 function formResultHtml(fp: FormPlan): string {
   const changes = fp.changes.slice(0, 500);
   const more = fp.changes.length - changes.length;
+  const notes: string[] = [];
+  if (fp.rowsAdded.length) notes.push(`Thêm dòng / rows added: ${fp.rowsAdded.map(esc).join("; ")}`);
+  if (fp.rowsRemoved.length) notes.push(`Bỏ dòng / rows removed: ${fp.rowsRemoved.map(esc).join("; ")}`);
+  if (fp.headerRewrites.length) notes.push(`Đổi năm ở ${fp.headerRewrites.length} ô tiêu đề / years rewritten in ${fp.headerRewrites.length} header cells`);
+  for (const p of fp.problems) notes.push(`<span class="${p.severity === "error" ? "error" : ""}">${esc(p.code)}: ${esc(p.vi)} <span class="en">${esc(p.en)}</span></span>`);
   return `<h3>${esc(fp.form.toUpperCase())} — “${esc(fp.sheetName)}”: ${fp.changes.length} ô thay đổi / cells changed${
     fp.rowsAdded.length ? ` · +${fp.rowsAdded.length} dòng` : ""
-  }${fp.rowsRemoved.length ? ` · −${fp.rowsRemoved.length} dòng` : ""}</h3><ul class="changes">${changes
+  }${fp.rowsRemoved.length ? ` · −${fp.rowsRemoved.length} dòng` : ""}</h3>${notes.map((n) => `<p class="hint">${n}</p>`).join("")}<ul class="changes">${changes
     .map(
       (c) =>
         `<li><button class="link" data-goto="${esc(`${fp.sheetName}|${c.row}|${c.col}`)}">${esc(colName(c.col))}${c.row}</button>: <span class="old">${esc(formatFigure(c.old, ""))}</span> → <span class="new">${esc(formatFigure(c.new, ""))}</span></li>`,

@@ -109,6 +109,19 @@ describe("Office.js back end on office-addin-mock", () => {
     });
   });
 
+  it("reads merged areas in bands of rows (getMergedAreas fails beyond 512)", async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => [`r${i + 1}`, 1, 2]);
+    const merges = ["A1:C1", "B250:B251", ...Array.from({ length: 200 }, (_, i) => `B${300 + i}:C${300 + i}`)];
+    const mock = createMockExcel([{ name: "S", rows, merges }]);
+    const X = install(mock);
+    await X.run(async (context) => {
+      const snap = await readSheet(context, { name: "S", index: 0, lastRow: 600, lastCol: 3 }, { supports: all });
+      expect(snap.merges).toHaveLength(202);
+      expect(snap.merges[0]).toEqual({ top: 1, left: 1, bottom: 1, right: 3 });
+      expect(snap.merges.filter((m) => m.top === 250)).toEqual([{ top: 250, left: 2, bottom: 251, right: 2 }]);
+    });
+  });
+
   it("writes land where the plan says; null cells (template formulas, notes) untouched; text as text", async () => {
     const t = pl03Template();
     const mock = createMockExcel([t]);

@@ -27,7 +27,7 @@ export async function templateSheets(): Promise<MockSheetInit[]> {
       rows.push(row);
       numberFormats.push(fmts);
     }
-    out.push({ name: ws.name, rows, numberFormats });
+    out.push({ name: ws.name, rows, numberFormats, merges: [...((ws.model as { merges?: string[] }).merges ?? [])] });
   });
   return out;
 }
