@@ -33,14 +33,15 @@ export function planWorkbook(
       continue;
     }
     const sheet = sheets.find((s) => s.sheetName === loc.sheetName)!;
-    let data = datas.find((d) => d.form === def.code);
+    const data = datas.find((d) => d.form === def.code);
     if (!data) {
+      // nothing to fill it with (the caller fills one form, or the query failed): leave it as it is
       problems.push(
         problem("W_FORM_NO_DATA", "warning", { form: def.code, sheet: sheet.sheetName },
-          `Không có số liệu cho biểu ${def.code.toUpperCase()}: các ô số liệu được để trống.`,
-          `No figures for form ${def.code.toUpperCase()}: its data cells are cleared.`),
+          `Không có số liệu cho biểu ${def.code.toUpperCase()}: biểu không được điền.`,
+          `No figures for form ${def.code.toUpperCase()}: the form is not filled.`),
       );
-      data = { form: def.code, year, generation: 0, rows: [] };
+      continue;
     }
     try {
       plans.push(planForm(loc, sheet, def, data));
