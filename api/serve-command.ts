@@ -22,17 +22,18 @@ export interface ServeOptions {
   cert?: string;
   key?: string;
   paneOrigin?: string;
-  /** the task pane's built folder (default: PHULUC_PANE_DIR, else the first of PANE_DIRS that exists) */
+  /** the task pane's built folder (default: PHULUC_PANE_DIR, else out/pane/ when it exists) */
   paneDir?: string;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-/** Where the pane's build may be, in order. */
-export const PANE_DIRS = ["addin/pane/dist", "out/pane", "dist/pane"].map((d) => join(root, d));
+/** Where the pane's build is (`npm run build:pane` writes out/pane/). */
+export const PANE_DIRS = ["out/pane"].map((d) => join(root, d));
 
 export interface RunningServer {
   url: string;
   server: Server;
+  sandbox: SandboxPool;
   close(): Promise<void>;
 }
 
@@ -108,7 +109,7 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
       await sandbox.close();
       reader.close?.();
     })());
-  return { url, server, close };
+  return { url, server, sandbox, close };
 }
 
 export async function serveCommand(opts: ServeOptions): Promise<ExitCode> {

@@ -124,19 +124,20 @@ describe("the real server", () => {
 
   it("finishes a request in progress when closing", async () => {
     const s = await startServer({ db: wh.dbPath, host: "127.0.0.1", port: 0 }, { ...env, PHULUC_API_KEY: "k".repeat(24) }, () => undefined);
-    const ask = () =>
+    const ask = (sql: string) =>
       fetch(`${s.url}/api/query`, {
         method: "POST",
         headers: { Authorization: `Bearer ${"k".repeat(24)}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ sql: "select 42 as answer" }),
+        body: JSON.stringify({ sql }),
       });
-    expect((await ask()).status).toBe(200); // the worker is up: the request below is not waiting for its start
-    const pending = ask();
-    await new Promise((r) => setTimeout(r, 20));
+    expect((await ask("select 1 as warm")).status).toBe(200); // the worker is up
+    const pending = ask("select sum(i) as answer from range(30000000) t(i)");
+    // close only once the query is running in the worker
+    while (s.sandbox.pids({ busy: true }).length === 0) await new Promise((r) => setTimeout(r, 5));
     const closed = s.close();
     const r = await pending;
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ rows: [{ answer: 42 }] });
+    expect(await r.json()).toMatchObject({ rows: [{ answer: 449999985000000 }] });
     await closed;
     await expect(fetch(`${s.url}/api/health`)).rejects.toThrow();
   });
