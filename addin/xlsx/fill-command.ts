@@ -11,7 +11,7 @@ import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
 import { formatProblem, isError, type Problem } from "../../core/problem.js";
 import type { Db } from "../../warehouse/db.js";
 import { fillWorkbook, type FillReport, type FillResult } from "./fill.js";
-import { XlsxPackageError } from "./package.js";
+import { Package, XlsxPackageError } from "./package.js";
 
 export interface FillOptions {
   db?: string;
@@ -92,6 +92,11 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   }
 
   // ---- write, report ------------------------------------------------------------------------
+  if (!opts.check && /\.xlsx$/i.test(opts.out!) && isMacroEnabled(result.bytes)) {
+    // Excel refuses to open a macro-enabled workbook saved under .xlsx
+    io.err(`phuluc fill: the template has macros (.xlsm): give --out a name ending in .xlsm / tệp mẫu có macro: --out phải có đuôi .xlsm`);
+    return EXIT.usage;
+  }
   if (!opts.check) {
     try {
       writeAtomically(opts.out!, result.bytes);
@@ -107,6 +112,11 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
     printReport(result.report, opts, io);
   }
   return code;
+}
+
+function isMacroEnabled(bytes: Uint8Array): boolean {
+  const pkg = Package.open(bytes);
+  return (pkg.contentType(pkg.workbookPart()) ?? "").includes("macroEnabled");
 }
 
 export function exitCodeOf(report: FillReport, strict: boolean): ExitCode {

@@ -76,7 +76,8 @@ export function parseXml(text: string): XmlDocument {
   return { declaration, prolog, root, epilog };
 }
 
-const escText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+// \r is written as a reference: a parser turns a literal one into \n, losing it
+const escText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 const escAttr = (s: string): string =>
   s
     .replace(/&/g, "&amp;")

@@ -17,7 +17,7 @@ import { descendants, firstChild } from "../../addin/xlsx/xml.js";
 import { loadForms } from "../../queries/forms.js";
 import { writeGeneration } from "../../warehouse/generations.js";
 import { TestWarehouse } from "../queries/warehouse.js";
-import { hasSoffice, recalcWithLibreOffice } from "./helpers.js";
+import { FIXTURES, hasSoffice, recalcWithLibreOffice } from "./helpers.js";
 
 let template: Uint8Array;
 beforeAll(async () => {
@@ -159,6 +159,17 @@ describe("the fill command", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     // as of generation 1 gives the same
     expect(await fillCommand({ ...base(), out, asOf: 1 }, io().io)).toBe(0);
+  });
+
+  it("keeps a macro workbook's extension: .xlsm into .xlsx is a usage error, nothing written", async () => {
+    const xlsm = join(dir, "rich.xlsm");
+    writeFileSync(xlsm, readFileSync(join(FIXTURES, "rich.xlsm")));
+    const out = join(dir, "rich-out.xlsx");
+    expect(await fillCommand({ ...base(), template: xlsm, out }, io().io)).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    const ok = join(dir, "rich-out.xlsm");
+    expect(await fillCommand({ ...base(), template: xlsm, out: ok }, io().io)).toBe(3); // no form in it
+    expect(Buffer.from(Package.open(new Uint8Array(readFileSync(ok))).read("xl/vbaProject.bin")).equals(Buffer.from(Package.open(new Uint8Array(readFileSync(xlsm))).read("xl/vbaProject.bin")))).toBe(true);
   });
 
   it("exits 3 when a form is not found (and still writes what it could)", async () => {
