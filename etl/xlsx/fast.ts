@@ -1,7 +1,6 @@
 // The ETL's xlsx reader: our zip layer (streaming inflate, bounded), saxes for the small parts,
 // and the purpose-built scanner for sheet XML. Rows are yielded one at a time; only the shared
 // strings and the styles are held for the whole workbook.
-import { stat } from "node:fs/promises";
 import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
 import { XlsxOpenError } from "./types.js";
 import { InflateBudget, ZipError, ZipFile } from "./zip.js";
@@ -53,13 +52,9 @@ function oneByOne(open: () => AsyncGenerator<XRow[]>): AsyncIterable<XRow> {
 }
 
 export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<XlsxReader> {
-  const { size } = await stat(path);
-  if (size > limits.maxFileBytes) {
-    throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${limits.maxFileBytes}`);
-  }
   let zip: ZipFile;
   try {
-    zip = await ZipFile.open(path);
+    zip = await ZipFile.open(path, limits.maxFileBytes);
   } catch (err) {
     throw asOpenError(err);
   }

@@ -70,7 +70,9 @@ export async function readCentralDirectory(fh: FileHandle, fileSize: number): Pr
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
   if (cdOffset + cdSize > fileSize) throw new ZipError("truncated", "the central directory lies past the end of the file");
-  const cd = await readAt(fh, cdOffset, cdSize);
+  // the directory is usually inside the tail already read
+  const tailStart = fileSize - tailLen;
+  const cd = cdOffset >= tailStart ? tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize) : await readAt(fh, cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;
   for (let n = 0; n < count; n++) {
@@ -126,7 +128,7 @@ export class InflateBudget {
 // Compressed bytes go to fflate in slices this small so that one push can inflate at most
 // ~1 000 × it (deflate's best ratio) before the budget is checked again.
 const SLICE = 16 * 1024;
-const READ = 64 * 1024;
+const READ = 128 * 1024;
 
 /**
  * The inflated bytes of one entry, chunk by chunk. Counts them against the budget (throws
@@ -135,16 +137,21 @@ const READ = 64 * 1024;
  */
 export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {
   if (entry.flags & 1) throw new ZipError("encrypted", `${entry.name} is encrypted`);
-  const local = await readAt(fh, entry.localHeaderOffset, 30);
-  if (local.length < 30 || local.readUInt32LE(0) !== SIG_LOCAL) {
-    throw new ZipError("truncated", `${entry.name}: local header missing`);
-  }
-  let pos = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  const end = pos + entry.compressedSize;
-  if (end > fileSize) throw new ZipError("truncated", `${entry.name}: data runs past the end of the file`);
   if (entry.method !== 0 && entry.method !== 8) {
     throw new ZipError("truncated", `${entry.name}: unsupported compression method ${entry.method}`);
   }
+  // One read for the local header and the first data: a small part costs one trip to the disk
+  // (the header's name and extra field are guessed generously; a longer one costs a second read).
+  const guess = 30 + entry.name.length * 3 + 256;
+  const first = await readAt(fh, entry.localHeaderOffset, Math.min(guess + Math.min(READ, entry.compressedSize), Math.max(0, fileSize - entry.localHeaderOffset)));
+  if (first.length < 30 || first.readUInt32LE(0) !== SIG_LOCAL) {
+    throw new ZipError("truncated", `${entry.name}: local header missing`);
+  }
+  const dataStart = 30 + first.readUInt16LE(26) + first.readUInt16LE(28);
+  let pos = entry.localHeaderOffset + dataStart;
+  const end = pos + entry.compressedSize;
+  if (end > fileSize) throw new ZipError("truncated", `${entry.name}: data runs past the end of the file`);
+  let pending: Buffer | null = dataStart < first.length ? first.subarray(dataStart, Math.min(first.length, dataStart + entry.compressedSize)) : null;
   const out: Uint8Array[] = [];
   let finished = false;
   const inflater = entry.method === 8 ? new Inflate((chunk, final) => {
@@ -163,20 +170,28 @@ export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: Zip
     }
   };
   while (pos < end) {
-    const want = Math.min(READ, end - pos);
-    // a fresh buffer each time: fflate keeps a reference to unconsumed input between pushes
-    const buf = Buffer.allocUnsafe(want);
-    const { bytesRead } = await fh.read(buf, 0, want, pos);
-    if (bytesRead === 0) throw new ZipError("truncated", `${entry.name}: data cut short`);
-    pos += bytesRead;
+    let buf: Buffer;
+    if (pending && pending.length) {
+      buf = pending;
+      pending = null;
+    } else {
+      const want = Math.min(READ, end - pos);
+      // a fresh buffer each time: fflate keeps a reference to unconsumed input between pushes
+      const fresh = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(fresh, 0, want, pos);
+      if (bytesRead === 0) throw new ZipError("truncated", `${entry.name}: data cut short`);
+      buf = fresh.subarray(0, bytesRead);
+    }
+    const n = buf.length;
+    pos += n;
     if (!inflater) {
-      budget.add(bytesRead, entry.name);
-      yield buf.subarray(0, bytesRead);
+      budget.add(n, entry.name);
+      yield buf;
       continue;
     }
-    for (let s = 0; s < bytesRead; s += SLICE) {
-      const last = pos >= end && s + SLICE >= bytesRead;
-      push(buf.subarray(s, Math.min(s + SLICE, bytesRead)), last);
+    for (let s = 0; s < n; s += SLICE) {
+      const last = pos >= end && s + SLICE >= n;
+      push(buf.subarray(s, Math.min(s + SLICE, n)), last);
       while (out.length) yield out.shift()!;
     }
   }
@@ -196,10 +211,12 @@ export class ZipFile {
     readonly entries: Map<string, ZipEntry>,
   ) {}
 
-  static async open(path: string): Promise<ZipFile> {
+  /** Opens the zip; with `maxBytes`, a larger file is refused before anything is read. */
+  static async open(path: string, maxBytes = Infinity): Promise<ZipFile> {
     const fh = await open(path, "r");
     try {
       const { size } = await fh.stat();
+      if (size > maxBytes) throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${maxBytes}`);
       const list = await readCentralDirectory(fh, size);
       const entries = new Map<string, ZipEntry>();
       for (const e of list) entries.set(e.name.replace(/^\//, "").toLowerCase(), e);
