@@ -24,6 +24,8 @@ import { hostSupports, type Supports } from "./requirements.js";
 
 /** Rows of every sheet read in phase one (recognising a form needs its title and header rows). */
 export const DEFAULT_HEAD_ROWS = FIRST_ROWS;
+/** Columns read at most (a form has ~20; staff add a few; the ETL's own limit is 500). */
+export const MAX_COLUMNS = 500;
 /** Rows per getMergedAreasOrNullObject call (it fails beyond 512 merged areas). */
 export const MERGE_BAND_ROWS = 250;
 
@@ -129,8 +131,9 @@ export async function readHeads(
   await context.sync();
   countSync(opts.log, null);
 
+  // valuesOnly: a sheet formatted down to row 1 048 576 or across to XFD must not make us read it
   const used = sheets.items.map((ws) => {
-    const r = ws.getUsedRangeOrNullObject();
+    const r = ws.getUsedRangeOrNullObject(true);
     r.load("isNullObject,rowIndex,columnIndex,rowCount,columnCount");
     return r;
   });
@@ -145,7 +148,7 @@ export async function readHeads(
       name: ws.name,
       index: typeof ws.position === "number" ? ws.position : i,
       lastRow: empty ? 0 : u.rowIndex + u.rowCount,
-      lastCol: empty ? 0 : u.columnIndex + u.columnCount,
+      lastCol: empty ? 0 : Math.min(MAX_COLUMNS, u.columnIndex + u.columnCount),
     };
   });
   const reads = infos.map((s, i) => {
