@@ -618,8 +618,8 @@ function cases(): Case[] {
   add({
     name: "funding-unknown-task",
     exit: 1,
-    problems: [ERR("FUNDING_UNKNOWN_TASK", FUND, FUND_SHEET, "A5")],
-    note: "The funding sheet has a row for T.99, which no register has (in this run or in the warehouse).",
+    problems: [ERR("FUNDING_UNKNOWN_TASK", FUND, FUND_SHEET, "B5")],
+    note: "The funding sheet has a row (5) for T.99, which no register has (in this run or in the warehouse). The place is the row's first figure (B5); the code is in A5.",
     files: { ...withRegister, [FUND]: bytes(fundingWb({ rows: [...FUNDS(), { code: "T.99", dt2023: 100, dx2024: 100 }] })) },
   });
   add({

@@ -1226,6 +1226,7 @@ function readme(): string {
   p("inbox is loaded with `phuluc.config.json` (province 80, Long An) and filled for **N = 2024**");
   p("(N-1 = 2023 is the year reported, N-2 = 2022 the last closed year). Money in triệu đồng,");
   p("Vietnamese style (39.651,195 = thirty-nine thousand six hundred fifty-one point one nine five).");
+  p("A 0 in these tables is a figure of nothing: the forms may show it as 0 or leave the cell blank.");
   p();
   p("## Files");
   p();
