@@ -116,6 +116,12 @@ function warehouseError(e: unknown): unknown {
   return e;
 }
 
+/** An error Express or body-parser made for a bad request (status 4xx, e.g. an undecodable %XX). */
+function isClientError(err: unknown): boolean {
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const clock = deps.clock ?? (() => new Date());
   const engine = deps.engine ?? queriesEngine;
@@ -373,7 +379,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (err instanceof ApiError) e = err;
     else if (type === "entity.too.large") e = new ApiError("BODY_TOO_LARGE", "nội dung yêu cầu quá lớn", "request body too large");
     else if (type === "entity.parse.failed") e = bad("JSON", "the body is not valid JSON");
-    else if (type !== undefined && (err as { status?: number }).status === 400) e = bad("body", String(type));
+    else if (isClientError(err)) e = bad(type ?? "request", (err as Error).message?.slice(0, 200));
     else if (err instanceof ProblemError) {
       // A broken form definition on the server: say which, it is our own file.
       deps.logError?.(err, "form definitions");

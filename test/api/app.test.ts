@@ -215,6 +215,7 @@ describe("lineage and runs", () => {
       ["/api/lineage/pl03:2025:1:total:c1?page=-1", 400, "BAD_REQUEST"],
       ["/api/lineage/pl03:2025:1:total:c1?page=x", 400, "BAD_REQUEST"],
       ["/api/lineage/pl03:2025:77:total:c1", 404, "GENERATION_NOT_FOUND"],
+      ["/api/lineage/pl03:2025:1:total:%E0%A4%A", 400, "BAD_REQUEST"],
     ];
     for (const [path, status, code] of cases) {
       const r = await request(app).get(path).set(auth);
