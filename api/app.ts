@@ -305,10 +305,11 @@ export function createApp(deps: AppDeps): express.Express {
            command, outcome, files_read, files_loaded, rows_loaded, checksum, report_json
          from load_run order by run_id desc`,
       );
-      return { generation, runs };
+      return { generation, runs, info: await loadInfo(db) };
     });
     res.json({
       generation: out.generation,
+      checksum: out.info.checksum,
       runs: out.runs.map((r) => ({
         runId: Number(r.run_id),
         startedAt: r.started_at,

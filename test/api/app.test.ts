@@ -227,6 +227,7 @@ describe("lineage and runs", () => {
     const r = await request(app).get("/api/runs").set(auth);
     expect(r.status).toBe(200);
     expect(r.body.generation).toBe(1);
+    expect(r.body.checksum).toBe("sum-1");
     expect(r.body.runs).toEqual([
       {
         runId: 1,
