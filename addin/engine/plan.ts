@@ -9,6 +9,7 @@ import type { FormData, FormRow, FormValue } from "../../queries/types.js";
 import { colLetter, formatAt, formulaAt, isEmpty, valueAt } from "./grid.js";
 import { defIndex, type Located } from "./locate.js";
 import { canon, cellText, codeOf, yearBag, canonWords } from "./match.js";
+import { fold } from "../../core/text.js";
 import type { Block, CellChange, CellLineage, FormPlan, GridSnapshot, GridValue, PlanCell, RowOp } from "./types.js";
 
 type Place = { form: string; row?: string; column?: string; sheet?: string; cell?: string };
@@ -21,11 +22,12 @@ export function lineageId(data: FormData, rowKey: string, columnId: string): str
 }
 
 /** A figure or text from data as a plan cell. Text stays text (never a formula, number or date). */
-export function dataCell(col: ColumnDef, v: FormValue | undefined, targetFormat: string, onText?: () => void): PlanCell {
+export function dataCell(col: ColumnDef, v: FormValue | undefined, targetFormat: string, onText?: () => void, moneyScale = 1): PlanCell {
   if (v === null || v === undefined) return { blank: true };
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return { blank: true };
     if (col.kind === "ratio" && targetFormat.includes("%")) return { n: Number((v / 100).toPrecision(12)) };
+    if (col.kind === "money" && moneyScale !== 1) return { n: Number((v * moneyScale).toPrecision(15)) };
     return { n: v };
   }
   if (typeof v === "string") {
@@ -94,6 +96,32 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
         { templateYear: loc.templateYear, year: data.year }),
     );
   }
+  // the copy's money unit: figures are in triệu đồng; a copy kept in nghìn đồng / đồng / tỷ đồng is scaled
+  let moneyScale = 1;
+  let unitText = "";
+  const UNIT = /(?:don vi(?: tinh)?\s*:?\s*|\(\s*)(trieu dong|nghin dong|ngan dong|ty dong|ti dong|dong)\b/;
+  const factor: Record<string, number> = { "trieu dong": 1, "nghin dong": 1000, "ngan dong": 1000, "ty dong": 0.001, "ti dong": 0.001, dong: 1_000_000 };
+  const moneyCols = new Set(def.columns.filter((c) => c.kind === "money").map((c) => loc.columns[c.id]));
+  for (let r = 1; r <= loc.headerBottom && !unitText; r++) {
+    const width = sheet.values[r - 1]?.length ?? 0;
+    for (let c = 1; c <= width && !unitText; c++) {
+      const v = valueAt(sheet, r, c);
+      if (typeof v !== "string") continue;
+      if (r >= loc.headerTop && !moneyCols.has(c)) continue;
+      const m = UNIT.exec(fold(v));
+      if (m) {
+        unitText = v.trim();
+        moneyScale = factor[m[1]];
+      }
+    }
+  }
+  if (moneyScale !== 1)
+    problems.push(
+      problem("W_FORM_UNIT_SCALED", "warning", place,
+        `Biểu ${def.code.toUpperCase()} ghi "${unitText}": số liệu (triệu đồng) được nhân ${moneyScale} khi điền.`,
+        `Form ${def.code.toUpperCase()} says "${unitText}": figures (million đồng) are multiplied by ${moneyScale}.`,
+        { scale: moneyScale }),
+    );
   for (const id of loc.missingColumns) {
     const col = def.columns.find((c) => c.id === id);
     if (!col || !col.write) continue;
@@ -113,7 +141,8 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
         );
     }
   }
-  return { problems, place, headerRewrites };
+  const cellOf = (cd: ColumnDef, v: FormValue | undefined, fmt: string, onText?: () => void) : PlanCell => dataCell(cd, v, fmt, onText, moneyScale);
+  return { problems, place, headerRewrites, cellOf };
 }
 
 /** Written columns of the located form, by sheet column. */
@@ -148,7 +177,7 @@ function blocksOf(cols: { col: number }[], top: number, bottom: number, cell: (r
 // Fixed forms.
 
 function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData): FormPlan {
-  const { problems, place, headerRewrites } = common(loc, sheet, def, data);
+  const { problems, place, headerRewrites, cellOf } = common(loc, sheet, def, data);
   const idx = defIndex(def);
   const rows: FixedRowDef[] = def.rows ?? [];
   const byCode = new Map<string, number>();
@@ -173,7 +202,15 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
     }
     const free = cands.filter((i) => !where.has(i));
     const pick = free.find((i) => i > last) ?? free[0];
-    if (pick === undefined) continue;
+    if (pick === undefined) {
+      if (cands.length)
+        problems.push(
+          problem("W_FORM_ROW_TWICE", "warning", { ...place, row: rows[cands[0]].key, cell: `A${r}` },
+            `Dòng ${r} lặp lại dòng "${rows[cands[0]].label}" (đã có ở dòng ${where.get(cands[0])}): dòng ${r} được giữ nguyên.`,
+            `Row ${r} repeats the row "${rows[cands[0]].label}" (already at row ${where.get(cands[0])}): row ${r} is left as it is.`),
+        );
+      continue;
+    }
     where.set(pick, r);
     last = pick;
   }
@@ -212,7 +249,7 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
     if (f && (d.kind === "group" || d.kind === "total" || cd.computed)) return null; // Excel recomputes
     const dr = byKey.get(d.key);
     const v = dr?.values[cd.id];
-    const cell = dataCell(cd, v, formatAt(sheet, r, c), () =>
+    const cell = cellOf(cd, v, formatAt(sheet, r, c), () =>
       problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: d.key, column: cd.id },
         `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`)),
     );
@@ -278,7 +315,7 @@ function lis(a: number[]): number[] {
 }
 
 function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData): FormPlan {
-  const { problems, place, headerRewrites } = common(loc, sheet, def, data);
+  const { problems, place, headerRewrites, cellOf } = common(loc, sheet, def, data);
   const idx = defIndex(def);
   const list = def.list!;
   const labelCol = loc.columns[list.labelColumn];
@@ -547,14 +584,14 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
       // the sheet sums its groups with formulas: keep doing so, over the new body
       const f = sumOver(c, childrenOf(nr.rowKey));
       const fr = oldRow ?? fmtRowOf(j);
-      cell = f ? (unchanged(oldF, f) ? null : { f }) : dataCell(cd, nr.values[cd.id], fr ? formatAt(sheet, fr, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
+      cell = f ? (unchanged(oldF, f) ? null : { f }) : cellOf(cd, nr.values[cd.id], fr ? formatAt(sheet, fr, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
     } else if (cd.computed && "sum" in cd.computed && oldF) cell = null; // the row's own formula, kept
     else if (cd.computed && "sum" in cd.computed && oi === undefined && insertedFormula(j, c)) {
       const parts = cd.computed.sum.map((id) => loc.columns[id]);
       cell = { f: "=" + parts.map((pc) => `${colLetter(pc)}${r}`).join("+") };
     } else {
       const fmtRow = oldRow ?? fmtRowOf(j);
-      cell = dataCell(cd, nr.values[cd.id], fmtRow ? formatAt(sheet, fmtRow, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
+      cell = cellOf(cd, nr.values[cd.id], fmtRow ? formatAt(sheet, fmtRow, c) : "", textWarn(nr.rowKey, cd, nr.values[cd.id]));
     }
     note(cell, r, c, old, nr?.rowKey ?? null, cd);
     return cell;
@@ -579,7 +616,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
       const top = childrenOf(null);
       const f = sumOver(c, top.length ? top : newRows.map((_, j) => j));
       cell = f ? (unchanged(oldF, f) ? null : { f }) : { blank: true };
-    } else cell = dataCell(cd, totalData?.values[cd.id], formatAt(sheet, totalRow!, c), textWarn(totalKey ?? "total", cd, totalData?.values[cd.id]));
+    } else cell = cellOf(cd, totalData?.values[cd.id], formatAt(sheet, totalRow!, c), textWarn(totalKey ?? "total", cd, totalData?.values[cd.id]));
     note(cell, totalAt!, c, old, totalKey ?? null, cd);
     return cell;
   };

@@ -159,3 +159,21 @@ describe("PL05 without a row of column numbers", () => {
     expect([loc.numberRow, loc.bodyStart]).toEqual([null, 6]);
   });
 });
+
+describe("copies kept in another unit, rows given twice", () => {
+  it("a PL02 kept in nghìn đồng gets its money scaled, and says so", async () => {
+    const { plan } = await planOne("pl02", (ws) => {
+      ws.getCell("A3").value = "Đơn vị tính: nghìn đồng";
+    });
+    expect(plan.blocks[0].cells[8]).toEqual([n(95000), n(5000), n(90000), B, B]);
+    expect(plan.problems.map((p) => [p.code, p.data])).toEqual([["W_FORM_UNIT_SCALED", { scale: 1000 }]]);
+  });
+
+  it("a row repeated by the staff is reported and left as it is", async () => {
+    const { plan } = await planOne("pl02", (ws) => {
+      ws.getRow(26).values = ["- Nhiệm vụ cấp tỉnh", null, 1, 2, 3];
+    });
+    expect(plan.problems.map((p) => [p.code, p.place.row, p.place.cell])).toEqual([["W_FORM_ROW_TWICE", "11", "A26"]]);
+    expect(plan.blocks).toEqual([{ row: 7, col: 3, cells: HIER.map(pl02Row) }]);
+  });
+});
