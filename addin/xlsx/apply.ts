@@ -73,7 +73,6 @@ const WORKBOOK_ORDER = [
 ];
 const CELL_CHILD_ORDER = ["f", "v", "is", "extLst"];
 
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage?: LineageMeta): ApplyResult {
   const pkg = Package.open(bytes);
@@ -126,7 +125,7 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
   let stylesPart: string | null = null;
   const wbPart = pkg.workbookPart();
   const wbRels = pkg.rels(wbPart);
-  const stylesRel = wbRels.find((r) => r.type === `${REL}/styles`);
+  const stylesRel = wbRels.find((r) => r.type.endsWith("/styles"));
   const textStyles = (): TextStyles => {
     if (!styles) {
       stylesPart = stylesRel?.part ?? "xl/styles.xml";
@@ -239,13 +238,13 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
   }
 
   // ---- calcChain lists cells that moved or changed: drop it ----------------------------------
-  const cc = wbRels.find((r) => r.type === `${REL}/calcChain`);
+  const cc = wbRels.find((r) => r.type.endsWith("/calcChain"));
   const ccPart = cc?.part ?? "xl/calcChain.xml";
   if (pkg.has(ccPart)) {
     pkg.remove(ccPart);
     removed.push(ccPart);
   }
-  pkg.removeRels(wbPart, (r) => r.type === `${REL}/calcChain`);
+  pkg.removeRels(wbPart, (r) => r.type.endsWith("/calcChain"));
   if (pkg.contentType(ccPart)?.includes("calcChain")) pkg.setOverride(ccPart, null);
 
   if (styles && stylesDoc && stylesPart && (styles as TextStyles).changed) pkg.writeXml(stylesPart, stylesDoc);
@@ -643,20 +642,22 @@ function writeBlock(grid: SheetGrid, b: Block, ts: TextStyles, problems: Problem
 
 // ================================================================== a form sheet's related parts
 
+// by the last segment of the type: transitional and strict OOXML use different prefixes
 const RT = {
-  comments: `${REL}/comments`,
-  vml: `${REL}/vmlDrawing`,
-  drawing: `${REL}/drawing`,
-  table: `${REL}/table`,
-  pivot: `${REL}/pivotTable`,
-  threaded: "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment",
+  comments: "/comments",
+  vml: "/vmlDrawing",
+  drawing: "/drawing",
+  table: "/table",
+  pivot: "/pivotTable",
+  threaded: "/threadedComment",
 };
 
 function adjustSheetSatellites(pkg: Package, s: SheetEntry, ctx: SheetCtx, problems: Problem[]): void {
   const ops = ctx.ops;
   if (ops.length === 0) return;
-  for (const rel of pkg.rels(s.part)) {
-    if (rel.external || !rel.part || !pkg.has(rel.part)) continue;
+  for (const r of pkg.rels(s.part)) {
+    if (r.external || !r.part || !pkg.has(r.part)) continue;
+    const rel = { part: r.part, type: r.type.slice(r.type.lastIndexOf("/")) };
     const part = rel.part;
     let doc: XmlDocument;
     try {

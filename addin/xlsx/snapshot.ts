@@ -10,8 +10,6 @@ import { Package } from "./package.js";
 import { numberFormatsOf } from "./styles.js";
 import { childElements, decodeXstring, localName, type XmlDocument } from "./xml.js";
 
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
 export interface SnapshotOptions {
   /** only this many rows of values/formulas/formats (rowCount still says the full size) */
   firstRows?: number;
@@ -26,8 +24,8 @@ export async function snapshotWorkbook(bytes: Uint8Array, opts: SnapshotOptions 
 export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridSnapshot[] {
   const wb = pkg.workbookPart();
   const rels = pkg.rels(wb);
-  const sstPart = rels.find((r) => r.type === `${REL}/sharedStrings`)?.part;
-  const stylesPart = rels.find((r) => r.type === `${REL}/styles`)?.part;
+  const sstPart = rels.find((r) => r.type.endsWith("/sharedStrings"))?.part;
+  const stylesPart = rels.find((r) => r.type.endsWith("/styles"))?.part;
   const sst = sstPart && pkg.has(sstPart) ? sharedStrings(pkg.readXml(sstPart)) : [];
   const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readXml(stylesPart) : null);
   const wanted = opts.sheets ? new Set(opts.sheets.map((s) => s.toLowerCase())) : null;
