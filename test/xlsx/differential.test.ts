@@ -160,7 +160,7 @@ describe("fast reader = exceljs reference", () => {
         await wb.xlsx.writeFile(path);
         await expectSame(path);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });
