@@ -84,7 +84,7 @@ create temp table ld_indicator (
   parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
 create temp table ld_file (
   file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
-create temp table ld_replace (file_id varchar);
+create temp table ld_replace (file_id varchar, had_old boolean);
 `;
 
 /**
@@ -326,11 +326,18 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
   );
 }
 
-/** old → new for the files being replaced (and what new files add). */
-async function diff(db: Db, province: string): Promise<Change[]> {
+/**
+ * old → new, fact by fact, for the files that replace an earlier version of themselves. What a
+ * file seen for the first time gives is only counted (listing every figure of a first load
+ * would bury the changes that matter).
+ */
+async function diff(db: Db, province: string): Promise<{ changes: Change[]; addedByNewFiles: number }> {
+  const fresh = await db.all<{ n: string }>(
+    "select count(*)::varchar n from ld_fact where file_id in (select file_id from ld_replace where not had_old)",
+  );
   const rows = await db.all<{ change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null }>(
-    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from ld_replace)),
-     new as (select * from ld_fact where file_id in (select file_id from ld_replace))
+    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from ld_replace where had_old)),
+     new as (select * from ld_fact where file_id in (select file_id from ld_replace where had_old))
      select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
             coalesce(n.kind, o.kind) as kind, coalesce(n.k1, o.k1) as k1, coalesce(n.year, o.year) as "year",
             coalesce(n.measure, o.measure) as measure, coalesce(n.source, o.source) as source,
@@ -341,7 +348,7 @@ async function diff(db: Db, province: string): Promise<Change[]> {
       order by file_id, kind, k1, year, measure, source`,
     { province },
   );
-  return rows.map((r) => ({
+  const changes = rows.map((r) => ({
     kind: r.change as Change["kind"],
     table: r.kind,
     key: [r.k1, r.year || null, r.measure || null, r.source || null].filter((x) => x !== null).join(" "),
@@ -351,6 +358,7 @@ async function diff(db: Db, province: string): Promise<Change[]> {
     sheet: r.sheet,
     cell: r.cell,
   }));
+  return { changes, addedByNewFiles: Number(fresh[0]!.n) };
 }
 
 /** Move staging into the warehouse for the files that passed: replace by file identity. */
@@ -498,7 +506,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
               sheets: JSON.stringify(parsed.sheets),
             },
           );
-          await db.run("insert into ld_replace values ($id)", { id: parsed.fileId });
+          await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
         }
         report.files.push(outcome);
         opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
@@ -548,8 +556,10 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         return { publish: false, value: null };
       }
       report.problems.push(...(await unitJumps(db, province)));
-      report.changes = await diff(db, province);
+      const d = await diff(db, province);
+      report.changes = d.changes;
       for (const c of report.changes) report.changeCounts[c.kind]++;
+      report.changeCounts.added += d.addedByNewFiles;
       await commitStaging(db, province, number);
       cp("committed-staging");
       if (opts.afterLoad) {
@@ -629,7 +639,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
         report.outcome = "rejected";
         return { publish: false, value: null };
       }
-      await db.run("insert into ld_replace values ($id)", { id: fileId });
+      await db.run("insert into ld_replace values ($id, true)", { id: fileId });
       report.problems.push(...(await crossFileProblems(db, province)));
       // Funding in other files that pointed at this file's tasks.
       const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
@@ -654,7 +664,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
         report.outcome = "rejected";
         return { publish: false, value: null };
       }
-      report.changes = await diff(db, province);
+      report.changes = (await diff(db, province)).changes;
       for (const c of report.changes) report.changeCounts[c.kind]++;
       await commitStaging(db, province, number);
       if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));

@@ -1,0 +1,189 @@
+// One measurement, in its own process so that its peak memory is its own:
+//   node --import tsx bench/measure.ts <kind> '<json args>'
+// prints one JSON line { seconds, peakRssMb, ... }. Called by bench/run.ts.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+const [kind, rawArgs] = process.argv.slice(2);
+const args = JSON.parse(rawArgs ?? "{}") as Record<string, unknown>;
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function time<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t0) / 1000, value };
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  switch (kind) {
+    case "etl": {
+      // Each province's inbox into its own warehouse (one province per warehouse), sequentially.
+      const { runLoad } = await import("../etl/commands.js");
+      const { ConfigSchema } = await import("../core/config.js");
+      const inboxes = args.inboxes as { dir: string; province: string }[];
+      const dbDir = args.dbDir as string;
+      rmSync(dbDir, { recursive: true, force: true });
+      mkdirSync(dbDir, { recursive: true });
+      let rows = 0;
+      let files = 0;
+      let rejected = 0;
+      const { seconds } = await time(async () => {
+        for (const ib of inboxes) {
+          const config = ConfigSchema.parse({ province: { code: ib.province, name: ib.province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+          const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true });
+          rows += r.rowsLoaded;
+          files += r.files.length;
+          rejected += r.files.filter((f) => f.status === "rejected").length;
+        }
+      });
+      return { seconds, rows, files, rejected, peakRssMb: peakRssMb() };
+    }
+    case "floor":
+    case "fast":
+    case "exceljs": {
+      const { measureParse } = await import("./xlsx-floor.js");
+      const m = await measureParse(args.files as string[], kind);
+      return { ...m, peakRssMb: peakRssMb() };
+    }
+    case "csv-route": {
+      // What users do today: LibreOffice converts every sheet of every file to CSV in one batch,
+      // then DuckDB reads the CSVs into tables.
+      const files = args.files as string[];
+      const out = args.outDir as string;
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out, { recursive: true });
+      const profile = join(out, "..", "lo-profile");
+      const { seconds: convert } = await time(async () => {
+        execFileSync(
+          "soffice",
+          [
+            `-env:UserInstallation=file://${profile}`,
+            "--headless",
+            "--convert-to",
+            // 44 = comma, 34 = quote, 76 = UTF-8, … , -1 = every sheet (one CSV per sheet)
+            'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+            "--outdir",
+            out,
+            ...files,
+          ],
+          { stdio: "ignore" },
+        );
+      });
+      const { openMemory } = await import("../warehouse/db.js");
+      const db = await openMemory();
+      let tables = 0;
+      const { seconds: load } = await time(async () => {
+        for (const f of readdirSync(out).filter((x) => x.endsWith(".csv"))) {
+          await db.run(`create table t${tables++} as select * from read_csv($f, header = false, all_varchar = true, null_padding = true)`, { f: join(out, f) });
+        }
+      });
+      db.close();
+      return { seconds: convert + load, convertSeconds: convert, loadSeconds: load, csvFiles: tables, peakRssMb: peakRssMb() };
+    }
+    case "fill": {
+      const { fillWorkbook } = await import("../addin/xlsx/fill.js");
+      const { openCurrent } = await import("../warehouse/generations.js");
+      const template = readFileSync(args.template as string);
+      const db = await openCurrent(args.db as string);
+      const runs: number[] = [];
+      let forms = 0;
+      for (let i = 0; i < (args.repeat as number); i++) {
+        const { seconds, value } = await time(() => fillWorkbook({ db, year: args.year as number, template }));
+        runs.push(seconds);
+        forms = value.plan.forms.length;
+        if (i === 0 && args.out) writeFileSync(args.out as string, value.bytes);
+      }
+      db.close();
+      return { seconds: median(runs), runs, forms, peakRssMb: peakRssMb() };
+    }
+    case "roundtrip": {
+      const ExcelJS = (await import("exceljs")).default;
+      const bytes = readFileSync(args.template as string);
+      const runs: number[] = [];
+      for (let i = 0; i < (args.repeat as number); i++) {
+        const { seconds } = await time(async () => {
+          const wb = new ExcelJS.Workbook();
+          await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+          await wb.xlsx.writeBuffer();
+        });
+        runs.push(seconds);
+      }
+      return { seconds: median(runs), runs, peakRssMb: peakRssMb() };
+    }
+    case "pl03-setup": {
+      // A warehouse with `tasks` provincial tasks that all have a plan-year figure, and a workbook
+      // whose PL03 already holds them (the bundled template filled once): what the fill bench refills.
+      const { setupPl03 } = await import("./pl03.js");
+      const { seconds, value } = await time(() => setupPl03(args as { dir: string; tasks: number; template: string }));
+      return { seconds, ...value, peakRssMb: peakRssMb() };
+    }
+    case "office": {
+      // The Office.js back end under office-addin-mock, applying the refill's plan.
+      const { fillWorkbook } = await import("../addin/xlsx/fill.js");
+      const { openCurrent } = await import("../warehouse/generations.js");
+      const { measureOfficeFill } = await import("../addin/office/measure.js");
+      const db = await openCurrent(args.db as string);
+      const { plan } = await fillWorkbook({ db, year: args.year as number, template: readFileSync(args.template as string) });
+      db.close();
+      const m = await measureOfficeFill(plan);
+      return { seconds: 0, ...m, forms: plan.forms.length, peakRssMb: peakRssMb() };
+    }
+    case "api": {
+      // The appendix route through the real server on 127.0.0.1, beside the bare DuckDB query
+      // (the form's own SQL) for the same figures, in the same process, interleaved.
+      const { startServer } = await import("../api/serve-command.js");
+      const { openCurrent } = await import("../warehouse/generations.js");
+      const { computeForm } = await import("../queries/compute.js");
+      const key = "bench-key-0123456789abcdef";
+      const srv = await startServer({ db: args.db as string, host: "127.0.0.1", port: 0 }, { ...process.env, PHULUC_API_KEY: key, PHULUC_LOG_LEVEL: "silent" }, () => undefined);
+      const db = await openCurrent(args.db as string);
+      const form = args.form as string;
+      const year = args.year as number;
+      const n = args.requests as number;
+      const api: number[] = [];
+      const bare: number[] = [];
+      const one = async () => {
+        const t0 = performance.now();
+        const r = await fetch(new URL(`api/forms/${form}?year=${year}`, srv.url.endsWith("/") ? srv.url : srv.url + "/"), { headers: { authorization: `Bearer ${key}` } });
+        if (r.status !== 200) throw new Error(`api answered ${r.status}`);
+        await r.json();
+        api.push(performance.now() - t0);
+        const t1 = performance.now();
+        await computeForm(db, form, year, db.generation);
+        bare.push(performance.now() - t1);
+      };
+      for (let i = 0; i < 5; i++) await one(); // warm-up
+      api.length = 0;
+      bare.length = 0;
+      for (let i = 0; i < n; i++) await one();
+      db.close();
+      await srv.close();
+      const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+      return { seconds: 0, requests: n, apiP50: pct(api, 50), apiP95: pct(api, 95), bareP50: pct(bare, 50), bareP95: pct(bare, 95), peakRssMb: peakRssMb() };
+    }
+    default:
+      throw new Error(`unknown measurement ${kind}`);
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+if (kind) {
+  main().then(
+    (r) => {
+      process.stdout.write(JSON.stringify(r) + "\n");
+      process.exit(0);
+    },
+    (e) => {
+      process.stderr.write(String((e as Error).stack ?? e) + "\n");
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,178 @@
+// `npm run bench [-- --quick]`: speed and memory, measured side by side in one run, each
+// measurement in its own process (its peak memory is its own), written to bench/results.json
+// and printed as a table with each ratio against its goal.
+//   full:  a national inbox of ≥ 1 000 000 data rows (63 provinces × 10 years); peers on a fixed
+//          subset of ≥ 100 000 rows; median of 3 where time allows.
+//   quick: ~100 000 rows (6 provinces), one run each — about two minutes on 2 cores.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cpus, totalmem } from "node:os";
+import { generateNational, type GenerateResult } from "./generate.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const quick = process.argv.includes("--quick");
+const work = join(here, "work");
+mkdirSync(work, { recursive: true });
+
+const size = quick
+  ? { rows: 100_000, provinces: 6, repeat: 1, pl03: 5000, requests: 40 }
+  : { rows: 1_000_000, provinces: 63, repeat: 3, pl03: 5000, requests: 200 };
+
+type M = Record<string, number | string | null | Record<string, number>>;
+
+/** Run one measurement in a child process; returns its JSON, or throws with its stderr. */
+function measure(kind: string, args: object): M {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "measure.ts"), kind, JSON.stringify(args)], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=4096" },
+  });
+  if (r.status !== 0) throw new Error(`${kind} failed:\n${r.stderr.slice(-3000)}`);
+  const last = r.stdout.trim().split("\n").pop()!;
+  const m = JSON.parse(last) as M;
+  process.stderr.write(`  ${kind}: ${JSON.stringify(m).slice(0, 200)}\n`);
+  return m;
+}
+
+function medianOf(kind: string, args: object, n: number): M {
+  const runs = Array.from({ length: n }, () => measure(kind, args));
+  runs.sort((a, b) => Number(a.seconds) - Number(b.seconds));
+  return { ...runs[Math.floor(n / 2)]!, runs: Object.fromEntries(runs.map((r, i) => [String(i), Number(r.seconds)])) };
+}
+
+function xlsxFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...xlsxFiles(p));
+    else if (/\.xlsx$/i.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const hasSoffice = spawnSync("soffice", ["--version"], { encoding: "utf8" }).status === 0;
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  // 1. the national inbox, generated once per size and seed (deterministic: same bytes)
+  const natDir = join(work, `national-${size.rows}-${size.provinces}`);
+  const marker = join(natDir, "generated.json");
+  let gen: GenerateResult;
+  if (existsSync(marker)) gen = JSON.parse(readFileSync(marker, "utf8")) as GenerateResult;
+  else {
+    process.stderr.write(`generating ${size.rows} rows over ${size.provinces} provinces…\n`);
+    gen = await generateNational({ dir: natDir, provinces: size.provinces, targetRows: size.rows, seed: 1 });
+    writeFileSync(marker, JSON.stringify(gen));
+  }
+  // the fixed subset: whole provinces, in order, until ≥ 100 000 rows
+  const subset: typeof gen.provinces = [];
+  let subsetRows = 0;
+  for (const p of gen.provinces) {
+    if (subsetRows >= 100_000) break;
+    subset.push(p);
+    subsetRows += p.rows;
+  }
+  const subsetFiles = subset.flatMap((p) => xlsxFiles(p.dir));
+  const subsetBytes = subsetFiles.reduce((s, f) => s + statSync(f).size, 0);
+  process.stderr.write(`inbox: ${gen.rows} rows in ${gen.files} files; subset ${subsetRows} rows in ${subsetFiles.length} files\n`);
+
+  // 2. ETL and its peers
+  const etlAll = measure("etl", { inboxes: gen.provinces.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-all") });
+  const etlSub = medianOf("etl", { inboxes: subset.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-sub") }, size.repeat);
+  const floor = medianOf("floor", { files: subsetFiles }, size.repeat);
+  const fast = medianOf("fast", { files: subsetFiles }, size.repeat);
+  const exceljs = medianOf("exceljs", { files: subsetFiles }, size.repeat);
+  const csv = hasSoffice ? measure("csv-route", { files: subsetFiles, outDir: join(work, "csv-route") }) : null;
+
+  // 3. the fill: a 5 000-row PL03, headless and through the Office.js back end
+  const setup = measure("pl03-setup", { dir: join(work, "pl03"), tasks: size.pl03, template: join(root, "sample", "template.xlsx") });
+  const fill = measure("fill", { db: setup.db, template: setup.workbook, year: 2024, repeat: size.repeat, out: join(work, "pl03", "refilled.xlsx") });
+  const roundtrip = measure("roundtrip", { template: setup.workbook, repeat: size.repeat });
+  const office = measure("office", { db: setup.db, template: setup.workbook, year: 2024 });
+
+  // 4. the API beside the bare query
+  const api = measure("api", { db: setup.db, form: "pl03", year: 2024, requests: size.requests });
+
+  const n = (x: unknown) => Number(x);
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const results = {
+    mode: quick ? "quick" : "full",
+    machine: { cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    wall_seconds: Math.round((Date.now() - t0) / 1000),
+    etl: {
+      input_rows: gen.rows,
+      input_files: gen.files,
+      seconds: r3(n(etlAll.seconds)),
+      rows_per_second: Math.round(n(etlAll.rows) / n(etlAll.seconds)),
+      rows_loaded: n(etlAll.rows),
+      peak_rss_mb: n(etlAll.peakRssMb),
+      subset_rows: subsetRows,
+      subset_files: subsetFiles.length,
+      subset_bytes: subsetBytes,
+      subset_seconds: r3(n(etlSub.seconds)),
+      floor_seconds: r3(n(floor.seconds)),
+      fast_reader_seconds: r3(n(fast.seconds)),
+      ratio_to_floor: r3(n(etlSub.seconds) / n(floor.seconds)),
+      exceljs_stream_seconds: r3(n(exceljs.seconds)),
+      speedup_vs_exceljs_stream: r3(n(exceljs.seconds) / n(etlSub.seconds)),
+      peer_csv_route_seconds: csv ? r3(n(csv.seconds)) : null,
+      peer_csv_convert_seconds: csv ? r3(n(csv.convertSeconds)) : null,
+      speedup_vs_csv_route: csv ? r3(n(csv.seconds) / n(etlSub.seconds)) : null,
+    },
+    fill: {
+      forms: n(fill.forms),
+      pl03_rows: n(setup.rows),
+      headless_seconds: r3(n(fill.seconds)),
+      roundtrip_floor_seconds: r3(n(roundtrip.seconds)),
+      ratio_to_roundtrip: r3(n(fill.seconds) / n(roundtrip.seconds)),
+      office_syncs_per_form_max: n(office.syncsPerFormMax),
+      office_max_request_bytes: n(office.maxRequestBytes),
+      peak_rss_mb: n(fill.peakRssMb),
+    },
+    api: {
+      requests: n(api.requests),
+      form: "pl03",
+      appendix_p50_ms: r3(n(api.apiP50)),
+      appendix_p95_ms: r3(n(api.apiP95)),
+      bare_query_p50_ms: r3(n(api.bareP50)),
+      bare_query_p95_ms: r3(n(api.bareP95)),
+      ratio: r3(n(api.apiP50) / n(api.bareP50)),
+    },
+  };
+  const goals: [string, number | null, string, boolean | null][] = [
+    ["etl.ratio_to_floor", results.etl.ratio_to_floor, "≤ 2", results.etl.ratio_to_floor <= 2],
+    ["etl.speedup_vs_exceljs_stream", results.etl.speedup_vs_exceljs_stream, "≥ 3", results.etl.speedup_vs_exceljs_stream >= 3],
+    ["etl.speedup_vs_csv_route", results.etl.speedup_vs_csv_route, "≥ 5", results.etl.speedup_vs_csv_route === null ? null : results.etl.speedup_vs_csv_route >= 5],
+    ["etl.peak_rss_mb", results.etl.peak_rss_mb, `≤ 512 (for ${results.etl.input_rows} rows)`, results.etl.peak_rss_mb <= 512],
+    ["fill.ratio_to_roundtrip", results.fill.ratio_to_roundtrip, "≤ 1.5", results.fill.ratio_to_roundtrip <= 1.5],
+    ["fill.office_syncs_per_form_max", results.fill.office_syncs_per_form_max, "≤ 3", results.fill.office_syncs_per_form_max <= 3],
+    ["fill.office_max_request_bytes", results.fill.office_max_request_bytes, "≤ 5 242 880", results.fill.office_max_request_bytes <= 5 * 1024 * 1024],
+    ["api.ratio", results.api.ratio, "≤ 1.5", results.api.ratio <= 1.5],
+  ];
+  const out = { ...results, goals: Object.fromEntries(goals.map(([k, v, g, ok]) => [k, { value: v, goal: g, met: ok }])) };
+  const file = join(here, quick ? "results-quick.json" : "results.json");
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+  if (!quick) writeFileSync(join(here, "results.json"), JSON.stringify(out, null, 2) + "\n");
+
+  const rows: [string, string][] = [];
+  const flat = (prefix: string, o: object) => {
+    for (const [k, v] of Object.entries(o)) rows.push([`${prefix}.${k}`, v === null ? "—" : String(v)]);
+  };
+  flat("etl", results.etl);
+  flat("fill", results.fill);
+  flat("api", results.api);
+  console.log(`\nphuluc bench (${results.mode}, ${results.machine.cores} cores, ${results.wall_seconds} s)`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(34)} ${v}`);
+  console.log("\ngoals");
+  for (const [k, v, g, ok] of goals) console.log(`  ${ok === null ? "n/a " : ok ? "MET " : "MISS"} ${k.padEnd(34)} ${v ?? "—"}  (goal ${g})`);
+  console.log(`\nwritten: ${file}`);
+}
+
+main().catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});
