@@ -28,7 +28,7 @@ function findChromium(): string | null {
 const CHROMIUM = findChromium();
 if (!CHROMIUM) console.warn("test/addin/pane-excel: chromium not found (PATH or PHULUC_CHROMIUM): the browser test is skipped");
 
-describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)", () => {
+describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)", { timeout: 180_000 }, () => {
   let work: string;
   let server: { url: string; close(): Promise<void> };
   let context: BrowserContext;
@@ -53,7 +53,7 @@ describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)"
       if (u.hostname === "127.0.0.1") return route.continue();
       return route.abort();
     });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await context?.close();
@@ -80,7 +80,7 @@ describe.skipIf(!CHROMIUM)("the task pane in Excel mode (chromium + mock Excel)"
 localStorage.setItem("test-partition:phuluc.pane.v1", JSON.stringify({ server: ${JSON.stringify(server.url)}, key: ${JSON.stringify(KEY)}, year: 2024 }));`,
     });
     await page.goto(`${server.url}/index.html`);
-    await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
+    await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     await page.waitForSelector("#form-list li");
     return { page, errors };
   }
@@ -94,7 +94,8 @@ localStorage.setItem("test-partition:phuluc.pane.v1", JSON.stringify({ server: $
     await picker.selectOption("PL02 (2)");
     await page.waitForSelector("#form-list li:has-text('“PL02 (2)”')");
     await page.click("[data-fill='pl02']");
-    await page.waitForSelector("#status:has-text('Đã điền 1')", { timeout: 30_000 });
+    await page.waitForSelector("#status:has-text('Đã điền'), #status.error", { timeout: 60_000 });
+    expect(await page.textContent("#status")).toContain("Đã điền 1");
     const filled = await page.evaluate(() =>
       ["PL02", "PL02 (2)"].map((n) => window.__phuluc.sheets.find((s) => s.name === n)!.values.flat().includes(41612)),
     );
@@ -117,7 +118,8 @@ localStorage.setItem("test-partition:phuluc.pane.v1", JSON.stringify({ server: $
     // Fill all (keyboard: focus the button, Enter)
     await page.focus("#fill-all");
     await page.keyboard.press("Enter");
-    await page.waitForSelector("#status:has-text('Đã điền 6')", { timeout: 30_000 });
+    await page.waitForSelector("#status:has-text('Đã điền'), #status.error", { timeout: 60_000 });
+    expect(await page.textContent("#status")).toContain("Đã điền 6");
     const status = (await page.textContent("#status")) ?? "";
     for (const m of status.matchAll(/PL0\d (\d+)/g)) expect(Number(m[1])).toBeLessThanOrEqual(3);
     expect(await page.locator("#result-body h3").count()).toBeGreaterThanOrEqual(6);

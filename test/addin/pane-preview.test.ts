@@ -35,7 +35,7 @@ if (!CHROMIUM) console.warn("test/addin/pane-preview: chromium not found (PATH o
 const KEY = "pane-preview-test-key-0123456789";
 const YEAR = 2024;
 
-describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", () => {
+describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", { timeout: 180_000 }, () => {
   let work: string;
   let server: { url: string; close(): Promise<void> };
   let context: BrowserContext;
@@ -89,7 +89,7 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", () => {
       ([url, key, year]) => localStorage.setItem("phuluc.pane.v1", JSON.stringify({ server: url, key, year })),
       [server.url, KEY, YEAR] as const,
     );
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await context?.close();
@@ -99,7 +99,7 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", () => {
 
   it("shows the filled forms from the API, the charts and the load history", async () => {
     await page.goto(`${server.url}/index.html`);
-    await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
+    await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     expect(await page.getAttribute("body", "data-mode")).toBe("preview");
     expect(await page.textContent("#mode")).toContain("Xem trước");
     expect(await page.isHidden("#excel-forms")).toBe(true);
@@ -143,7 +143,7 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", () => {
     const p = await context.newPage();
     await p.addInitScript(([url]) => localStorage.setItem("phuluc.pane.v1", JSON.stringify({ server: url, key: "wrong-key", year: 2024 })), [server.url] as const);
     await p.goto(`${server.url}/index.html`);
-    await p.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
+    await p.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     await p.waitForSelector("#status.error");
     expect(await p.textContent("#status")).toContain("UNAUTHORIZED");
     await p.close();
