@@ -6,6 +6,7 @@ import { loadConfig } from "../core/config.js";
 import { runLoad, printReport, appendRunLog } from "../etl/commands.js";
 import { fillCommand } from "../addin/xlsx/fill-command.js";
 import { serveCommand } from "../api/serve-command.js";
+import { buildPane } from "../scripts/build-pane.js";
 
 const root = resolve(import.meta.dirname, "..");
 const out = join(root, "out", "demo");
@@ -32,5 +33,8 @@ console.log(`   (fill exit code ${fillCode})`);
 
 console.log(`   Filled workbook: ${filled}`);
 console.log(`\nAnalysts: npm run phuluc -- query --db ${db} -e "select * from pl02(2024)"`);
-console.log(`\n3. Server (API + task pane; Ctrl+C to stop):`);
+// The demo runs without network: the pane is built with the office.js copy from the npm package
+// (a deployment for Excel uses `npm run build:pane`, which loads office.js from Office's CDN).
+const pane = await buildPane({ officeJs: "local" });
+console.log(`\n3. Server (API + task pane from ${pane.outDir}; Ctrl+C to stop):`);
 process.exitCode = await serveCommand({ db, host: process.env.HOST ?? "127.0.0.1", port: process.env.PORT ? Number(process.env.PORT) : undefined });
