@@ -240,9 +240,24 @@ function renderFormList(): void {
 async function fill(only: string | null): Promise<void> {
   if (state.busy || !state.client) return;
   state.busy = true;
-  const defs = only ? state.forms.filter((f) => f.code === only) : state.forms;
-  const datas = defs.map((d) => state.datas.get(d.code)).filter((d): d is FormResponse => !!d);
+  // The figures as they are now (the warehouse may have moved since Connect); a form whose
+  // figures did not come is not filled — the engine would otherwise clear its data cells.
+  const wanted = only ? state.forms.filter((f) => f.code === only) : state.forms;
+  const fresh = await Promise.allSettled(wanted.map((f) => state.client!.form(f.code, state.year)));
+  fresh.forEach((r, i) => {
+    if (r.status === "fulfilled") state.datas.set(wanted[i].code, r.value);
+    else state.datas.delete(wanted[i].code);
+  });
+  const skipped = wanted.filter((f) => !state.datas.has(f.code));
+  const defs = wanted.filter((f) => state.datas.has(f.code));
+  const datas = defs.map((d) => state.datas.get(d.code)!);
   const generation = datas[0]?.generation ?? 0;
+  if (defs.length === 0) {
+    state.busy = false;
+    const why = fresh.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+    showError("Số liệu / Figures", why?.reason ?? new Error("no figures"));
+    return;
+  }
   for (const d of defs) {
     const p = document.getElementById(`progress-${d.code}`) as (HTMLElement & { value?: number }) | null;
     if (p) {
@@ -268,7 +283,10 @@ async function fill(only: string | null): Promise<void> {
     state.lineage = result.lineage;
     renderResult(result.plan, defs);
     const syncs = Object.entries(result.log.perForm).map(([f, n]) => `${f.toUpperCase()} ${n}`).join(", ");
-    setStatus(`Đã điền ${result.plan.forms.length} phụ lục (số lần đồng bộ / syncs: ${syncs || "0"}) / Filled ${result.plan.forms.length} form(s)`);
+    setStatus(
+      `Đã điền ${result.plan.forms.length} phụ lục (số lần đồng bộ / syncs: ${syncs || "0"}) / Filled ${result.plan.forms.length} form(s)` +
+        (skipped.length ? ` · chưa điền, không có số liệu / not filled, no figures: ${skipped.map((f) => f.code.toUpperCase()).join(", ")}` : ""),
+    );
   } catch (e) {
     showError("Điền / Fill", e);
   } finally {
