@@ -61,6 +61,8 @@ class Worker {
   pending: Pending | null = null;
   dead = false;
   wasReady = false;
+  /** killed by close(): its running query is told the server is stopping, not that it crashed */
+  stopping = false;
 
   readonly spillDir: string;
 
@@ -96,7 +98,11 @@ class Worker {
         this.pending = null;
         if (p) {
           clearTimeout(p.timer);
-          p.reject(new ApiError("QUERY_WORKER_CRASHED", "tiến trình chạy SQL đã dừng đột ngột", "the SQL worker stopped unexpectedly"));
+          p.reject(
+            this.stopping
+              ? new ApiError("QUERY_BUSY", "máy chủ đang dừng", "the server is stopping")
+              : new ApiError("QUERY_WORKER_CRASHED", "tiến trình chạy SQL đã dừng đột ngột", "the SQL worker stopped unexpectedly"),
+          );
         }
         onExit(this);
       });
@@ -243,6 +249,7 @@ export class SandboxPool implements QueryRunner {
           new Promise<void>((resolve) => {
             if (w.dead) return resolve();
             w.child.once("exit", () => resolve());
+            w.stopping = true;
             w.kill();
           }),
       ),

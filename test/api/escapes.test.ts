@@ -182,3 +182,21 @@ describe("memory and spill", () => {
     expect(existsSync(tmp)).toBe(false);
   });
 });
+
+describe("a full queue", () => {
+  it("answers QUERY_BUSY instead of piling requests up", async () => {
+    const pool = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, queueLimit: 1 });
+    try {
+      await pool.run({ sql: "select 1 as warm", format: "json" }); // the worker is up and idle
+      const long = pool.run({ sql: "select sum(i) from range(1000000000000) t(i)", format: "json" }).catch((e: { code: string }) => e.code);
+      const queued = pool.run({ sql: "select 2", format: "json" }).catch((e: { code: string }) => e.code);
+      const third = await pool.run({ sql: "select 3", format: "json" }).catch((e: { code: string }) => e.code);
+      expect(third).toBe("QUERY_BUSY");
+      await pool.close();
+      expect(await long).toBe("QUERY_BUSY"); // the server is stopping
+      expect(await queued).toBe("QUERY_BUSY");
+    } finally {
+      await pool.close();
+    }
+  });
+});
