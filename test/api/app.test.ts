@@ -5,6 +5,7 @@ import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, queriesEngine, type FormsEngine } from "../../api/app.js";
+import { problem, ProblemError } from "../../core/problem.js";
 import { staticKeyCheck } from "../../api/keys.js";
 import { WarehouseReader } from "../../api/readers.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
@@ -182,6 +183,19 @@ describe("forms", () => {
     expect(r.status).toBe(500);
     expect(r.body).toEqual({ error: { code: "INTERNAL", message: "lỗi máy chủ / internal server error" } });
     expect(seen).toHaveLength(1);
+  });
+
+  it("says which form definition is broken (500, the server's own file)", async () => {
+    const broken: FormsEngine = {
+      ...queriesEngine,
+      loadForms: () => {
+        throw new ProblemError([problem("E_FORM_DEF", "error", { form: "pl01" }, "Định nghĩa biểu mẫu không hợp lệ", "Invalid form definition")]);
+      },
+    };
+    const a = createApp({ reader: new WarehouseReader(wh.dbPath), keyCheck: staticKeyCheck(KEY), sandbox, engine: broken, logError: () => undefined });
+    const r = await request(a).get("/api/forms").set(auth);
+    expect(r.status).toBe(500);
+    expect(r.body.error).toEqual({ code: "INTERNAL", message: "Định nghĩa biểu mẫu không hợp lệ / Invalid form definition: E_FORM_DEF" });
   });
 });
 
