@@ -128,7 +128,7 @@ export function editXlsx(path: string, edit: (name: string, text: string) => str
   writeFileSync(path, zipSync(out));
 }
 
-export const xmlText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r/g, "_x000D_").replace(/\t/g, "&#9;");
+export const xmlText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 
 // ---------------------------------------------------------------- figures for the report
 
