@@ -19,7 +19,9 @@ import {
   cellName,
   moveRow,
   moveRowsAll,
+  parseArea,
   parseCell,
+  shiftAnchoredFormula,
   shiftFormula,
   shiftRef,
   shiftSqref,
@@ -432,10 +434,12 @@ function applyRowOp(rows: RowRec[], op: RowOp): RowRec[] {
 function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): void {
   const ops = ctx.ops;
   const moved = ops.length > 0;
+  // set while visiting a conditional format or validation whose anchor row was deleted
+  let anchorDelta: number | null = null;
   const shiftF = (el: XmlElement): void => {
     const text = textOf(el);
     if (!text) return;
-    const r = shiftFormula(text, ctx.name, ctx.moves);
+    const r = anchorDelta === null ? shiftFormula(text, ctx.name, ctx.moves) : shiftAnchoredFormula(text, ctx.name, ctx.moves, anchorDelta);
     if (r.changed) {
       setText(el, r.text);
       ctx.changed = true;
@@ -444,6 +448,22 @@ function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): voi
   const visit = (el: XmlElement, parent: XmlElement | null): boolean => {
     const ln = localName(el.name);
     if (ln === "sheetData") return true;
+    const saved = anchorDelta;
+    const keep = visitOne(el, parent, ln);
+    anchorDelta = saved;
+    return keep;
+  };
+  /** the first row of an sqref's first area */
+  const topOf = (sq: string): number | null => {
+    const a = parseArea(sq.trim().split(/\s+/)[0] ?? "");
+    return a && a.kind !== "cols" ? a.r1 : null;
+  };
+  const noteAnchor = (oldSq: string, newSq: string): void => {
+    const t0 = topOf(oldSq);
+    const t1 = topOf(newSq);
+    if (t0 !== null && t1 !== null && moveRow(t0, ops) === null) anchorDelta = t1 - t0;
+  };
+  const visitOne = (el: XmlElement, parent: XmlElement | null, ln: string): boolean => {
     // formulas anywhere (conditional formats, validations, x14 extensions)
     if (ln === "formula" || ln === "formula1" || ln === "formula2" || (ln === "f" && el.name.includes(":"))) {
       shiftF(el);
@@ -463,15 +483,18 @@ function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): voi
       // x14 extensions: <x14:conditionalFormatting>/<x14:dataValidation> carry an <xm:sqref> child
       const sqChild = el.name.includes(":") ? childElements(el, "sqref").find((x) => x.name.includes(":")) : undefined;
       if (sqChild) {
-        const n = shiftSqref(textOf(sqChild), ops);
+        const old = textOf(sqChild);
+        const n = shiftSqref(old, ops);
         if (n === null) return false;
         setText(sqChild, n);
+        noteAnchor(old, n);
       }
       const sq = el.attrs.get("sqref");
       if (sq !== undefined && ln !== "selection") {
         const n = shiftSqref(sq, ops);
         if (n === null) return false;
         el.attrs.set("sqref", n);
+        noteAnchor(sq, n);
       }
       if (ln === "selection") {
         if (sq) el.attrs.set("sqref", shiftSqref(sq, ops) ?? "A1");

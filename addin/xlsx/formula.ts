@@ -367,6 +367,40 @@ function formatLen(whole: string, ref: FormulaRef): number {
 }
 
 /**
+ * The formula of a conditional format or a validation whose anchor (the top-left cell of its
+ * range, which relative references are measured from) was deleted: the range now starts
+ * `delta` rows lower than the old anchor would have. Relative row parts keep their distance to
+ * the anchor (they move by `delta`); absolute ones move with the rows; other sheets as usual.
+ */
+export function shiftAnchoredFormula(formula: string, current: string, moves: Moves, delta: number): ShiftResult {
+  const sheets = new Set<string>();
+  let changed = false;
+  const own = current.toLowerCase();
+  const ops = moves.get(own) ?? [];
+  const text = mapRefs(formula, (ref, whole) => {
+    if (ref.foreign) return undefined;
+    const sheet = (ref.sheet ?? current).toLowerCase();
+    sheets.add(sheet);
+    const prefix = whole.slice(0, whole.length - formatLen(whole, ref));
+    const a = ref.area;
+    if (sheet !== own || a.kind === "cols") {
+      const sops = moves.get(sheet);
+      if (!sops?.length) return undefined;
+      const m = moveArea(a, sops);
+      changed = true;
+      return m ? prefix + formatArea(m) : `${prefix}#REF!`;
+    }
+    const one = (r: number, abs: boolean): number | null => (abs ? moveRow(r, ops) : r + delta);
+    const r1 = one(a.r1, a.abs[0]);
+    const r2 = one(a.r2, a.abs[2]);
+    changed = true;
+    if (r1 === null || r2 === null || r1 < 1 || r2 < 1) return `${prefix}#REF!`;
+    return prefix + formatArea({ ...a, r1, r2 });
+  });
+  return { text, changed: changed && text !== formula, sheets };
+}
+
+/**
  * A formula as it reads in another cell: relative parts move by (dr, dc), absolute parts stay.
  * This is how a shared formula's master gives each cell of its range its own formula.
  */

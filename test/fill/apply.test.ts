@@ -187,6 +187,30 @@ describe("everything around the cells of a moved sheet", () => {
   });
 });
 
+describe("conditional formats and validations whose first row is deleted", () => {
+  it("keep their relative references measured from the new first row", () => {
+    const bytes = buildXlsx({
+      sheets: [
+        {
+          name: "L",
+          body:
+            `<sheetData>${rowsOf(10)}</sheetData>` +
+            `<conditionalFormatting sqref="A5:A9"><cfRule type="expression" priority="1"><formula>AND(A5&gt;$B$1,A5&lt;$B$9,B6&gt;0)</formula></cfRule></conditionalFormatting>` +
+            `<dataValidations count="1"><dataValidation type="decimal" operator="lessThanOrEqual" sqref="B5:B9"><formula1>$C5</formula1></dataValidation></dataValidations>`,
+        },
+      ],
+    });
+    const res = applyPlanDetailed(bytes, workbookPlan(2024, [formPlan({ sheetName: "L", rowOps: [{ op: "delete", at: 5, count: 1 }] })]));
+    const root = Package.open(res.bytes).readXml("xl/worksheets/sheet1.xml").root;
+    const cf = childElements(root, "conditionalFormatting")[0];
+    expect(cf.attrs.get("sqref")).toBe("A5:A8");
+    expect(textOf(descendants(cf, "formula")[0])).toBe("AND(A5>$B$1,A5<$B$8,B6>0)");
+    const dv = descendants(root, "dataValidation")[0];
+    expect(dv.attrs.get("sqref")).toBe("B5:B8");
+    expect(textOf(firstChild(dv, "formula1")!)).toBe("$C5");
+  });
+});
+
 describe("writing cells", () => {
   const bytes = buildXlsx({
     sheets: [
