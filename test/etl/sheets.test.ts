@@ -449,3 +449,21 @@ describe("under the table", () => {
     ]);
   });
 });
+
+test("group rows written in the code column, merged across, without numbering", async () => {
+  const f = await parseWorkbook([
+    {
+      name: "F",
+      rows: [
+        ["Mã nhiệm vụ", "Tên nhiệm vụ", "Dự toán 2024"],
+        ["Nhiệm vụ chuyển tiếp"],
+        ["T-01", "Lúa", 10],
+        ["Nhiệm vụ mở mới"],
+        ["T-02", "Sen", 5],
+      ],
+      merges: ["A2:C2", "A4:C4"],
+    },
+  ]);
+  expect(f.taskFunding.map((x) => [x.taskCode, x.amount])).toEqual([["T-01", "10"], ["T-02", "5"]]);
+  expect(f.problems).toEqual([]);
+});

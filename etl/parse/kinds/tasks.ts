@@ -76,7 +76,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       kind = "total";
       if (dataRows > 0 && !/^cong\b/.test(fold([...labels, first].find(isTotalLabel)!))) afterGrandTotal = true;
     }
-    else if (isGroupNumber(stt) || (isGroupNumber(key) && /\s/.test(key) && !hasNumbers) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || texts.length <= 2)) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
