@@ -151,7 +151,8 @@ localStorage.setItem("test-partition:phuluc.pane.v1", JSON.stringify({ server: $
     expect(errors).toEqual([]);
 
     mkdirSync(join(ROOT, "docs"), { recursive: true });
-    await page.screenshot({ path: join(ROOT, "docs", "pane-excel.png"), fullPage: true });
+    // Into out/ on every run; PHULUC_SCREENSHOTS=docs refreshes the committed picture in docs/.
+    await page.screenshot({ path: join(ROOT, process.env.PHULUC_SCREENSHOTS === "docs" ? "docs" : "out", "pane-excel.png"), fullPage: true });
     await page.close();
   });
 });

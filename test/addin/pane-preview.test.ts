@@ -129,7 +129,8 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", { timeout
     expect(await page.textContent("#status")).toContain("Đã kết nối");
 
     mkdirSync(join(ROOT, "docs"), { recursive: true });
-    await page.screenshot({ path: join(ROOT, "docs", "pane-preview.png"), fullPage: true });
+    // Into out/ on every run; PHULUC_SCREENSHOTS=docs refreshes the committed picture in docs/.
+    await page.screenshot({ path: join(ROOT, process.env.PHULUC_SCREENSHOTS === "docs" ? "docs" : "out", "pane-preview.png"), fullPage: true });
 
     // Nothing left the machine: requests to other hosts are refused here and listed. Outside
     // Office, office.js tries to frame its telemetry page; the server's CSP blocks that frame
