@@ -18,6 +18,9 @@ describe("TCVN3 (ABC)", () => {
     expect(fromTcvn3(toTcvn3(UPPER_BASES))).toBe(UPPER_BASES);
     expect(toTcvn3(UPPER_BASES)).toBe("¡¢§£¤¥¦");
   });
+  test("every capital with its tone, through an …H font", () => {
+    expect(decodeLegacy(toTcvn3(LOWER), ".VnTimeH")).toEqual({ kind: "converted", text: LOWER.toUpperCase(), encoding: "TCVN3" });
+  });
   test("capitals with tones come from the …H fonts", () => {
     expect(decodeLegacy(toTcvn3("tổng cộng kinh phí"), ".VnTimeH")).toEqual({ kind: "converted", text: "TỔNG CỘNG KINH PHÍ", encoding: "TCVN3" });
   });

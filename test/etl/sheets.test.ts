@@ -67,6 +67,26 @@ describe("Kind 1 — task register", () => {
       `ROW_HIDDEN@${sh}!B18`,
       `TASK_UNSPLIT@${sh}!J18`,
     ]);
+    // the whole ParsedFile: nothing else in it
+    expect({ ...f, sha256: "-", size: 0, mtimeMs: 0, tasks: f.tasks.length, problems: f.problems.map((p) => [p.code, p.severity, p.place, p.data]) }).toEqual({
+      fileId: "test.xlsx",
+      office: "chung",
+      sha256: "-",
+      size: 0,
+      mtimeMs: 0,
+      sheets: [{ name: sh, kinds: ["task_register"], status: "loaded", rows: 3, ignoredColumns: ["Số điện thoại"] }],
+      tasks: 3,
+      taskFunding: [],
+      budgetLines: [],
+      indicators: [],
+      indicatorFacts: [],
+      problems: [
+        ["LEGACY_ENCODING_CONVERTED", "info", { file: "test.xlsx", sheet: sh, cell: "C17" }, { encoding: "TCVN3", count: 1 }],
+        ["COLUMN_IGNORED", "info", { file: "test.xlsx", sheet: sh, cell: "H12" }, { header: "Số điện thoại" }],
+        ["ROW_HIDDEN", "warning", { file: "test.xlsx", sheet: sh, cell: "B18" }, { row: 18 }],
+        ["TASK_UNSPLIT", "warning", { file: "test.xlsx", sheet: sh, cell: "J18" }, { code: "T-02" }],
+      ],
+    });
     const hidden = f.problems.find((p) => p.code === "ROW_HIDDEN")!;
     expect(hidden.severity).toBe("warning");
     expect(hidden.vi).toBe("test.xlsx › Danh muc!B18: dòng 18 đang bị ẩn nhưng vẫn được nạp");
