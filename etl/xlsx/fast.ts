@@ -101,12 +101,29 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       const sheetBudget = new InflateBudget(limits.maxInflatedBytes);
       sheetBudget.used = partsUsed;
       const decoder = new TextDecoder("utf-8");
+      // Each chunk is cut at its last '<' and the tail is carried over as bytes: the scanner then
+      // gets whole tags in one flat string, instead of gluing an unfinished tag to the next chunk
+      // (a cons string, slower to index). A chunk without '<' (a long text) goes as it is, so
+      // nothing piles up; the decoder runs in stream mode for the characters such a chunk splits.
+      let carry: Uint8Array | null = null;
       try {
         for await (const chunk of zip.inflate(entry, sheetBudget)) {
-          const done = scanner.feed(decoder.decode(chunk, { stream: true }));
+          let bytes = chunk;
+          if (carry) {
+            bytes = new Uint8Array(carry.length + chunk.length);
+            bytes.set(carry);
+            bytes.set(chunk, carry.length);
+            carry = null;
+          }
+          const cut = bytes.lastIndexOf(60);
+          if (cut > 0) {
+            carry = bytes.slice(cut);
+            bytes = bytes.subarray(0, cut);
+          }
+          const done = scanner.feed(decoder.decode(bytes, { stream: true }));
           if (done.length) yield done;
         }
-        const done = scanner.feed(decoder.decode());
+        const done = scanner.feed(decoder.decode(carry ?? new Uint8Array(0)));
         if (done.length) yield done;
         scanner.end();
       } catch (err) {

@@ -108,6 +108,21 @@ describe("fast reader: what exceljs cannot read", () => {
     await r.close();
   });
 
+  it("many chunks: multi-byte text and a text longer than a chunk survive the cuts between chunks", async () => {
+    const long = "Đ".repeat(300_000) + "ạ&ễ"; // > one inflated chunk, no '<' inside
+    const rows = Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>Tổng cộng ${i} ữ</t></is></c><c r="B${i + 1}"><v>${i}.5</v></c></row>`);
+    rows.splice(10_000, 0, `<row r="99999"><c r="A99999" t="inlineStr"><is><t>${long.replace("&", "&amp;")}</t></is></c></row>`);
+    const path = handMadeXlsx(join(dir, "chunks.xlsx"), { sheets: [{ name: "S", body: `<sheetData>${rows.join("")}</sheetData>` }] });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    const got = r.sheets[0].rows;
+    expect(got).toHaveLength(20_001);
+    expect(got[10_000].cells[0].value).toBe(long);
+    got.splice(10_000, 1);
+    got.forEach((row, i) => {
+      expect(row.cells.map((c) => c.value)).toEqual([`Tổng cộng ${i} ữ`, i + 0.5]);
+    });
+  });
+
   it("a style index past cellXfs falls back to General", async () => {
     const path = handMadeXlsx(join(dir, "nostyle.xlsx"), {
       sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" s="99"><v>1</v></c></row></sheetData>' }],
