@@ -182,6 +182,8 @@ interface ColPath {
 }
 
 interface Match {
+  /** the header's bag of words (to tell a generic "Tỷ lệ" from a specific wording) */
+  key: string;
   sheetCol: number;
   defCol: number;
   score: number;
@@ -200,7 +202,7 @@ function scoreColumn(p: ColPath, idx: DefIndex, def: FormDef): Match[] {
   const offer = (defCol: number, score: number, n: number | null | undefined) => {
     if (n === null) return;
     const cur = best.get(defCol);
-    if (!cur || cur.score < score) best.set(defCol, { sheetCol: p.col, defCol, score, n });
+    if (!cur || cur.score < score) best.set(defCol, { key: p.path.key, sheetCol: p.col, defCol, score, n });
   };
   for (const v of idx.full.get(p.path.key) ?? []) offer(v.col, 100 - Math.min(v.prio, 20) * 0.5, impliedN(p.path, v.bag));
   for (const v of idx.leaf.get(p.leaf.key) ?? []) {
@@ -257,6 +259,37 @@ function assign(matches: Match[], planYear: number): { chosen: Match[]; n: numbe
   // a column's year may be implied by none of the chosen matches (all wordings without years)
   if (!chosen.some((m) => typeof m.n === "number")) n = null;
   return { chosen, n };
+}
+
+/**
+ * A header that fits several ratio columns ("Tỷ lệ %" for both 6-month and expected ratios) goes
+ * to the ratio whose numerator stands just left of it: with one ratio column only, or with the
+ * two in another order, greedy order alone would guess.
+ */
+function placeRatios(chosen: Match[], def: FormDef, idx: DefIndex): void {
+  const ratioOf = (i: number) => {
+    const c = def.columns[i].computed;
+    return c && "ratio" in c ? c.ratio : null;
+  };
+  const ratioDefs = def.columns.map((_, i) => i).filter((i) => ratioOf(i));
+  if (ratioDefs.length < 2) return;
+  const byCol = new Map(chosen.map((m) => [m.sheetCol, m]));
+  for (const m of [...chosen].sort((a, b) => a.sheetCol - b.sheetCol)) {
+    const r = ratioOf(m.defCol);
+    if (!r) continue;
+    const generic = (idx.full.get(m.key) ?? []).some((v) => v.col !== m.defCol && ratioOf(v.col));
+    if (!generic) continue;
+    let left: Match | undefined;
+    for (let c = m.sheetCol - 1; c >= 1 && !left; c--) left = byCol.get(c);
+    if (!left) continue;
+    const leftId = def.columns[left.defCol].id;
+    if (r[0] === leftId) continue;
+    const better = ratioDefs.find((i) => ratioOf(i)![0] === leftId);
+    if (better === undefined) continue;
+    const other = chosen.find((o) => o.defCol === better);
+    if (other) other.defCol = m.defCol;
+    m.defCol = better;
+  }
 }
 
 /** Is this row the row of column numbers ("A", "B", "1", "2", "3=1+2")? */
@@ -351,6 +384,7 @@ export function findHeader(sheet: GridSnapshot, def: FormDef, planYear: number):
       });
       if (!matches.length) continue;
       const { chosen, n } = assign(matches, planYear);
+      placeRatios(chosen, def, idx);
       const total = chosen.reduce((s, m) => s + m.score, 0);
       if (best && (total < best.total || (total === best.total && h >= best.m.headerBottom - best.m.headerTop + 1))) continue;
       const columns: Record<string, number> = {};

@@ -177,3 +177,28 @@ describe("copies kept in another unit, rows given twice", () => {
     expect(plan.blocks).toEqual([{ row: 7, col: 3, cells: HIER.map(pl02Row) }]);
   });
 });
+
+describe("ratio columns by position", () => {
+  it("only the expected-outturn ratio kept, headed just \"Tỷ lệ %\": it is c7, not c5", async () => {
+    const wb = await template();
+    const ws = wb.getWorksheet("PL01")!;
+    ws.spliceColumns(7, 1); // the 6-month ratio goes: F c4, G c6, H ratio, I note
+    ws.getCell("H4").value = "Tỷ lệ %";
+    ws.unMergeCells("A1:J1");
+    const loc = locateForms(await grids(wb), FORMS, 2024).find((l) => l.form === "pl01")!;
+    expect(loc.columns).toEqual({ label: 1, ma_so: 2, c1: 3, c2: 4, c3: 5, c4: 6, c6: 7, c7: 8, note: 9 });
+    expect(loc.missingColumns).toEqual(["c5"]);
+  });
+});
+
+describe("ratio columns by position (2)", () => {
+  it("only the 6-month ratio kept, headed just \"Tỷ lệ %\": it is c5", async () => {
+    const wb = await template();
+    const ws = wb.getWorksheet("PL01")!;
+    ws.spliceColumns(9, 1); // the expected ratio goes: G ratio, H c6, I note
+    ws.getCell("G4").value = "Tỷ lệ %";
+    ws.unMergeCells("A1:J1");
+    const loc = locateForms(await grids(wb), FORMS, 2024).find((l) => l.form === "pl01")!;
+    expect(loc.columns).toEqual({ label: 1, ma_so: 2, c1: 3, c2: 4, c3: 5, c4: 6, c5: 7, c6: 8, note: 9 });
+  });
+});
