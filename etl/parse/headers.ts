@@ -364,7 +364,10 @@ export function findHeader(rows: XRow[], merges: Area[]): HeaderResult | null {
   // a row of column numbers right under the header
   const next = bottom + 1;
   const nums = grid.cols(next).map((c) => grid.own(next, c));
-  if (nums.length >= 2 && nums.every((t) => /^\(?\s*(\d{1,2}|[a-e])\s*\)?$|^\(?\d{1,2}\s*=\s*[\d+\-*/x() ]+\)?$/i.test(t))) res.numberRow = next;
+  // (a data row of small figures is no such row: column numbers run 1, 2, 3 …)
+  const lead = nums.map((t) => /^\(?\s*(\d{1,2})/.exec(t)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+  const consecutive = lead.length >= 2 && lead.every((n, i) => i === 0 || n === lead[i - 1]! + 1);
+  if (consecutive && nums.every((t) => /^\(?\s*(\d{1,2}|[a-h])\s*\)?$|^\(?\d{1,2}\s*=\s*[\d+\-*/x() ]+\)?$/i.test(t))) res.numberRow = next;
   // the unit line of the title rows
   for (const r of head) {
     if (r.row >= top) break;

@@ -487,3 +487,8 @@ test("group rows written in the code column, merged across, without numbering", 
   expect(f.taskFunding.map((x) => [x.taskCode, x.amount])).toEqual([["T-01", "10"], ["T-02", "5"]]);
   expect(f.problems).toEqual([]);
 });
+
+test("a first data row of small figures is data, not a row of column numbers", async () => {
+  const f = await parseWorkbook([{ name: "B", rows: [["Mã số", "Dự toán 2024", "Dự kiến 2025"], ["2", 20, 30], ["18", 1, 2]] }]);
+  expect(f.budgetLines.map((b) => [b.line, b.year, b.amount])).toEqual([["02", 2024, "20"], ["02", 2025, "30"], ["18", 2024, "1"], ["18", 2025, "2"]]);
+});
