@@ -17,10 +17,15 @@ export function levelOf(text: string): Level | null {
 
 /** A field, and whether it was the merged "xã hội và nhân văn" (stored as xã hội, with a warning). */
 export function fieldOf(text: string): { field: Field; merged?: boolean } | null {
-  const f = strip(text).replace(/^(linh vuc )?((khoa hoc|kh)\.? )?/, "").replace(/\s*&\s*/g, " va ");
+  const f = strip(text)
+    .replace(/^(linh vuc )?((khoa hoc|kh)\.? )?/, "")
+    .replace(/\s*&\s*/g, " va ")
+    .replace(/[-,/]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (/^tu nhien$/.test(f)) return { field: "TU_NHIEN" };
   if (/^(ky thuat( va cong nghe)?|ky thuat cong nghe|cong nghe)$/.test(f)) return { field: "KY_THUAT" };
-  if (/^y,? duoc( hoc)?$|^y hoc$|^y te$/.test(f)) return { field: "Y_DUOC" };
+  if (/^y (va )?duoc( hoc)?$|^y hoc$|^y te$/.test(f)) return { field: "Y_DUOC" };
   if (/^nong nghiep$/.test(f)) return { field: "NONG_NGHIEP" };
   if (/^xa hoi va nhan van$|^xa hoi nhan van$|^xh va nv$/.test(f)) return { field: "XA_HOI", merged: true };
   if (/^xa hoi$/.test(f)) return { field: "XA_HOI" };
