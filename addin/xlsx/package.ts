@@ -100,7 +100,8 @@ export class Package {
       const data = this.parts.get(name)!;
       // already-compressed media gains nothing from deflate; store it
       const store = /\.(png|jpe?g|gif|bin|emf|wmf)$/i.test(name) || name.endsWith("/");
-      z[name] = [data, { level: store ? 0 : 6, mtime: new Date(Date.UTC(1980, 0, 1, 12)) }];
+      // big parts (a data sheet) at level 4: about twice as fast as 6 for 1–2 % more bytes
+      z[name] = [data, { level: store ? 0 : data.length > 1 << 20 ? 4 : 6, mtime: new Date(Date.UTC(1980, 0, 1, 12)) }];
     }
     return zipSync(z);
   }
