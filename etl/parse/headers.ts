@@ -349,12 +349,10 @@ export function findHeader(rows: XRow[], merges: Area[]): HeaderResult | null {
     let sub = "";
     if (hdr.length === 2) {
       sub = grid.text(bottom, col);
+      // merged down over both rows: the column's own header, no group
       const vm = grid.mergeAt(top, col);
-      if (vm && vm.r2 >= bottom && vm.c1 === vm.c2) {
-        sub = grid.own(vm.r1, vm.c1);
-      } else if (vm && vm.r2 >= bottom) {
-        sub = grid.own(vm.r1, vm.c1);
-      } else group = groupText(grid, top, col, !!grid.own(bottom, col));
+      if (vm && vm.r2 >= bottom) sub = grid.own(vm.r1, vm.c1);
+      else group = groupText(grid, top, col, !!grid.own(bottom, col));
       if (!sub && group) [sub, group] = [group, ""];
     } else sub = grid.text(top, col);
     if (!sub && !group) continue;
