@@ -457,14 +457,21 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   const pairs = [...matchedNew.entries()].sort((a, b) => a[0] - b[0]);
   const keptIdx = new Set(lis(pairs.map((p) => p[1])));
   const kept = pairs.filter((_, i) => keptIdx.has(i));
-  pairs.forEach(([oi, j], i) => {
-    if (keptIdx.has(i)) return;
+  const moved = pairs.filter((_, i) => !keptIdx.has(i));
+  if (moved.length > 10)
     problems.push(
-      problem("W_LIST_ROW_MOVED", "warning", { ...place, row: newRows[j]!.rowKey },
-        `Dòng "${oldRows[oi].label}" (dòng ${oldRows[oi].row}) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ.`,
-        `Row "${oldRows[oi].label}" (row ${oldRows[oi].row}) is out of the new order: deleted and inserted again; its notes are not kept.`),
+      problem("W_LIST_ROW_MOVED", "warning", place,
+        `${moved.length} dòng không đúng thứ tự mới: được xóa và chèn lại; ghi chú của các dòng này không được giữ.`,
+        `${moved.length} rows are out of the new order: deleted and inserted again; their notes are not kept.`,
+        { rows: moved.map(([, j]) => newRows[j]!.rowKey) }),
     );
-  });
+  else
+    for (const [oi, j] of moved)
+      problems.push(
+        problem("W_LIST_ROW_MOVED", "warning", { ...place, row: newRows[j]!.rowKey },
+          `Dòng "${oldRows[oi].label}" (dòng ${oldRows[oi].row}) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ.`,
+          `Row "${oldRows[oi].label}" (row ${oldRows[oi].row}) is out of the new order: deleted and inserted again; its notes are not kept.`),
+      );
   // origin of every new row: kept old row, a reused blank row in the same gap, or an insert
   const originOld = new Map<number, number>(); // new index → old index
   for (const [oi, j] of kept) originOld.set(j, oi);

@@ -226,3 +226,26 @@ describe("filling again", () => {
     );
   });
 });
+
+describe("filling a fixed form again", () => {
+  it("PL02: a second fill with the same figures changes nothing; with other figures, changes are exactly the differing cells", () => {
+    const l = loc("pl02");
+    const def = form("pl02");
+    const figures = fc.array(fc.option(fc.integer({ min: 0, max: 5000 })), { minLength: 18 * 5, maxLength: 18 * 5 });
+    fc.assert(
+      fc.property(figures, figures, (a, b) => {
+        const data = (v: (number | null)[]) => {
+          const d = pl02Data();
+          d.rows.forEach((r, i) => ["c1", "c2", "c3", "c4", "c5"].forEach((c, k) => (r.values[c] = v[i * 5 + k])));
+          return d;
+        };
+        const s1 = applyPlan(sheet(snaps, "PL02"), planForm(l, sheet(snaps, "PL02"), def, data(a)));
+        expect(planForm(l, s1, def, data(a)).changes).toEqual([]);
+        const p2 = planForm(l, s1, def, data(b));
+        const differing = a.map((x, i) => (x === b[i] ? null : i)).filter((i): i is number => i !== null);
+        expect(p2.changes.map((c) => (c.row - l.bodyStart) * 5 + (c.col - 3)).sort((x, y) => x - y)).toEqual(differing);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
