@@ -13,6 +13,8 @@ export type Row = Record<string, unknown>;
 
 export interface OpenOptions {
   readOnly: boolean;
+  /** DuckDB's own memory cap (it spills to disk past it); the ETL keeps its process small */
+  memoryLimit?: string;
   /**
    * The analysts' sandbox: external access off (no file reads, COPY, ATTACH, INSTALL), with
    * only these folders reachable (e.g. a Parquet lake), then configuration locked.
@@ -129,7 +131,8 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
     const options: Record<string, string> = {};
     if (opts.readOnly && k !== ":memory:") options.access_mode = "READ_ONLY";
     if (opts.sandbox?.threads) options.threads = String(opts.sandbox.threads);
-    if (opts.sandbox?.memoryLimit) options.memory_limit = opts.sandbox.memoryLimit;
+    const memory = opts.sandbox?.memoryLimit ?? opts.memoryLimit;
+    if (memory) options.memory_limit = memory;
     if (opts.sandbox?.tempDirectory) options.temp_directory = opts.sandbox.tempDirectory;
     if (opts.sandbox?.maxTempSize) options.max_temp_directory_size = opts.sandbox.maxTempSize;
     const instance = await DuckDBInstance.create(k, options);

@@ -154,7 +154,9 @@ export async function writeGeneration<T>(
   const next = Math.max(cur?.number ?? 0, ...existing, 0) + 1;
   const path = genPath(dbPath, next);
   if (cur) copyFileSync(cur.path, path);
-  let db: Db | null = await openDb(path, { readOnly: false });
+  // A load's working set is one inbox's staging tables: cap DuckDB's buffer pool so that the
+  // whole ETL process stays within its memory goal (DuckDB spills past the cap).
+  let db: Db | null = await openDb(path, { readOnly: false, memoryLimit: process.env.PHULUC_LOAD_MEMORY ?? "256MB" });
   let result: { publish: boolean; value: T };
   try {
     await db.run("begin transaction");
