@@ -15,9 +15,11 @@ import { ApiError, toWire } from "../errors.js";
 import { toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
 import { lakeRun, openLake } from "../lake.js";
 import type { TypedParams } from "./params.js";
+import { blankPaths, namedPath, serverPaths } from "./paths.js";
 import type { FromWorker, QueryOutcome, ToWorker, WorkerConfig } from "./protocol.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerConfig;
+const secretPaths = serverPaths(config);
 const send = (m: FromWorker) => process.send?.(m);
 
 let open: { key: string; db: Db } | null = null;
@@ -63,6 +65,13 @@ function classify(e: unknown): ApiError {
   if (/Interrupt/i.test(msg)) return new ApiError("QUERY_TIMEOUT", "câu SQL chạy quá lâu", "query ran too long", detail);
   return new ApiError("QUERY_FAILED", "câu SQL lỗi khi chạy", "the query failed", detail);
 }
+
+const pathRefusal = () =>
+  new ApiError(
+    "QUERY_REFUSED_BY_SANDBOX",
+    "câu trả lời nêu đường dẫn thư mục của máy chủ",
+    "the answer names a folder of the server",
+  );
 
 const paramError = (detail: string) => new ApiError("QUERY_PARAMS", "tham số không hợp lệ", "invalid parameter", detail);
 
@@ -170,6 +179,9 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       rows: (reader.getRowsJson() as unknown[][]).slice(0, rowCount),
       truncated,
     };
+    // Metadata can name the server's folders: such an answer does not leave the sandbox.
+    for (const c of rs.columns) if (namedPath(c.name, secretPaths, req.sql)) throw pathRefusal();
+    for (const row of rs.rows) for (const v of row) if (namedPath(v, secretPaths, req.sql)) throw pathRefusal();
     const base = {
       generation: src.generation,
       checksum: src.checksum,
@@ -201,7 +213,11 @@ process.on("message", (m: ToWorker) => {
   if (m?.type !== "query") return;
   execute(m.request).then(
     (outcome) => send({ type: "result", id: m.id, ok: true, outcome }),
-    (e) => send({ type: "result", id: m.id, ok: false, error: toWire(classify(e)) }),
+    (e) => {
+      const w = toWire(classify(e));
+      if (w.detail) w.detail = blankPaths(w.detail, secretPaths, m.request.sql);
+      send({ type: "result", id: m.id, ok: false, error: w });
+    },
   );
 });
 process.on("disconnect", () => process.exit(0));

@@ -2,7 +2,7 @@
 // server keeps answering. A runaway query is stopped by a small time limit and the next query
 // runs on a fresh worker.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +86,13 @@ const ESCAPES: Array<[string, string]> = [
   [deep, "QUERY_TOO_DEEP"],
   ["select " + "[".repeat(200) + "1" + "]".repeat(200), "QUERY_TOO_DEEP"],
   [`select '${"x".repeat(30_000)}' as long_text`, "QUERY_TOO_LONG"],
+  // metadata that names the server's folders
+  ["select current_setting('temp_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select current_setting('secret_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select path from duckdb_databases()", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select file from pragma_database_list", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select name, value from duckdb_settings()", "QUERY_REFUSED_BY_SANDBOX"],
+  ["select [path] as p from duckdb_databases()", "QUERY_REFUSED_BY_SANDBOX"],
 ];
 
 describe("refused escapes", () => {
@@ -124,6 +131,21 @@ describe("refused escapes", () => {
     expect(r.body.rows).toEqual([{ n: 2 }]);
     const p = await request(app).post("/api/query").set(auth).send({ sql: "select count(*) as n from province where province_code in ('98', '99')" });
     expect(p.body.rows).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("the server's folders", () => {
+  it("never appear in an answer or an error message, unless the SQL itself names them", async () => {
+    const home = homedir();
+    for (const sql of ["select * from duckdb_extensions()", "select * from read_csv('" + join(home, "x.csv") + "')", "select path from duckdb_databases()"]) {
+      const r = await request(app).post("/api/query").set(auth).send({ sql });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      for (const secret of [wh.dir, "/.duckdb/"]) expect(r.text.includes(secret), r.text).toBe(false);
+      if (!sql.includes(home)) expect(r.text.includes(home), r.text).toBe(false);
+    }
+    const own = await request(app).post("/api/query").set(auth).send({ sql: `select '${wh.dir}' as mine` });
+    expect(own.status).toBe(200);
+    expect(own.body.rows).toEqual([{ mine: wh.dir }]);
   });
 });
 
