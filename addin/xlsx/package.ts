@@ -1,8 +1,22 @@
 // An .xlsx/.xlsm package (an OPC zip) opened in memory: list, read, replace, add and remove
-// parts, then write it back. Parts nobody touched are written with exactly the bytes they had,
-// in the order they had; only the compression is redone (fflate). Also the OPC plumbing the fill
-// needs: relationships, content types and the workbook's sheet list.
-import { unzipSync, zipSync, type Zippable } from "fflate";
+// parts, then write it back. Parts nobody touched are written in the order they had with the
+// very compressed bytes they had (fflate's Unzip hands them over raw through a pass-through
+// decoder; Zip takes them back as a ready-made entry): nothing is recompressed but what changed.
+// Also the OPC plumbing the fill needs: relationships, content types and the sheet list.
+import {
+  inflateSync,
+  Unzip,
+  UnzipPassThrough,
+  unzipSync,
+  Zip,
+  ZipDeflate,
+  ZipPassThrough,
+  zipSync,
+  type AsyncFlateStreamHandler,
+  type UnzipDecoderConstructor,
+  type ZipInputFile,
+  type Zippable,
+} from "fflate";
 import { childElements, elem, firstChild, parseXml, serializeXml, type XmlDocument } from "./xml.js";
 
 /** Refuse packages that would inflate past this (a decompression bomb). */
@@ -18,7 +32,12 @@ export class Package {
   /** names whose bytes were replaced (or added) since opening */
   private readonly touched = new Set<string>();
 
-  private constructor(order: string[], parts: Map<string, Uint8Array>) {
+  private constructor(
+    order: string[],
+    parts: Map<string, Uint8Array>,
+    /** entries as stored in the zip (compression method and compressed bytes) */
+    private readonly raw: Map<string, RawEntry>,
+  ) {
     this.order = order;
     this.parts = parts;
   }
@@ -43,7 +62,7 @@ export class Package {
     const parts = new Map<string, Uint8Array>();
     for (const name of order) parts.set(name, files[name]);
     if (!parts.has("[Content_Types].xml")) throw new XlsxPackageError("not an Office Open XML package: [Content_Types].xml is missing");
-    return new Package(order, parts);
+    return new Package(order, parts, rawEntries(bytes));
   }
 
   /** Part names in zip order (directories included as stored). */
@@ -94,14 +113,58 @@ export class Package {
     return this.order.filter((n) => this.touched.has(n));
   }
 
+  /** The stored (compressed) bytes of an entry as it was read, for tests. */
+  storedBytes(name: string): Uint8Array | undefined {
+    return this.raw.get(normal(name))?.data;
+  }
+
   toBytes(): Uint8Array {
+    try {
+      return this.toBytesKeepingEntries();
+    } catch {
+      return this.toBytesRecompressed();
+    }
+  }
+
+  private toBytesKeepingEntries(): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let failure: Error | null = null;
+    const zip = new Zip((err, data) => {
+      if (err) failure = err;
+      else chunks.push(data);
+    });
+    for (const name of this.order) {
+      const data = this.parts.get(name)!;
+      const raw = this.touched.has(name) ? undefined : this.raw.get(name);
+      if (raw && sameContent(raw, data)) {
+        const entry = { filename: name, size: data.length, crc: crc32(data), compression: raw.compression, mtime: MTIME } as ZipInputFile;
+        zip.add(entry);
+        entry.ondata!(null, raw.data as Uint8Array<ArrayBuffer>, true);
+      } else {
+        const f = levelFor(name, data) === 0 ? new ZipPassThrough(name) : new ZipDeflate(name, { level: levelFor(name, data) as 4 | 6 });
+        f.mtime = MTIME;
+        zip.add(f);
+        f.push(data, true);
+      }
+    }
+    zip.end();
+    if (failure) throw failure;
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  private toBytesRecompressed(): Uint8Array {
     const z: Zippable = {};
     for (const name of this.order) {
       const data = this.parts.get(name)!;
-      // already-compressed media gains nothing from deflate; store it
-      const store = /\.(png|jpe?g|gif|bin|emf|wmf)$/i.test(name) || name.endsWith("/");
-      // big parts (a data sheet) at level 4: about twice as fast as 6 for 1–2 % more bytes
-      z[name] = [data, { level: store ? 0 : data.length > 1 << 20 ? 4 : 6, mtime: new Date(Date.UTC(1980, 0, 1, 12)) }];
+      z[name] = [data, { level: levelFor(name, data), mtime: MTIME }];
     }
     return zipSync(z);
   }
@@ -251,4 +314,94 @@ function relativeTarget(source: string, targetPart: string): string {
   let i = 0;
   while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
   return [...from.slice(i).map(() => ".."), ...to.slice(i)].join("/");
+}
+
+const MTIME = new Date(Date.UTC(1980, 0, 1, 12));
+
+/** Already-compressed media gains nothing from deflate: stored. Big parts (a data sheet) at
+ * level 4: about twice as fast as 6 for 1–2 % more bytes. */
+function levelFor(name: string, data: Uint8Array): 0 | 4 | 6 {
+  if (/\.(png|jpe?g|gif|bin|emf|wmf)$/i.test(name) || name.endsWith("/")) return 0;
+  return data.length > 1 << 20 ? 4 : 6;
+}
+
+interface RawEntry {
+  compression: number;
+  data: Uint8Array;
+}
+
+/** A decoder that hands deflated data over as it is. */
+class RawDeflate {
+  static compression = 8;
+  ondata!: AsyncFlateStreamHandler;
+  constructor(_name: string, _size?: number, _originalSize?: number) {}
+  push(data: Uint8Array, final?: boolean): void {
+    this.ondata(null, data as Uint8Array<ArrayBuffer>, !!final);
+  }
+}
+
+/** Every entry's stored bytes; an empty map when the zip defeats the streaming reader. */
+function rawEntries(bytes: Uint8Array): Map<string, RawEntry> {
+  const out = new Map<string, RawEntry>();
+  try {
+    const unz = new Unzip((file) => {
+      if (file.compression !== 0 && file.compression !== 8) return;
+      const chunks: Uint8Array[] = [];
+      file.ondata = (err, data, final) => {
+        if (err) throw err;
+        chunks.push(data);
+        if (final) out.set(file.name, { compression: file.compression, data: concat(chunks) });
+      };
+      file.start();
+    });
+    unz.register(UnzipPassThrough);
+    unz.register(RawDeflate as unknown as UnzipDecoderConstructor);
+    unz.push(bytes, true);
+  } catch {
+    return new Map();
+  }
+  return out;
+}
+
+/** The stored bytes really are this part (checked before they are reused). */
+function sameContent(raw: RawEntry, data: Uint8Array): boolean {
+  let inflated: Uint8Array;
+  try {
+    inflated = raw.compression === 0 ? raw.data : inflateSync(raw.data, { out: new Uint8Array(data.length) });
+  } catch {
+    return false;
+  }
+  if (inflated.length !== data.length) return false;
+  for (let i = 0; i < data.length; i++) if (inflated[i] !== data[i]) return false;
+  return true;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** CRC-32 (the zip entry checksum of the data a reused entry stands for). */
+export function crc32(data: Uint8Array): number {
+  let c = -1;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 }
