@@ -500,20 +500,38 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     const j = oldToNew.get(oi);
     return j !== undefined ? isGroupish(j) : o.structural;
   });
-  type Item = { old: number } | { new: number };
-  const cur: Item[] = oldRows.map((_, oi) => ({ old: oi }));
+  // Positions without simulating the sheet: inserts are placed in the data's order right after
+  // the row before them, so each insert "follows" an old row (its anchor, -1 at the top) and the
+  // anchors never decrease; an old row sits at its index plus the inserts anchored above it.
   const rowOps: RowOp[] = [];
-  const posOld = (oi: number) => cur.findIndex((it) => "old" in it && it.old === oi);
-  const posNew = (j: number) => cur.findIndex((it) => ("new" in it && it.new === j) || ("old" in it && oldToNew.get(it.old) === j));
+  const anchors: number[] = [];
+  const insertsAbove = (oi: number) => {
+    let lo = 0;
+    let hi = anchors.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (anchors[mid] < oi) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const insertFmt = new Map<number, number | null>(); // new index → old index whose format it copies
   let lastInsert: { op: Extract<RowOp, { op: "insert" }>; fmtOld: number | null; end: number } | null = null;
+  let lastIdx = -1;
+  let lastAnchor = -1;
   for (let j = 0; j < newRows.length; j++) {
-    if (originOld.has(j)) continue;
-    const at = j === 0 ? 0 : posNew(j - 1) + 1;
+    const oiHere = originOld.get(j);
+    if (oiHere !== undefined) {
+      lastIdx = oiHere + insertsAbove(oiHere);
+      lastAnchor = oiHere;
+      continue;
+    }
+    const at = j === 0 ? 0 : lastIdx + 1;
     let fmtOld: number | null = isGroupish(j) && fmtGroup >= 0 ? fmtGroup : fmtTask >= 0 ? fmtTask : fmtGroup >= 0 ? fmtGroup : null;
     if (fmtOld === null && oldRows.length) fmtOld = 0;
     insertFmt.set(j, fmtOld);
-    const formatFrom = fmtOld !== null ? start + posOld(fmtOld) : totalFirst ? totalRow! : totalRow !== null ? start + cur.length : Math.max(1, start - 1);
+    const formatFrom =
+      fmtOld !== null ? start + fmtOld + insertsAbove(fmtOld) : totalFirst ? totalRow! : totalRow !== null ? start + oldRows.length + anchors.length : Math.max(1, start - 1);
     if (lastInsert && lastInsert.fmtOld === fmtOld && lastInsert.end === at) {
       lastInsert.op.count++;
       lastInsert.end++;
@@ -522,13 +540,13 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
       rowOps.push(op);
       lastInsert = { op, fmtOld, end: at + 1 };
     }
-    cur.splice(at, 0, { new: j });
+    anchors.push(j === 0 ? -1 : lastAnchor);
+    lastIdx = at;
   }
   let lastDelete: Extract<RowOp, { op: "delete" }> | null = null;
   for (let oi = oldRows.length - 1; oi >= 0; oi--) {
     if (oldToNew.has(oi)) continue;
-    const p = posOld(oi);
-    cur.splice(p, 1);
+    const p = oi + insertsAbove(oi);
     if (lastDelete && lastDelete.at === start + p + 1) {
       lastDelete.at--;
       lastDelete.count++;
