@@ -39,7 +39,7 @@ export interface HandMade {
   absoluteTargets?: boolean;
   /** a full, hand-written sheet XML for sheet 1 (overrides body) */
   rawSheet1?: string;
-  level?: 0 | 9;
+  level?: 0 | 1 | 6 | 9;
 }
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
