@@ -342,7 +342,7 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
   }
 
   // 4. everything outside sheetData that names cells
-  adjustSheetParts(root, ctx, isForm);
+  adjustSheetParts(root, ctx);
 
   if (!isForm || !sheetData) {
     if (sheetData && moved) writeRows(sheetData, rows);
@@ -431,7 +431,7 @@ function applyRowOp(rows: RowRec[], op: RowOp): RowRec[] {
 }
 
 /** Conditional formats, validations, merges, hyperlinks, … of one worksheet. */
-function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): void {
+function adjustSheetParts(root: XmlElement, ctx: SheetCtx): void {
   const ops = ctx.ops;
   const moved = ops.length > 0;
   // set while visiting a conditional format or validation whose anchor row was deleted
@@ -537,7 +537,6 @@ function adjustSheetParts(root: XmlElement, ctx: SheetCtx, isForm: boolean): voi
       }
     }
   }
-  void isForm;
 }
 
 function shiftRefOrRange(ref: string, ops: readonly RowOp[]): string | null {

@@ -58,7 +58,7 @@ export function buildXlsx(opts: {
     ...(opts.extraOverrides ?? {}),
   };
   const wbRels = [
-    ...opts.sheets.map((s, i) => ({ id: `rId${i + 1}`, type: `${R}/worksheet`, target: `worksheets/sheet${i + 1}.xml` })),
+    ...opts.sheets.map((_s, i) => ({ id: `rId${i + 1}`, type: `${R}/worksheet`, target: `worksheets/sheet${i + 1}.xml` })),
     { id: "rIdS", type: `${R}/styles`, target: "styles.xml" },
     ...(opts.workbookRels ?? []),
   ];
