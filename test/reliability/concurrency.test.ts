@@ -55,7 +55,7 @@ const CLIENTS = 50;
 const RELOADS = 10;
 const MAX_PER_CLIENT = 400;
 /** a client's pause between two requests: readers, not a load generator that starves the ETL */
-const THINK_MS = 250;
+const THINK_MS = 400;
 
 /** The forms route does not use the SQL sandbox: a runner that says so if it is ever asked. */
 const noSandbox: QueryRunner = {

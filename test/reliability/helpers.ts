@@ -11,6 +11,7 @@ import type { Problem } from "../../core/problem.js";
 import { runLoad } from "../../etl/commands.js";
 import type { LoadReport } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
+import { writeReliabilityReport } from "../../scripts/reliability-report.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SAMPLE_INBOX = join(ROOT, "sample", "inbox");
@@ -27,8 +28,8 @@ export function tempDir(tag: string): string {
 }
 
 /** Load an inbox in-process, the way `etl load` does (runLoad), with the suite's config and clock. */
-export function load(inbox: string, db: string): Promise<LoadReport> {
-  return runLoad({ inbox, db, quiet: true, config: CONFIG, now: FIXED_NOW });
+export function load(inbox: string, db: string, config: Config = CONFIG): Promise<LoadReport> {
+  return runLoad({ inbox, db, quiet: true, config, now: FIXED_NOW });
 }
 
 export const exitOf = (r: LoadReport): number => (r.outcome === "loaded" || r.outcome === "unchanged" ? 0 : r.outcome === "partial" ? 3 : 1);
@@ -138,6 +139,8 @@ export const FIGURES_DIR = join(ROOT, "out", "reliability");
 export function recordFigures(suite: string, figures: Record<string, unknown>): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
   writeFileSync(join(FIGURES_DIR, `${suite}.json`), JSON.stringify({ suite, ...figures }, null, 2) + "\n");
+  // whichever test file ends last leaves the complete page
+  writeReliabilityReport(ROOT);
 }
 
 export function listCases(): string[] {

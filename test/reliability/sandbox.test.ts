@@ -76,37 +76,31 @@ const ATTEMPTS: Attempt[] = [
     name: "current_setting('temp_directory')",
     sql: () => "select current_setting('temp_directory') as p",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "answers the sandbox's temp folder (an absolute machine path)",
   },
   {
     name: "current_setting('secret_directory')",
     sql: () => "select current_setting('secret_directory') as p",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "answers a folder under the home directory (~/.duckdb/stored_secrets)",
   },
   {
     name: "duckdb_databases() paths",
     sql: () => "select path from duckdb_databases()",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "answers the generation file's absolute path",
   },
   {
     name: "pragma_database_list as a table",
     sql: () => "select file from pragma_database_list",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "answers the generation file's absolute path",
   },
   {
     name: "duckdb_settings() paths",
     sql: () => "select name, value from duckdb_settings() where value like '%/%'",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "answers allowed_paths / allowed_directories / temp_directory with absolute paths",
   },
   {
     name: "duckdb_extensions()",
     sql: () => "select * from duckdb_extensions()",
     api: ["QUERY_INVALID", "QUERY_REFUSED_BY_SANDBOX"],
-    knownLeak: "refused, but the error message names the home directory (~/.duckdb/extensions/…)",
   },
 ];
 
