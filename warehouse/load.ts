@@ -438,145 +438,159 @@ export class WarehouseBusyError extends Error {
  * when nothing was published (rejected, or nothing changed).
  */
 export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOptions): Promise<LoadReport> {
-  const now = opts.now ?? (() => new Date());
-  const started = now();
   const cp = opts.checkpoint ?? (() => undefined);
+  const province = opts.province.code;
+  return withRun(opts, opts.command ?? "etl load", { skipped: scan.skipped, problems: [...scan.problems] }, async (db, number, report) => {
+    cp("opened");
+    await db.run(
+      `insert into province select $code, $name where not exists (select 1 from province where province_code = $code)`,
+      opts.province,
+    );
+    const known = new Map(
+      (await db.all<{ file_id: string; sha256: string }>("select file_id, sha256 from source_file")).map((r) => [r.file_id, r.sha256]),
+    );
+    const rejected = new Set<string>();
+    let i = 0;
+    for (const f of scan.files) {
+      i++;
+      const parsed = await parse(f);
+      const errors = parsed.problems.filter(isError).length;
+      const outcome: FileOutcome = {
+        fileId: parsed.fileId,
+        office: parsed.office,
+        sha256: parsed.sha256,
+        status: "loaded",
+        rows: 0,
+        errors,
+        warnings: parsed.problems.filter((x) => x.severity === "warning").length,
+      };
+      report.problems.push(...parsed.problems);
+      if (errors > 0) {
+        outcome.status = "rejected";
+        rejected.add(parsed.fileId);
+      } else if (known.get(parsed.fileId) === parsed.sha256) {
+        outcome.status = "unchanged";
+      } else {
+        outcome.rows = await stageFile(db, parsed);
+        await db.run(
+          `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
+          {
+            id: parsed.fileId,
+            office: parsed.office,
+            sha: parsed.sha256,
+            size: parsed.size,
+            mtime: Math.round(parsed.mtimeMs),
+            sheets: JSON.stringify(parsed.sheets),
+          },
+        );
+        await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
+      }
+      report.files.push(outcome);
+      opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
+      cp(`parsed:${i}`);
+    }
+
+    // Cross-file rules. With --accept-partial, set the offending files aside and check again
+    // (removing one file can only remove problems, so this ends).
+    for (;;) {
+      const cross = await crossFileProblems(db, province);
+      if (cross.length === 0) break;
+      if (!opts.acceptPartial) {
+        report.problems.push(...cross);
+        break;
+      }
+      const bad = new Set<string>();
+      for (const c of cross) {
+        // Set aside the file being loaded now; a file already in the warehouse stays.
+        const a = c.place.file!;
+        const b = c.place.other?.file;
+        const staged = (id: string) => report.files.some((x) => x.fileId === id && x.status === "loaded");
+        if (staged(a)) bad.add(a);
+        else if (b && staged(b)) bad.add(b);
+      }
+      report.problems.push(...cross);
+      if (bad.size === 0) break;
+      for (const id of bad) {
+        rejected.add(id);
+        const fo = report.files.find((x) => x.fileId === id)!;
+        fo.status = "rejected";
+        fo.errors++;
+        fo.rows = 0;
+      }
+      await unstage(db, [...bad]);
+    }
+    cp("checked");
+
+    const errors = report.problems.filter(isError);
+    if (errors.length > 0 && !opts.acceptPartial) {
+      for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
+      report.outcome = "rejected";
+      return false;
+    }
+    const staged = report.files.filter((x) => x.status === "loaded");
+    if (staged.length === 0) {
+      report.outcome = rejected.size > 0 ? "rejected" : "unchanged";
+      return false;
+    }
+    report.problems.push(...(await unitJumps(db, province)));
+    const d = await diff(db, province);
+    report.changes = d.changes;
+    for (const c of report.changes) report.changeCounts[c.kind]++;
+    report.changeCounts.added += d.addedByNewFiles;
+    await commitStaging(db, province, number);
+    cp("committed-staging");
+    if (opts.afterLoad) {
+      const after = await opts.afterLoad(db);
+      report.problems.push(...after);
+      if (after.some(isError)) {
+        report.outcome = "rejected";
+        for (const fo of staged) fo.status = "rejected";
+        return false;
+      }
+    }
+    report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
+    report.outcome = rejected.size > 0 ? "partial" : "loaded";
+    return true;
+  });
+}
+
+/**
+ * What every run that may write a generation shares: the writer lock, a fresh report, the staging
+ * tables, and — when the body says to publish — the run's record (its report and checksum).
+ * The body returns true to publish, false to leave the warehouse exactly as it was.
+ */
+async function withRun(
+  opts: LoadOptions,
+  command: string,
+  base: Pick<LoadReport, "skipped" | "problems">,
+  body: (db: Db, number: number, report: LoadReport) => Promise<boolean>,
+): Promise<LoadReport> {
+  const now = opts.now ?? (() => new Date());
+  const started = now().toISOString();
   const lock = tryLock(opts.dbPath);
   if (!lock) {
-    throw new WarehouseBusyError(
-      `another load is running on ${opts.dbPath} / một lần nạp khác đang chạy trên kho dữ liệu này`,
-    );
+    throw new WarehouseBusyError(`another load is running on ${opts.dbPath} / một lần nạp khác đang chạy trên kho dữ liệu này`);
   }
-  const province = opts.province.code;
   const report: LoadReport = {
-    command: opts.command ?? "etl load",
+    command,
     runId: null,
     outcome: "unchanged",
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
+    startedAt: started,
+    finishedAt: started,
     files: [],
-    skipped: scan.skipped,
     rowsLoaded: 0,
     changes: [],
     changeCounts: { added: 0, updated: 0, removed: 0 },
-    problems: [...scan.problems],
+    ...base,
   };
   try {
     const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
-      cp("opened");
-      await db.run(
-        `insert into province select $code, $name where not exists (select 1 from province where province_code = $code)`,
-        opts.province,
-      );
       for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
-      const known = new Map(
-        (await db.all<{ file_id: string; sha256: string }>("select file_id, sha256 from source_file")).map((r) => [r.file_id, r.sha256]),
-      );
-      const rejected = new Set<string>();
-      let i = 0;
-      for (const f of scan.files) {
-        i++;
-        const parsed = await parse(f);
-        const errors = parsed.problems.filter(isError).length;
-        const outcome: FileOutcome = {
-          fileId: parsed.fileId,
-          office: parsed.office,
-          sha256: parsed.sha256,
-          status: "loaded",
-          rows: 0,
-          errors,
-          warnings: parsed.problems.filter((x) => x.severity === "warning").length,
-        };
-        report.problems.push(...parsed.problems);
-        if (errors > 0) {
-          outcome.status = "rejected";
-          rejected.add(parsed.fileId);
-        } else if (known.get(parsed.fileId) === parsed.sha256) {
-          outcome.status = "unchanged";
-        } else {
-          outcome.rows = await stageFile(db, parsed);
-          await db.run(
-            `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
-            {
-              id: parsed.fileId,
-              office: parsed.office,
-              sha: parsed.sha256,
-              size: parsed.size,
-              mtime: Math.round(parsed.mtimeMs),
-              sheets: JSON.stringify(parsed.sheets),
-            },
-          );
-          await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
-        }
-        report.files.push(outcome);
-        opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
-        cp(`parsed:${i}`);
-      }
-
-      // Cross-file rules. With --accept-partial, set the offending files aside and check again
-      // (removing one file can only remove problems, so this ends).
-      for (;;) {
-        const cross = await crossFileProblems(db, province);
-        if (cross.length === 0) break;
-        if (!opts.acceptPartial) {
-          report.problems.push(...cross);
-          break;
-        }
-        const bad = new Set<string>();
-        for (const c of cross) {
-          // Set aside the file being loaded now; a file already in the warehouse stays.
-          const a = c.place.file!;
-          const b = c.place.other?.file;
-          const staged = (id: string) => report.files.some((x) => x.fileId === id && x.status === "loaded");
-          if (staged(a)) bad.add(a);
-          else if (b && staged(b)) bad.add(b);
-        }
-        report.problems.push(...cross);
-        if (bad.size === 0) break;
-        for (const id of bad) {
-          rejected.add(id);
-          const fo = report.files.find((x) => x.fileId === id)!;
-          fo.status = "rejected";
-          fo.errors++;
-          fo.rows = 0;
-        }
-        await unstage(db, [...bad]);
-      }
-      cp("checked");
-
-      const errors = report.problems.filter(isError);
-      if (errors.length > 0 && !opts.acceptPartial) {
-        for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
-        report.outcome = "rejected";
-        return { publish: false, value: null };
-      }
-      const staged = report.files.filter((x) => x.status === "loaded");
-      if (staged.length === 0) {
-        report.outcome = rejected.size > 0 ? "rejected" : "unchanged";
-        return { publish: false, value: null };
-      }
-      report.problems.push(...(await unitJumps(db, province)));
-      const d = await diff(db, province);
-      report.changes = d.changes;
-      for (const c of report.changes) report.changeCounts[c.kind]++;
-      report.changeCounts.added += d.addedByNewFiles;
-      await commitStaging(db, province, number);
-      cp("committed-staging");
-      if (opts.afterLoad) {
-        const after = await opts.afterLoad(db);
-        report.problems.push(...after);
-        if (after.some(isError)) {
-          report.outcome = "rejected";
-          for (const fo of staged) fo.status = "rejected";
-          return { publish: false, value: null };
-        }
-      }
-      report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
-      report.outcome = rejected.size > 0 ? "partial" : "loaded";
+      if (!(await body(db, number, report))) return { publish: false, value: null };
       report.runId = number;
       report.finishedAt = now().toISOString();
-      await recordRun(db, number, report, await factsChecksum(db, province));
-      cp("before-publish");
+      await recordRun(db, number, report, await factsChecksum(db, opts.province.code));
+      opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
     });
     report.runId = result.published;
@@ -610,74 +624,46 @@ async function recordRun(db: Db, runId: number, report: LoadReport, checksum: st
 
 /** `etl forget`: withdraw what one file gave. Refused when other files' funding still needs its tasks. */
 export async function forgetFile(fileId: string, opts: LoadOptions): Promise<LoadReport> {
-  const now = opts.now ?? (() => new Date());
-  const started = now();
-  const lock = tryLock(opts.dbPath);
-  if (!lock) throw new WarehouseBusyError(`another load is running on ${opts.dbPath} / một lần nạp khác đang chạy`);
   const province = opts.province.code;
-  const report: LoadReport = {
-    command: "etl forget",
-    runId: null,
-    outcome: "unchanged",
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    files: [],
-    skipped: [],
-    rowsLoaded: 0,
-    changes: [],
-    changeCounts: { added: 0, updated: 0, removed: 0 },
-    problems: [],
-  };
-  try {
-    const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
-      for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
-      const f = await db.all<{ office_code: string; sha256: string }>("select office_code, sha256 from source_file where file_id = $id", { id: fileId });
-      if (f.length === 0) {
-        report.problems.push(
-          problem("FILE_NOT_LOADED", "error", { file: fileId }, `Tệp ${fileId} không có trong kho dữ liệu`, `File ${fileId} is not in the warehouse`),
-        );
-        report.outcome = "rejected";
-        return { publish: false, value: null };
-      }
-      await db.run("insert into ld_replace values ($id, true)", { id: fileId });
-      report.problems.push(...(await crossFileProblems(db, province)));
-      // Funding in other files that pointed at this file's tasks.
-      const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
-        `select f.task_code, f.file_id, f.sheet, f.cell from fact_task_funding f
-          where f.file_id <> $id and f.task_code in (select task_code from task where file_id = $id)
-          qualify row_number() over (partition by f.file_id, f.task_code order by f.cell) = 1 limit 1000`,
-        { id: fileId },
+  return withRun(opts, "etl forget", { skipped: [], problems: [] }, async (db, number, report) => {
+    const f = await db.all<{ office_code: string; sha256: string }>("select office_code, sha256 from source_file where file_id = $id", { id: fileId });
+    if (f.length === 0) {
+      report.problems.push(
+        problem("FILE_NOT_LOADED", "error", { file: fileId }, `Tệp ${fileId} không có trong kho dữ liệu`, `File ${fileId} is not in the warehouse`),
       );
-      for (const o of orphans) {
-        report.problems.push(
-          problem(
-            "FUNDING_UNKNOWN_TASK",
-            "error",
-            { file: o.file_id, sheet: o.sheet, cell: o.cell },
-            `Không thể bỏ ${fileId}: kinh phí của nhiệm vụ ${o.task_code} ở ${o.file_id} ${o.sheet}!${o.cell} cần danh mục này`,
-            `Cannot forget ${fileId}: funding of task ${o.task_code} at ${o.file_id} ${o.sheet}!${o.cell} needs its register`,
-          ),
-        );
-      }
-      report.files.push({ fileId, office: f[0]!.office_code, sha256: f[0]!.sha256, status: "forgotten", rows: 0, errors: 0, warnings: 0 });
-      if (report.problems.some(isError)) {
-        report.outcome = "rejected";
-        return { publish: false, value: null };
-      }
-      report.changes = (await diff(db, province)).changes;
-      for (const c of report.changes) report.changeCounts[c.kind]++;
-      await commitStaging(db, province, number);
-      if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));
-      report.outcome = "loaded";
-      report.runId = number;
-      report.finishedAt = now().toISOString();
-      await recordRun(db, number, report, await factsChecksum(db, province));
-      return { publish: true, value: null };
-    });
-    report.runId = result.published;
-    return report;
-  } finally {
-    report.finishedAt = now().toISOString();
-    lock.release();
-  }
+      report.outcome = "rejected";
+      return false;
+    }
+    await db.run("insert into ld_replace values ($id, true)", { id: fileId });
+    report.problems.push(...(await crossFileProblems(db, province)));
+    // Funding in other files that pointed at this file's tasks.
+    const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
+      `select f.task_code, f.file_id, f.sheet, f.cell from fact_task_funding f
+        where f.file_id <> $id and f.task_code in (select task_code from task where file_id = $id)
+        qualify row_number() over (partition by f.file_id, f.task_code order by f.cell) = 1 limit 1000`,
+      { id: fileId },
+    );
+    for (const o of orphans) {
+      report.problems.push(
+        problem(
+          "FUNDING_UNKNOWN_TASK",
+          "error",
+          { file: o.file_id, sheet: o.sheet, cell: o.cell },
+          `Không thể bỏ ${fileId}: kinh phí của nhiệm vụ ${o.task_code} ở ${o.file_id} ${o.sheet}!${o.cell} cần danh mục này`,
+          `Cannot forget ${fileId}: funding of task ${o.task_code} at ${o.file_id} ${o.sheet}!${o.cell} needs its register`,
+        ),
+      );
+    }
+    report.files.push({ fileId, office: f[0]!.office_code, sha256: f[0]!.sha256, status: "forgotten", rows: 0, errors: 0, warnings: 0 });
+    if (report.problems.some(isError)) {
+      report.outcome = "rejected";
+      return false;
+    }
+    report.changes = (await diff(db, province)).changes;
+    for (const c of report.changes) report.changeCounts[c.kind]++;
+    await commitStaging(db, province, number);
+    if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));
+    report.outcome = "loaded";
+    return true;
+  });
 }
