@@ -359,6 +359,37 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
   for (const r of grid.rows) r.el.attrs.delete("spans");
   writeRows(sheetData, grid.rows);
   setDimension(root, grid.rows);
+  markNumbersAsText(root, grid.numericTexts);
+}
+
+const WORKSHEET_ORDER = [
+  "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr", "sheetProtection",
+  "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate", "customSheetViews", "mergeCells",
+  "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
+  "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+  "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst",
+];
+
+/**
+ * Texts from data that read as numbers ("01", "2024") are meant as text: tell Excel not to flag
+ * them with its "number stored as text" triangle.
+ */
+function markNumbersAsText(root: XmlElement, refs: string[]): void {
+  if (refs.length === 0) return;
+  let holder = firstChild(root, "ignoredErrors");
+  if (!holder) {
+    holder = elem("ignoredErrors");
+    insertOrdered(root, holder, WORKSHEET_ORDER);
+  }
+  // one element of this kind (a refill merges into it rather than adding an overlapping one)
+  const mine = childElements(holder, "ignoredError").find((e) => e.attrs.size === 2 && e.attrs.get("numberStoredAsText") === "1" && e.attrs.has("sqref"));
+  if (mine) {
+    const all = new Set([...(mine.attrs.get("sqref") ?? "").split(/\s+/).filter(Boolean), ...refs]);
+    mine.attrs.set("sqref", [...all].join(" "));
+  } else {
+    holder.children.push(elem("ignoredError", { sqref: refs.join(" "), numberStoredAsText: "1" }));
+    holder.selfClosing = false;
+  }
 }
 
 function dropCachedValue(c: XmlElement): boolean {
@@ -576,7 +607,11 @@ function setDimension(root: XmlElement, rows: RowRec[]): void {
 
 // ================================================================== writing cells
 
+const NUMERIC_TEXT = /^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$/;
+
 class SheetGrid {
+  /** cells given a text that reads as a number */
+  readonly numericTexts: string[] = [];
   private readonly byRow = new Map<number, RowRec>();
   private readonly colStyles: { min: number; max: number; s: string }[] = [];
 
@@ -618,6 +653,7 @@ class SheetGrid {
       if (!Number.isFinite(v.n)) return; // written as blank; the engine never plans NaN
       insertOrdered(c, elem("v", {}, [{ kind: "text", text: formatNumber(v.n) }]), CELL_CHILD_ORDER);
     } else if ("s" in v) {
+      if (NUMERIC_TEXT.test(v.s)) this.numericTexts.push(cellName(row, col));
       c.attrs.set("t", "inlineStr");
       const s = Number(c.attrs.get("s") ?? 0);
       const t = ts.textVariant(s);

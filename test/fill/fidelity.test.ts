@@ -142,6 +142,8 @@ describe.each(["rich.xlsx", "rich.xlsm"])("filling %s", (name) => {
     expect(textOf(descendants(cf[1], "formula")[0])).toBe("D8>$C$15/2");
     expect(descendants(root, "dataValidation").map((d) => d.attrs.get("sqref"))).toEqual(["F8:F14", "D8:D14"]);
     expect(firstChild(root, "dimension")!.attrs.get("ref")).toBe("A1:F17");
+    // "01" is meant as text: no "number stored as text" triangle
+    expect(descendants(root, "ignoredError").map((e) => [e.attrs.get("sqref"), e.attrs.get("numberStoredAsText")])).toEqual([["B10", "1"]]);
     const summary = pkg.readXml("xl/worksheets/sheet2.xml").root;
     expect(descendants(summary, "hyperlink")[0].attrs.get("location")).toBe("'PL03'!C14");
     const comments = descendants(pkg.readXml("xl/comments/comment1.xml").root, "comment").map((c) => c.attrs.get("ref"));
@@ -195,6 +197,9 @@ describe.each(["rich.xlsx", "rich.xlsm"])("filling %s", (name) => {
     const p2 = Package.open(again.bytes);
     expect(p2.names().filter((x) => x.startsWith("customXml/"))).toHaveLength(3);
     expect(readLineage(again.bytes)!.generation).toBe(8);
+    const third = applyPlanDetailed(again.bytes, workbookPlan(2025, [formPlan({ sheetName: "PL03", blocks: [{ row: 11, col: 2, cells: [[{ s: "02" }]] }] })]));
+    const ign = descendants(Package.open(third.bytes).readXml("xl/worksheets/sheet1.xml").root, "ignoredError");
+    expect(ign.map((e) => e.attrs.get("sqref"))).toEqual(["B10 B11"]);
     expect(readLineage(again.bytes)!.sheets[0].cells).toEqual([{ ref: "C8", lineageId: "x" }]);
     // a refill with no row ops and no blocks leaves the other parts alone
     for (const part of ["xl/charts/chart1.xml", "xl/comments/comment1.xml", "xl/pivotTables/pivotTable1.xml"]) {
