@@ -4,15 +4,15 @@
 import { prob, type Code } from "../codes.js";
 import type { SheetKind, SheetSummary } from "../model.js";
 import type { XRow, XSheetInfo } from "../xlsx/types.js";
-import { decodeLegacy } from "../text/legacy.js";
+import { decodeLegacy, type LegacyResult } from "../text/legacy.js";
 import { colLetters, findHeader, parseArea, type Area, type Column } from "./headers.js";
 import { amountColumns } from "./kinds/amounts.js";
 import { parseBudgetRows } from "./kinds/budget.js";
 import { parseIndicatorRows } from "./kinds/indicators.js";
 import { parseTaskRows, REGISTER_REQUIRED } from "./kinds/tasks.js";
 import type { RowKind } from "./kinds/totals.js";
-import { SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
-import { cellText, inferNumberStyle } from "./values.js";
+import { RowCells, SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
+import { cellText, hasSheetText, inferNumberStyle } from "./values.js";
 import { hierarchyCode, hierarchyLabel } from "./values-lists.js";
 
 const KIND_NAMES: Record<SheetKind, { vi: string; en: string }> = {
@@ -25,10 +25,26 @@ const KIND_NAMES: Record<SheetKind, { vi: string; en: string }> = {
 /** Convert legacy-encoded text in place and NFC every text; report per sheet. */
 function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
   const converted = new Map<string, { count: number; first: string }>();
+  // the same text in the same font converts the same way: each once (shared strings repeat)
+  let cacheFont: string | undefined = undefined;
+  let cache = new Map<string, { res: LegacyResult; text: string }>();
+  const caches = new Map<string | undefined, Map<string, { res: LegacyResult; text: string }>>([[undefined, cache]]);
   for (const r of rows) {
     for (const c of r.cells) {
       if (c.type !== "s" || typeof c.value !== "string") continue;
-      const res = decodeLegacy(c.value, c.font);
+      if (c.font !== cacheFont) {
+        cacheFont = c.font;
+        let m = caches.get(cacheFont);
+        if (m === undefined) caches.set(cacheFont, (m = new Map()));
+        cache = m;
+      }
+      let hit = cache.get(c.value);
+      if (hit === undefined) {
+        const res = decodeLegacy(c.value, c.font);
+        hit = { res, text: res.text.normalize("NFC").replace(/\u00a0/g, " ") };
+        cache.set(c.value, hit);
+      }
+      const res = hit.res;
       if (res.kind === "converted") {
         const e = converted.get(res.encoding) ?? { count: 0, first: c.ref };
         e.count++;
@@ -36,7 +52,7 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
       } else if (res.kind === "unconvertible") {
         fs.out.problems.push(mk(fs, sheet, "LEGACY_ENCODING_UNCONVERTIBLE", c.ref, { encoding: res.encoding, value: res.text }));
       }
-      c.value = res.text.normalize("NFC").replace(/\u00a0/g, " ");
+      c.value = hit.text;
     }
   }
   for (const [encoding, e] of converted) fs.out.problems.push(mk(fs, sheet, "LEGACY_ENCODING_CONVERTED", e.first, { encoding, count: e.count }));
@@ -47,9 +63,7 @@ function mk(fs: FileState, sheet: string, code: Code, cell: string | undefined, 
 }
 
 function toView(r: XRow): RowView {
-  const cells = new Map<number, (typeof r.cells)[number]>();
-  for (const c of r.cells) cells.set(c.col, c);
-  return { row: r.row, hidden: r.hidden, cells };
+  return { row: r.row, hidden: r.hidden, cells: new RowCells(r.cells) };
 }
 
 /** Which role each column keeps: the first of each fixed role; later duplicates are ignored. */
@@ -87,7 +101,7 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   convertText(fs, sheet, rows);
   const merges = info.merges.map(parseArea).filter((a): a is Area => a !== null);
   const header = findHeader(rows, merges);
-  const hasContent = rows.some((r) => r.cells.some((c) => cellText(c) !== ""));
+  const hasContent = rows.some((r) => r.cells.some(hasSheetText));
   if (!header) {
     if (hasContent) add("SHEET_UNRECOGNISED", undefined);
     return summary;
@@ -99,7 +113,8 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   }
   const bottom = header.rows[header.rows.length - 1]!;
   const dataStart = header.numberRow ?? bottom;
-  const body = rows.filter((r) => r.row > dataStart).map(toView);
+  const body: RowView[] = [];
+  for (const r of rows) if (r.row > dataStart) body.push(toView(r));
   const cols = header.columns;
   const has = (role: RoleName) => cols.some((c) => c.role?.role === role);
   const first = (role: RoleName) => cols.find((c) => c.role?.role === role);
@@ -177,9 +192,9 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
-  ctx.style = inferNumberStyle(
-    body.flatMap((r) => [...r.cells.values()].filter((c) => numericCols.has(c.col) && c.type === "s").map((c) => String(c.value))),
-  );
+  const numberTexts: string[] = [];
+  for (const r of body) for (const c of r.cells.values()) if (c.type === "s" && numericCols.has(c.col)) numberTexts.push(String(c.value));
+  ctx.style = inferNumberStyle(numberTexts);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: Map<number, RowKind> };
   if (kinds.includes("budget_lines")) {

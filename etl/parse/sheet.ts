@@ -8,7 +8,7 @@ import { prob, type Code } from "../codes.js";
 import type { CellRef, ParsedFile } from "../model.js";
 import type { XCell } from "../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
-import { isBlankText, numberFromCell, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+import { isBlankText, numberFromCell, plainDecimal, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
 /** What the parse of one file remembers across its sheets. */
 export interface FileState {
@@ -30,15 +30,77 @@ export interface FileState {
 export interface RowView {
   row: number;
   hidden: boolean;
-  cells: Map<number, XCell>;
+  cells: RowCells;
+}
+
+/**
+ * A row's cells by column, as a Map of them would give: the cells in file order, and for a column
+ * given twice the last one (at the first one's place). Rows come with their cells ascending by
+ * column, so a lookup is mostly one index; only a row whose columns repeat or go backwards gets a
+ * Map of its own.
+ */
+export class RowCells {
+  private readonly list: XCell[];
+  private readonly map: Map<number, XCell> | null;
+  constructor(cells: XCell[]) {
+    let prev = 0;
+    let ordered = true;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i]!.col;
+      if (!(c > prev)) {
+        ordered = false;
+        break;
+      }
+      prev = c;
+    }
+    if (ordered) {
+      this.list = cells;
+      this.map = null;
+    } else {
+      const m = new Map<number, XCell>();
+      for (const c of cells) m.set(c.col, c);
+      this.map = m;
+      this.list = [...m.values()];
+    }
+  }
+  get size(): number {
+    return this.list.length;
+  }
+  get(col: number): XCell | undefined {
+    if (this.map) return this.map.get(col);
+    const l = this.list;
+    const n = l.length;
+    // dense rows: column c is at index c - 1
+    let i = col - 1;
+    if (i < n && i >= 0 && l[i]!.col === col) return l[i];
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      i = (lo + hi) >> 1;
+      const c = l[i]!.col;
+      if (c === col) return l[i];
+      if (c < col) lo = i + 1;
+      else hi = i - 1;
+    }
+    return undefined;
+  }
+  /** the cells in file order (one per column) */
+  values(): readonly XCell[] {
+    return this.list;
+  }
 }
 
 export type RoleName = ColumnRole["role"];
+
+/** White space that `replace(/\s+/g, " ")` would change: a run of two, or one that is not " ". */
+const SPACES_TO_COLLAPSE = /\s\s|[^\S ]/;
 
 export class SheetCtx {
   style: NumberStyle = "none";
   unit: MoneyUnit = "trieu";
   readonly byRole = new Map<RoleName, Column>();
+  /** column letters by column number, made once per sheet */
+  private readonly letters: string[] = [];
   constructor(
     readonly fs: FileState,
     readonly sheet: string,
@@ -51,7 +113,9 @@ export class SheetCtx {
     return this.fs.out.problems;
   }
   ref(col: number, row: number): string {
-    return colLetters(col) + row;
+    let l = this.letters[col];
+    if (l === undefined) l = this.letters[col] = colLetters(col);
+    return l + row;
   }
   at(ref: string): CellRef {
     return { sheet: this.sheet, cell: ref };
@@ -88,8 +152,12 @@ export class SheetCtx {
       const v = c.value as number;
       return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
     }
-    const t = nfc(String(c.value ?? "")).replace(/\s+/g, " ").trim();
-    return isBlankText(t) ? "" : t;
+    // the sheet's texts were made NFC (and their no-break spaces plain) when read: see convertText
+    const v = c.value;
+    let t = typeof v === "string" ? v : nfc(String(v ?? ""));
+    t = (SPACES_TO_COLLAPSE.test(t) ? t.replace(/\s+/g, " ") : t).trim();
+    // a trimmed text of two characters or more is never blank
+    return t.length < 2 && isBlankText(t) ? "" : t;
   }
   /** Does the row hold anything in this column? (no problems reported) */
   has(r: RowView, col: Column | undefined): boolean {
@@ -107,7 +175,13 @@ export class SheetCtx {
    * problem. `unit` is the column's own unit, else the sheet's.
    */
   money(r: RowView, col: Column, unit?: MoneyUnit): string | null | undefined {
-    const c = this.cell(r, col);
+    const c = r.cells.get(col.col);
+    if (c === undefined) return null;
+    // the common cell: a number, in triệu đồng, whose shortest form is already exact
+    if (c.type === "n" && (unit ?? this.unit) === "trieu") {
+      const d = plainDecimal(c.value);
+      if (d !== null && d.charCodeAt(0) !== 45) return d;
+    }
     const ref = this.ref(col.col, r.row);
     const n = numberFromCell(c, this.style);
     if (!n.ok) {
@@ -128,7 +202,12 @@ export class SheetCtx {
   }
   /** A plain number in its own unit (indicators): decimal string, null blank, undefined reported. */
   number(r: RowView, col: Column): string | null | undefined {
-    const c = this.cell(r, col);
+    const c = r.cells.get(col.col);
+    if (c === undefined) return null;
+    if (c.type === "n") {
+      const d = plainDecimal(c.value);
+      if (d !== null) return d;
+    }
     const ref = this.ref(col.col, r.row);
     const n = numberFromCell(c, this.style);
     if (!n.ok) {
@@ -144,10 +223,10 @@ export class SheetCtx {
 export const micro = (s: string): bigint => parseDecimal(s);
 
 /** Register a key given once in the file; report KEY_DUPLICATE (or `code`) naming both cells. */
-export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, at: CellRef, label: string, code: Code = "KEY_DUPLICATE"): boolean {
+export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, at: CellRef, label: string | (() => string), code: Code = "KEY_DUPLICATE"): boolean {
   const prev = map.get(key);
   if (prev) {
-    ctx.add(code, at.cell, { key: label }, prev);
+    ctx.add(code, at.cell, { key: typeof label === "string" ? label : label() }, prev);
     return false;
   }
   map.set(key, at);
@@ -158,9 +237,13 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
   const k = `${what}|${key}|${year}`;
-  const e = ctx.fs.planYear.get(k) ?? {};
+  let e = ctx.fs.planYear.get(k);
+  if (e === undefined) {
+    e = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
+    ctx.fs.planYear.set(k, e);
+    return;
+  }
   if (!e[measure]) e[measure] = at;
-  ctx.fs.planYear.set(k, e);
   if (e.du_toan && e.de_xuat && !e.reported) {
     e.reported = true;
     const other = measure === "du_toan" ? e.de_xuat : e.du_toan;

@@ -58,7 +58,7 @@ export function decimalFromNumber(n: number): Result<string> {
   // fast path: most cells are whole numbers or short decimals whose shortest form is exact
   if (Number.isSafeInteger(n)) return ok(Object.is(n, -0) ? "0" : String(n));
   const short = String(n);
-  if (/^-?\d+\.\d{1,6}$/.test(short) && short.length <= 16) return ok(short);
+  if (short.length <= 16 && isShortDecimal(short)) return ok(short);
   const d = parsePlainDec(n.toPrecision(15));
   if (!d) return fail("VALUE_NOT_NUMBER", { value: String(n) });
   return ok(decToString(roundDec(d, 6)));
@@ -369,4 +369,52 @@ export function cellText(cell: XCell | undefined): string {
     return d.ok ? d.value : String(cell.value);
   }
   return String(cell.value).normalize("NFC").replace(/\u00a0/g, " ").trim();
+}
+
+/**
+ * The shortest exact decimal of a number when decimalFromNumber would give it as it stands (a
+ * safe integer, or String(n) with at most 6 decimals): a canonical decimal string (no leading or
+ * trailing zeros), so toTrieu(…, "trieu") would return it unchanged. null otherwise.
+ */
+export function plainDecimal(v: unknown): string | null {
+  if (typeof v !== "number") return null;
+  if (Number.isSafeInteger(v)) return v === 0 ? "0" : String(v);
+  if (!Number.isFinite(v)) return null;
+  const short = String(v);
+  return short.length <= 16 && isShortDecimal(short) ? short : null;
+}
+
+/** /^-?\d+\.\d{1,6}$/ without a regex. */
+function isShortDecimal(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const i0 = i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === i0 || i >= n || s.charCodeAt(i) !== 46) return false;
+  const f0 = ++i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i === n && n - f0 >= 1 && n - f0 <= 6;
+}
+
+/**
+ * cellText of a cell of a sheet whose texts were made NFC with plain spaces when it was read
+ * (recognise.ts convertText): the same text, without normalising it again.
+ */
+export function sheetText(cell: XCell | undefined): string {
+  if (cell === undefined) return "";
+  const v = cell.value;
+  if (cell.type === "s" && typeof v === "string") return v.trim();
+  if (cell.type === "n" && typeof v === "number") {
+    const d = plainDecimal(v);
+    if (d !== null) return d;
+  }
+  return cellText(cell);
+}
+
+/** sheetText(cell) !== "", without building the text. */
+export function hasSheetText(cell: XCell): boolean {
+  const v = cell.value;
+  if (v === null || v === undefined) return false;
+  if (typeof v === "number" && cell.type === "n") return true;
+  return sheetText(cell) !== "";
 }

@@ -5,7 +5,7 @@ import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../model.js";
 import type { Column } from "../headers.js";
 import { claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
-import { dateFromCell, monthFromCell, parsePeriodText, cellText } from "../values.js";
+import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { checkTotals, type RowKind, type TotalsInput } from "./totals.js";
@@ -22,7 +22,24 @@ export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
 const TOTAL_RE = /^(tong cong|tong so|tong|cong)\s*[:.]?(\s|$)/;
 const GROUP_RE = /^([ivxlc]+|[a-h])\s*[.)/]\s*\S|^([ivxlc]+|[a-h])$/i;
 
-export const isTotalLabel = (t: string): boolean => TOTAL_RE.test(fold(t));
+/**
+ * false when fold(t) surely does not start with the ASCII letter `a` or `b`: its first character
+ * after white space is ASCII (folding keeps it, lower-cased) and is neither. Anything else (a
+ * letter with a mark, …) is left to the caller's fold.
+ */
+function mayFoldStartWith(t: string, a: number, b: number): boolean {
+  const n = t.length;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c >= 0x80) return true;
+    const l = c >= 65 && c <= 90 ? c + 32 : c;
+    return l === a || l === b;
+  }
+  return false; // blank: folds to ""
+}
+
+export const isTotalLabel = (t: string): boolean => mayFoldStartWith(t, 116 /* t */, 99 /* c */) && TOTAL_RE.test(fold(t));
 
 const FOOTER_RE =
   /^(nguoi lap( bieu)?|nguoi ky|thu truong( don vi)?|giam doc|pho giam doc|ke toan( truong)?|truong phong|lanh dao|xac nhan|noi nhan|ghi chu ?:|\(ky|kt\.? giam doc|tm\.? )|ngay \d{1,2} thang \d{1,2} nam \d{4}/;
@@ -49,34 +66,75 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const totals: TotalsInput = { rows: [], numericCols };
   let dataRows = 0;
   let afterGrandTotal = false;
+  const cellsErr = (r: RowView): boolean => {
+    for (const c of r.cells.values()) if (c.type === "e" || (c.type === "z" && c.formula !== undefined)) return true;
+    return false;
+  };
   for (const r of rows) {
-    const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
-    if (texts.length === 0 && ![...r.cells.values()].some((c) => c.type === "e" || (c.type === "z" && c.formula !== undefined))) {
+    // the row's non-empty texts, in column order: only the first is needed unless the row is odd
+    let firstAt = -1;
+    const cells = r.cells.values();
+    for (let i = 0; i < cells.length; i++) {
+      if (hasSheetText(cells[i]!)) {
+        firstAt = i;
+        break;
+      }
+    }
+    if (firstAt < 0 && !cellsErr(r)) {
       kinds.set(r.row, "blank");
       continue;
     }
-    const keyCell = ctx.cell(r, codeCol);
+    const keyCell = codeCol ? r.cells.get(codeCol.col) : undefined;
     if (keyCell && (keyCell.type === "e" || (keyCell.type === "z" && keyCell.formula !== undefined))) {
       kinds.set(r.row, "bad");
       ctx.text(r, codeCol); // reports VALUE_ERROR / FORMULA_NO_CACHE on the code cell
       continue;
     }
-    const key = codeCol ? cellText(keyCell) : "";
-    const stt = sttCol ? cellText(ctx.cell(r, sttCol)) : "";
-    const labels = labelCols.map((c) => cellText(ctx.cell(r, c))).filter(Boolean);
-    const first = texts[0] ?? "";
-    const hasNumbers = numericCols.some((c) => ctx.has(r, c));
+    const key = codeCol ? sheetText(keyCell) : "";
+    const stt = sttCol ? sheetText(r.cells.get(sttCol.col)) : "";
+    const first = firstAt >= 0 ? sheetText(cells[firstAt]) : "";
+    let texts: string[] | null = null;
+    const allTexts = (): string[] => {
+      if (texts === null) {
+        texts = [];
+        for (let i = firstAt < 0 ? cells.length : firstAt; i < cells.length; i++) {
+          const t = sheetText(cells[i]);
+          if (t) texts.push(t);
+        }
+      }
+      return texts;
+    };
+    let labelsFirst: string[] | null = null;
+    /** [...labels, first]: the label columns' texts, then the row's first text */
+    const withFirst = (): string[] => {
+      if (labelsFirst === null) {
+        labelsFirst = [];
+        for (const c of labelCols) {
+          const t = sheetText(r.cells.get(c.col));
+          if (t) labelsFirst.push(t);
+        }
+        labelsFirst.push(first);
+      }
+      return labelsFirst;
+    };
+    let hasNumbers = false;
+    for (const c of numericCols) {
+      if (ctx.has(r, c)) {
+        hasNumbers = true;
+        break;
+      }
+    }
     // signatures, dates and notes under the table ("Người lập biểu", "Long An, ngày … tháng …")
-    if (!hasNumbers && (afterGrandTotal || texts.every(isFooterText))) {
+    if (!hasNumbers && (afterGrandTotal || allTexts().every(isFooterText))) {
       kinds.set(r.row, "blank");
       continue;
     }
     let kind: RowKind;
-    if ((!key || isTotalLabel(key)) && [...labels, first].some(isTotalLabel)) {
+    if ((!key || isTotalLabel(key)) && withFirst().some(isTotalLabel)) {
       kind = "total";
-      if (dataRows > 0 && !/^cong\b/.test(fold([...labels, first].find(isTotalLabel)!))) afterGrandTotal = true;
+      if (dataRows > 0 && !/^cong\b/.test(fold(withFirst().find(isTotalLabel)!))) afterGrandTotal = true;
     }
-    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || texts.length <= 2)) || (!key && ([...labels, first].some(isGroupNumber) || (texts.length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || allTexts().length <= 2)) || (!key && (withFirst().some(isGroupNumber) || (allTexts().length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
@@ -89,7 +147,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         const v = ctx.money(r, c, a ? a.unit : approvedUnit(c));
         if (v) values.set(c.col, v);
       }
-      totals.rows.push({ row: r.row, kind, label: [...labels, first].find((t) => isTotalLabel(t) || isGroupNumber(t)) ?? first, values });
+      totals.rows.push({ row: r.row, kind, label: withFirst().find((t) => isTotalLabel(t) || isGroupNumber(t)) ?? first, values });
       continue;
     }
     if (kind !== "data") continue;
@@ -255,7 +313,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
     }
   }
-  const failed = ctx.problems.slice(before).some((p) => p.severity === "error");
+  let failed = false;
+  for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;
   if (failed || !level || !start || !end || !tong) return null;
   const rec: TaskRecord = { code, title, level, field, leadOrg, start, end, status, unsplit, at, approved };
   if (pi) rec.pi = pi;
