@@ -8,7 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
-import { formatProblem, isError, type Problem } from "../../core/problem.js";
+import { formatProblem, isError } from "../../core/problem.js";
 import type { Db } from "../../warehouse/db.js";
 import { fillWorkbook, type FillReport, type FillResult } from "./fill.js";
 import { Package, XlsxPackageError } from "./package.js";
@@ -182,4 +182,3 @@ function printReport(r: FillReport, opts: FillOptions, io: Out): void {
   io.log(opts.check ? "  --check: không ghi tệp nào / nothing written" : `  → ${opts.out}`);
 }
 
-export type { Problem };
