@@ -237,7 +237,7 @@ describe("50 readers while the ETL reloads 10 times", () => {
             const v = i % 2 === 0 ? variants.B : variants.A;
             const { code, report: r } = await etlLoadProcess(v.inbox, main.db);
             figures.reloads++;
-            if (code !== 0 || !r || r.outcome !== "loaded" || r.runId === null) throw new Error(`reload ${i + 1} (${v.name}): exit ${code}, ${r?.outcome}`);
+            if (code !== 0 || !r || r.outcome !== "loaded" || r.runId === null) throw new Error(`reload ${i + 1} (${v.name}): exit ${code}, ${r?.outcome} ${JSON.stringify(r?.problems.filter((p) => p.severity === "error")).slice(0, 1500)}`);
             genVariant.set(r.runId, v.name);
           }
         } finally {
