@@ -10,7 +10,7 @@ import type { ParsedFile } from "./model.js";
 import { openXlsx } from "./xlsx/index.js";
 import { XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
-import type { FileState } from "./parse/sheet.js";
+import { FactKeys, type FileState } from "./parse/sheet.js";
 import { nsnnSource } from "./parse/kinds/tasks.js";
 
 export interface ReadOptions {
@@ -87,8 +87,8 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     date1904: false,
     out,
     taskCodes: new Map(),
-    factKeys: new Map(),
-    planYear: new Map(),
+    factKeys: new FactKeys(),
+    planYear: new FactKeys(),
     indicatorKeys: new Map(),
     indicatorSort: 0,
     pendingNsnn: [],
@@ -142,12 +142,11 @@ function resolveNsnn(fs: FileState): void {
     const f = fs.out.taskFunding[factIndex]!;
     // without a register in this file the province's own budget is the likelier reading
     f.source = nsnnSource(levels.get(f.taskCode));
-    const key = `tf|${f.taskCode}|${f.year}|${f.measure}|${f.source}`;
-    const prev = fs.factKeys.get(key);
+    const prev = fs.factKeys.get("tf", f.taskCode, f.year, f.measure, f.source);
     if (prev) {
       fs.out.problems.push(prob("KEY_DUPLICATE", { file: fs.fileId, sheet: f.at.sheet, cell: f.at.cell, other: { file: fs.fileId, ...prev } }, { key: `${f.taskCode} ${f.measure} ${f.year} ${f.source}` }));
       drop.add(factIndex);
-    } else fs.factKeys.set(key, f.at);
+    } else fs.factKeys.set("tf", f.taskCode, f.year, f.measure, f.source, f.at);
   }
   if (drop.size) fs.out.taskFunding = fs.out.taskFunding.filter((_, i) => !drop.has(i));
 }

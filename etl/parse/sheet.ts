@@ -17,14 +17,49 @@ export interface FileState {
   out: ParsedFile;
   /** task code → where the register row is */
   taskCodes: Map<string, CellRef>;
-  /** any fact key → where it was given */
-  factKeys: Map<string, CellRef>;
-  /** "<what>|<key>|<year>" → the first du_toan cell and the first de_xuat cell */
-  planYear: Map<string, { du_toan?: CellRef; de_xuat?: CellRef; reported?: boolean }>;
+  /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
+  factKeys: FactKeys<CellRef>;
+  /** ("task" | "line", key, year) → the first du_toan cell and the first de_xuat cell */
+  planYear: FactKeys<{ du_toan?: CellRef; de_xuat?: CellRef; reported?: boolean }>;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
   pendingNsnn: { factIndex: number }[];
+}
+
+/**
+ * Values by (space, key, year, measure, source): nested maps, so a figure's key is not a string
+ * built and hashed per figure. The same as one Map keyed by "space|key|year|measure|source".
+ */
+export class FactKeys<V> {
+  private readonly spaces = new Map<string, Map<string, Map<number | string, V>>>();
+  private readonly ids = new Map<string, number>();
+  private id(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      if (this.ids.size >= 255) return -1;
+      i = this.ids.size + 1;
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+  private sub(year: number, measure: string | undefined, source: string | undefined): number | string {
+    const m = this.id(measure);
+    const s = this.id(source);
+    if (Number.isInteger(year) && year >= 0 && year < 10000 && m >= 0 && s >= 0) return (year * 256 + m) * 256 + s;
+    return `${year}|${measure ?? ""}|${source ?? ""}`;
+  }
+  get(space: string, key: string, year: number, measure?: string, source?: string): V | undefined {
+    return this.spaces.get(space)?.get(key)?.get(this.sub(year, measure, source));
+  }
+  set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
+    let sp = this.spaces.get(space);
+    if (sp === undefined) this.spaces.set(space, (sp = new Map()));
+    let k = sp.get(key);
+    if (k === undefined) sp.set(key, (k = new Map()));
+    k.set(this.sub(year, measure, source), v);
+  }
 }
 
 export interface RowView {
@@ -233,14 +268,25 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
   return true;
 }
 
+/** claimKey for a figure's key (see FactKeys). */
+export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef, label: () => string): boolean {
+  const map = ctx.fs.factKeys;
+  const prev = map.get(space, key, year, measure, source);
+  if (prev) {
+    ctx.add("KEY_DUPLICATE", at.cell, { key: label() }, prev);
+    return false;
+  }
+  map.set(space, key, year, measure, source, at);
+  return true;
+}
+
 /** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  const k = `${what}|${key}|${year}`;
-  let e = ctx.fs.planYear.get(k);
+  let e = ctx.fs.planYear.get(what, key, year);
   if (e === undefined) {
     e = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
-    ctx.fs.planYear.set(k, e);
+    ctx.fs.planYear.set(what, key, year, undefined, undefined, e);
     return;
   }
   if (!e[measure]) e[measure] = at;

@@ -1,10 +1,11 @@
 // The value lists of spec/inputs.md "Values", with their synonyms, matched on folded text.
 import { fold } from "../../core/text.js";
+import { memo } from "./memo.js";
 import type { Area, Field, Level, Status } from "../model.js";
 
 const strip = (s: string): string => fold(s).replace(/[.:;]+$/, "").trim();
 
-export function levelOf(text: string): Level | null {
+function levelOf_(text: string): Level | null {
   const f = strip(text).replace(/^(nhiem vu )?(cap )?/, "");
   if (/^(quoc gia|nha nuoc|trung uong)$/.test(f)) return "QUOC_GIA";
   if (/^bo( nganh)?$/.test(f)) return "BO";
@@ -16,7 +17,7 @@ export function levelOf(text: string): Level | null {
 }
 
 /** A field, and whether it was the merged "xã hội và nhân văn" (stored as xã hội, with a warning). */
-export function fieldOf(text: string): { field: Field; merged?: boolean } | null {
+function fieldOf_(text: string): { field: Field; merged?: boolean } | null {
   const f = strip(text)
     .replace(/^(linh vuc )?((khoa hoc|kh)\.? )?/, "")
     .replace(/\s*&\s*/g, " va ")
@@ -34,7 +35,7 @@ export function fieldOf(text: string): { field: Field; merged?: boolean } | null
   return null;
 }
 
-export function statusOf(text: string): Status | null {
+function statusOf_(text: string): Status | null {
   const f = strip(text);
   if (/^(dang (thuc hien|trien khai|tien hanh)|chuyen tiep|mo moi)$/.test(f)) return "DANG_THUC_HIEN";
   if (/^(da )?nghiem thu$/.test(f)) return "DA_NGHIEM_THU";
@@ -43,7 +44,7 @@ export function statusOf(text: string): Status | null {
   return null;
 }
 
-export function genderOf(text: string): "NAM" | "NU" | null {
+function genderOf_(text: string): "NAM" | "NU" | null {
   const f = strip(text);
   if (f === "nam") return "NAM";
   if (f === "nu") return "NU";
@@ -51,7 +52,7 @@ export function genderOf(text: string): "NAM" | "NU" | null {
 }
 
 /** The area of an indicator group row or Lĩnh vực cell. */
-export function areaOf(text: string): Area | null {
+function areaOf_(text: string): Area | null {
   const f = strip(text).replace(/^([ivx]+|[a-h]|\d+)[.)]\s*/, "");
   if (/\btdc\b|tieu chuan|do luong|chat luong/.test(f)) return "TDC";
   if (/\bshtt\b|so huu tri tue/.test(f)) return "SHTT";
@@ -100,7 +101,7 @@ const LINE_LABELS: [RegExp, string][] = [
 ];
 
 /** A row label of the hierarchy ("2.3 Chi thực hiện nhiệm vụ KH&CN", "- Nhiệm vụ cấp tỉnh") → its code. */
-export function hierarchyLabel(text: string): string | null {
+function hierarchyLabel_(text: string): string | null {
   const f = strip(text)
     .replace(/^[-+*•–]\s*/, "")
     .replace(/^(([ivx]+|\d+(\.\d+)*|[a-h])[.)]?)\s+/, "")
@@ -108,3 +109,10 @@ export function hierarchyLabel(text: string): string | null {
   for (const [re, code] of LINE_LABELS) if (re.test(f)) return code;
   return null;
 }
+
+export const levelOf = memo(levelOf_);
+export const fieldOf = memo(fieldOf_);
+export const statusOf = memo(statusOf_);
+export const genderOf = memo(genderOf_);
+export const areaOf = memo(areaOf_);
+export const hierarchyLabel = memo(hierarchyLabel_);

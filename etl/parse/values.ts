@@ -1,6 +1,7 @@
 // Cell values → typed values, as pure functions that never throw: each returns a value or the
 // code of what is wrong, and the caller places the problem. They are fuzzed with fast-check.
 import { fold } from "../../core/text.js";
+import { memo } from "./memo.js";
 import type { XCell } from "../xlsx/types.js";
 
 export type Fail = { ok: false; code: "VALUE_NOT_NUMBER" | "VALUE_AMBIGUOUS_NUMBER" | "VALUE_ERROR" | "FORMULA_NO_CACHE" | "MONTH_INVALID" | "DATE_OUT_OF_RANGE"; detail?: Record<string, unknown> };
@@ -265,7 +266,7 @@ function monthResult(y: number, m: number, raw: string): Result<string> {
 }
 
 /** A month written as text: "10/2021", "3/2024", "tháng 10/2021", "T10/2021", "10-2021", "2021-10", "30/11/2020". */
-export function parseMonthText(text: string): Result<string> {
+function parseMonthText_(text: string): Result<string> {
   if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
   const f = fold(text).replace(/^(thang|th\.?|t)\s*/, "").trim();
   let m = /^(\d{1,2})\s*[/.-]\s*(\d{4})$/.exec(f) ?? /^(\d{1,2})\s+nam\s+(\d{4})$/.exec(f);
@@ -284,7 +285,7 @@ export function parseMonthText(text: string): Result<string> {
 }
 
 /** A full date written as text "30/11/2020" or "2020-11-30" → "YYYY-MM-DD". */
-export function parseDateText(text: string): Result<string> {
+function parseDateText_(text: string): Result<string> {
   if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
   const f = fold(text).replace(/^ngay\s*/, "");
   let y: number, mo: number, d: number;
@@ -299,7 +300,7 @@ export function parseDateText(text: string): Result<string> {
 }
 
 /** A one-column period: "10/2021-3/2024", "10/2021 - 3/2024", "tháng 12/2016 – tháng 11/2023", "từ … đến …". */
-export function parsePeriodText(text: string): Result<{ start: string; end: string }> {
+function parsePeriodText_(text: string): Result<{ start: string; end: string }> {
   if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
   const f = fold(text).replace(/^tu\s+/, "");
   const m = /^(.+?)\s*(?:-|–|—|\bden\b)\s*(.+)$/.exec(f.replace(/(\d)\s*[-–—]\s*(\d{1,2}\s*[/.])/, "$1 - $2").replace(/(\d{4})\s*[-–—]\s*/, "$1 - "));
@@ -418,3 +419,7 @@ export function hasSheetText(cell: XCell): boolean {
   if (typeof v === "number" && cell.type === "n") return true;
   return sheetText(cell) !== "";
 }
+
+export const parseMonthText = memo(parseMonthText_, (r) => r.ok);
+export const parseDateText = memo(parseDateText_, (r) => r.ok);
+export const parsePeriodText = memo(parsePeriodText_, (r) => r.ok);

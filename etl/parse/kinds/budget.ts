@@ -4,7 +4,7 @@ import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/mone
 import { fold } from "../../../core/text.js";
 import type { Source } from "../../model.js";
 import type { Column } from "../headers.js";
-import { claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { cellText } from "../values.js";
 import { HIERARCHY_CHILDREN, hierarchyCode, hierarchyLabel } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
@@ -84,7 +84,7 @@ export function parseBudgetRows(ctx: SheetCtx, rows: RowView[], codeCol: Column 
     for (const { a, value } of p.loaded) {
       const at = ctx.at(ctx.ref(a.col.col, p.row));
       const source = (a.source === "NSNN" ? "NSDP" : a.source) as Source;
-      if (claimKey(ctx, ctx.fs.factKeys, `bl|${p.line}|${a.year}|${a.measure}|${source}`, at, `${p.line} ${a.measure} ${a.year} ${source}`)) {
+      if (claimFact(ctx, "bl", p.line, a.year, a.measure, source, at, () => `${p.line} ${a.measure} ${a.year} ${source}`)) {
         ctx.fs.out.budgetLines.push({ line: p.line, year: a.year, measure: a.measure, source, amount: value, at });
       }
       notePlanMeasure(ctx, "line", p.line, a.year, a.measure, at);

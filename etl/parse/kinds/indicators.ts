@@ -3,7 +3,7 @@
 // line does not apply and values are kept as given.
 import { normalise } from "../../../core/text.js";
 import type { Area, IndicatorRecord } from "../../model.js";
-import { claimKey, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, type RowView, type SheetCtx } from "../sheet.js";
 import { cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
@@ -63,7 +63,7 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     const { loaded } = readAmounts(ctx, r, amounts, false);
     for (const { a, value } of loaded) {
       const fat = ctx.at(ctx.ref(a.col.col, r.row));
-      if (claimKey(ctx, ctx.fs.factKeys, `if|${key}|${a.year}|${a.measure}`, fat, `${key} ${a.measure} ${a.year}`)) {
+      if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat, () => `${key} ${a.measure} ${a.year}`)) {
         ctx.fs.out.indicatorFacts.push({ key, year: a.year, measure: a.measure, value, at: fat });
       }
     }

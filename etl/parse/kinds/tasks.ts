@@ -4,7 +4,7 @@ import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as withi
 import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../model.js";
 import type { Column } from "../headers.js";
-import { claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
@@ -175,7 +175,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
             continue;
           }
         }
-        if (claimKey(ctx, ctx.fs.factKeys, `tf|${code}|${a.year}|${a.measure}|${fact.source}`, cellAt, `${code} ${a.measure} ${a.year} ${fact.source}`)) {
+        if (claimFact(ctx, "tf", code, a.year, a.measure, fact.source, cellAt, () => `${code} ${a.measure} ${a.year} ${fact.source}`)) {
           ctx.fs.out.taskFunding.push(fact);
         }
         notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
