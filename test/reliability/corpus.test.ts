@@ -140,17 +140,23 @@ function verifiedSampleDuplicate(p: Problem, sampleFiles: Set<string>, sampleDum
   return x.some((r) => y.has(`${r.table}|${r.key}`));
 }
 
+/** A row as compared across two warehouses: when a migration ran is not data. */
+const comparable = (r: Record<string, unknown>): string => {
+  const { applied_at: _when, ...rest } = r;
+  return rowKey(rest);
+};
+
 /** sample ∪ case, table by table (load_run compared apart: one more run). */
 function merged(sampleDump: Dump, caseDump: Dump): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const t of new Set([...Object.keys(sampleDump), ...Object.keys(caseDump)])) {
     if (t === "load_run") continue;
-    out[t] = [...new Set([...(sampleDump[t] ?? []), ...(caseDump[t] ?? [])].map(rowKey))].sort();
+    out[t] = [...new Set([...(sampleDump[t] ?? []), ...(caseDump[t] ?? [])].map(comparable))].sort();
   }
   return out;
 }
 const keyed = (d: Dump): Record<string, string[]> =>
-  Object.fromEntries(Object.entries(d).filter(([t]) => t !== "load_run").map(([t, rows]) => [t, rows.map(rowKey).sort()]));
+  Object.fromEntries(Object.entries(d).filter(([t]) => t !== "load_run").map(([t, rows]) => [t, rows.map(comparable).sort()]));
 
 function runCli(inbox: string, db: string, report: string): Promise<number> {
   // A folder without phuluc.config.json: the defaults are the sample's province (80, Long An).

@@ -57,7 +57,7 @@ export function copyWarehouse(from: WarehouseDir, tag: string): WarehouseDir {
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 /** Columns that differ between two loads of the same data (run numbers, surrogate keys). */
-const RUN_SPECIFIC = new Set(["fact_id", "run_id", "applied_at"]);
+const RUN_SPECIFIC = new Set(["fact_id", "run_id"]);
 
 export type Dump = Record<string, Record<string, unknown>[]>;
 
