@@ -1,6 +1,10 @@
 // Finding the header of a sheet and reading what each column means (spec/inputs.md: "What real
 // staff workbooks look like" and "Amount columns"). Pure over a snapshot of the first rows.
-import { fold, normalise } from "../../core/text.js";
+import { fold, normalise as normaliseText } from "../../core/text.js";
+import { memo } from "./memo.js";
+
+/** normalise, once per distinct header text */
+const normalise = memo(normaliseText);
 import type { Measure, Source } from "../model.js";
 import type { XRow } from "../xlsx/types.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
@@ -87,7 +91,7 @@ export interface AmountParts {
   total?: boolean;
 }
 
-export function amountParts(text: string): AmountParts {
+function amountParts_(text: string): AmountParts {
   const f = normalise(text).replace(/[()[\]]/g, " ").replace(/\s+/g, " ").trim();
   const out: AmountParts = {};
   for (const [re, m] of MEASURES) {
@@ -108,6 +112,9 @@ export function amountParts(text: string): AmountParts {
   if (TOTAL_WORDS.test(f)) out.total = true;
   return out;
 }
+
+/** (memoised: header words repeat across sheets and rows; the result is only read) */
+export const amountParts = memo(amountParts_);
 
 const FIXED: [RegExp, ColumnRole["role"]][] = [
   [/^(stt|so tt|tt|so thu tu)$/, "stt"],
@@ -165,7 +172,7 @@ export function classifyHeader(group: string, sub: string): ColumnRole | null {
 }
 
 /** Could this text be part of a header (a role of its own, or a piece a group completes)? */
-export function headerish(text: string): boolean {
+function headerish_(text: string): boolean {
   if (!text) return false;
   if (classifyHeader("", text)) return true;
   const f = normalise(text);
@@ -174,6 +181,8 @@ export function headerish(text: string): boolean {
   if (p.measure || (p.year && /^(nam )?\d{4}$/.test(f)) || (p.source && f.split(" ").length <= 4) || p.total) return true;
   return /^(bat dau|ket thuc|ghi chu|tong so)$/.test(f);
 }
+
+export const headerish = memo(headerish_);
 
 // ---------------------------------------------------------------------------------------------
 // Merges and the header block

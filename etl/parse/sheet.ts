@@ -269,11 +269,12 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
 }
 
 /** claimKey for a figure's key (see FactKeys). */
-export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef, label: () => string): boolean {
+export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef): boolean {
   const map = ctx.fs.factKeys;
   const prev = map.get(space, key, year, measure, source);
   if (prev) {
-    ctx.add("KEY_DUPLICATE", at.cell, { key: label() }, prev);
+    // the key as the office reads it: "<key> <measure> <year> [<source>]"
+    ctx.add("KEY_DUPLICATE", at.cell, { key: source === undefined ? `${key} ${measure} ${year}` : `${key} ${measure} ${year} ${source}` }, prev);
     return false;
   }
   map.set(space, key, year, measure, source, at);

@@ -228,7 +228,7 @@ export function numberFromCell(cell: XCell | undefined, style: NumberStyle): Res
 // Dates and months
 
 /** Does a number format code show a date? (d, m, y outside quotes, brackets and escapes) */
-export function isDateFormat(fmt: string | undefined): boolean {
+function isDateFormat_(fmt: string | undefined): boolean {
   if (!fmt) return false;
   const f = fmt
     .replace(/"[^"]*"/g, "")
@@ -238,6 +238,8 @@ export function isDateFormat(fmt: string | undefined): boolean {
   if (f === "general" || f === "@") return false;
   return /[dy]/.test(f) || /(^|[^a-z])m{1,5}([^a-z]|$)/.test(f.replace(/[hs:]+/g, " ")) || /mm?\W+y/.test(f);
 }
+
+export const isDateFormat = memo(isDateFormat_ as (fmt: string) => boolean) as (fmt: string | undefined) => boolean;
 
 export interface YMD {
   y: number;

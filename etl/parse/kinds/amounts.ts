@@ -48,8 +48,9 @@ export function amountColumns(columns: Column[], indicators: boolean): AmountCol
  * Read a row's amounts: the loadable ones (sourced) and every figure by column (for totals),
  * checking each total column against its parts.
  */
-export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true): { loaded: { a: AmountCol; value: string }[]; byCol: Map<number, string> } {
-  const byCol = new Map<number, string>();
+export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: Map<number, string>): { loaded: { a: AmountCol; value: string }[]; byCol: Map<number, string> } {
+  // `into` may hold other columns' figures already: only these columns are looked up here
+  const byCol = into ?? new Map<number, string>();
   const loaded: { a: AmountCol; value: string }[] = [];
   for (const a of cols) {
     const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);

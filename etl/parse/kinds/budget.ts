@@ -84,7 +84,7 @@ export function parseBudgetRows(ctx: SheetCtx, rows: RowView[], codeCol: Column 
     for (const { a, value } of p.loaded) {
       const at = ctx.at(ctx.ref(a.col.col, p.row));
       const source = (a.source === "NSNN" ? "NSDP" : a.source) as Source;
-      if (claimFact(ctx, "bl", p.line, a.year, a.measure, source, at, () => `${p.line} ${a.measure} ${a.year} ${source}`)) {
+      if (claimFact(ctx, "bl", p.line, a.year, a.measure, source, at)) {
         ctx.fs.out.budgetLines.push({ line: p.line, year: a.year, measure: a.measure, source, amount: value, at });
       }
       notePlanMeasure(ctx, "line", p.line, a.year, a.measure, at);

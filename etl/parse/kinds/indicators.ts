@@ -63,7 +63,7 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     const { loaded } = readAmounts(ctx, r, amounts, false);
     for (const { a, value } of loaded) {
       const fat = ctx.at(ctx.ref(a.col.col, r.row));
-      if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat, () => `${key} ${a.measure} ${a.year}`)) {
+      if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat)) {
         ctx.fs.out.indicatorFacts.push({ key, year: a.year, measure: a.measure, value, at: fat });
       }
     }

@@ -4,6 +4,7 @@ import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as withi
 import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../model.js";
 import type { Column } from "../headers.js";
+import type { XCell } from "../../xlsx/types.js";
 import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
@@ -66,10 +67,6 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const totals: TotalsInput = { rows: [], numericCols };
   let dataRows = 0;
   let afterGrandTotal = false;
-  const cellsErr = (r: RowView): boolean => {
-    for (const c of r.cells.values()) if (c.type === "e" || (c.type === "z" && c.formula !== undefined)) return true;
-    return false;
-  };
   for (const r of rows) {
     // the row's non-empty texts, in column order: only the first is needed unless the row is odd
     let firstAt = -1;
@@ -80,7 +77,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         break;
       }
     }
-    if (firstAt < 0 && !cellsErr(r)) {
+    if (firstAt < 0 && !hasErrorCell(cells)) {
       kinds.set(r.row, "blank");
       continue;
     }
@@ -93,30 +90,9 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     const key = codeCol ? sheetText(keyCell) : "";
     const stt = sttCol ? sheetText(r.cells.get(sttCol.col)) : "";
     const first = firstAt >= 0 ? sheetText(cells[firstAt]) : "";
+    // the row's texts, and [...labels, first]: made when a rule needs them
     let texts: string[] | null = null;
-    const allTexts = (): string[] => {
-      if (texts === null) {
-        texts = [];
-        for (let i = firstAt < 0 ? cells.length : firstAt; i < cells.length; i++) {
-          const t = sheetText(cells[i]);
-          if (t) texts.push(t);
-        }
-      }
-      return texts;
-    };
-    let labelsFirst: string[] | null = null;
-    /** [...labels, first]: the label columns' texts, then the row's first text */
-    const withFirst = (): string[] => {
-      if (labelsFirst === null) {
-        labelsFirst = [];
-        for (const c of labelCols) {
-          const t = sheetText(r.cells.get(c.col));
-          if (t) labelsFirst.push(t);
-        }
-        labelsFirst.push(first);
-      }
-      return labelsFirst;
-    };
+    let withFirst: string[] | null = null;
     let hasNumbers = false;
     for (const c of numericCols) {
       if (ctx.has(r, c)) {
@@ -125,16 +101,16 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       }
     }
     // signatures, dates and notes under the table ("Người lập biểu", "Long An, ngày … tháng …")
-    if (!hasNumbers && (afterGrandTotal || allTexts().every(isFooterText))) {
+    if (!hasNumbers && (afterGrandTotal || (texts ??= rowTexts(cells, firstAt)).every(isFooterText))) {
       kinds.set(r.row, "blank");
       continue;
     }
     let kind: RowKind;
-    if ((!key || isTotalLabel(key)) && withFirst().some(isTotalLabel)) {
+    if ((!key || isTotalLabel(key)) && (withFirst ??= labelsAndFirst(r, labelCols, first)).some(isTotalLabel)) {
       kind = "total";
-      if (dataRows > 0 && !/^cong\b/.test(fold(withFirst().find(isTotalLabel)!))) afterGrandTotal = true;
+      if (dataRows > 0 && !/^cong\b/.test(fold(withFirst.find(isTotalLabel)!))) afterGrandTotal = true;
     }
-    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || allTexts().length <= 2)) || (!key && (withFirst().some(isGroupNumber) || (allTexts().length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || (texts ??= rowTexts(cells, firstAt)).length <= 2)) || (!key && ((withFirst ??= labelsAndFirst(r, labelCols, first)).some(isGroupNumber) || ((texts ??= rowTexts(cells, firstAt)).length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
@@ -147,7 +123,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         const v = ctx.money(r, c, a ? a.unit : approvedUnit(c));
         if (v) values.set(c.col, v);
       }
-      totals.rows.push({ row: r.row, kind, label: withFirst().find((t) => isTotalLabel(t) || isGroupNumber(t)) ?? first, values });
+      totals.rows.push({ row: r.row, kind, label: (withFirst ??= labelsAndFirst(r, labelCols, first)).find(isTotalOrGroup) ?? first, values });
       continue;
     }
     if (kind !== "data") continue;
@@ -161,8 +137,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       level = rec?.level;
     }
     if (opts.funding) {
-      const { loaded, byCol } = readAmounts(ctx, r, opts.amounts);
-      for (const [c, v] of byCol) values.set(c, v);
+      const { loaded } = readAmounts(ctx, r, opts.amounts, true, values);
       for (const { a, value } of loaded) {
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
         const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt };
@@ -175,7 +150,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
             continue;
           }
         }
-        if (claimFact(ctx, "tf", code, a.year, a.measure, fact.source, cellAt, () => `${code} ${a.measure} ${a.year} ${fact.source}`)) {
+        if (claimFact(ctx, "tf", code, a.year, a.measure, fact.source, cellAt)) {
           ctx.fs.out.taskFunding.push(fact);
         }
         notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
@@ -187,22 +162,62 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   return { dataRows, kinds };
 }
 
+const isTotalOrGroup = (t: string): boolean => isTotalLabel(t) || isGroupNumber(t);
+
+function hasErrorCell(cells: readonly XCell[]): boolean {
+  for (const c of cells) if (c.type === "e" || (c.type === "z" && c.formula !== undefined)) return true;
+  return false;
+}
+
+/** The row's non-empty texts in column order (those before `firstAt` are empty). */
+function rowTexts(cells: readonly XCell[], firstAt: number): string[] {
+  const out: string[] = [];
+  if (firstAt < 0) return out;
+  for (let i = firstAt; i < cells.length; i++) {
+    const t = sheetText(cells[i]);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** The label columns' non-empty texts, then the row's first text. */
+function labelsAndFirst(r: RowView, labelCols: Column[], first: string): string[] {
+  const out: string[] = [];
+  for (const c of labelCols) {
+    const t = sheetText(r.cells.get(c.col));
+    if (t) out.push(t);
+  }
+  out.push(first);
+  return out;
+}
+
 function approvedUnit(c: Column) {
   return c.role && c.role.role === "approved" ? c.role.unit : undefined;
+}
+
+/** A required text of the register row, reported when missing (not when it is an error value). */
+function need(ctx: SheetCtx, r: RowView, role: Parameters<SheetCtx["col"]>[0], vi: string, en: string): string {
+  const col = ctx.col(role);
+  const t = ctx.text(r, col);
+  if (!t && col && !(ctx.cell(r, col)?.type === "e" || ctx.cell(r, col)?.formula !== undefined)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(col.col, r.row), { column: en, columnVi: vi });
+  return t;
+}
+
+/** The start or end month of the register row; null (reported) when missing or wrong. */
+function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string, vi: string): string | null {
+  const m = monthFromCell(ctx.cell(r, col), ctx.fs.date1904);
+  if (!m.ok) ctx.fail(ref, m);
+  else if (m.value === null) ctx.add("REQUIRED_VALUE_MISSING", ref, { column: en, columnVi: vi });
+  else return m.value;
+  return null;
 }
 
 function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
   const before = ctx.problems.length;
   if (!claimKey(ctx, ctx.fs.taskCodes, code, at, code, "TASK_CODE_DUPLICATE")) return null;
-  const need = (role: Parameters<SheetCtx["col"]>[0], vi: string, en: string): string => {
-    const col = ctx.col(role);
-    const t = ctx.text(r, col);
-    if (!t && col && !(ctx.cell(r, col)?.type === "e" || ctx.cell(r, col)?.formula !== undefined)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(col.col, r.row), { column: en, columnVi: vi });
-    return t;
-  };
-  const title = need("title", "Tên nhiệm vụ", "task title");
-  const leadOrg = need("leadOrg", "Tổ chức chủ trì", "lead organisation");
-  const levelText = need("level", "Cấp quản lý", "level");
+  const title = need(ctx, r, "title", "Tên nhiệm vụ", "task title");
+  const leadOrg = need(ctx, r, "leadOrg", "Tổ chức chủ trì", "lead organisation");
+  const levelText = need(ctx, r, "level", "Cấp quản lý", "level");
   let level: Level | null = null;
   if (levelText) {
     level = levelOf(levelText);
@@ -229,12 +244,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   if (sCol && eCol) {
     startRef = ctx.ref(sCol.col, r.row);
     endRef = ctx.ref(eCol.col, r.row);
-    for (const [col, ref, set] of [[sCol, startRef, (v: string) => (start = v)], [eCol, endRef, (v: string) => (end = v)]] as const) {
-      const m = monthFromCell(ctx.cell(r, col), ctx.fs.date1904);
-      if (!m.ok) ctx.fail(ref, m);
-      else if (m.value === null) ctx.add("REQUIRED_VALUE_MISSING", ref, { column: col === sCol ? "start month" : "end month", columnVi: col === sCol ? "Bắt đầu" : "Kết thúc" });
-      else set(m.value);
-    }
+    start = monthIn(ctx, r, sCol, startRef, "start month", "Bắt đầu");
+    end = monthIn(ctx, r, eCol, endRef, "end month", "Kết thúc");
   } else if (pCol) {
     startRef = endRef = ctx.ref(pCol.col, r.row);
     const c = ctx.cell(r, pCol);
