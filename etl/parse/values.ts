@@ -41,6 +41,42 @@ function parsePlainDec(s: string): Dec | null {
   return { neg: sign === "-", digits, scale: frac.length - (exp ? Number(exp) : 0) };
 }
 
+/**
+ * decToString(roundDec(parsePlainDec(s) shifted by 10^exp, 6)) for the common decimal "-?\d+(\.\d+)?"
+ * when no rounding is needed, with strings instead of a BigInt; null for anything else.
+ */
+function shiftPlain(s: string, exp: number): string | null {
+  const n = s.length;
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45;
+  if (neg) i = 1;
+  const i0 = i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  const intEnd = i;
+  if (intEnd === i0) return null;
+  let fracStart = n;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 46) return null;
+    fracStart = ++i;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i !== n || fracStart === n) return null;
+  }
+  const scale = n - fracStart - exp;
+  if (scale > 6) return null; // would round
+  let digits = fracStart < n ? s.slice(i0, intEnd) + s.slice(fracStart) : s.slice(i0, intEnd);
+  let z = 0;
+  while (z < digits.length - 1 && digits.charCodeAt(z) === 48) z++;
+  if (z > 0) digits = digits.slice(z);
+  let t = digits;
+  if (scale > 0) {
+    t = t.padStart(scale + 1, "0");
+    t = `${t.slice(0, -scale)}.${t.slice(-scale)}`.replace(/\.?0+$/, "");
+  } else if (scale < 0) {
+    t = digits === "0" ? "0" : t + "0".repeat(-scale);
+  }
+  return neg && t !== "0" ? "-" + t : t;
+}
+
 /** Round a Dec to at most `places` decimals, half away from zero. */
 function roundDec(d: Dec, places: number): Dec {
   if (d.scale <= places) return d;
@@ -193,6 +229,8 @@ export function unitIn(text: string): MoneyUnit | null {
 
 /** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */
 export function toTrieu(decimal: string, unit: MoneyUnit): Result<string> {
+  const fast = shiftPlain(decimal, UNIT_EXP[unit]);
+  if (fast !== null) return ok(fast);
   const d = parsePlainDec(decimal);
   if (!d) return fail("VALUE_NOT_NUMBER", { value: decimal });
   const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - UNIT_EXP[unit] };
