@@ -170,6 +170,41 @@ async function main(): Promise<void> {
   console.log("\ngoals");
   for (const [k, v, g, ok] of goals) console.log(`  ${ok === null ? "n/a " : ok ? "MET " : "MISS"} ${k.padEnd(34)} ${v ?? "—"}  (goal ${g})`);
   console.log(`\nwritten: ${file}`);
+  updateDoc(results.mode, rows, goals, results.machine, results.wall_seconds);
+}
+
+/** docs/benchmarks.md holds the table of the last full and quick runs between markers. */
+function updateDoc(
+  mode: string,
+  rows: [string, string][],
+  goals: [string, number | null, string, boolean | null][],
+  machine: { cores: number; memory_gb: number; node: string },
+  wall: number,
+): void {
+  const doc = join(root, "docs", "benchmarks.md");
+  if (!existsSync(doc)) return;
+  const table = [
+    `Run: \`npm run bench${mode === "quick" ? " -- --quick" : ""}\` on ${machine.cores} cores, ${machine.memory_gb} GB, Node ${machine.node}; ${wall} s in all.`,
+    "",
+    "| goal | value | target | |",
+    "|---|--:|---|---|",
+    ...goals.map(([k, v, g, ok]) => `| \`${k}\` | ${v ?? "—"} | ${g} | ${ok === null ? "n/a" : ok ? "met" : "**missed**"} |`),
+    "",
+    "<details><summary>every figure</summary>",
+    "",
+    "| figure | value |",
+    "|---|--:|",
+    ...rows.map(([k, v]) => `| \`${k}\` | ${v} |`),
+    "",
+    "</details>",
+  ].join("\n");
+  const start = `<!-- ${mode}:start -->`;
+  const end = `<!-- ${mode}:end -->`;
+  const text = readFileSync(doc, "utf8");
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  writeFileSync(doc, text.slice(0, a + start.length) + "\n" + table + "\n" + text.slice(b));
 }
 
 main().catch((e) => {
