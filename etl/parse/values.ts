@@ -352,6 +352,17 @@ function parsePeriodText_(text: string): Result<{ start: string; end: string }> 
   return ok({ start: a.value, end: b.value });
 }
 
+// the months and dates of serial numbers already seen (only successes: they carry no detail)
+const MONTHS_1900 = new Map<number, Result<string>>();
+const MONTHS_1904 = new Map<number, Result<string>>();
+const DATES_1900 = new Map<number, Result<string>>();
+const DATES_1904 = new Map<number, Result<string>>();
+function remember(cache: Map<number, Result<string>>, v: number, r: Result<string>): Result<string> {
+  if (cache.size >= 20_000) cache.clear();
+  cache.set(v, r);
+  return r;
+}
+
 /** A cell holding a month: a real date (per its number format and the workbook's date system) or a text. */
 export function monthFromCell(cell: XCell | undefined, date1904: boolean): Result<string | null> {
   if (!cell) return ok(null);
@@ -359,10 +370,13 @@ export function monthFromCell(cell: XCell | undefined, date1904: boolean): Resul
     case "n": {
       const v = cell.value as number;
       if (!isDateFormat(cell.numFmt)) return fail("MONTH_INVALID", { value: String(v) });
+      const cache = date1904 ? MONTHS_1904 : MONTHS_1900;
+      const hit = cache.get(v);
+      if (hit !== undefined) return hit;
       const d = serialToDate(v, date1904);
       if (!d.ok) return d;
       if (!inRange(d.value.y)) return fail("DATE_OUT_OF_RANGE", { value: `${pad2(d.value.d)}/${pad2(d.value.m)}/${d.value.y}` });
-      return ok(monthOf(d.value.y, d.value.m));
+      return remember(cache, v, ok(monthOf(d.value.y, d.value.m)));
     }
     case "s": {
       const t = String(cell.value ?? "");
@@ -384,10 +398,13 @@ export function dateFromCell(cell: XCell | undefined, date1904: boolean): Result
     case "n": {
       const v = cell.value as number;
       if (!isDateFormat(cell.numFmt)) return fail("MONTH_INVALID", { value: String(v) });
+      const cache = date1904 ? DATES_1904 : DATES_1900;
+      const hit = cache.get(v);
+      if (hit !== undefined) return hit;
       const d = serialToDate(v, date1904);
       if (!d.ok) return d;
       if (!inRange(d.value.y)) return fail("DATE_OUT_OF_RANGE", { value: String(d.value.y) });
-      return ok(`${d.value.y}-${pad2(d.value.m)}-${pad2(d.value.d)}`);
+      return remember(cache, v, ok(`${d.value.y}-${pad2(d.value.m)}-${pad2(d.value.d)}`));
     }
     case "s": {
       const t = String(cell.value ?? "");

@@ -227,12 +227,11 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const fieldCol = ctx.col("field");
   const fieldText = ctx.text(r, fieldCol);
   let field: TaskRecord["field"] = "CHUA_PHAN_LOAI";
-  const fRef = fieldCol ? ctx.ref(fieldCol.col, r.row) : at.cell;
   const f = fieldText ? fieldOf(fieldText) : null;
   if (f) {
     field = f.field;
-    if (f.merged) ctx.add("FIELD_MERGED_XH_NV", fRef, { value: fieldText });
-  } else ctx.add("FIELD_UNKNOWN", fRef, { value: fieldText || "—" });
+    if (f.merged) ctx.add("FIELD_MERGED_XH_NV", fieldCol ? ctx.ref(fieldCol.col, r.row) : at.cell, { value: fieldText });
+  } else ctx.add("FIELD_UNKNOWN", fieldCol ? ctx.ref(fieldCol.col, r.row) : at.cell, { value: fieldText || "—" });
   // months
   let start: string | null = null;
   let end: string | null = null;
