@@ -30,6 +30,7 @@ import {
 } from "./formula.js";
 import { writeLineagePart } from "./lineage.js";
 import { Package, type SheetEntry } from "./package.js";
+import { cellLooks, fitWrittenRows } from "./row-height.js";
 import { mayMention, patchSheetFormulas } from "./stream.js";
 import { cloneElement, TextStyles } from "./styles.js";
 import {
@@ -354,6 +355,9 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
   const ts = textStyles!();
   for (const b of fp.blocks) writeBlock(grid, b, ts, problems, fp);
   for (const h of fp.headerRewrites) grid.write(h.row, h.col, { s: h.new }, ts);
+  // rows the plan wrote texts into (a list form's body: task titles, organisations) get the
+  // height their wrapped texts need; header rewrites keep their rows (titles the template sized)
+  fitWrittenRows(root, grid.rows, writtenTexts(fp.blocks), cellLooks(ts.doc));
   // formulas the plan wrote carry no cached value either
   for (const r of grid.rows) for (const c of r.cells) if (firstChild(c.el, "f")) dropCachedValue(c.el);
   for (const r of grid.rows) r.el.attrs.delete("spans");
@@ -696,6 +700,18 @@ function writeBlock(grid: SheetGrid, b: Block, ts: TextStyles, problems: Problem
       grid.write(row, col, v, ts);
     }
   }
+}
+
+/** The text cells ({ s }) of the blocks, in sheet coordinates. */
+function writtenTexts(blocks: readonly Block[]): { row: number; col: number; text: string }[] {
+  const out: { row: number; col: number; text: string }[] = [];
+  for (const b of blocks)
+    b.cells.forEach((line, i) =>
+      line.forEach((v, j) => {
+        if (v && "s" in v) out.push({ row: b.row + i, col: b.col + j, text: v.s });
+      }),
+    );
+  return out;
 }
 
 // ================================================================== a form sheet's related parts

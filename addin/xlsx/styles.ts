@@ -35,7 +35,8 @@ export class TextStyles {
   private textIds: Set<number>;
   changed = false;
 
-  constructor(private readonly doc: XmlDocument) {
+  /** styles.xml, read by the row-height estimate (fonts and alignment of the styles handed out) */
+  constructor(readonly doc: XmlDocument) {
     this.textIds = new Set([TEXT_FMT_ID]);
     const numFmts = firstChild(doc.root, "numFmts");
     if (numFmts) for (const f of childElements(numFmts, "numFmt")) if ((f.attrs.get("formatCode") ?? "") === "@") this.textIds.add(Number(f.attrs.get("numFmtId")));
