@@ -287,6 +287,24 @@ export function queueOp(ws: Excel.Worksheet, op: WriteOp, supports: Supports): v
   }
 }
 
+/**
+ * Runs of rows the plan's blocks write a text ({ s }) into: a list form's body (task titles,
+ * organisations, units). Fixed forms write figures only; header rewrites are left out (title
+ * rows the template sized, often merged, which autofit would shrink to one line).
+ */
+export function textRowRuns(plan: FormPlan): { at: number; count: number }[] {
+  const rows = new Set<number>();
+  for (const b of plan.blocks) b.cells.forEach((line, i) => line.some((c) => c && "s" in c) && rows.add(b.row + i));
+  const sorted = [...rows].sort((a, b) => a - b);
+  const runs: { at: number; count: number }[] = [];
+  for (const r of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && last.at + last.count === r) last.count++;
+    else runs.push({ at: r, count: 1 });
+  }
+  return runs;
+}
+
 export interface ApplyResult {
   form: string;
   syncs: number;
@@ -303,10 +321,15 @@ export async function applyFormPlan(
   const supports = opts.supports ?? hostSupports();
   const requests = planRequests(plan, opts.budget ?? DEFAULT_REQUEST_BUDGET);
   const ws = context.workbook.worksheets.getItem(plan.sheetName);
+  const fit = textRowRuns(plan);
   let syncs = 0;
-  for (const req of requests) {
+  for (const [i, req] of requests.entries()) {
     if (supports("suspendCalculation")) context.application.suspendApiCalculationUntilNextSync();
     for (const op of req.ops) queueOp(ws, op, supports);
+    // Excel keeps a row's height when the API writes a wrapped text into it: the list forms'
+    // long titles would show cut off. Autofit (ExcelApi 1.2) the rows given texts, queued after
+    // the last values so that it rides with the last write sync — no sync of its own.
+    if (i === requests.length - 1) for (const r of fit) ws.getRange(rowsAddress(r.at, r.count)).format.autofitRows();
     await context.sync();
     syncs++;
     countSync(opts.log, plan.form);

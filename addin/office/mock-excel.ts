@@ -196,9 +196,12 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
       events.push({ kind, sync: syncs + 1, sheet: s.name, address, method, args });
       action(jsonBytes(args));
     };
+    // Range.format: only autofitRows (recorded; the grid model has no row heights)
+    const format = { autofitRows: () => record("call", "autofitRows", []) };
     const proxy = new Proxy(mock as unknown as Record<string | symbol, unknown>, {
       get(t, p) {
         if (p === "__address") return address;
+        if (p === "format") return format;
         if (typeof p === "string" && p in methods) return methods[p];
         return t[p];
       },
