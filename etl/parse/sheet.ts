@@ -50,15 +50,32 @@ export class FactKeys<V> {
     if (Number.isInteger(year) && year >= 0 && year < 10000 && m >= 0 && s >= 0) return (year * 256 + m) * 256 + s;
     return `${year}|${measure ?? ""}|${source ?? ""}`;
   }
+  // the last (space, key) looked up: a row's figures share it
+  private lastSpace = "";
+  private lastKey = "";
+  private lastInner: Map<number | string, V> | undefined = undefined;
+  private inner(space: string, key: string, create: boolean): Map<number | string, V> | undefined {
+    if (this.lastInner !== undefined && space === this.lastSpace && key === this.lastKey) return this.lastInner;
+    let sp = this.spaces.get(space);
+    if (sp === undefined) {
+      if (!create) return undefined;
+      this.spaces.set(space, (sp = new Map()));
+    }
+    let k = sp.get(key);
+    if (k === undefined) {
+      if (!create) return undefined;
+      sp.set(key, (k = new Map()));
+    }
+    this.lastSpace = space;
+    this.lastKey = key;
+    this.lastInner = k;
+    return k;
+  }
   get(space: string, key: string, year: number, measure?: string, source?: string): V | undefined {
-    return this.spaces.get(space)?.get(key)?.get(this.sub(year, measure, source));
+    return this.inner(space, key, false)?.get(this.sub(year, measure, source));
   }
   set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
-    let sp = this.spaces.get(space);
-    if (sp === undefined) this.spaces.set(space, (sp = new Map()));
-    let k = sp.get(key);
-    if (k === undefined) sp.set(key, (k = new Map()));
-    k.set(this.sub(year, measure, source), v);
+    this.inner(space, key, true)!.set(this.sub(year, measure, source), v);
   }
 }
 

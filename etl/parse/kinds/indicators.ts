@@ -51,14 +51,15 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     const at = ctx.at(ctx.ref((codeCol && code ? codeCol : labelCol).col, r.row));
     if (r.hidden) ctx.add("ROW_HIDDEN", at.cell, { row: r.row });
     const rowArea: Area = areaCol ? (areaOf(cellText(ctx.cell(r, areaCol))) ?? "KHAC") : (area ?? "KHAC");
-    const key = code || `${rowArea}|${normalise(label)}`;
+    const normLabel = normalise(label);
+    const key = code || `${rowArea}|${normLabel}`;
     if (!claimKey(ctx, ctx.fs.indicatorKeys, `ind|${key}`, at, key)) continue;
     const rec: IndicatorRecord = { key, area: rowArea, label, unit, sort: ++ctx.fs.indicatorSort, at };
     if (code) rec.code = code;
     // "Thuộc chỉ tiêu" names the parent by its code, or by its label when it has none
     const parent = parentCol ? cellText(ctx.cell(r, parentCol)) : "";
     if (parent) rec.parentKey = ctx.fs.indicatorKeys.has(`ind|${parent}`) ? parent : (byLabel.get(`${rowArea}|${normalise(parent)}`) ?? parent);
-    byLabel.set(`${rowArea}|${normalise(label)}`, key);
+    byLabel.set(`${rowArea}|${normLabel}`, key);
     ctx.fs.out.indicators.push(rec);
     const { loaded } = readAmounts(ctx, r, amounts, false);
     for (const { a, value } of loaded) {
