@@ -340,8 +340,19 @@ function parseDateText_(text: string): Result<string> {
 }
 
 /** A one-column period: "10/2021-3/2024", "10/2021 - 3/2024", "tháng 12/2016 – tháng 11/2023", "từ … đến …". */
+const PLAIN_PERIOD = /^ *(\d{1,2}) *\/ *(\d{4}) *- *(\d{1,2}) *\/ *(\d{4}) *$/;
+
 function parsePeriodText_(text: string): Result<{ start: string; end: string }> {
   if (typeof text !== "string") return fail("MONTH_INVALID", { value: String(text) });
+  // the common "10/2021 - 3/2024" (plain spaces only): what the general reading below gives
+  const q = PLAIN_PERIOD.exec(text);
+  if (q) {
+    const a = monthResult(Number(q[2]), Number(q[1]), text);
+    if (!a.ok) return { ok: false, code: a.code, detail: { value: text } };
+    const b = monthResult(Number(q[4]), Number(q[3]), text);
+    if (!b.ok) return { ok: false, code: b.code, detail: { value: text } };
+    return ok({ start: a.value, end: b.value });
+  }
   const f = fold(text).replace(/^tu\s+/, "");
   const m = /^(.+?)\s*(?:-|–|—|\bden\b)\s*(.+)$/.exec(f.replace(/(\d)\s*[-–—]\s*(\d{1,2}\s*[/.])/, "$1 - $2").replace(/(\d{4})\s*[-–—]\s*/, "$1 - "));
   if (!m) return fail("MONTH_INVALID", { value: text });
