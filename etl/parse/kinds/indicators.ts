@@ -1,15 +1,20 @@
 // Kind 4: activity indicators. Keyed by Mã chỉ tiêu, else by (area, normalised label); the area
 // comes from a Lĩnh vực column or from group rows; each row has its own unit, so the sheet's unit
 // line does not apply and values are kept as given.
-import { normalise } from "../../../core/text.js";
+import { normalise as normaliseText } from "../../../core/text.js";
+import { memo } from "../memo.js";
 import type { Area, IndicatorRecord } from "../../model.js";
 import { claimFact, claimKey, type RowView, type SheetCtx } from "../sheet.js";
-import { cellText } from "../values.js";
+import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { isGroupNumber } from "./tasks.js";
 import type { RowKind } from "./totals.js";
 
+/** normalise, once per distinct label (the same indicators come back in every office's file) */
+const normalise = memo(normaliseText);
+
+/** (cellText is sheetText: the sheet's texts are NFC already, see recognise.ts convertText) */
 export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: AmountCol[]): { dataRows: number; kinds: Map<number, RowKind> } {
   const kinds = new Map<number, RowKind>();
   const codeCol = ctx.col("indCode") ?? ctx.col("maSo");
@@ -22,7 +27,11 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
   let dataRows = 0;
   const byLabel = new Map<string, string>();
   for (const r of rows) {
-    const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);
+    const texts: string[] = [];
+    for (const c of r.cells.values()) {
+      const t = cellText(c);
+      if (t) texts.push(t);
+    }
     const hasNumbers = amounts.some((a) => ctx.has(r, a.col));
     if (texts.length === 0 && !hasNumbers) {
       kinds.set(r.row, "blank");
