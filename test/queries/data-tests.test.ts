@@ -29,11 +29,19 @@ describe("data tests", () => {
       "DATA_TEST_TASK_PERIOD_ORDER",
       "DATA_TEST_UNIQUE_FCT_BUDGET_LINE",
       "DATA_TEST_UNIQUE_PLAN_FIGURE",
+      "DATA_TEST_UNIQUE_WAREHOUSE_KEYS",
     ]);
     for (const t of tests) {
       expect(t.vi).not.toBe(t.name);
       expect(t.en).not.toBe(t.name);
     }
+  });
+
+  it("a key given twice (no index declares it) is caught", async () => {
+    await w.db.run("insert into fact_indicator select * replace (nextval('fact_id_seq') as fact_id) from fact_indicator limit 1");
+    const found = await runDataTests(w.db);
+    expect(found.map((p) => p.code)).toEqual(["DATA_TEST_UNIQUE_WAREHOUSE_KEYS"]);
+    expect(found[0]!.en).toMatch(/fact_indicator 80 .* 2 rows/);
   });
 
   it("a clean warehouse passes every test", async () => {

@@ -2,6 +2,10 @@
 -- Money: DECIMAL(18,6) triệu đồng. Every fact row carries its province and its lineage
 -- (load run, file identity, file hash, sheet, cell) and a fact_id unique across fact tables,
 -- which is what a filled cell's lineage points at.
+-- Keys of the fact and entity tables are not declared as indexes: DuckDB maintains an index on
+-- every insert and commit, which cost more than the rest of a national load. Uniqueness is
+-- enforced by the loader (a key given twice is refused, naming both places) and checked by the
+-- data tests that run inside every load (queries/data-tests/).
 
 create sequence fact_id_seq start 1;
 
@@ -102,13 +106,12 @@ create table task (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,   -- the task-code cell
-  primary key (province_code, task_code)
+  cell          varchar not null    -- the task-code cell
 );
 
 -- Approved funding of a task (Kind 1): source 'TONG' always, the parts as given.
 create table fact_task_approved (
-  fact_id       bigint primary key default nextval('fact_id_seq'),
+  fact_id       bigint not null default nextval('fact_id_seq'),
   province_code varchar not null,
   task_code     varchar not null,
   source_code   varchar not null,   -- NSTW, NSDP, NGOAI_NSNN, NUOC_NGOAI, TONG
@@ -117,13 +120,12 @@ create table fact_task_approved (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,
-  unique (province_code, task_code, source_code)
+  cell          varchar not null
 );
 
 -- Grain: one row per task × year × measure × source (Kind 2).
 create table fact_task_funding (
-  fact_id       bigint primary key default nextval('fact_id_seq'),
+  fact_id       bigint not null default nextval('fact_id_seq'),
   province_code varchar not null,
   task_code     varchar not null,
   year          integer not null,
@@ -134,13 +136,12 @@ create table fact_task_funding (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,
-  unique (province_code, task_code, year, measure_code, source_code)
+  cell          varchar not null
 );
 
 -- Grain: one row per budget line × year × measure × source (Kind 3).
 create table fact_budget_line (
-  fact_id       bigint primary key default nextval('fact_id_seq'),
+  fact_id       bigint not null default nextval('fact_id_seq'),
   province_code varchar not null,
   line_code     varchar not null,
   year          integer not null,
@@ -151,8 +152,7 @@ create table fact_budget_line (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,
-  unique (province_code, line_code, year, measure_code, source_code)
+  cell          varchar not null
 );
 
 create table indicator (
@@ -168,13 +168,12 @@ create table indicator (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,
-  primary key (province_code, indicator_key)
+  cell          varchar not null
 );
 
 -- Grain: one row per indicator × year × measure (Kind 4). Value in the indicator's own unit.
 create table fact_indicator (
-  fact_id       bigint primary key default nextval('fact_id_seq'),
+  fact_id       bigint not null default nextval('fact_id_seq'),
   province_code varchar not null,
   indicator_key varchar not null,
   year          integer not null,
@@ -184,8 +183,7 @@ create table fact_indicator (
   file_id       varchar not null,
   file_hash     varchar not null,
   sheet         varchar not null,
-  cell          varchar not null,
-  unique (province_code, indicator_key, year, measure_code)
+  cell          varchar not null
 );
 
 insert into funding_source values
