@@ -8,9 +8,16 @@ export interface Reader {
   use<T>(fn: (db: Db, generation: number) => Promise<T>): Promise<T>;
   useAsOf?<T>(generation: number, fn: (db: Db, generation: number) => Promise<T>): Promise<T>;
   close?(): void;
+  /**
+   * True when a generation number always names the same data (a warehouse: a generation file is
+   * never written after it is published), so answers may be kept. A lake can be re-exported
+   * under the same numbers: not immutable.
+   */
+  readonly immutable?: boolean;
 }
 
 export class WarehouseReader extends GenerationReader implements Reader {
+  readonly immutable = true;
   constructor(private readonly path: string) {
     super(path);
   }
