@@ -234,8 +234,19 @@ function xlsxValue(kind: Kind, v: unknown): ExcelJS.CellValue {
       return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : String(v);
     default:
       // A string is always written as a text cell by exceljs (formulas only from { formula }).
-      return typeof v === "string" ? v : JSON.stringify(v);
+      return xstring(typeof v === "string" ? v : JSON.stringify(v));
   }
+}
+
+/**
+ * Excel's escape for characters XML cannot carry (ST_Xstring): a carriage return or another
+ * control character becomes "_x000D_"; a text that already looks like an escape gets its
+ * underscore escaped ("_x005F_"), so that Excel reads back exactly the text we had.
+ */
+export function xstring(s: string): string {
+  return s
+    .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
+    .replace(/[\x00-\x08\x0B\x0C\x0D\x0E-\x1F]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
 }
 
 // ---------------------------------------------------------------- Parquet

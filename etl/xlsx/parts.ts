@@ -4,6 +4,7 @@
 import { posix } from "node:path";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { InflateBudget, ZipEntry, ZipFile } from "./zip.js";
+import { decodeXstring } from "./scanner.js";
 
 /** Excel's built-in number formats (ECMA-376 §18.8.30); the ids missing here are locale-specific. */
 export const BUILTIN_NUMFMTS: Record<number, string> = {
@@ -214,7 +215,7 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
       if (name === "t") inT = false;
       else if (name === "rPh") inPhonetic = false;
       else if (name === "si" && inSi) {
-        out.push(current);
+        out.push(decodeXstring(current));
         inSi = false;
       }
     },

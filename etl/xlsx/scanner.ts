@@ -100,6 +100,15 @@ function own(s: string): string {
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /** Replaces the five named entities and numeric character references. */
+/**
+ * Excel's own escape inside text (ST_Xstring): "_x000D_" is a carriage return, "_x005F_" an
+ * underscore (so "_x005F_x000D_" is the literal text "_x000D_"). XML cannot carry a bare CR, so
+ * Excel writes it this way; a reader that keeps the escape stores "_x000D_" as if it were text.
+ */
+export function decodeXstring(s: string): string {
+  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
 export function decodeEntities(s: string): string {
   if (s.indexOf("&") < 0) return s;
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
@@ -506,13 +515,13 @@ export class SheetScanner {
       case CellType.Str:
         if (v !== null) {
           type = "s";
-          value = v;
+          value = decodeXstring(v);
         }
         break;
       case CellType.Inline:
         if (this.cInline !== null || v !== null) {
           type = "s";
-          value = this.cInline ?? v;
+          value = decodeXstring((this.cInline ?? v)!);
         }
         break;
       case CellType.B:

@@ -393,9 +393,9 @@ describe("formula injection from the offices' text", () => {
     }
   });
 
-  // Excel writes a carriage return inside a text as the escape _x000D_ (ECMA-376 ST_Xstring); the
-  // fill's XML layer decodes it (addin/xlsx/xml.ts decodeXstring), the ETL's reader does not yet.
-  it.fails("the ETL decodes Excel's _x000D_ escape (known bug: etl/xlsx keeps it as the literal text \"_x000D_\")", async () => {
+  // Excel writes a carriage return inside a text as the escape _x000D_ (ECMA-376 ST_Xstring); both
+  // the fill's XML layer and the ETL's reader decode it.
+  it("the ETL decodes Excel's _x000D_ escape", async () => {
     const inbox = copySampleInbox("inj-x000d");
     try {
       const path = join(inbox, REGISTER);
@@ -413,7 +413,7 @@ describe("formula injection from the offices' text", () => {
     }
   });
 
-  it.fails("query --format xlsx keeps a carriage return (known bug: api/formats.ts toXlsx lets exceljs write a literal CR, which every XML reader turns into LF; Excel's escape is _x000D_)", async () => {
+  it("query --format xlsx keeps a carriage return (written as Excel's escape _x000D_)", async () => {
     const q = await query("select chr(13) || '=5+6' as t", "xlsx");
     expect(q.code, q.err).toBe(0);
     const cells = await payloadCells(new Uint8Array(readFileSync(q.file)));
