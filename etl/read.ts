@@ -55,6 +55,9 @@ function openProblem(fileId: string, e: unknown, sheet: string | undefined, limi
     const limit = e.reason === "too_many_rows" ? limits.maxRows : e.reason === "too_many_columns" ? limits.maxColumns : undefined;
     return prob(code, place, { detail: e.message, ...(e.where ? { where: e.where } : {}), ...(limit ? { limit } : {}) });
   }
+  // A mistake in phuluc itself must not be told to an office as "your file is damaged": let it
+  // fail the run (nothing is loaded) with its own message.
+  if (e instanceof ReferenceError || e instanceof SyntaxError) throw e;
   // anything else the reader trips on is a damaged file, as far as the office is concerned
   return prob("FILE_TRUNCATED", sheet ? { file: fileId, sheet } : { file: fileId }, { detail: (e as Error)?.message ?? String(e) });
 }
