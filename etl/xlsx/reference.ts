@@ -152,6 +152,10 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
       entries: "ignore",
     });
     (reader as unknown as { model: unknown }).model = await workbookModel(path);
+    // exceljs sets `properties` only when it meets xl/workbook.xml in the stream; a sheet that
+    // comes first in the zip and holds a date cell then reads properties.model of undefined.
+    // We know the 1904 flag already: give it up front.
+    (reader as unknown as { properties: unknown }).properties ??= { model: { date1904 } };
     let count = 0;
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
