@@ -1,4 +1,5 @@
--- Disbursement rate by task level for one year: expected outturn / assigned budget of the tasks.
+-- Disbursement rate by task level for one year: expected outturn / assigned budget of the tasks,
+-- state budget only (NSTW + NSĐP; counterpart funds have no assigned budget to compare with).
 -- Run: query --db phuluc.duckdb queries/examples/02-disbursement-rate-by-level.sql --param year=2023
 with by_level as (
   select t.level_code,
@@ -7,6 +8,7 @@ with by_level as (
     from fact_task_funding f
     join task t using (province_code, task_code)
    where f.year = $year::integer
+     and f.source_code in (select source_code from funding_source where is_state_budget)
    group by t.level_code
 )
 select l.name_vi as cap_quan_ly,
