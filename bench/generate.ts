@@ -16,6 +16,7 @@ import { join, relative } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
+import { HIERARCHY } from "../core/hierarchy.js";
 
 // ───────────────────────────── randomness ─────────────────────────────
 
@@ -69,26 +70,7 @@ export const PROVINCES: readonly [string, string][] = [
   ["94", "Sóc Trăng"], ["95", "Bạc Liêu"], ["96", "Cà Mau"],
 ];
 
-const LINES: { code: string; label: string; children?: string[] }[] = [
-  { code: "01", label: "TỔNG CHI", children: ["02", "03", "18"] },
-  { code: "02", label: "1. Chi đầu tư phát triển KH&CN" },
-  { code: "03", label: "2. Chi sự nghiệp KH&CN", children: ["04", "07", "08", "14", "15", "16", "17"] },
-  { code: "04", label: "2.1 Chi quỹ lương và hoạt động bộ máy", children: ["05", "06"] },
-  { code: "05", label: "- Tiền lương, phụ cấp, các khoản đóng góp theo lương" },
-  { code: "06", label: "- Chi hoạt động bộ máy" },
-  { code: "07", label: "2.2 Chi hoạt động thường xuyên theo chức năng" },
-  { code: "08", label: "2.3 Chi thực hiện nhiệm vụ KH&CN", children: ["09", "10", "11", "12", "13"] },
-  { code: "09", label: "- Nhiệm vụ cấp quốc gia" },
-  { code: "10", label: "- Nhiệm vụ cấp bộ" },
-  { code: "11", label: "- Nhiệm vụ cấp tỉnh" },
-  { code: "12", label: "- Nhiệm vụ cấp cơ sở (incl. cấp huyện)" },
-  { code: "13", label: "- Nhiệm vụ khác" },
-  { code: "14", label: "2.4 Chi tăng cường năng lực nghiên cứu" },
-  { code: "15", label: "2.5 Chi sửa chữa, chống xuống cấp" },
-  { code: "16", label: "2.6 Chi hợp tác quốc tế" },
-  { code: "17", label: "2.7 Chi sự nghiệp KH&CN khác" },
-  { code: "18", label: "3. Chi khác cho KH&CN" },
-];
+const LINES = HIERARCHY;
 
 const FIELDS = ["KH tự nhiên", "KH kỹ thuật và công nghệ", "KH y, dược", "KH nông nghiệp", "KH xã hội", "KH nhân văn"];
 const TOPICS = [

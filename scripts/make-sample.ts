@@ -12,6 +12,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HIERARCHY } from "../core/hierarchy.js";
 import ExcelJS from "exceljs";
 import { unzipSync, zipSync } from "fflate";
 
@@ -488,31 +489,7 @@ const ALL_TASKS: Task[] = [...NATIONAL, ...PROVINCIAL, ...GRASSROOTS, ...DISTRIC
 const DISTRICT_RESERVE_2024 = 300;
 
 // ── the 01–18 hierarchy ──
-interface Line {
-  code: string;
-  label: string;
-  children?: string[];
-}
-export const LINES: Line[] = [
-  { code: "01", label: "TỔNG CHI", children: ["02", "03", "18"] },
-  { code: "02", label: "1. Chi đầu tư phát triển KH&CN" },
-  { code: "03", label: "2. Chi sự nghiệp KH&CN", children: ["04", "07", "08", "14", "15", "16", "17"] },
-  { code: "04", label: "2.1 Chi quỹ lương và hoạt động bộ máy", children: ["05", "06"] },
-  { code: "05", label: "- Tiền lương, phụ cấp, các khoản đóng góp theo lương" },
-  { code: "06", label: "- Chi hoạt động bộ máy" },
-  { code: "07", label: "2.2 Chi hoạt động thường xuyên theo chức năng" },
-  { code: "08", label: "2.3 Chi thực hiện nhiệm vụ KH&CN", children: ["09", "10", "11", "12", "13"] },
-  { code: "09", label: "- Nhiệm vụ cấp quốc gia" },
-  { code: "10", label: "- Nhiệm vụ cấp bộ" },
-  { code: "11", label: "- Nhiệm vụ cấp tỉnh" },
-  { code: "12", label: "- Nhiệm vụ cấp cơ sở (incl. cấp huyện)" },
-  { code: "13", label: "- Nhiệm vụ khác" },
-  { code: "14", label: "2.4 Chi tăng cường năng lực nghiên cứu" },
-  { code: "15", label: "2.5 Chi sửa chữa, chống xuống cấp" },
-  { code: "16", label: "2.6 Chi hợp tác quốc tế" },
-  { code: "17", label: "2.7 Chi sự nghiệp KH&CN khác" },
-  { code: "18", label: "3. Chi khác cho KH&CN" },
-];
+export const LINES = HIERARCHY;
 const LINE = new Map(LINES.map((l) => [l.code, l]));
 
 /** nghìn đồng per leaf; 07 is left out and closes each column to its required total. */
