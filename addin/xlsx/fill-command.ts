@@ -173,7 +173,15 @@ function printReport(r: FillReport, opts: FillOptions, io: Out): void {
   if (r.rulesBroken.arithmetic.length) {
     io.log(`  Quy tắc số học bị vi phạm / arithmetic rules broken: ${r.rulesBroken.arithmetic.length}`);
     for (const x of r.rulesBroken.arithmetic) io.log(rule(x));
-  } else io.log("  Quy tắc số học: đạt / arithmetic rules: all hold");
+  } else {
+    // A figure the located form has no column or row for is an arithmetic-class problem too.
+    const unplaced = r.forms.flatMap((f) => f.problems).filter((p) => isError(p) && p.data?.class === "arithmetic").length;
+    io.log(
+      unplaced
+        ? `  Quy tắc số học: ${unplaced} số liệu không có chỗ trong biểu / arithmetic: ${unplaced} figures have no place in the form`
+        : "  Quy tắc số học: đạt / arithmetic rules: all hold",
+    );
+  }
   if (r.rulesBroken.reconciliation.length) {
     io.log(`  Chênh lệch đối chiếu / reconciliation differences${opts.strict ? " (--strict)" : ""}: ${r.rulesBroken.reconciliation.length}`);
     for (const x of r.rulesBroken.reconciliation) io.log(rule(x));
