@@ -13,6 +13,7 @@ import { WarehouseReader } from "../../api/readers.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
 import { openDb } from "../../warehouse/db.js";
 import { makeWarehouse, type TestWarehouse } from "./fixtures.js";
+import { parseCsv } from "../csv.js";
 
 describe("spreadsheet formula escaping", () => {
   it("escapes what a spreadsheet would evaluate", () => {
@@ -51,34 +52,6 @@ describe("spreadsheet formula escaping", () => {
   });
 });
 
-/** A small RFC 4180 reader (independent of the writer). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 const KEY = "formats-test-key-0123456789";
 const auth = { Authorization: `Bearer ${KEY}` };

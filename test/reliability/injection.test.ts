@@ -24,6 +24,7 @@ import { computeAll } from "../../queries/compute.js";
 import { loadForms } from "../../queries/forms.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { CONFIG, copySampleInbox, editXlsx, freshWarehouse, recordFigures, removeDir, ROOT, xmlText, type WarehouseDir } from "./helpers.js";
+import { parseCsv } from "../csv.js";
 
 const YEAR = 2024;
 const REGISTER = join("P.QLKH", "Danh muc nhiem vu KHCN (ban cuoi).xlsx");
@@ -131,39 +132,6 @@ function rawCells(bytes: Uint8Array): Map<string, string> {
   return out;
 }
 
-/** A minimal RFC 4180 reader (quotes, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = text.startsWith("\uFEFF") ? 1 : 0;
-  let quoted = false;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 describe("formula injection from the offices' text", () => {
   let w: WarehouseDir;
