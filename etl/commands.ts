@@ -6,12 +6,17 @@ import { resolve } from "node:path";
 import { loadConfig, type Config } from "../core/config.js";
 import { formatProblem, type Problem } from "../core/problem.js";
 import type { Db } from "../warehouse/db.js";
-import { forgetFile, loadFiles, WarehouseBusyError, type LoadReport } from "../warehouse/load.js";
+import { forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
 import { EXIT, type ExitCode } from "../cli/exit.js";
 import { scanInbox } from "./inbox.js";
 import { readInboxFile } from "./read.js";
 import { installAnalystViews } from "../queries/install.js";
 import { runDataTests } from "../queries/data-tests.js";
+
+/** How every load reads an inbox file: the configured limits and province. */
+export function parserFor(config: Config): FileParser {
+  return (f) => readInboxFile(f.path, f.fileId, f.office, { limits: config.limits, province: config.province.code });
+}
 
 /** What every load does inside its transaction once the facts are in. */
 export async function afterLoad(db: Db): Promise<Problem[]> {
@@ -34,7 +39,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
   const tty = !o.quiet && process.stderr.isTTY;
   return loadFiles(
     scan,
-    (f) => readInboxFile(f.path, f.fileId, f.office, { limits: config.limits, province: config.province.code }),
+    parserFor(config),
     {
       dbPath: o.db,
       province: config.province,

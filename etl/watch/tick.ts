@@ -6,9 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import type { Config } from "../../core/config.js";
 import { loadFiles, WarehouseBusyError, type LoadReport } from "../../warehouse/load.js";
 import { pruneGenerations } from "../../warehouse/generations.js";
-import { afterLoad, appendRunLog } from "../commands.js";
+import { afterLoad, appendRunLog, parserFor } from "../commands.js";
 import { scanInbox } from "../inbox.js";
-import { readInboxFile } from "../read.js";
 import { splitReady, type Seen } from "./stability.js";
 import { problemsText, writeQualityReport } from "./quality.js";
 
@@ -52,7 +51,7 @@ export async function runTick(o: TickOptions): Promise<TickResult> {
   try {
     report = await loadFiles(
       { files: ready, skipped: [], problems: [] },
-      (f) => readInboxFile(f.path, f.fileId, f.office, { limits: o.config.limits, province: o.config.province.code }),
+      parserFor(o.config),
       { dbPath: o.db, province: o.config.province, acceptPartial: true, command: "etl watch", now: o.now, afterLoad },
     );
   } catch (e) {
