@@ -7,14 +7,19 @@ const REL_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/re
 const REL_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps";
 const CT_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml";
 
+/** The custom XML items of the workbook whose root is our lineage element, in order. */
+function lineageParts(pkg: Package): string[] {
+  const out: string[] = [];
+  for (const r of pkg.rels(pkg.workbookPart())) {
+    if (r.type !== REL_CUSTOM_XML || !r.part || !pkg.has(r.part)) continue;
+    if (isLineageXml(pkg.readText(r.part))) out.push(r.part);
+  }
+  return out;
+}
+
 /** The custom XML item of the workbook that holds our lineage, if any. */
 function findLineagePart(pkg: Package): string | null {
-  const wb = pkg.workbookPart();
-  for (const r of pkg.rels(wb)) {
-    if (r.type !== REL_CUSTOM_XML || !r.part || !pkg.has(r.part)) continue;
-    if (isLineageXml(pkg.readText(r.part))) return r.part;
-  }
-  return null;
+  return lineageParts(pkg)[0] ?? null;
 }
 
 export function writeLineagePart(pkg: Package, lineage: WorkbookLineage): string {
@@ -46,6 +51,13 @@ export function writeLineagePart(pkg: Package, lineage: WorkbookLineage): string
 /** The lineage a fill stored in a workbook, or null when it has none. */
 export function readLineage(bytes: Uint8Array): WorkbookLineage | null {
   const pkg = Package.open(bytes);
-  const part = findLineagePart(pkg);
-  return part ? parseLineageXml(pkg.readText(part)) : null;
+  // isLineageXml only looks at the root: a damaged part of ours is passed over, as before
+  for (const part of lineageParts(pkg)) {
+    try {
+      return parseLineageXml(pkg.readText(part));
+    } catch {
+      /* the next one */
+    }
+  }
+  return null;
 }
