@@ -19,7 +19,9 @@ export function splitReady(
     const prev = seen.get(f.fileId);
     seen.set(f.fileId, { size: f.size, mtimeMs: f.mtimeMs });
     const stable = prev ? prev.size === f.size && prev.mtimeMs === f.mtimeMs : firstLookCounts;
-    const oldEnough = nowMs - f.mtimeMs >= settleMs;
+    // settle 0 means no wait: a file copied within the current millisecond has an mtime a fraction
+    // of a millisecond after `now` (file times are finer than Date), which must not read as "too recent"
+    const oldEnough = settleMs <= 0 || nowMs - f.mtimeMs >= settleMs;
     if (stable && oldEnough) ready.push(f);
     else waiting.push({ fileId: f.fileId, why: !stable ? "changed since the last look (still being copied?)" : "modified too recently" });
   }
