@@ -47,6 +47,22 @@ function pick(sql: string, params?: Params): Params | undefined {
   return any ? used : undefined;
 }
 
+// PHULUC_SQL_TRACE=1: the time of every statement run, summed by its first words at exit (profiling)
+const traced = new Map<string, { n: number; ms: number }>();
+const trace = process.env.PHULUC_SQL_TRACE
+  ? (sql: string, ms: number) => {
+      const k = sql.replace(/\s+/g, " ").trim().slice(0, 90);
+      const t = traced.get(k) ?? { n: 0, ms: 0 };
+      t.n++;
+      t.ms += ms;
+      traced.set(k, t);
+    }
+  : undefined;
+if (trace)
+  process.on("exit", () => {
+    for (const [k, t] of [...traced].sort((a, b) => b[1].ms - a[1].ms).slice(0, 60)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(5)}× ${k}\n`);
+  });
+
 export class Db {
   constructor(
     readonly path: string,
@@ -56,19 +72,19 @@ export class Db {
 
   /** Rows as JSON-safe values: DECIMAL and BIGINT as strings, dates as ISO strings. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
+    const r = await this.read(sql, params);
     return r.getRowObjectsJson() as unknown as T[];
   }
 
   /** Rows as JS values (BIGINT as bigint, DECIMAL as DuckDBDecimalValue) for typed consumers. */
   async allJS<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
+    const r = await this.read(sql, params);
     return r.getRowObjectsJS() as unknown as T[];
   }
 
   /** Columns by name, as JS values: what Arrow tables are built from. */
   async columns(sql: string, params?: Params): Promise<{ names: string[]; types: string[]; columns: Record<string, unknown[]> }> {
-    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
+    const r = await this.read(sql, params);
     return {
       names: r.columnNames(),
       types: r.columnTypes().map((t) => t.toString()),
@@ -76,8 +92,22 @@ export class Db {
     };
   }
 
+  private async read(sql: string, params?: Params) {
+    if (!trace) return this.conn.runAndReadAll(sql, pick(sql, params));
+    const t0 = performance.now();
+    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
+    trace(sql, performance.now() - t0);
+    return r;
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
+    if (!trace) {
+      await this.conn.run(sql, pick(sql, params));
+      return;
+    }
+    const t0 = performance.now();
     await this.conn.run(sql, pick(sql, params));
+    trace(sql, performance.now() - t0);
   }
 
   /** The underlying connection, for the appender and prepared statements inside warehouse/. */

@@ -9,9 +9,10 @@
 //   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
 // A changed file (same identity, new hash) replaces everything its earlier version gave; the
 // report lists updates and removals old → new. The same bytes again change nothing.
-import { BOOLEAN, DuckDBDataChunk, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
+import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
 import { isError, problem } from "../core/problem.js";
+import { parseDecimal } from "../core/money.js";
 import type { InboxScan, ParsedFile } from "../etl/model.js";
 import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
@@ -72,7 +73,8 @@ export type FileParser = (file: InboxScan["files"][number]) => Promise<ParsedFil
 
 const STAGING = `
 create temp table ld_in (
-  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount varchar, sheet varchar, cell varchar);
+  kind integer, k1 integer, year integer, measure integer, source integer, amount bigint, sheet integer, col integer, "row" integer);
+create temp table ld_key (id integer, s varchar);
 create temp table ld_fact (
   kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(18,6),
   file_id varchar, file_hash varchar, sheet varchar, cell varchar);
@@ -114,6 +116,19 @@ const KEY = "kind, k1, year, measure, source";
  * All staged columns are VARCHAR or INTEGER; amounts stay exact decimal strings until SQL casts
  * them to DECIMAL(18,6).
  */
+async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n: number, columns: readonly (readonly unknown[])[]): Promise<void> {
+  if (n === 0) return;
+  const appender = await db.connection.createAppender(table, null, "temp");
+  for (let off = 0; off < n; off += 2048) {
+    const m = Math.min(2048, n - off);
+    const chunk = DuckDBDataChunk.create(types, m);
+    chunk.setColumns(columns.map((col) => col.slice(off, off + m)) as never);
+    appender.appendDataChunk(chunk);
+  }
+  appender.flushSync();
+  appender.closeSync();
+}
+
 async function appendColumns<T>(db: Db, table: string, types: DuckDBType[], items: readonly T[], row: (x: T, i: number) => (string | number | boolean | null)[]): Promise<void> {
   if (items.length === 0) return;
   const appender = await db.connection.createAppender(table, null, "temp");
@@ -135,20 +150,75 @@ async function appendColumns<T>(db: Db, table: string, types: DuckDBType[], item
 const V = VARCHAR;
 const monthDate = (m: string): string => `${m}-01`;
 
+/**
+ * The strings of one file's facts, each given a number once. Facts are staged as numbers only:
+ * the appender makes one native call per string value, which was the largest single cost of
+ * staging a national inbox; SQL puts the strings back with one join and a few list lookups.
+ */
+class Interned {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      this.values.push(s);
+      i = this.values.length; // 1-based, as SQL lists are
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+}
+
+/** "AB12" → its column letters and row number (the parser's A1 references are well formed). */
+function splitCell(cell: string): [string, number] {
+  let i = 0;
+  while (i < cell.length && cell.charCodeAt(i) >= 65) i++;
+  return [cell.slice(0, i), Number(cell.slice(i))];
+}
+
 async function stageFile(db: Db, f: ParsedFile): Promise<number> {
-  type In = [string, string, number, string, string, string, string, string];
-  const facts: In[] = [];
-  for (const t of f.tasks) for (const a of t.approved) facts.push(["task_approved", t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell]);
-  for (const x of f.taskFunding) facts.push(["task_funding", x.taskCode, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell]);
-  for (const x of f.budgetLines) facts.push(["budget_line", x.line, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell]);
-  for (const x of f.indicatorFacts) facts.push(["indicator", x.key, x.year, x.measure, "", x.value, x.at.sheet, x.at.cell]);
-  await appendColumns(db, "ld_in", [V, V, INTEGER, V, V, V, V, V], facts, (r) => r);
-  // one set-based step adds the file's identity and hash and casts the amounts exactly
+  const n = f.tasks.reduce((s, t) => s + t.approved.length, 0) + f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
+  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
+  const keys = new Interned(); // entity keys: thousands in a big register
+  const cols = {
+    kind: new Array<number>(n), k1: new Array<number>(n), year: new Array<number>(n), measure: new Array<number>(n),
+    source: new Array<number>(n), amount: new Array<bigint>(n), sheet: new Array<number>(n), col: new Array<number>(n), row: new Array<number>(n),
+  };
+  let i = 0;
+  const put = (kind: string, k1: string, year: number, measure: string, source: string, amount: string, at: { sheet: string; cell: string }) => {
+    const [letters, row] = splitCell(at.cell);
+    cols.kind[i] = small.id(kind);
+    cols.k1[i] = keys.id(k1);
+    cols.year[i] = year;
+    cols.measure[i] = small.id(measure);
+    cols.source[i] = small.id(source);
+    cols.amount[i] = parseDecimal(amount);
+    cols.sheet[i] = small.id(at.sheet);
+    cols.col[i] = small.id(letters);
+    cols.row[i] = row;
+    i++;
+  };
+  for (const t of f.tasks) for (const a of t.approved) put("task_approved", t.code, 0, "", a.source, a.amount, a.at);
+  for (const x of f.taskFunding) put("task_funding", x.taskCode, x.year, x.measure, x.source, x.amount, x.at);
+  for (const x of f.budgetLines) put("budget_line", x.line, x.year, x.measure, x.source, x.amount, x.at);
+  for (const x of f.indicatorFacts) put("indicator", x.key, x.year, x.measure, "", x.value, x.at);
+  const c = cols;
+  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, BIGINT, INTEGER, INTEGER, INTEGER], n, [
+    c.kind, c.k1, c.year, c.measure, c.source, c.amount, c.sheet, c.col, c.row,
+  ]);
+  await appendColumnChunks(db, "ld_key", [INTEGER, V], keys.values.length, [keys.values.map((_, j) => j + 1), keys.values]);
+  // one set-based step puts the strings back, adds the file's identity and hash, and makes the
+  // amounts exact DECIMAL(18,6): micro-units × 0.000001 is a decimal product, never a float
   await db.run(
-    "insert into ld_fact select kind, k1, year, measure, source, amount::decimal(18,6), $file, $hash, sheet, cell from ld_in",
-    { file: f.fileId, hash: f.sha256 },
+    `insert into ld_fact
+     select $small[kind], k.s, year, $small[measure], $small[source], (amount::decimal(18,0) * 0.000001)::decimal(18,6),
+            $file, $hash, $small[sheet], $small[col] || "row"::varchar
+       from ld_in join ld_key k on k.id = ld_in.k1
+      order by ld_in.rowid`,
+    { file: f.fileId, hash: f.sha256, small: listValue(small.values) },
   );
   await db.run("delete from ld_in");
+  await db.run("delete from ld_key");
   await appendColumns(db, "ld_task", [V, V, V, V, V, V, V, V, V, V, V, V, BOOLEAN, INTEGER, V, V, V, V], f.tasks, (t, i) => [
     t.code, t.title, t.level, t.field, t.leadOrg, t.pi ?? null, t.piGender ?? null, t.decision ?? null,
     monthDate(t.start), monthDate(t.end), t.status, t.acceptedOn ?? null, t.unsplit, i,
@@ -157,7 +227,7 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
     i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
   ]);
-  return facts.length + f.tasks.length + f.indicators.length;
+  return n + f.tasks.length + f.indicators.length;
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
