@@ -1,8 +1,9 @@
 // The zip layer of the fast reader: the central directory read by hand (it is a few fixed-size
-// records), entries inflated STREAMING with fflate so that no part is ever held whole, and every
+// records), entries inflated STREAMING with Node's zlib so that no part is ever held whole, and every
 // inflated byte counted so that a decompression bomb stops at the limit instead of eating memory.
 import { open, type FileHandle } from "node:fs/promises";
-import { Inflate } from "fflate";
+import { Readable } from "node:stream";
+import { createInflateRaw } from "node:zlib";
 import { XlsxOpenError } from "./types.js";
 
 export interface ZipEntry {
@@ -125,15 +126,17 @@ export class InflateBudget {
   }
 }
 
-// Compressed bytes go to fflate in slices this small so that one push can inflate at most
-// ~1 000 × it (deflate's best ratio) before the budget is checked again.
-const SLICE = 16 * 1024;
+// Compressed bytes are read in slices of this size; Node's own zlib inflates them (native code,
+// on libuv's thread pool, so inflating overlaps the scanning of the previous chunk — about four
+// times faster than inflating in JavaScript), in output chunks of INFLATED bytes at most.
 const READ = 128 * 1024;
+const INFLATED = 64 * 1024;
 
 /**
  * The inflated bytes of one entry, chunk by chunk. Counts them against the budget (throws
- * XlsxOpenError("too_large") as soon as it is passed) and throws ZipError("truncated") when the
- * data ends early.
+ * XlsxOpenError("too_large") as soon as it is passed — the stream's back-pressure keeps the
+ * inflater at most a chunk or two ahead, so a decompression bomb stops at the limit) and throws
+ * ZipError("truncated") when the data ends early or is not valid deflate.
  */
 export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {
   if (entry.flags & 1) throw new ZipError("encrypted", `${entry.name} is encrypted`);
@@ -148,59 +151,57 @@ export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: Zip
     throw new ZipError("truncated", `${entry.name}: local header missing`);
   }
   const dataStart = 30 + first.readUInt16LE(26) + first.readUInt16LE(28);
-  let pos = entry.localHeaderOffset + dataStart;
-  const end = pos + entry.compressedSize;
+  const start = entry.localHeaderOffset + dataStart;
+  const end = start + entry.compressedSize;
   if (end > fileSize) throw new ZipError("truncated", `${entry.name}: data runs past the end of the file`);
-  let pending: Buffer | null = dataStart < first.length ? first.subarray(dataStart, Math.min(first.length, dataStart + entry.compressedSize)) : null;
-  const out: Uint8Array[] = [];
-  let finished = false;
-  const inflater = entry.method === 8 ? new Inflate((chunk, final) => {
-    if (chunk.length) {
-      budget.add(chunk.length, entry.name);
-      out.push(chunk);
+  const head = dataStart < first.length ? first.subarray(dataStart, Math.min(first.length, dataStart + entry.compressedSize)) : null;
+
+  async function* raw(): AsyncGenerator<Buffer> {
+    let pos = start;
+    if (head && head.length) {
+      pos += head.length;
+      yield head;
     }
-    if (final) finished = true;
-  }) : null;
-  const push = (chunk: Uint8Array, last: boolean): void => {
-    try {
-      inflater!.push(chunk, last);
-    } catch (err) {
-      if (err instanceof XlsxOpenError) throw err;
-      throw new ZipError("truncated", `${entry.name}: ${(err as Error).message}`);
-    }
-  };
-  while (pos < end) {
-    let buf: Buffer;
-    if (pending && pending.length) {
-      buf = pending;
-      pending = null;
-    } else {
+    while (pos < end) {
       const want = Math.min(READ, end - pos);
-      // a fresh buffer each time: fflate keeps a reference to unconsumed input between pushes
+      // a fresh buffer each time: the consumer may still hold the previous one
       const fresh = Buffer.allocUnsafe(want);
       const { bytesRead } = await fh.read(fresh, 0, want, pos);
       if (bytesRead === 0) throw new ZipError("truncated", `${entry.name}: data cut short`);
-      buf = fresh.subarray(0, bytesRead);
+      pos += bytesRead;
+      yield fresh.subarray(0, bytesRead);
     }
-    const n = buf.length;
-    pos += n;
-    if (!inflater) {
-      budget.add(n, entry.name);
+  }
+
+  if (entry.method === 0) {
+    for await (const buf of raw()) {
+      budget.add(buf.length, entry.name);
       yield buf;
-      continue;
     }
-    for (let s = 0; s < n; s += SLICE) {
-      const last = pos >= end && s + SLICE >= n;
-      push(buf.subarray(s, Math.min(s + SLICE, n)), last);
-      while (out.length) yield out.shift()!;
+    return;
+  }
+  const source = Readable.from(raw(), { objectMode: false });
+  const inflater = createInflateRaw({ chunkSize: INFLATED });
+  let sourceError: unknown = null;
+  source.on("error", (e) => {
+    sourceError = e;
+    inflater.destroy(e);
+  });
+  source.pipe(inflater);
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      budget.add(chunk.length, entry.name);
+      yield chunk;
     }
+  } catch (err) {
+    if (sourceError) throw sourceError;
+    if (err instanceof XlsxOpenError || err instanceof ZipError) throw err;
+    // zlib: "unexpected end of file" (cut short), "invalid block type", … — a damaged entry
+    throw new ZipError("truncated", `${entry.name}: ${(err as Error).message}`);
+  } finally {
+    source.destroy();
+    inflater.destroy();
   }
-  if (inflater && !finished) {
-    // an empty stored entry pushes nothing; a deflated one must have reached its final block
-    if (entry.compressedSize === 0) push(new Uint8Array(0), true);
-    if (!finished) throw new ZipError("truncated", `${entry.name}: compressed data ends early`);
-  }
-  while (out.length) yield out.shift()!;
 }
 
 /** A zip file opened for reading entries by name (case-insensitively, as OPC part names are). */
