@@ -245,14 +245,18 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
   const dupFacts = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
     `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
-     s as (select * from ld_fact),
+     s as (select * from ld_fact where kind <> 'task_approved'),
+     -- keys staged more than once (inside one file the parser has already refused a repeat):
+     -- grouping first spares a self-join of every staged fact
+     twice as (select ${KEY} from s group by all having count(*) > 1),
+     d as (select * from s semi join twice using (${KEY})),
      pairs as (
        select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-         from s a join s b using (${KEY}) where a.file_id < b.file_id and a.kind <> 'task_approved'
+         from d a join d b using (${KEY}) where a.file_id < b.file_id
        union all
        select a.kind, a.k1, a.year, a.measure, a.source, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-         from s a join cur b using (${KEY}) where a.file_id <> b.file_id and a.kind <> 'task_approved')
+         from s a join cur b using (${KEY}) where a.file_id <> b.file_id)
      select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
     p,
   );
@@ -491,9 +495,17 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     );
     const rejected = new Set<string>();
     let i = 0;
+    // The next file is parsed while this one is staged: staging mostly waits on DuckDB's own
+    // threads, which leaves the JavaScript thread free to parse. One file ahead at most, so that
+    // no more than two parsed files are ever held.
+    let next: Promise<ParsedFile> | null = scan.files.length ? parse(scan.files[0]!) : null;
     for (const f of scan.files) {
       i++;
-      const parsed = await parse(f);
+      const parsed = await next!;
+      next = i < scan.files.length ? parse(scan.files[i]!) : null;
+      // a parser that throws (a mistake in phuluc, not in the file) fails the run; the file read
+      // ahead must not be left as an unhandled rejection meanwhile
+      next?.catch(() => undefined);
       const errors = parsed.problems.filter(isError).length;
       const outcome: FileOutcome = {
         fileId: parsed.fileId,
