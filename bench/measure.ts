@@ -41,6 +41,27 @@ async function main(): Promise<Record<string, unknown>> {
       });
       return { seconds, rows, files, rejected, peakRssMb: peakRssMb() };
     }
+    case "lineage": {
+      const { measureLineage } = await import("./lineage.js");
+      const dir = args.dbDir as string;
+      const dbs = readdirSync(dir).filter((f) => f.endsWith(".duckdb")).map((f) => join(dir, f));
+      const m = await measureLineage(dbs, args.repeat as number);
+      return { seconds: m.withSeconds, ...m, peakRssMb: peakRssMb() };
+    }
+    case "parse": {
+      // read + recognise + validate every file, loading nothing: the ETL's JavaScript half
+      const { readInboxFile } = await import("../etl/read.js");
+      const { ConfigSchema } = await import("../core/config.js");
+      const config = ConfigSchema.parse({ province: { code: "00", name: "bench" }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+      let rows = 0;
+      const { seconds } = await time(async () => {
+        for (const f of args.files as string[]) {
+          const p = await readInboxFile(f, basename(f), "bench", { limits: config.limits, province: config.province.code });
+          rows += p.taskFunding.length + p.budgetLines.length + p.indicatorFacts.length + p.tasks.length + p.indicators.length;
+        }
+      });
+      return { seconds, rows, peakRssMb: peakRssMb() };
+    }
     case "floor":
     case "fast":
     case "exceljs": {

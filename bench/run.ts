@@ -84,6 +84,10 @@ async function main(): Promise<void> {
   // 2. ETL and its peers
   const etlAll = measure("etl", { inboxes: gen.provinces.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-all") });
   const etlSub = medianOf("etl", { inboxes: subset.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-sub") }, size.repeat);
+  // the profile: the JavaScript half alone (read + recognise + validate, nothing loaded), and what
+  // the lineage columns cost the write of the subset's facts (written again with and without them)
+  const parse = medianOf("parse", { files: subsetFiles }, size.repeat);
+  const lineage = measure("lineage", { dbDir: join(work, "etl-sub"), repeat: size.repeat });
   const floor = medianOf("floor", { files: subsetFiles }, size.repeat);
   const fast = medianOf("fast", { files: subsetFiles }, size.repeat);
   const exceljs = medianOf("exceljs", { files: subsetFiles }, size.repeat);
@@ -119,6 +123,12 @@ async function main(): Promise<void> {
       subset_files: subsetFiles.length,
       subset_bytes: subsetBytes,
       subset_seconds: r3(n(etlSub.seconds)),
+      parse_seconds: r3(n(parse.seconds)),
+      write_seconds_with_lineage: r3(n(lineage.withSeconds)),
+      write_seconds_without_lineage: r3(n(lineage.withoutSeconds)),
+      lineage_write_seconds: r3(n(lineage.withSeconds) - n(lineage.withoutSeconds)),
+      lineage_share_of_etl: r3((n(lineage.withSeconds) - n(lineage.withoutSeconds)) / n(etlSub.seconds)),
+      lineage_share_of_bytes: r3(1 - n(lineage.bytesWithout) / n(lineage.bytesWith)),
       floor_seconds: r3(n(floor.seconds)),
       fast_reader_seconds: r3(n(fast.seconds)),
       ratio_to_floor: r3(n(etlSub.seconds) / n(floor.seconds)),
