@@ -30,16 +30,34 @@ async function main(): Promise<Record<string, unknown>> {
       let rows = 0;
       let files = 0;
       let rejected = 0;
+      // the load's phases, summed over the provinces: each point the loader names ends a phase
+      const ENDS: Record<string, string> = {
+        opened: "open, copy, migrate",
+        checked: "cross-file rules",
+        "committed-staging": "unit jumps, diff, write facts",
+        "after-load": "views, data tests",
+        "before-publish": "checksum, run record",
+      };
+      const phases: Record<string, number> = {};
+      let last = 0;
+      const mark = (phase: string) => {
+        const t = performance.now();
+        phases[phase] = (phases[phase] ?? 0) + (t - last) / 1000;
+        last = t;
+      };
+      const checkpoint = (point: string) => mark(point.startsWith("parsed:") ? "read, parse, stage" : (ENDS[point] ?? point));
       const { seconds } = await time(async () => {
         for (const ib of inboxes) {
+          last = performance.now();
           const config = ConfigSchema.parse({ province: { code: ib.province, name: ib.province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
-          const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true });
+          const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true, checkpoint });
+          mark("commit, checkpoint, fsync, publish");
           rows += r.rowsLoaded;
           files += r.files.length;
           rejected += r.files.filter((f) => f.status === "rejected").length;
         }
       });
-      return { seconds, rows, files, rejected, peakRssMb: peakRssMb() };
+      return { seconds, rows, files, rejected, phases, peakRssMb: peakRssMb() };
     }
     case "lineage": {
       const { measureLineage } = await import("./lineage.js");

@@ -33,7 +33,7 @@ export interface EtlLoadOptions {
   config?: Config;
 }
 
-export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date }): Promise<LoadReport> {
+export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date; checkpoint?: (point: string) => void }): Promise<LoadReport> {
   const config = o.config ?? loadConfig();
   const scan = scanInbox(o.inbox);
   const tty = !o.quiet && process.stderr.isTTY;
@@ -47,6 +47,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
       command: o.command ?? "etl load",
       now: o.now,
       afterLoad,
+      checkpoint: o.checkpoint,
       onProgress: tty
         ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${p.file} — ${p.rows} dòng/rows`)
         : undefined,

@@ -65,7 +65,7 @@ export interface LoadOptions {
   /** run inside the transaction after the facts are in: install views, run data tests */
   afterLoad?: (db: Db) => Promise<Problem[]>;
   onProgress?: (p: { file: string; index: number; total: number; rows: number }) => void;
-  /** for tests of killed loads: called at named points of the run */
+  /** called at named points of the run: where tests of killed loads kill it, where the bench times its phases */
   checkpoint?: (point: string) => void;
 }
 
@@ -593,6 +593,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     cp("committed-staging");
     if (opts.afterLoad) {
       const after = await opts.afterLoad(db);
+      cp("after-load");
       report.problems.push(...after);
       if (after.some(isError)) {
         report.outcome = "rejected";
