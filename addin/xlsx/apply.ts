@@ -180,7 +180,7 @@ export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage
         /* an unusual but valid sheet (e.g. "</f >"): the tree below handles it */
       }
     }
-    const doc = parseXml(raw);
+    const doc = parseXml(raw, { rawCellValues: true });
     const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, staleNames, changed: false };
     adjustWorksheet(doc, ctx, form?.plan ?? null, form ? textStyles : null, problems);
     if (form) {
@@ -649,7 +649,8 @@ class SheetGrid {
 
   write(row: number, col: number, v: Exclude<PlanCell, null>, ts: TextStyles): void {
     const c = this.cell(row, col);
-    c.children = c.children.filter((x) => !(x.kind === "element" && ["f", "v", "is"].includes(localName(x.name))));
+    // a raw value (parseXml's rawCellValues) stands for <v>/<is> only: it goes too
+    c.children = c.children.filter((x) => x.kind !== "raw" && !(x.kind === "element" && ["f", "v", "is"].includes(localName(x.name))));
     c.attrs.delete("t");
     c.attrs.delete("cm");
     c.attrs.delete("vm");

@@ -3,12 +3,12 @@
 // has a value or a formula, and every merged area (styled empty cells do not widen it). Cached
 // values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
-import { SaxesParser } from "saxes";
+import { scanXml, XmlFallback, type XmlEvents } from "./fastxml.js";
 import { richText } from "./cells.js";
 import { parseArea, parseCell, translateFormula } from "./formula.js";
 import { Package } from "./package.js";
 import { numberFormatsOf } from "./styles.js";
-import { childElements, decodeXstring, localName, type XmlDocument } from "./xml.js";
+import { childElements, decodeXstring, localName, saxesEvents, type XmlDocument } from "./xml.js";
 
 export interface SnapshotOptions {
   /** only this many rows of values/formulas/formats (rowCount still says the full size) */
@@ -53,35 +53,46 @@ interface RawCell {
   format: string;
 }
 
-// One saxes pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go.
+// One pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go. The fast
+// reader first; saxes when it cannot vouch for the text (see fastxml.ts), from a clean state.
 function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
+  const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  try {
+    return readSheet((ev) => scanXml(src, ev), name, index, sst, formats, firstRows);
+  } catch (e) {
+    if (!(e instanceof XmlFallback)) throw e;
+  }
+  return readSheet((ev) => saxesEvents(src, ev), name, index, sst, formats, firstRows);
+}
+
+function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
   const cells: RawCell[] = [];
   const merges: Area[] = [];
   const shared = new Map<string, { row: number; col: number; text: string }>();
   const sharedChildren: { cell: RawCell; si: string }[] = [];
-  const p = new SaxesParser({ xmlns: false, position: false });
   const stack: string[] = [];
   let row = 0;
   let col = 0;
-  let cur: { t: string; s: string | undefined; v: string | null; f: string | null; fAttrs: Record<string, string> | null; inline: string | null } | null = null;
+  let cur: { t: string; s: string | undefined; v: string | null; f: string | null; fAttrs: Map<string, string> | null; inline: string | null } | null = null;
   let text = "";
   let inIs = false;
   let inRph = 0;
   let maxRow = 0;
   let maxCol = 0;
-  p.on("opentag", (t) => {
-    const ln = localName(t.name);
+  const opentag = (tagName: string, a: Map<string, string>): void => {
+    const ln = localName(tagName);
     const parent = stack.length ? localName(stack[stack.length - 1]) : "";
-    stack.push(t.name);
-    const a = t.attributes as Record<string, string>;
+    stack.push(tagName);
     if (ln === "row" && parent === "sheetData") {
-      row = a.r ? Number(a.r) : row + 1;
+      const r = a.get("r");
+      row = r ? Number(r) : row + 1;
       col = 0;
     } else if (ln === "c" && parent === "row") {
-      const ref = a.r ? parseCell(a.r) : null;
+      const r = a.get("r");
+      const ref = r ? parseCell(r) : null;
       col = ref ? ref.col : col + 1;
       if (ref) row = ref.row;
-      cur = { t: a.t ?? "n", s: a.s, v: null, f: null, fAttrs: null, inline: null };
+      cur = { t: a.get("t") ?? "n", s: a.get("s"), v: null, f: null, fAttrs: null, inline: null };
     } else if (cur && ln === "f" && parent === "c") {
       cur.fAttrs = a;
       text = "";
@@ -95,19 +106,13 @@ function snapshotSheet(xml: string, name: string, index: number, sst: string[], 
     } else if (inIs && ln === "t") {
       text = "";
     } else if (ln === "mergeCell") {
-      const area = parseArea(a.ref ?? "");
+      const area = parseArea(a.get("ref") ?? "");
       if (area && area.kind !== "rows" && area.kind !== "cols") merges.push({ top: area.r1, left: area.c1, bottom: area.r2, right: area.c2 });
     }
-  });
-  p.on("text", (t) => {
-    text += t;
-  });
-  p.on("cdata", (t) => {
-    text += t;
-  });
-  p.on("closetag", (t) => {
+  };
+  const closetag = (tagName: string): void => {
     stack.pop();
-    const ln = localName(t.name);
+    const ln = localName(tagName);
     if (!cur) return;
     if (ln === "f" && cur.fAttrs) cur.f = text;
     else if (ln === "v" && !inIs) cur.v = text;
@@ -129,13 +134,15 @@ function snapshotSheet(xml: string, name: string, index: number, sst: string[], 
         }
       }
       let formula: string | null = null;
+      const ft = c.fAttrs?.get("t");
+      const fsi = c.fAttrs?.get("si");
       if (c.fAttrs) {
         if (c.f) formula = "=" + c.f;
-        if (c.fAttrs.t === "shared" && c.fAttrs.si !== undefined && c.f) shared.set(c.fAttrs.si, { row, col, text: c.f });
+        if (ft === "shared" && fsi !== undefined && c.f) shared.set(fsi, { row, col, text: c.f });
       }
       const rc: RawCell = { row, col, value, formula, format: formats[Number(c.s ?? 0)] ?? "General" };
-      if (c.fAttrs && !c.f && c.fAttrs.t === "shared" && c.fAttrs.si !== undefined) sharedChildren.push({ cell: rc, si: c.fAttrs.si });
-      if (value === null && formula === null && !(c.fAttrs && c.fAttrs.t === "shared")) {
+      if (c.fAttrs && !c.f && ft === "shared" && fsi !== undefined) sharedChildren.push({ cell: rc, si: fsi });
+      if (value === null && formula === null && !(c.fAttrs && ft === "shared")) {
         if (c.s === undefined) return; // an empty cell with no style says nothing
       } else {
         maxRow = Math.max(maxRow, row);
@@ -143,8 +150,17 @@ function snapshotSheet(xml: string, name: string, index: number, sst: string[], 
       }
       cells.push(rc);
     }
+  };
+  read({
+    opentag,
+    closetag,
+    text: (t) => {
+      text += t;
+    },
+    cdata: (t) => {
+      text += t;
+    },
   });
-  p.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).close();
   for (const { cell, si } of sharedChildren) {
     const m = shared.get(si);
     if (m) cell.formula = "=" + translateFormula(m.text, cell.row - m.row, cell.col - m.col);

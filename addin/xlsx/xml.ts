@@ -5,6 +5,7 @@
 // ("x14:cfRule"): namespace prefixes are not resolved, matching is by local name.
 // No node: imports, so the task pane can use it too.
 import { SaxesParser } from "saxes";
+import { NO_ATTRS, scanXml, XmlFallback, type XmlEvents } from "./fastxml.js";
 
 export interface XmlElement {
   kind: "element";
@@ -20,7 +21,18 @@ export type XmlNode =
   | { kind: "text"; text: string }
   | { kind: "cdata"; text: string }
   | { kind: "comment"; text: string }
-  | { kind: "pi"; target: string; body: string };
+  | { kind: "pi"; target: string; body: string }
+  | RawXml;
+
+/**
+ * Markup kept as it was written, unparsed: only as the content of a worksheet cell (<c>) whose
+ * children are all <v>/<is> (parseXml with `rawCellValues`). Written back verbatim; SheetGrid
+ * replaces it whole when it writes the cell.
+ */
+export interface RawXml {
+  kind: "raw";
+  xml: string;
+}
 
 export interface XmlDocument {
   /** the raw declaration, e.g. `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` */
@@ -31,103 +43,188 @@ export interface XmlDocument {
   epilog: XmlNode[];
 }
 
-export function parseXml(text: string): XmlDocument {
+export interface ParseOptions {
+  /**
+   * Keep the value of each worksheet cell (sheetData/row/c) whose children are only <v> and <is>
+   * as one RawXml node instead of a subtree: a form sheet of 5 000 rows has some 300 000 such
+   * elements and text nodes, which the fill never reads (it replaces the values it writes and
+   * keeps the others as they are). Cells with anything else (a formula, an extLst, white space)
+   * are parsed as usual.
+   */
+  rawCellValues?: boolean;
+}
+
+export function parseXml(text: string, opts: ParseOptions = {}): XmlDocument {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return buildTree(src, (ev) => scanXml(src, ev), opts.rawCellValues === true);
+  } catch (e) {
+    if (!(e instanceof XmlFallback)) throw e;
+  }
+  return buildTree(src, (ev) => saxesEvents(src, ev), false);
+}
+
+/** The same events as scanXml, from saxes (what the fast reader leaves to it, and errors). */
+export function saxesEvents(src: string, ev: XmlEvents): void {
   const parser = new SaxesParser({ xmlns: false, position: false });
+  if (ev.xmldecl) parser.on("xmldecl", (d) => ev.xmldecl!({ version: d.version ?? "1.0", ...(d.encoding !== undefined ? { encoding: d.encoding } : {}), ...(d.standalone !== undefined ? { standalone: d.standalone } : {}) }));
+  if (ev.text) parser.on("text", ev.text);
+  if (ev.cdata) parser.on("cdata", ev.cdata);
+  if (ev.comment) parser.on("comment", ev.comment);
+  if (ev.opentag) parser.on("opentag", (tag) => ev.opentag!(tag.name, new Map(Object.entries(tag.attributes as Record<string, string>)), tag.isSelfClosing, -1, -1));
+  if (ev.closetag) parser.on("closetag", (tag) => ev.closetag!(tag.name, -1, -1));
+  parser.on("processinginstruction", (pi) => ev.pi?.(pi.target, pi.body));
+  parser.write(src).close();
+}
+
+function buildTree(src: string, read: (ev: XmlEvents) => void, rawCells: boolean): XmlDocument {
   let declaration: string | null = null;
   const prolog: XmlNode[] = [];
   const epilog: XmlNode[] = [];
   const stack: XmlElement[] = [];
+  let top: XmlElement | null = null;
   let root: XmlElement | null = null;
   const add = (n: XmlNode): void => {
-    if (stack.length) stack[stack.length - 1].children.push(n);
+    if (top) top.children.push(n);
     else if (root) epilog.push(n);
     else prolog.push(n);
   };
-  parser.on("xmldecl", (d) => {
-    let s = `<?xml version="${d.version ?? "1.0"}"`;
-    if (d.encoding !== undefined) s += ` encoding="${d.encoding}"`;
-    if (d.standalone !== undefined) s += ` standalone="${d.standalone}"`;
-    declaration = s + "?>";
+  // raw cell values: the stack depth of <sheetData> (-1 outside it), the cell being read and
+  // where its content starts, how deep inside a skipped <v>/<is> we are, and whether the cell
+  // turned out to need a real subtree
+  let sheetDataDepth = -1;
+  let cell: XmlElement | null = null;
+  let cellStart = 0;
+  let skip = 0;
+  let skipped = false;
+  let mixed = false;
+  read({
+    xmldecl: (d) => {
+      let s = `<?xml version="${d.version}"`;
+      if (d.encoding !== undefined) s += ` encoding="${d.encoding}"`;
+      if (d.standalone !== undefined) s += ` standalone="${d.standalone}"`;
+      declaration = s + "?>";
+    },
+    pi: (target, body) => add({ kind: "pi", target, body }),
+    comment: (c) => {
+      if (cell) {
+        if (skip === 0) mixed = true;
+      } else add({ kind: "comment", text: c });
+    },
+    text: (t) => {
+      if (cell) {
+        if (skip === 0) mixed = true;
+        return;
+      }
+      if (!top && /^\s*$/.test(t)) return; // whitespace around the root is not kept
+      add({ kind: "text", text: t });
+    },
+    cdata: (t) => {
+      if (cell) {
+        if (skip === 0) mixed = true;
+      } else add({ kind: "cdata", text: t });
+    },
+    opentag: (name, attrs, selfClosing, start, end) => {
+      if (cell) {
+        if (skip > 0) skip++;
+        else {
+          const ln = localName(name);
+          if (ln !== "v" && ln !== "is") mixed = true;
+          skipped = true;
+          skip = 1;
+        }
+        return;
+      }
+      const el: XmlElement = { kind: "element", name, attrs: attrs === NO_ATTRS ? new Map() : attrs, children: [], selfClosing };
+      if (top) top.children.push(el);
+      else root = el;
+      stack.push(el);
+      top = el;
+      if (!rawCells) return;
+      const depth = stack.length;
+      if (sheetDataDepth === -1) {
+        if (depth === 2 && localName(name) === "sheetData") sheetDataDepth = depth;
+      } else if (sheetDataDepth > 0 && depth === sheetDataDepth + 2 && !selfClosing && localName(name) === "c" && localName(stack[depth - 2].name) === "row") {
+        cell = el;
+        cellStart = end;
+        skip = 0;
+        skipped = false;
+        mixed = false;
+      }
+    },
+    closetag: (_name, start) => {
+      if (cell && skip > 0) {
+        skip--;
+        return;
+      }
+      if (cell) {
+        // the cell itself ends
+        const inner = src.slice(cellStart, start);
+        if (mixed) cell.children = buildTree(`<c>${inner}</c>`, (ev) => scanXml(`<c>${inner}</c>`, ev), false).root.children;
+        else if (skipped) cell.children = [{ kind: "raw", xml: inner }];
+        cell = null;
+      }
+      if (stack.length === sheetDataDepth) sheetDataDepth = -2; // one sheetData only
+      stack.pop();
+      top = stack.length ? stack[stack.length - 1] : null;
+    },
   });
-  parser.on("processinginstruction", (pi) => add({ kind: "pi", target: pi.target, body: pi.body }));
-  parser.on("comment", (c) => add({ kind: "comment", text: c }));
-  parser.on("text", (t) => {
-    if (stack.length === 0 && /^\s*$/.test(t)) return; // whitespace around the root is not kept
-    add({ kind: "text", text: t });
-  });
-  parser.on("cdata", (t) => add({ kind: "cdata", text: t }));
-  parser.on("opentag", (tag) => {
-    const el: XmlElement = {
-      kind: "element",
-      name: tag.name,
-      attrs: new Map(Object.entries(tag.attributes as Record<string, string>)),
-      children: [],
-      selfClosing: tag.isSelfClosing,
-    };
-    if (stack.length) stack[stack.length - 1].children.push(el);
-    else root = el;
-    stack.push(el);
-  });
-  parser.on("closetag", () => {
-    stack.pop();
-  });
-  parser.write(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).close();
   if (!root) throw new Error("XML document without a root element");
   return { declaration, prolog, root, epilog };
 }
 
 // \r is written as a reference: a parser turns a literal one into \n, losing it
-const escText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
+const TEXT_ESC = /[&<>\r]/;
+const ATTR_ESC = /[&<"\n\r\t]/;
+const escText = (s: string): string =>
+  TEXT_ESC.test(s) ? s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;") : s;
 const escAttr = (s: string): string =>
-  s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/"/g, "&quot;")
-    .replace(/\n/g, "&#10;")
-    .replace(/\r/g, "&#13;")
-    .replace(/\t/g, "&#9;");
+  ATTR_ESC.test(s)
+    ? s
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/"/g, "&quot;")
+        .replace(/\n/g, "&#10;")
+        .replace(/\r/g, "&#13;")
+        .replace(/\t/g, "&#9;")
+    : s;
 
-function writeNode(n: XmlNode, out: string[]): void {
+// one string grown by concatenation (V8 keeps it as a rope until the end): far less garbage
+// than an array of a million small pieces
+function writeNode(n: XmlNode): string {
   switch (n.kind) {
     case "text":
-      out.push(escText(n.text));
-      return;
+      return escText(n.text);
+    case "raw":
+      return n.xml;
     case "cdata":
-      out.push(`<![CDATA[${n.text}]]>`);
-      return;
+      return `<![CDATA[${n.text}]]>`;
     case "comment":
-      out.push(`<!--${n.text}-->`);
-      return;
+      return `<!--${n.text}-->`;
     case "pi":
-      out.push(`<?${n.target}${n.body ? " " + n.body : ""}?>`);
-      return;
+      return `<?${n.target}${n.body ? " " + n.body : ""}?>`;
     case "element": {
-      out.push("<", n.name);
-      for (const [k, v] of n.attrs) out.push(" ", k, '="', escAttr(v), '"');
-      if (n.children.length === 0 && n.selfClosing) {
-        out.push("/>");
-        return;
-      }
-      out.push(">");
-      for (const c of n.children) writeNode(c, out);
-      out.push("</", n.name, ">");
+      let s = "<" + n.name;
+      for (const [k, v] of n.attrs) s += " " + k + '="' + escAttr(v) + '"';
+      const kids = n.children;
+      if (kids.length === 0 && n.selfClosing) return s + "/>";
+      s += ">";
+      for (let i = 0; i < kids.length; i++) s += writeNode(kids[i]);
+      return s + "</" + n.name + ">";
     }
   }
 }
 
 export function serializeXml(doc: XmlDocument): string {
-  const out: string[] = [];
-  if (doc.declaration) out.push(doc.declaration, "\r\n");
-  for (const n of doc.prolog) writeNode(n, out);
-  writeNode(doc.root, out);
-  for (const n of doc.epilog) writeNode(n, out);
-  return out.join("");
+  let s = doc.declaration ? doc.declaration + "\r\n" : "";
+  for (const n of doc.prolog) s += writeNode(n);
+  s += writeNode(doc.root);
+  for (const n of doc.epilog) s += writeNode(n);
+  return s;
 }
 
 export function serializeElement(el: XmlElement): string {
-  const out: string[] = [];
-  writeNode(el, out);
-  return out.join("");
+  return writeNode(el);
 }
 
 // ---------------------------------------------------------------- helpers
