@@ -140,6 +140,10 @@ async function main(): Promise<void> {
       peer_csv_route_seconds: csv ? r3(n(csv.seconds)) : null,
       peer_csv_convert_seconds: csv ? r3(n(csv.convertSeconds)) : null,
       speedup_vs_csv_route: csv ? r3(n(csv.seconds) / n(etlSub.seconds)) : null,
+      // the read path alone (what the peers do: read, no validation, no load), against the same goals
+      reader_ratio_to_floor: r3(n(fast.seconds) / n(floor.seconds)),
+      reader_speedup_vs_exceljs_stream: r3(n(exceljs.seconds) / n(fast.seconds)),
+      reader_speedup_vs_csv_route: csv ? r3(n(csv.seconds) / n(fast.seconds)) : null,
     },
     fill: {
       forms: n(fill.forms),
