@@ -42,6 +42,18 @@ const ROW_PADDING_PT = 2.25;
  * screen hints glyphs wider than a PDF lays them out.
  */
 function charEm(ch: string): number {
+  let em = EM_CACHE.get(ch);
+  if (em === undefined) {
+    em = charEmUncached(ch);
+    EM_CACHE.set(ch, em);
+  }
+  return em;
+}
+// a list form's texts run to hundreds of thousands of characters from a small alphabet: the
+// Unicode property tests once per character, not once per occurrence
+const EM_CACHE = new Map<string, number>();
+
+function charEmUncached(ch: string): number {
   if (ch === " ") return 0.25;
   if (/\p{M}/u.test(ch)) return 0; // a combining accent (text not in NFC) adds no width
   if (/\p{Lu}/u.test(ch)) return 0.68;
