@@ -52,10 +52,22 @@ const fallback = (why: string): never => {
   throw new XmlFallback(why);
 };
 
-// XML 1.0 forbids these characters anywhere (saxes reports them as errors)
-const BAD_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// ASCII names only; anything else is left to saxes
-const NAME = /[A-Za-z_:][A-Za-z0-9_.:-]*/y;
+// XML 1.0 forbids these characters anywhere (saxes reports them as errors); unpaired surrogates
+// are looked for only in a text that has surrogates at all (the look-around is slow)
+const BAD_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// ASCII names only; anything else is left to saxes. By hand rather than a sticky regex: exec
+// allocates a match array per name, a few hundred thousand per sheet.
+const nameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+const nameChar = (c: number): boolean => nameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+/** The offset after the name that starts at `i`, or -1 when none does. */
+function nameEnd(src: string, i: number): number {
+  if (!nameStart(src.charCodeAt(i))) return -1;
+  let j = i + 1;
+  while (nameChar(src.charCodeAt(j))) j++;
+  return j;
+}
 const DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(yes|no)"|'(yes|no)'))?[ \t\r\n]*\?>/y;
 const WS_ONLY = /^[ \t\r\n]*$/;
 const NEEDS_TEXT_WORK = /[&\r]|\]\]>/;
@@ -65,7 +77,7 @@ const isWs = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13
 
 /** Read a whole document, calling `ev` as saxes would. Throws XmlFallback when unsure. */
 export function scanXml(src: string, ev: XmlEvents): void {
-  if (BAD_CHAR.test(src)) fallback("a character XML forbids");
+  if (BAD_CHAR.test(src) || (SURROGATE.test(src) && LONE_SURROGATE.test(src))) fallback("a character XML forbids");
   const n = src.length;
   let i = 0;
   if (src.startsWith("<?xml", 0) && isWs(src.charCodeAt(5))) {
@@ -94,13 +106,12 @@ export function scanXml(src: string, ev: XmlEvents): void {
     if (lt < 0) break;
     const c = src.charCodeAt(lt + 1);
     if (c === 47 /* / */) {
-      NAME.lastIndex = lt + 2;
-      const m = NAME.exec(src);
-      if (!m) fallback("a bad end tag");
-      let j = NAME.lastIndex;
+      const e = nameEnd(src, lt + 2);
+      if (e < 0) fallback("a bad end tag");
+      let j = e;
       while (isWs(src.charCodeAt(j))) j++;
       if (src.charCodeAt(j) !== 62 /* > */) fallback("a bad end tag");
-      const name = m![0];
+      const name = src.slice(lt + 2, e);
       if (stack.pop() !== name) fallback("an end tag that does not match");
       if (stack.length === 0) rootDone = true;
       ev.closetag?.(name, lt, j + 1);
@@ -124,11 +135,10 @@ export function scanXml(src: string, ev: XmlEvents): void {
       }
     } else {
       if (rootDone) fallback("a second root element");
-      NAME.lastIndex = lt + 1;
-      const m = NAME.exec(src);
-      if (!m) fallback("a processing instruction or a bad start tag");
-      const name = m![0];
-      let j = NAME.lastIndex;
+      const e = nameEnd(src, lt + 1);
+      if (e < 0) fallback("a processing instruction or a bad start tag");
+      const name = src.slice(lt + 1, e);
+      let j = e;
       let attrs: Map<string, string> | null = null;
       let selfClosing = false;
       for (;;) {
@@ -149,10 +159,10 @@ export function scanXml(src: string, ev: XmlEvents): void {
           break;
         }
         if (!ws) fallback("attributes without white space between them");
-        NAME.lastIndex = j;
-        const a = NAME.exec(src);
-        if (!a) fallback("a bad attribute name");
-        j = NAME.lastIndex;
+        const ae = nameEnd(src, j);
+        if (ae < 0) fallback("a bad attribute name");
+        const an = src.slice(j, ae);
+        j = ae;
         while (isWs(src.charCodeAt(j))) j++;
         if (src.charCodeAt(j) !== 61 /* = */) fallback("an attribute without a value");
         j++;
@@ -163,7 +173,6 @@ export function scanXml(src: string, ev: XmlEvents): void {
         if (close < 0) fallback("an unclosed attribute value");
         const raw = src.slice(j + 1, close);
         if (raw.includes("<")) fallback("< in an attribute value");
-        const an = a![0];
         if (attrs === null) attrs = new Map();
         else if (attrs.has(an)) fallback("a duplicate attribute");
         attrs.set(an, NEEDS_ATTR_WORK.test(raw) ? attrValue(raw) : raw);
