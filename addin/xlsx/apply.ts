@@ -77,8 +77,9 @@ const WORKBOOK_ORDER = [
 const CELL_CHILD_ORDER = ["f", "v", "is", "extLst"];
 
 
-export function applyPlanDetailed(bytes: Uint8Array, plan: WorkbookPlan, lineage?: LineageMeta): ApplyResult {
-  const pkg = Package.open(bytes);
+/** `template` may be a package already opened (and only read) by the caller: it is edited in place. */
+export function applyPlanDetailed(template: Uint8Array | Package, plan: WorkbookPlan, lineage?: LineageMeta): ApplyResult {
+  const pkg = template instanceof Package ? template : Package.open(template);
   const problems: Problem[] = [];
   const removed: string[] = [];
   const sheets = pkg.sheets();

@@ -9,7 +9,6 @@ import {
   UnzipPassThrough,
   unzipSync,
   Zip,
-  ZipDeflate,
   ZipPassThrough,
   zipSync,
   type AsyncFlateStreamHandler,
@@ -17,6 +16,7 @@ import {
   type ZipInputFile,
   type Zippable,
 } from "fflate";
+import * as zlib from "node:zlib";
 import { childElements, elem, firstChild, parseXml, serializeXml, type XmlDocument } from "./xml.js";
 
 /** Refuse packages that would inflate past this (a decompression bomb). */
@@ -140,11 +140,17 @@ export class Package {
         const entry = { filename: name, size: data.length, crc: crc32(data), compression: raw.compression, mtime: MTIME } as ZipInputFile;
         zip.add(entry);
         entry.ondata!(null, raw.data as Uint8Array<ArrayBuffer>, true);
-      } else {
-        const f = levelFor(name, data) === 0 ? new ZipPassThrough(name) : new ZipDeflate(name, { level: levelFor(name, data) as 4 | 6 });
+      } else if (levelFor(name, data) === 0) {
+        const f = new ZipPassThrough(name);
         f.mtime = MTIME;
         zip.add(f);
         f.push(data, true);
+      } else {
+        // node's zlib (native) deflates a 4 MB sheet three times faster than fflate's JavaScript
+        // at the same level; the entry is added as ready-made deflate data, like a kept one
+        const entry = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime: MTIME } as ZipInputFile;
+        zip.add(entry);
+        entry.ondata!(null, zlib.deflateRawSync(data, { level: levelFor(name, data) }) as Uint8Array<ArrayBuffer>, true);
       }
     }
     zip.end();
@@ -401,6 +407,9 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 (the zip entry checksum of the data a reused entry stands for). */
 export function crc32(data: Uint8Array): number {
+  // zlib.crc32 is native (node ≥ 20.15); the table below where it is missing
+  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+  if (typeof native === "function") return native(data) >>> 0;
   let c = -1;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
