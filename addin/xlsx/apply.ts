@@ -38,13 +38,14 @@ import {
   descendants,
   elem,
   encodeXstring,
+  escapeText,
   firstChild,
   insertOrdered,
   localName,
   parseXml,
-  serializeXml,
   setText,
   textOf,
+  type RawXml,
   type XmlDocument,
   type XmlElement,
 } from "./xml.js";
@@ -655,9 +656,11 @@ class SheetGrid {
     c.attrs.delete("t");
     c.attrs.delete("cm");
     c.attrs.delete("vm");
+    // values are written as ready markup (what serializing <v>/<is> elements would give): tens
+    // of thousands of cells no longer become five objects each until the sheet is written
     if ("n" in v) {
       if (!Number.isFinite(v.n)) return; // written as blank; the engine never plans NaN
-      insertOrdered(c, elem("v", {}, [{ kind: "text", text: formatNumber(v.n) }]), CELL_CHILD_ORDER);
+      insertValue(c, { kind: "raw", xml: "<v>" + formatNumber(v.n) + "</v>" }, "v");
     } else if ("s" in v) {
       if (NUMERIC_TEXT.test(v.s)) this.numericTexts.push(cellName(row, col));
       c.attrs.set("t", "inlineStr");
@@ -666,9 +669,8 @@ class SheetGrid {
       if (t === 0) c.attrs.delete("s");
       else c.attrs.set("s", String(t));
       const text = encodeXstring(v.s);
-      const tEl = elem("t", /^\s|\s$|\n/.test(text) ? { "xml:space": "preserve" } : {}, text ? [{ kind: "text", text }] : []);
-      tEl.selfClosing = text === "";
-      insertOrdered(c, elem("is", {}, [tEl]), CELL_CHILD_ORDER);
+      const open = /^\s|\s$|\n/.test(text) ? '<t xml:space="preserve"' : "<t";
+      insertValue(c, { kind: "raw", xml: text === "" ? "<is>" + open + "/></is>" : "<is>" + open + ">" + escapeText(text) + "</t></is>" }, "is");
     } else if ("f" in v) {
       const text = v.f.startsWith("=") ? v.f.slice(1) : v.f;
       insertOrdered(c, elem("f", {}, [{ kind: "text", text }]), CELL_CHILD_ORDER);
@@ -676,6 +678,21 @@ class SheetGrid {
     // blank: value gone, style kept
     c.selfClosing = c.children.length === 0;
   }
+}
+
+/** Put a cell's new value (as markup standing for a `local` element) where the schema wants it. */
+function insertValue(c: XmlElement, node: RawXml, local: "v" | "is"): void {
+  const rank = CELL_CHILD_ORDER.indexOf(local);
+  let at = c.children.length;
+  for (let i = 0; i < c.children.length; i++) {
+    const x = c.children[i];
+    if (x.kind === "element" && CELL_CHILD_ORDER.indexOf(localName(x.name)) > rank) {
+      at = i;
+      break;
+    }
+  }
+  c.children.splice(at, 0, node);
+  c.selfClosing = false;
 }
 
 /** A number as OOXML stores it: shortest round-trip decimal, exponent in capitals. */
@@ -827,6 +844,6 @@ function adjustSheetSatellites(pkg: Package, s: SheetEntry, ctx: SheetCtx, probl
         }
       }
     }
-    if (changed) pkg.write(part, serializeXml(doc));
+    if (changed) pkg.writeXml(part, doc);
   }
 }

@@ -17,7 +17,7 @@ import {
   type Zippable,
 } from "fflate";
 import * as zlib from "node:zlib";
-import { childElements, elem, firstChild, parseXml, serializeXml, type XmlDocument } from "./xml.js";
+import { childElements, elem, firstChild, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
 
 /** Refuse packages that would inflate past this (a decompression bomb). */
 const MAX_INFLATED = 512 * 1024 * 1024;
@@ -98,7 +98,7 @@ export class Package {
   }
 
   writeXml(name: string, doc: XmlDocument): void {
-    this.write(name, serializeXml(doc));
+    this.write(name, serializeXmlBytes(doc));
   }
 
   remove(name: string): void {

@@ -25,9 +25,9 @@ export type XmlNode =
   | RawXml;
 
 /**
- * Markup kept as it was written, unparsed: only as the content of a worksheet cell (<c>) whose
- * children are all <v>/<is> (parseXml with `rawCellValues`). Written back verbatim; SheetGrid
- * replaces it whole when it writes the cell.
+ * Markup written out verbatim, unparsed: only ever a worksheet cell's value, standing for its
+ * <v>/<is> children — as read (parseXml with `rawCellValues`) or as the fill writes it. Nothing
+ * reads inside it; writing the cell again replaces it whole.
  */
 export interface RawXml {
   kind: "raw";
@@ -178,6 +178,8 @@ const TEXT_ESC = /[&<>\r]/;
 const ATTR_ESC = /[&<"\n\r\t]/;
 const escText = (s: string): string =>
   TEXT_ESC.test(s) ? s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;") : s;
+/** Text content as serializeXml escapes it. */
+export const escapeText = (s: string): string => escText(s);
 const escAttr = (s: string): string =>
   ATTR_ESC.test(s)
     ? s
@@ -189,42 +191,144 @@ const escAttr = (s: string): string =>
         .replace(/\t/g, "&#9;")
     : s;
 
-// one string grown by concatenation (V8 keeps it as a rope until the end): far less garbage
-// than an array of a million small pieces
-function writeNode(n: XmlNode): string {
+/** Where serialisation goes: a string, or UTF-8 bytes straight away. */
+interface Sink {
+  put(s: string): void;
+}
+
+function writeNode(n: XmlNode, out: Sink): void {
   switch (n.kind) {
     case "text":
-      return escText(n.text);
+      out.put(escText(n.text));
+      return;
     case "raw":
-      return n.xml;
+      out.put(n.xml);
+      return;
     case "cdata":
-      return `<![CDATA[${n.text}]]>`;
+      out.put(`<![CDATA[${n.text}]]>`);
+      return;
     case "comment":
-      return `<!--${n.text}-->`;
+      out.put(`<!--${n.text}-->`);
+      return;
     case "pi":
-      return `<?${n.target}${n.body ? " " + n.body : ""}?>`;
+      out.put(`<?${n.target}${n.body ? " " + n.body : ""}?>`);
+      return;
     case "element": {
-      let s = "<" + n.name;
-      for (const [k, v] of n.attrs) s += " " + k + '="' + escAttr(v) + '"';
+      out.put("<");
+      out.put(n.name);
+      for (const [k, v] of n.attrs) {
+        out.put(" ");
+        out.put(k);
+        out.put('="');
+        out.put(escAttr(v));
+        out.put('"');
+      }
       const kids = n.children;
-      if (kids.length === 0 && n.selfClosing) return s + "/>";
-      s += ">";
-      for (let i = 0; i < kids.length; i++) s += writeNode(kids[i]);
-      return s + "</" + n.name + ">";
+      if (kids.length === 0 && n.selfClosing) {
+        out.put("/>");
+        return;
+      }
+      out.put(">");
+      for (let i = 0; i < kids.length; i++) writeNode(kids[i], out);
+      out.put("</");
+      out.put(n.name);
+      out.put(">");
     }
   }
 }
 
+function writeDocument(doc: XmlDocument, out: Sink): void {
+  if (doc.declaration) {
+    out.put(doc.declaration);
+    out.put("\r\n");
+  }
+  for (const n of doc.prolog) writeNode(n, out);
+  writeNode(doc.root, out);
+  for (const n of doc.epilog) writeNode(n, out);
+}
+
+class StringSink implements Sink {
+  private parts: string[] = [];
+  put(s: string): void {
+    this.parts.push(s);
+  }
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
+/**
+ * UTF-8 written as it comes into one growing buffer. A form sheet is megabytes in some million
+ * pieces; as a string they all stayed alive (a rope or an array) until the one encode at the end,
+ * and the garbage collector copied them around meanwhile. Encodes as TextEncoder does (an
+ * unpaired surrogate becomes U+FFFD).
+ */
+class Utf8Sink implements Sink {
+  private buf = new Uint8Array(1 << 16);
+  private n = 0;
+  put(s: string): void {
+    const len = s.length;
+    if (this.n + len * 3 > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < this.n + len * 3) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.buf.subarray(0, this.n));
+      this.buf = next;
+    }
+    const b = this.buf;
+    let n = this.n;
+    for (let i = 0; i < len; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        b[n++] = c;
+        continue;
+      }
+      if (c < 0x800) {
+        b[n++] = 0xc0 | (c >> 6);
+        b[n++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          b[n++] = 0xf0 | (cp >> 18);
+          b[n++] = 0x80 | ((cp >> 12) & 0x3f);
+          b[n++] = 0x80 | ((cp >> 6) & 0x3f);
+          b[n++] = 0x80 | (cp & 0x3f);
+          i++;
+          continue;
+        }
+        c = 0xfffd;
+      }
+      b[n++] = 0xe0 | (c >> 12);
+      b[n++] = 0x80 | ((c >> 6) & 0x3f);
+      b[n++] = 0x80 | (c & 0x3f);
+    }
+    this.n = n;
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
 export function serializeXml(doc: XmlDocument): string {
-  let s = doc.declaration ? doc.declaration + "\r\n" : "";
-  for (const n of doc.prolog) s += writeNode(n);
-  s += writeNode(doc.root);
-  for (const n of doc.epilog) s += writeNode(n);
-  return s;
+  const out = new StringSink();
+  writeDocument(doc, out);
+  return out.text();
+}
+
+/** serializeXml, encoded as UTF-8 (what a package part holds). */
+export function serializeXmlBytes(doc: XmlDocument): Uint8Array {
+  const out = new Utf8Sink();
+  writeDocument(doc, out);
+  return out.bytes();
 }
 
 export function serializeElement(el: XmlElement): string {
-  return writeNode(el);
+  const out = new StringSink();
+  writeNode(el, out);
+  return out.text();
 }
 
 // ---------------------------------------------------------------- helpers
