@@ -46,6 +46,12 @@ async function main(): Promise<Record<string, unknown>> {
         last = t;
       };
       const checkpoint = (point: string) => mark(point.startsWith("parsed:") ? "read, parse, stage" : (ENDS[point] ?? point));
+      // warm-up, untimed: the bundled sample inbox into a scratch warehouse (module loading, JIT)
+      {
+        const config = ConfigSchema.parse({ province: { code: "00", name: "warm-up" } });
+        await runLoad({ inbox: join("sample", "inbox"), db: join(dbDir, "warm-up", "w.duckdb"), config, quiet: true, acceptPartial: true });
+        rmSync(join(dbDir, "warm-up"), { recursive: true, force: true });
+      }
       const { seconds } = await time(async () => {
         for (const ib of inboxes) {
           last = performance.now();
