@@ -51,6 +51,8 @@ function protectYears(s: string): string {
 export interface Synonyms {
   /** [variant words, canonical words], longest variant first */
   pairs: [string[], string[]][];
+  /** the pairs by their variant's first word, in the same order (what canonWords looks up) */
+  byFirst?: Map<string, [string[], string[]][]>;
 }
 
 let defaultSynonyms: Synonyms | null = null;
@@ -70,7 +72,18 @@ function buildSynonyms(extra: Record<string, string[]>): Synonyms {
   for (const f of FILLER_PHRASES) pairs.push([words(f), []]);
   for (const [c, vs] of Object.entries(extra)) add(normalise(c), vs.map((v) => normalise(v)));
   pairs.sort((a, b) => b[0].length - a[0].length);
-  return { pairs };
+  return { pairs, byFirst: indexByFirst(pairs) };
+}
+
+function indexByFirst(pairs: [string[], string[]][]): Map<string, [string[], string[]][]> {
+  const m = new Map<string, [string[], string[]][]>();
+  for (const p of pairs) {
+    if (p[0].length === 0) continue; // never matches (canonWords skips it)
+    const l = m.get(p[0][0]);
+    if (l) l.push(p);
+    else m.set(p[0][0], [p]);
+  }
+  return m;
 }
 
 const DEFAULT_SYNONYMS = makeSynonyms();
@@ -112,14 +125,19 @@ export function canonWords(text: string, syn: Synonyms = DEFAULT_SYNONYMS, opts:
   return out;
 }
 
+const NO_PAIRS: [string[], string[]][] = [];
+
 function canonWordsUncached(text: string, syn: Synonyms, opts: { stripNumbering?: boolean }): string[] {
   let n = normalise(protectYears(text));
   if (opts.stripNumbering) n = stripNumbering(n);
   const ws = words(n);
   const out: string[] = [];
+  // only the pairs whose variant starts with this word can match here; the same first match as a
+  // scan of all pairs (their order is kept), without trying fifty pairs per word of a long title
+  const byFirst = (syn.byFirst ??= indexByFirst(syn.pairs));
   let i = 0;
   outer: while (i < ws.length) {
-    for (const [from, to] of syn.pairs) {
+    for (const [from, to] of byFirst.get(ws[i]) ?? NO_PAIRS) {
       if (from.length > 0 && i + from.length <= ws.length && from.every((w, k) => ws[i + k] === w)) {
         out.push(...to);
         i += from.length;

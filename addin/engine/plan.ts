@@ -48,6 +48,16 @@ function newValue(c: PlanCell): GridValue {
 
 const nonZero = (v: FormValue | undefined) => typeof v === "number" && Number.isFinite(v) && Math.abs(v) > 0.0005;
 
+// the sheet columns of a located form's figures, once per form (rowTexts runs for every row)
+const FIGURE_COLS = new WeakMap<Located, { def: FormDef; cols: Set<number> }>();
+function figureColsOf(loc: Located, def: FormDef): Set<number> {
+  const hit = FIGURE_COLS.get(loc);
+  if (hit && hit.def === def) return hit.cols;
+  const cols = new Set(def.columns.filter(isFigureKind).map((c) => loc.columns[c.id]).filter((c) => c !== undefined));
+  FIGURE_COLS.set(loc, { def, cols });
+  return cols;
+}
+
 /** Rows whose label cell (and other text cells) may identify a row. */
 function rowTexts(sheet: GridSnapshot, row: number, loc: Located, def: FormDef, first: string | undefined): string[] {
   const out: string[] = [];
@@ -56,7 +66,7 @@ function rowTexts(sheet: GridSnapshot, row: number, loc: Located, def: FormDef, 
     if (t && !out.includes(t)) out.push(t);
   };
   if (first && loc.columns[first] !== undefined) push(valueAt(sheet, row, loc.columns[first]));
-  const figureCols = new Set(def.columns.filter(isFigureKind).map((c) => loc.columns[c.id]).filter((c) => c !== undefined));
+  const figureCols = figureColsOf(loc, def);
   const noteCol = loc.columns.note;
   const width = sheet.values[row - 1]?.length ?? 0;
   for (let c = 1; c <= width; c++) {
@@ -563,12 +573,20 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   const colDef = new Map(cols.map((c) => [c.col, c.def]));
   const lineage: CellLineage[] = [];
   const changes: CellChange[] = [];
+  // asked for every figure column of every group row: one pass over the new body for all keys
+  let childrenBy: Map<string | null, number[]> | null = null;
   const childrenOf = (key: string | null): number[] => {
-    const out: number[] = [];
-    newRows.forEach((r, j) => {
-      if (r && r.rowKey !== totalKey && (r.parentKey ?? null) === key) out.push(j);
-    });
-    return out;
+    if (!childrenBy) {
+      childrenBy = new Map();
+      newRows.forEach((r, j) => {
+        if (!r || r.rowKey === totalKey) return;
+        const k = r.parentKey ?? null;
+        const l = childrenBy!.get(k);
+        if (l) l.push(j);
+        else childrenBy!.set(k, [j]);
+      });
+    }
+    return [...(childrenBy.get(key) ?? [])];
   };
   const sumOver = (col: number, js: number[]): string | null => {
     if (!js.length) return null;
