@@ -54,7 +54,7 @@ export function buildLineageXml(l: WorkbookLineage): string {
   ];
   for (const s of l.sheets) {
     out.push(`  <sheet name="${esc(s.sheetName)}" form="${esc(s.form)}">\n`);
-    for (const c of s.cells) out.push(`    <cell ref="${esc(c.ref)}" id="${esc(c.lineageId)}"/>\n`);
+    for (const c of s.cells) out.push('    <cell ref="' + esc(c.ref) + '" id="' + esc(c.lineageId) + '"/>\n');
     out.push("  </sheet>\n");
   }
   out.push("</lineage>\n");

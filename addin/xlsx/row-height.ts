@@ -62,6 +62,19 @@ function charEmUncached(ch: string): number {
   return 0.35; // punctuation, symbols
 }
 
+/** The summed character widths (em) of a word; words recur a lot across a list's titles. */
+function wordEm(s: string): number {
+  let n = WORD_CACHE.get(s);
+  if (n === undefined) {
+    n = 0;
+    for (const ch of s) n += charEm(ch);
+    if (WORD_CACHE.size > 50_000) WORD_CACHE.clear();
+    WORD_CACHE.set(s, n);
+  }
+  return n;
+}
+const WORD_CACHE = new Map<string, number>();
+
 /** Pixel width of a column of OOXML width `width` (characters of the maximum digit width). */
 export function columnPx(width: number): number {
   return Math.max(0, Math.floor(width * MAX_DIGIT_PX));
@@ -71,11 +84,7 @@ export function columnPx(width: number): number {
 export function wrappedLines(c: TextCell): number {
   const em = c.fontPt * PX_PER_PT * (c.bold ? 1.08 : 1);
   const avail = Math.max(em, c.widthPx - CELL_PADDING_PX - (c.indent ?? 0) * INDENT_PX);
-  const w = (s: string): number => {
-    let n = 0;
-    for (const ch of s) n += charEm(ch);
-    return n * em;
-  };
+  const w = (s: string): number => wordEm(s) * em;
   const space = w(" ");
   let lines = 0;
   for (const para of c.text.replace(/\r\n?/g, "\n").split("\n")) {
