@@ -331,7 +331,13 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   const labelCol = loc.columns[list.labelColumn];
   const mappedCols = Object.values(loc.columns);
   if (loc.codeColumn !== null) mappedCols.push(loc.codeColumn);
-  const labelKey = (t: string) => canon(t, idx.syn, { stripNumbering: true });
+  // the same texts are keyed while looking for the total row, then as old and new labels: once
+  const labelKeys = new Map<string, string>();
+  const labelKey = (t: string) => {
+    let k = labelKeys.get(t);
+    if (k === undefined) labelKeys.set(t, (k = canon(t, idx.syn, { stripNumbering: true })));
+    return k;
+  };
   const rowBlank = (r: number) => mappedCols.every((c) => isEmpty(valueAt(sheet, r, c)));
   const isTotal = (r: number) => {
     if (!idx.totalLabels.size) return false;

@@ -613,6 +613,7 @@ function setDimension(root: XmlElement, rows: RowRec[]): void {
 
 // ================================================================== writing cells
 
+const VALUE_CHILDREN = new Set(["f", "v", "is"]);
 const NUMERIC_TEXT = /^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$/;
 
 class SheetGrid {
@@ -652,7 +653,7 @@ class SheetGrid {
   write(row: number, col: number, v: Exclude<PlanCell, null>, ts: TextStyles): void {
     const c = this.cell(row, col);
     // a raw value (parseXml's rawCellValues) stands for <v>/<is> only: it goes too
-    c.children = c.children.filter((x) => x.kind !== "raw" && !(x.kind === "element" && ["f", "v", "is"].includes(localName(x.name))));
+    c.children = c.children.filter((x) => x.kind !== "raw" && !(x.kind === "element" && VALUE_CHILDREN.has(localName(x.name))));
     c.attrs.delete("t");
     c.attrs.delete("cm");
     c.attrs.delete("vm");

@@ -45,14 +45,35 @@ export function colNumber(letters: string): number {
   return n;
 }
 
-export const cellName = (row: number, col: number): string => colLetters(col) + row;
+// the letters of the first columns, which nearly every cell name uses
+const LETTERS: string[] = [];
+export const cellName = (row: number, col: number): string => (col < 1024 ? (LETTERS[col] ??= colLetters(col)) : colLetters(col)) + row;
 
 /** "B7" → { row: 7, col: 2 } ($ allowed); null otherwise. */
 export function parseCell(ref: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref);
-  if (!m) return null;
-  const row = Number(m[2]);
-  const col = colNumber(m[1]);
+  // by hand: every cell of a sheet is read through here (/^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/)
+  const n = ref.length;
+  let i = ref.charCodeAt(0) === 36 /* $ */ ? 1 : 0;
+  let col = 0;
+  const c0 = i;
+  for (; i < n && i - c0 < 4; i++) {
+    const c = ref.charCodeAt(i);
+    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
+    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
+    else break;
+  }
+  const letters = i - c0;
+  if (letters < 1 || letters > 3) return null;
+  if (ref.charCodeAt(i) === 36) i++;
+  let row = 0;
+  const r0 = i;
+  for (; i < n; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+    row = row * 10 + (c - 48);
+  }
+  const digits = i - r0;
+  if (digits < 1 || digits > 7) return null;
   if (row < 1 || row > MAX_ROW || col > MAX_COL) return null;
   return { row, col };
 }

@@ -419,7 +419,9 @@ export function removeChild(parent: XmlElement, child: XmlNode): void {
 
 // OOXML's ST_Xstring escapes characters XML 1.0 cannot carry as _xHHHH_ (and a literal "_x" that
 // would read as an escape as _x005F_). Shared strings, inline strings and comments use it.
+const XSTRING_WORK = /_x[0-9A-Fa-f]{4}_|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 export function encodeXstring(s: string): string {
+  if (!XSTRING_WORK.test(s)) return s; // nearly every text: nothing to escape
   return s
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
