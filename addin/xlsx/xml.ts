@@ -161,7 +161,7 @@ function buildTree(src: string, read: (ev: XmlEvents) => void, rawCells: boolean
         // the cell itself ends
         const inner = src.slice(cellStart, start);
         if (mixed) cell.children = buildTree(`<c>${inner}</c>`, (ev) => scanXml(`<c>${inner}</c>`, ev), false).root.children;
-        else if (skipped) cell.children = [{ kind: "raw", xml: inner }];
+        else if (skipped) cell.children.push({ kind: "raw", xml: inner }); // the cell's own (empty) array
         cell = null;
       }
       if (stack.length === sheetDataDepth) sheetDataDepth = -2; // one sheetData only
