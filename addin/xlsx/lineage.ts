@@ -12,9 +12,14 @@ function lineageParts(pkg: Package): string[] {
   const out: string[] = [];
   for (const r of pkg.rels(pkg.workbookPart())) {
     if (r.type !== REL_CUSTOM_XML || !r.part || !pkg.has(r.part)) continue;
-    if (isLineageXml(pkg.readText(r.part))) out.push(r.part);
+    if (isLineageXml(head(pkg.read(r.part))) || isLineageXml(pkg.readText(r.part))) out.push(r.part);
   }
   return out;
+}
+
+/** The start of a part as text, enough for its root element: not megabytes decoded to read one tag. */
+function head(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8").decode(bytes.subarray(0, 4096));
 }
 
 /** The custom XML item of the workbook that holds our lineage, if any. */
