@@ -1,7 +1,7 @@
 // The <sheetData> of a worksheet as rows and cells with their numbers resolved (the r attributes
 // are optional in OOXML: a row or cell without one follows the previous one).
 import { cellName, parseCell } from "./formula.js";
-import { childElements, firstChild, localName, textOf, type XmlElement } from "./xml.js";
+import { childElements, firstChild, localName, textOf, type XmlElement, type XmlNode } from "./xml.js";
 
 export interface CellRec {
   col: number;
@@ -39,21 +39,32 @@ export function writeRows(sheetData: XmlElement, rows: RowRec[]): void {
     r.el.attrs.set("r", String(r.row));
     r.cells.sort((a, b) => a.col - b.col);
     // keep the row's non-cell children (extLst) after its cells
-    const others = r.el.children.filter((c) => !(c.kind === "element" && localName(c.name) === "c"));
-    const extra = others.filter((c) => c.kind === "element");
-    r.el.children = [...r.cells.map((c) => c.el), ...extra];
-    r.el.selfClosing = r.el.children.length === 0;
-    for (const c of r.cells) c.el.attrs.set("r", cellName(r.row, c.col));
+    const kids: XmlNode[] = new Array(r.cells.length);
+    for (let i = 0; i < r.cells.length; i++) kids[i] = r.cells[i].el;
+    for (const c of r.el.children) if (c.kind === "element" && localName(c.name) !== "c") kids.push(c);
+    r.el.children = kids;
+    r.el.selfClosing = kids.length === 0;
     // put r first among the attributes, where Excel writes it
     moveAttrFirst(r.el, "r");
-    for (const c of r.cells) moveAttrFirst(c.el, "r");
+    for (const c of r.cells) {
+      const name = cellName(r.row, c.col);
+      // a cell whose r is already right and first (nearly all of them) is left as it is
+      if (c.el.attrs.get("r") === name && firstKey(c.el.attrs) === "r") continue;
+      c.el.attrs.set("r", name);
+      moveAttrFirst(c.el, "r");
+    }
   }
   sheetData.children = rows.map((r) => r.el);
   sheetData.selfClosing = rows.length === 0;
 }
 
+function firstKey(m: Map<string, string>): string | undefined {
+  for (const k of m.keys()) return k;
+  return undefined;
+}
+
 function moveAttrFirst(el: XmlElement, name: string): void {
-  const first = el.attrs.keys().next().value;
+  const first = firstKey(el.attrs);
   if (first === name) return;
   const v = el.attrs.get(name)!;
   const rest = [...el.attrs].filter(([k]) => k !== name);
