@@ -133,31 +133,35 @@ limit $limit offset $offset`,
   };
 }
 
-/** Every form's figures for the plan year and every rule on them. */
-export async function computeAll(db: Db, year: number, generation: number): Promise<{ forms: FormData[]; rules: RuleResult[] }> {
-  const forms: FormData[] = [];
-  const rules: RuleResult[] = [];
+/**
+ * Every form's figures for the plan year and every rule on them, in the order of listForms().
+ * `first`: forms whose queries to run before the others (the fill asks for its list forms, whose
+ * query is the long one, so that it runs while the workbook is read); the results keep their order.
+ */
+export async function computeAll(db: Db, year: number, generation: number, opts: { first?: readonly string[] } = {}): Promise<{ forms: FormData[]; rules: RuleResult[] }> {
   const codes = listForms();
+  const first = opts.first ? codes.filter((c) => opts.first!.includes(c)) : [];
+  const order = [...first, ...codes.filter((c) => !first.includes(c))];
+  const done = new Map<string, { data: FormData; rules: RuleResult[] }>();
   // The next form's query runs in DuckDB's threads while this thread checks the arithmetic of the
   // form just read (a 5 000-task PL03 takes a tenth of a second). Only when the rules need no SQL
   // of their own: one connection runs one statement at a time.
-  let next: Promise<FormData> | null = codes.length ? computeForm(db, codes[0], year, generation) : null;
-  for (let i = 0; i < codes.length; i++) {
+  let next: Promise<FormData> | null = order.length ? computeForm(db, order[0], year, generation) : null;
+  for (let i = 0; i < order.length; i++) {
     const data = await next!;
     next = null;
-    forms.push(data);
-    if (i + 1 < codes.length && loadRules(codes[i]).reconciliation.length === 0) {
-      next = computeForm(db, codes[i + 1], year, generation);
+    if (i + 1 < order.length && loadRules(order[i]).reconciliation.length === 0) {
+      next = computeForm(db, order[i + 1], year, generation);
       next.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     }
     try {
-      rules.push(...(await evaluateRules(db, codes[i], year, data)));
+      done.set(order[i], { data, rules: await evaluateRules(db, order[i], year, data) });
     } catch (e) {
       // nothing left running on the connection when the caller closes it
       if (next) await (next as Promise<FormData>).catch(() => undefined);
       throw e;
     }
-    if (i + 1 < codes.length && !next) next = computeForm(db, codes[i + 1], year, generation);
+    if (i + 1 < order.length && !next) next = computeForm(db, order[i + 1], year, generation);
   }
-  return { forms, rules };
+  return { forms: codes.map((c) => done.get(c)!.data), rules: codes.flatMap((c) => done.get(c)!.rules) };
 }
