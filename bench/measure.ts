@@ -9,6 +9,11 @@ import { performance } from "node:perf_hooks";
 const [kind, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs ?? "{}") as Record<string, unknown>;
 
+/** A province's configuration with limits wide enough for the generated national workbooks. */
+function benchConfig(schema: typeof import("../core/config.js").ConfigSchema, province: string) {
+  return schema.parse({ province: { code: province, name: province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+}
+
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function time<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -55,7 +60,7 @@ async function main(): Promise<Record<string, unknown>> {
       const { seconds } = await time(async () => {
         for (const ib of inboxes) {
           last = performance.now();
-          const config = ConfigSchema.parse({ province: { code: ib.province, name: ib.province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+          const config = benchConfig(ConfigSchema, ib.province);
           const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true, checkpoint });
           mark("commit, checkpoint, fsync, publish");
           rows += r.rowsLoaded;
@@ -76,7 +81,7 @@ async function main(): Promise<Record<string, unknown>> {
       // read + recognise + validate every file, loading nothing: the ETL's JavaScript half
       const { readInboxFile } = await import("../etl/read.js");
       const { ConfigSchema } = await import("../core/config.js");
-      const config = ConfigSchema.parse({ province: { code: "00", name: "bench" }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+      const config = benchConfig(ConfigSchema, "00");
       let rows = 0;
       const { seconds } = await time(async () => {
         for (const f of args.files as string[]) {

@@ -58,6 +58,14 @@ const trace = process.env.PHULUC_SQL_TRACE
       traced.set(k, t);
     }
   : undefined;
+/** Run one statement, timing it when tracing (and costing nothing when not). */
+async function timed<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  if (!trace) return fn();
+  const t0 = performance.now();
+  const r = await fn();
+  trace(sql, performance.now() - t0);
+  return r;
+}
 if (trace)
   process.on("exit", () => {
     for (const [k, t] of [...traced].sort((a, b) => b[1].ms - a[1].ms).slice(0, 60)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(5)}× ${k}\n`);
@@ -92,22 +100,12 @@ export class Db {
     };
   }
 
-  private async read(sql: string, params?: Params) {
-    if (!trace) return this.conn.runAndReadAll(sql, pick(sql, params));
-    const t0 = performance.now();
-    const r = await this.conn.runAndReadAll(sql, pick(sql, params));
-    trace(sql, performance.now() - t0);
-    return r;
+  private read(sql: string, params?: Params) {
+    return timed(sql, () => this.conn.runAndReadAll(sql, pick(sql, params)));
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    if (!trace) {
-      await this.conn.run(sql, pick(sql, params));
-      return;
-    }
-    const t0 = performance.now();
-    await this.conn.run(sql, pick(sql, params));
-    trace(sql, performance.now() - t0);
+    await timed(sql, () => this.conn.run(sql, pick(sql, params)));
   }
 
   /** The underlying connection, for the appender and prepared statements inside warehouse/. */
