@@ -17,20 +17,10 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { HIERARCHY } from "../core/hierarchy.js";
+import { seededRandom } from "../core/random.js";
 
 // ───────────────────────────── randomness ─────────────────────────────
 
-/** mulberry32: small, fast, and the same on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 class Rng {
   constructor(readonly next: () => number) {}
   int(lo: number, hi: number): number {
@@ -588,7 +578,7 @@ export async function generateNational(o: GenerateOptions): Promise<GenerateResu
   for (let p = 0; p < provinces; p++) {
     const [code, name] = PROVINCES[p]!;
     // One stream per province, so a province's files do not depend on how many came before.
-    const rng = new Rng(prng((seed * 1_000_003 + Number(code) * 7919) >>> 0));
+    const rng = new Rng(seededRandom((seed * 1_000_003 + Number(code) * 7919) >>> 0));
     const dir = join(o.dir, `${code}-${fold(name).replace(/[^A-Za-z0-9]+/g, "-")}`);
     const nInd = Math.max(6, Math.round(perProvince * 0.05));
     const nTasks = Math.max(4, Math.ceil((perProvince - nInd - LINES.length) / 2));
