@@ -30,6 +30,28 @@ const WorkbookXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/boo
   model: unknown;
 };
 
+// and of styles.xml: the workbook's default font (fonts[0]), read up front (see below)
+const StylesXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/style/styles-xform.js") as new () => {
+  init(): void;
+  parseStream(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<unknown>;
+  model?: { fonts?: { name?: string }[] };
+};
+
+/**
+ * The default font, from styles.xml itself. Taken from the streaming reader's `styles` when a
+ * sheet is met, it was sometimes not there yet (a differential test failed about one run in
+ * six): the reference must not depend on when exceljs happens to have parsed a part.
+ */
+async function defaultFontOf(path: string): Promise<string | undefined> {
+  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/styles.xml" });
+  const xml = parts["xl/styles.xml"];
+  if (!xml) return undefined;
+  const xform = new StylesXform();
+  xform.init();
+  await xform.parseStream([Buffer.from(xml)]);
+  return xform.model?.fonts?.[0]?.name;
+}
+
 /**
  * exceljs's streaming reader crashes ("reading 'sheets'") when a sheet part comes before
  * workbook.xml in the zip, which its own writer sometimes does: hand it the workbook model first.
@@ -152,6 +174,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
       entries: "ignore",
     });
     (reader as unknown as { model: unknown }).model = await workbookModel(path);
+    const defaultFont = await defaultFontOf(path);
     // exceljs sets `properties` only when it meets xl/workbook.xml in the stream; a sheet that
     // comes first in the zip and holds a date cell then reads properties.model of undefined.
     // We know the 1904 flag already: give it up front.
@@ -160,8 +183,6 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
       if (name !== target.name) continue;
-      const fonts = (reader as unknown as { styles?: { model?: { fonts?: { name?: string }[] } } }).styles?.model?.fonts;
-      const defaultFont = fonts?.[0]?.name;
       for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
         if (++count > limits.maxRows) {
           throw new XlsxOpenError("too_many_rows", `sheet "${name}" has more than ${limits.maxRows} rows`, `${name}!A${r.number}`);
