@@ -192,7 +192,10 @@ export class Package {
         const entry = { filename: name, size: data.length, crc: crc32(data), compression: raw.compression, mtime: MTIME } as ZipInputFile;
         zip.add(entry);
         entry.ondata!(null, raw.data as Uint8Array<ArrayBuffer>, true);
-      } else if (levelFor(name, data) === 0) {
+        continue;
+      }
+      const level = levelFor(name, data);
+      if (level === 0) {
         const f = new ZipPassThrough(name);
         f.mtime = MTIME;
         zip.add(f);
@@ -202,20 +205,12 @@ export class Package {
         // at the same level; the entry is added as ready-made deflate data, like a kept one
         const entry = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime: MTIME } as ZipInputFile;
         zip.add(entry);
-        entry.ondata!(null, zlib.deflateRawSync(data, { level: levelFor(name, data) }) as Uint8Array<ArrayBuffer>, true);
+        entry.ondata!(null, zlib.deflateRawSync(data, { level }) as Uint8Array<ArrayBuffer>, true);
       }
     }
     zip.end();
     if (failure) throw failure;
-    let n = 0;
-    for (const c of chunks) n += c.length;
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concat(chunks);
   }
 
   private toBytesRecompressed(): Uint8Array {
@@ -447,22 +442,8 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
 /** CRC-32 (the zip entry checksum of the data a reused entry stands for). */
 export function crc32(data: Uint8Array): number {
-  // zlib.crc32 is native (node ≥ 20.15); the table below where it is missing
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (typeof native === "function") return native(data) >>> 0;
-  let c = -1;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
+  // node's own (native, node ≥ 20.15: package.json's engines), not a hand-written table
+  return (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(data) >>> 0;
 }
