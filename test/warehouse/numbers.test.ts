@@ -1,0 +1,44 @@
+// Db.numberColumns reads figures by column without making their decimal text: each DECIMAL must
+// still become exactly the double that parsing its text gives (what the fill wrote before).
+import { describe, expect, it } from "vitest";
+import { decimalToNumber, openMemory } from "../../warehouse/db.js";
+import { seededRandom } from "../../core/random.js";
+
+describe("DECIMAL to number", () => {
+  it("is the double of the decimal text, for seeded values of every scale and the edges", () => {
+    const rnd = seededRandom(7);
+    const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join("");
+    const cases: [bigint, number][] = [
+      [0n, 0], [0n, 6], [1n, 1], [-1n, 1], [5n, 1], [123456789n, 3], [-(2n ** 53n) + 1n, 3], [2n ** 53n - 1n, 6],
+      [2n ** 53n, 2], [-(2n ** 53n), 2], [2n ** 53n + 1n, 4], [10n ** 37n - 1n, 18], [-(10n ** 30n) - 7n, 25], [3n, 23],
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const v = BigInt((rnd() < 0.3 ? "-" : "") + digits(1 + Math.floor(rnd() * 30)));
+      cases.push([v, Math.floor(rnd() * 26)]);
+    }
+    for (const [value, scale] of cases) {
+      const neg = value < 0n;
+      const t = (neg ? -value : value).toString().padStart(scale + 1, "0");
+      const text = (neg ? "-" : "") + t.slice(0, t.length - scale) + (scale ? "." + t.slice(t.length - scale) : "");
+      expect(decimalToNumber(value, scale), `${value}e-${scale}`).toBe(Number(text));
+    }
+  });
+
+  it("reads a query's columns: figures as numbers (as their text reads), the others as `all` gives them", async () => {
+    const db = await openMemory();
+    try {
+      const sql = `select * from (values
+          (cast('123456.789' as decimal(18,3)), cast(-0.1 as decimal(4,1)), 12::bigint, 'a', cast('2024-01-02' as date)),
+          (null, cast(0.3 as decimal(4,1)), 9007199254740993::bigint, null, null)
+        ) as t(c1, c2, c3, note, day)`;
+      const { names, columns } = await db.numberColumns(sql, undefined, (c) => /^c\d+$/.test(c));
+      expect(names).toEqual(["c1", "c2", "c3", "note", "day"]);
+      expect(columns).toEqual([[123456.789, null], [-0.1, 0.3], [12, Number("9007199254740993")], ["a", null], ["2024-01-02", null]]);
+      // the sum of a DECIMAL column (a 128-bit DECIMAL) the same way
+      const sums = await db.numberColumns("select sum(x) as c1 from (values (cast('0.1' as decimal(18,6))), (cast('0.2' as decimal(18,6)))) as t(x)", undefined, () => true);
+      expect(sums.columns).toEqual([[0.3]]);
+    } finally {
+      db.close();
+    }
+  });
+});
