@@ -31,18 +31,18 @@ import {
 import { writeLineagePart } from "./lineage.js";
 import { Package, type SheetEntry } from "./package.js";
 import { cellLooks, fitWrittenRows } from "./row-height.js";
+import { cellValue, readTextRows, sheetDataSpan } from "./rows-text.js";
 import { mayMention, patchSheetFormulas } from "./stream.js";
 import { cloneElement, TextStyles } from "./styles.js";
 import {
   childElements,
   descendants,
   elem,
-  encodeXstring,
-  escapeText,
   firstChild,
   insertOrdered,
   localName,
   parseXml,
+  serializeElement,
   setText,
   textOf,
   type RawXml,
@@ -62,6 +62,8 @@ export interface ApplyResult {
   /** parts rewritten, added or removed */
   changedParts: string[];
   removedParts: string[];
+  /** form sheets whose rows were filled as text (rows-text.ts) rather than through the tree */
+  sheetsAsText: string[];
   problems: Problem[];
 }
 
@@ -78,8 +80,16 @@ const WORKBOOK_ORDER = [
 const CELL_CHILD_ORDER = ["f", "v", "is", "extLst"];
 
 
+export interface ApplyOptions {
+  /**
+   * Fill a form sheet whose rows do not move as text when it is plain enough (rows-text.ts);
+   * false: always through the tree (the reference the text path is tested against).
+   */
+  rowsAsText?: boolean;
+}
+
 /** `template` may be a package already opened (and only read) by the caller: it is edited in place. */
-export function applyPlanDetailed(template: Uint8Array | Package, plan: WorkbookPlan, lineage?: LineageMeta): ApplyResult {
+export function applyPlanDetailed(template: Uint8Array | Package, plan: WorkbookPlan, lineage?: LineageMeta, options: ApplyOptions = {}): ApplyResult {
   const pkg = template instanceof Package ? template : Package.open(template);
   const problems: Problem[] = [];
   const removed: string[] = [];
@@ -163,6 +173,7 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
 
   // ---- every worksheet: formulas (and, on a form sheet, everything else) --------------------
   const touchesAny = moves.size > 0 || filled.size > 0;
+  const asText: string[] = [];
   for (const s of sheets) {
     if (s.kind !== "worksheet" || !s.part || !pkg.has(s.part)) continue;
     const key = s.name.toLowerCase();
@@ -182,8 +193,16 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
         /* an unusual but valid sheet (e.g. "</f >"): the tree below handles it */
       }
     }
-    const doc = parseXml(raw, { rawCellValues: true });
     const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, staleNames, changed: false };
+    if (form && ctx.ops.length === 0 && options.rowsAsText !== false) {
+      const doc = fillFormAsText(raw, ctx, form.plan, textStyles, problems);
+      if (doc) {
+        pkg.writeXml(s.part, doc);
+        asText.push(s.name);
+        continue;
+      }
+    }
+    const doc = parseXml(raw, { rawCellValues: true });
     adjustWorksheet(doc, ctx, form?.plan ?? null, form ? textStyles : null, problems);
     if (form) {
       adjustSheetSatellites(pkg, s, ctx, problems);
@@ -268,7 +287,7 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
     });
   }
 
-  return { bytes: pkg.toBytes(), changedParts: pkg.changed(), removedParts: removed, problems };
+  return { bytes: pkg.toBytes(), changedParts: pkg.changed(), removedParts: removed, sheetsAsText: asText, problems };
 }
 
 // ================================================================== one worksheet
@@ -304,36 +323,7 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
   expandSharedFormulas(rows, ctx);
 
   // 2. cell formulas
-  for (const r of rows) {
-    for (const c of r.cells) {
-      const f = firstChild(c.el, "f");
-      if (!f) continue;
-      const text = textOf(f);
-      let stale = isForm;
-      if (text) {
-        const res = shiftFormula(text, ctx.name, ctx.moves);
-        if (res.changed) {
-          setText(f, res.text);
-          ctx.changed = true;
-        }
-        for (const s of res.sheets) if (ctx.filled.has(s)) stale = true;
-        if (!stale && mentionsName(text, ctx.staleNames)) stale = true;
-      }
-      if (moved) {
-        for (const a of ["ref", "r1", "r2"]) {
-          const v = f.attrs.get(a);
-          if (v) {
-            const n = shiftRef(v, ctx.ops);
-            if (n !== v) {
-              f.attrs.set(a, n ?? v);
-              ctx.changed = true;
-            }
-          }
-        }
-      }
-      if (stale) ctx.changed = dropCachedValue(c.el) || ctx.changed;
-    }
-  }
+  adjustCellFormulas(rows, ctx, isForm);
 
   // 3. the rows themselves
   if (moved && sheetData) {
@@ -364,8 +354,80 @@ function adjustWorksheet(doc: XmlDocument, ctx: SheetCtx, fp: FormPlan | null, t
   for (const r of grid.rows) for (const c of r.cells) if (firstChild(c.el, "f")) dropCachedValue(c.el);
   for (const r of grid.rows) r.el.attrs.delete("spans");
   writeRows(sheetData, grid.rows);
-  setDimension(root, grid.rows);
+  setDimension(root, boundsOf(grid.rows));
   markNumbersAsText(root, grid.numericTexts);
+}
+
+/** Move the cells' formulas with the rows; drop the cached results that may now be stale. */
+function adjustCellFormulas(rows: RowRec[], ctx: SheetCtx, isForm: boolean): void {
+  const moved = ctx.ops.length > 0;
+  for (const r of rows) {
+    for (const c of r.cells) {
+      const f = firstChild(c.el, "f");
+      if (!f) continue;
+      const text = textOf(f);
+      let stale = isForm;
+      if (text) {
+        const res = shiftFormula(text, ctx.name, ctx.moves);
+        if (res.changed) {
+          setText(f, res.text);
+          ctx.changed = true;
+        }
+        for (const s of res.sheets) if (ctx.filled.has(s)) stale = true;
+        if (!stale && mentionsName(text, ctx.staleNames)) stale = true;
+      }
+      if (moved) {
+        for (const a of ["ref", "r1", "r2"]) {
+          const v = f.attrs.get(a);
+          if (v) {
+            const n = shiftRef(v, ctx.ops);
+            if (n !== v) {
+              f.attrs.set(a, n ?? v);
+              ctx.changed = true;
+            }
+          }
+        }
+      }
+      if (stale) ctx.changed = dropCachedValue(c.el) || ctx.changed;
+    }
+  }
+}
+
+/**
+ * A form sheet whose own rows do not move, filled with its <sheetData> as text (rows-text.ts):
+ * what adjustWorksheet does, with only the rows that hold formulas made into a tree. Null when
+ * the sheet is not plain enough; the tree then does it all.
+ */
+function fillFormAsText(raw: string, ctx: SheetCtx, fp: FormPlan, textStyles: () => TextStyles, problems: Problem[]): XmlDocument | null {
+  const span = sheetDataSpan(raw);
+  const rows = span && readTextRows(raw.slice(span.start, span.end));
+  if (!span || !rows) return null;
+  // the rest of the sheet (views, merges, formats, validations …) is small: a tree
+  const doc = parseXml(raw.slice(0, span.start) + raw.slice(span.end));
+  const root = doc.root;
+  const sheetData = firstChild(root, "sheetData");
+  if (!sheetData) return null;
+  // rows with formulas (a total row's SUMs) go through the tree's formula code
+  const withFormulas = rows.formulaRows();
+  if (withFormulas.length) {
+    const holder = parseXml(`<sheetData>${withFormulas.join("")}</sheetData>`, { rawCellValues: true }).root;
+    const recs = readRows(holder);
+    expandSharedFormulas(recs, ctx);
+    adjustCellFormulas(recs, ctx, true);
+    writeRows(holder, recs);
+    for (const r of recs) if (!rows.replaceRow(serializeElement(r.el))) return null;
+  }
+  adjustSheetParts(root, ctx);
+  rows.setColumnStyles(columnStyles(root));
+  const ts = textStyles();
+  for (const b of fp.blocks) writeBlock(rows, b, ts, problems, fp);
+  for (const h of fp.headerRewrites) rows.write(h.row, h.col, { s: h.new }, ts);
+  fitWrittenRows(root, rows, writtenTexts(fp.blocks), cellLooks(ts.doc));
+  sheetData.children = [{ kind: "raw", xml: rows.text() }];
+  sheetData.selfClosing = false;
+  setDimension(root, rows.bounds());
+  markNumbersAsText(root, rows.numericTexts);
+  return doc;
 }
 
 const WORKSHEET_ORDER = [
@@ -592,7 +654,9 @@ function shiftCell(ref: string, ops: readonly RowOp[]): string {
   return cellName(Math.max(1, row), p.col);
 }
 
-function setDimension(root: XmlElement, rows: RowRec[]): void {
+type Bounds = { r1: number; c1: number; r2: number; c2: number } | null;
+
+function boundsOf(rows: RowRec[]): Bounds {
   let r1 = Infinity, r2 = 0, c1 = Infinity, c2 = 0;
   for (const r of rows)
     for (const c of r.cells) {
@@ -601,7 +665,11 @@ function setDimension(root: XmlElement, rows: RowRec[]): void {
       c1 = Math.min(c1, c.col);
       c2 = Math.max(c2, c.col);
     }
-  const ref = r2 === 0 ? "A1" : r1 === r2 && c1 === c2 ? cellName(r1, c1) : `${cellName(r1, c1)}:${cellName(r2, c2)}`;
+  return r2 === 0 ? null : { r1, c1, r2, c2 };
+}
+
+function setDimension(root: XmlElement, b: Bounds): void {
+  const ref = !b ? "A1" : b.r1 === b.r2 && b.c1 === b.c2 ? cellName(b.r1, b.c1) : `${cellName(b.r1, b.c1)}:${cellName(b.r2, b.c2)}`;
   let dim = firstChild(root, "dimension");
   if (!dim) {
     dim = elem("dimension", { ref });
@@ -614,22 +682,34 @@ function setDimension(root: XmlElement, rows: RowRec[]): void {
 // ================================================================== writing cells
 
 const VALUE_CHILDREN = new Set(["f", "v", "is"]);
-const NUMERIC_TEXT = /^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$/;
 
-class SheetGrid {
+/** The style attributes of <cols>: the style of a new cell in a column without a row style. */
+function columnStyles(root: XmlElement): { min: number; max: number; s: string }[] {
+  const out: { min: number; max: number; s: string }[] = [];
+  const cols = firstChild(root, "cols");
+  if (cols)
+    for (const c of childElements(cols, "col")) {
+      const s = c.attrs.get("style");
+      if (s) out.push({ min: Number(c.attrs.get("min")), max: Number(c.attrs.get("max")), s });
+    }
+  return out;
+}
+
+/** Where a plan's cells are written: the tree's SheetGrid or rows-text's TextRows. */
+interface CellWriter {
+  write(row: number, col: number, v: Exclude<PlanCell, null>, ts: TextStyles): void;
+}
+
+class SheetGrid implements CellWriter {
   /** cells given a text that reads as a number */
   readonly numericTexts: string[] = [];
   private readonly byRow = new Map<number, RowRec>();
-  private readonly colStyles: { min: number; max: number; s: string }[] = [];
+
+  private readonly colStyles: { min: number; max: number; s: string }[];
 
   constructor(root: XmlElement, readonly rows: RowRec[]) {
     for (const r of rows) this.byRow.set(r.row, r);
-    const cols = firstChild(root, "cols");
-    if (cols)
-      for (const c of childElements(cols, "col")) {
-        const s = c.attrs.get("style");
-        if (s) this.colStyles.push({ min: Number(c.attrs.get("min")), max: Number(c.attrs.get("max")), s });
-      }
+    this.colStyles = columnStyles(root);
   }
 
   cell(row: number, col: number): XmlElement {
@@ -657,32 +737,22 @@ class SheetGrid {
     c.attrs.delete("t");
     c.attrs.delete("cm");
     c.attrs.delete("vm");
-    // values are written as ready markup (what serializing <v>/<is> elements would give): tens
-    // of thousands of cells no longer become five objects each until the sheet is written
-    if ("n" in v) {
-      if (!Number.isFinite(v.n)) return; // written as blank; the engine never plans NaN
-      insertValue(c, { kind: "raw", xml: "<v>" + formatNumber(v.n) + "</v>" }, "v");
-    } else if ("s" in v) {
-      if (NUMERIC_TEXT.test(v.s)) this.numericTexts.push(cellName(row, col));
-      c.attrs.set("t", "inlineStr");
-      const s = Number(c.attrs.get("s") ?? 0);
-      const t = ts.textVariant(s);
-      if (t === 0) c.attrs.delete("s");
-      else c.attrs.set("s", String(t));
-      const text = encodeXstring(v.s);
-      const open = /^\s|\s$|\n/.test(text) ? '<t xml:space="preserve"' : "<t";
-      insertValue(c, { kind: "raw", xml: text === "" ? "<is>" + open + "/></is>" : "<is>" + open + ">" + escapeText(text) + "</t></is>" }, "is");
-    } else if ("f" in v) {
-      const text = v.f.startsWith("=") ? v.f.slice(1) : v.f;
-      insertOrdered(c, elem("f", {}, [{ kind: "text", text }]), CELL_CHILD_ORDER);
-    }
+    // values are written as ready markup (what serializing <v>/<is>/<f> elements would give): tens
+    // of thousands of cells no longer become five objects each until the sheet is written; the
+    // same markup as the text path's (rows-text.ts)
+    const w = cellValue(v, Number(c.attrs.get("s") ?? 0), ts);
+    if (w.numericText) this.numericTexts.push(cellName(row, col));
+    if (w.inlineStr) c.attrs.set("t", "inlineStr");
+    if (w.style === 0) c.attrs.delete("s");
+    else if (w.style !== null) c.attrs.set("s", String(w.style));
+    if (w.inner) insertValue(c, { kind: "raw", xml: w.inner }, "f" in v ? "f" : "n" in v ? "v" : "is");
     // blank: value gone, style kept
     c.selfClosing = c.children.length === 0;
   }
 }
 
 /** Put a cell's new value (as markup standing for a `local` element) where the schema wants it. */
-function insertValue(c: XmlElement, node: RawXml, local: "v" | "is"): void {
+function insertValue(c: XmlElement, node: RawXml, local: "f" | "v" | "is"): void {
   const rank = CELL_CHILD_ORDER.indexOf(local);
   let at = c.children.length;
   for (let i = 0; i < c.children.length; i++) {
@@ -696,13 +766,7 @@ function insertValue(c: XmlElement, node: RawXml, local: "v" | "is"): void {
   c.selfClosing = false;
 }
 
-/** A number as OOXML stores it: shortest round-trip decimal, exponent in capitals. */
-export function formatNumber(n: number): string {
-  if (Object.is(n, -0)) return "0";
-  return String(n).replace("e", "E");
-}
-
-function writeBlock(grid: SheetGrid, b: Block, ts: TextStyles, problems: Problem[], fp: FormPlan): void {
+function writeBlock(grid: CellWriter, b: Block, ts: TextStyles, problems: Problem[], fp: FormPlan): void {
   for (let i = 0; i < b.cells.length; i++) {
     const line = b.cells[i];
     for (let j = 0; j < line.length; j++) {

@@ -161,6 +161,33 @@ export function cellLooks(styles: XmlDocument | null): (styleIndex: number) => C
   };
 }
 
+/** How the estimate reads and sets a sheet's rows, whether they are a tree or text. */
+export interface RowAccess {
+  /** the style index of a cell, undefined when there is no such cell */
+  style(row: number, col: number): number | undefined;
+  /** a row's ht attribute as a number (NaN when it has none) */
+  height(row: number): number;
+  setHeight(row: number, ht: number): void;
+}
+
+/** RowAccess over rows read into a tree. */
+export function treeRows(rows: readonly RowRec[]): RowAccess {
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  return {
+    style(row, col) {
+      const cell = byRow.get(row)?.cells.find((c) => c.col === col);
+      return cell ? Number(cell.el.attrs.get("s") ?? 0) : undefined;
+    },
+    height: (row) => Number(byRow.get(row)?.el.attrs.get("ht")),
+    setHeight(row, ht) {
+      const r = byRow.get(row);
+      if (!r) return;
+      r.el.attrs.set("ht", String(ht));
+      r.el.attrs.set("customHeight", "1");
+    },
+  };
+}
+
 /**
  * Give the rows the plan wrote texts into the height their wrapped texts need (`ht` with
  * `customHeight="1"`, since Excel would otherwise keep showing its default height). `written`
@@ -168,11 +195,12 @@ export function cellLooks(styles: XmlDocument | null): (styleIndex: number) => C
  */
 export function fitWrittenRows(
   root: XmlElement,
-  rows: readonly RowRec[],
+  rows: readonly RowRec[] | RowAccess,
   written: readonly { row: number; col: number; text: string }[],
   look: (styleIndex: number) => CellLook,
 ): number[] {
   if (written.length === 0) return [];
+  const access = Array.isArray(rows) ? treeRows(rows) : (rows as RowAccess);
   // column widths in pixels: <cols>, else the sheet's default width
   const fmt = firstChild(root, "sheetFormatPr");
   const defaultWidth = Number(fmt?.attrs.get("defaultColWidth"));
@@ -197,13 +225,11 @@ export function fitWrittenRows(
       if (a && a.kind === "range") merges.push(a);
     }
 
-  const byRow = new Map(rows.map((r) => [r.row, r]));
   const texts = new Map<number, TextCell[]>();
   for (const w of written) {
-    const r = byRow.get(w.row);
-    const cell = r?.cells.find((c) => c.col === w.col);
-    if (!r || !cell) continue;
-    const lk = look(Number(cell.el.attrs.get("s") ?? 0));
+    const style = access.style(w.row, w.col);
+    if (style === undefined) continue;
+    const lk = look(style);
     if (!lk.wrap) continue;
     const m = merges.find((x) => w.row >= x.r1 && w.row <= x.r2 && w.col >= x.c1 && w.col <= x.c2);
     if (m && (m.r1 !== m.r2 || m.r1 !== w.row || m.c1 !== w.col)) continue;
@@ -217,13 +243,11 @@ export function fitWrittenRows(
 
   const changed: number[] = [];
   for (const [row, cells] of texts) {
-    const r = byRow.get(row)!;
-    const ht = Number(r.el.attrs.get("ht"));
+    const ht = access.height(row);
     const current = Number.isFinite(ht) && ht > 0 ? ht : defaultHt;
     const h = fittedRowHeight(cells, current);
     if (h === null) continue;
-    r.el.attrs.set("ht", String(h));
-    r.el.attrs.set("customHeight", "1");
+    access.setHeight(row, h);
     changed.push(row);
   }
   return changed.sort((a, b) => a - b);

@@ -264,6 +264,7 @@ class StringSink implements Sink {
  * unpaired surrogate becomes U+FFFD).
  */
 class Utf8Sink implements Sink {
+  private static readonly encoder = new TextEncoder();
   private buf = new Uint8Array(1 << 16);
   private n = 0;
   put(s: string): void {
@@ -274,6 +275,12 @@ class Utf8Sink implements Sink {
       const next = new Uint8Array(size);
       next.set(this.buf.subarray(0, this.n));
       this.buf = next;
+    }
+    // a long piece (a form's rows as text, a lineage part) is encoded natively; the many short
+    // ones below, where a call into the encoder costs more than the loop
+    if (len > 512) {
+      this.n += Utf8Sink.encoder.encodeInto(s, this.buf.subarray(this.n)).written;
+      return;
     }
     const b = this.buf;
     let n = this.n;
