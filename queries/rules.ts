@@ -85,8 +85,12 @@ interface Ctx {
 }
 
 function sumCheck(ctx: Ctx, rule: string, row: FormRow, column: string, children: FormRow[], what: { vi: string; en: string }): void {
+  sumOfParts(ctx, rule, row, column, children.map((c) => money(c.values[column] ?? null)), what);
+}
+
+/** row's figure in `column` = the sum of the parts (null: blank). */
+function sumOfParts(ctx: Ctx, rule: string, row: FormRow, column: string, parts: (bigint | null)[], what: { vi: string; en: string }): void {
   const parent = money(row.values[column] ?? null);
-  const parts = children.map((c) => money(c.values[column] ?? null));
   // children all blank: the figure was given at this level only (a sum row loaded without its
   // leaves), nothing to check it against
   if (parts.every((p) => p === null)) return;
@@ -145,6 +149,7 @@ function arithmetic(ctx: Ctx, data: FormData, r: Arithmetic): void {
       return;
     }
     case "row_sum": {
+      const what = { vi: `tổng ${r.parts.join(" + ")}`, en: `the sum ${r.parts.join(" + ")}` };
       for (const row of ofKind(r.kinds)) {
         const target = money(row.values[r.target] ?? null);
         const parts = r.parts.map((p) => money(row.values[p] ?? null));
@@ -172,11 +177,7 @@ function arithmetic(ctx: Ctx, data: FormData, r: Arithmetic): void {
           }
           continue;
         }
-        const fake: FormRow[] = r.parts.map((p) => ({ ...row, values: { [r.target]: row.values[p] ?? null } }));
-        sumCheck(ctx, r.rule, row, r.target, fake, {
-          vi: `tổng ${r.parts.join(" + ")}`,
-          en: `the sum ${r.parts.join(" + ")}`,
-        });
+        sumOfParts(ctx, r.rule, row, r.target, parts, what);
       }
       return;
     }
