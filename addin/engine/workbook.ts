@@ -14,7 +14,8 @@ export interface WorkbookPlanWithLocation extends WorkbookPlan {
  * Plan the fill of a workbook. `sheets` are full snapshots (phase one reads only their first
  * rows); `datas` the figures of each form for plan year `year`; `choices` picks a sheet (by
  * name) for a form that two look-alike sheets make ambiguous. Never throws on a grid: what it
- * cannot do is a located problem.
+ * cannot do is a located problem. `located`: locateForms' answer for these sheets, when the
+ * caller had it found before the figures came (the headless fill does, while DuckDB computes).
  */
 export function planWorkbook(
   sheets: GridSnapshot[],
@@ -22,8 +23,8 @@ export function planWorkbook(
   datas: FormData[],
   year: number,
   choices: Record<string, string> = {},
+  located: Located[] = locateForms(sheets, forms, year, choices),
 ): WorkbookPlanWithLocation {
-  const located = locateForms(sheets, forms, year, choices);
   const plans: FormPlan[] = [];
   const problems: Problem[] = [];
   for (const loc of located) {

@@ -4,7 +4,7 @@ import type { Problem } from "../../core/problem.js";
 import type { Db } from "../../warehouse/db.js";
 import type { FormDef } from "../../queries/form-schema.js";
 import type { RuleResult } from "../../queries/types.js";
-import { planWorkbook, type WorkbookPlanWithLocation } from "../engine/index.js";
+import { locateForms, planWorkbook, type WorkbookPlanWithLocation } from "../engine/index.js";
 import type { FormPlan } from "../engine/types.js";
 import { applyPlanDetailed } from "./apply.js";
 import { colLetters } from "./formula.js";
@@ -78,8 +78,16 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
     await computing.catch(() => undefined);
     throw e;
   }
+  // where the forms are needs no figures: found while DuckDB still computes them
+  let located: ReturnType<typeof locateForms>;
+  try {
+    located = locateForms(snapshots, forms, input.year, input.choices ?? {});
+  } catch (e) {
+    await computing.catch(() => undefined);
+    throw e;
+  }
   const { forms: datas, rules } = await computing;
-  const plan = planWorkbook(snapshots, forms, datas, input.year, input.choices ?? {});
+  const plan = planWorkbook(snapshots, forms, datas, input.year, input.choices ?? {}, located);
   // the package the snapshots were read from: unzipping the template twice cost a tenth of a second
   const applied = applyPlanDetailed(pkg, plan, { generation, filledAt: (input.now ?? new Date()).toISOString() });
   const report: FillReport = {
