@@ -102,7 +102,18 @@ export class Db {
     readonly path: string,
     private readonly conn: DuckDBConnection,
     private readonly release: () => void,
+    private readonly connect?: () => Promise<Db>,
   ) {}
+
+  /**
+   * Another connection to the same open database (its instance, settings and views): statements
+   * on it run at the same time as this connection's, where one connection runs one at a time.
+   * Closed on its own; the database stays open until its last connection is. Null for a Db not
+   * made by openDb.
+   */
+  async sibling(): Promise<Db | null> {
+    return this.connect ? this.connect() : null;
+  }
 
   /** Rows as JSON-safe values: DECIMAL and BIGINT as strings, dates as ISO strings. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
@@ -210,8 +221,6 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
     h = { instance, readOnly: opts.readOnly, users: 0 };
     if (shareable) held.set(k, h);
   }
-  const conn = await DuckDBConnection.create(h.instance);
-  h.users++;
   const holder = h;
   const release = () => {
     holder.users--;
@@ -220,7 +229,13 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
       holder.instance.closeSync();
     }
   };
-  const db = new Db(path, conn, release);
+  const connect = async (): Promise<Db> => {
+    const conn = await DuckDBConnection.create(holder.instance);
+    holder.users++;
+    // a sandbox's connection makes none: its lock-down is the one thing it may not leave
+    return new Db(path, conn, release, opts.sandbox ? undefined : connect);
+  };
+  const db = await connect();
   if (opts.sandbox) {
     try {
       await lockDown(db, opts.sandbox.allowedDirectories ?? []);

@@ -58,7 +58,7 @@ export interface FillResult {
 }
 
 /** The figure computation, replaceable in tests. */
-export type ComputeAll = (db: Db, year: number, generation: number, opts?: { first?: readonly string[] }) => Promise<{ forms: import("../../queries/types.js").FormData[]; rules: RuleResult[] }>;
+export type ComputeAll = (db: Db, year: number, generation: number) => Promise<{ forms: import("../../queries/types.js").FormData[]; rules: RuleResult[] }>;
 
 export async function fillWorkbook(input: FillInput, deps: { computeAll?: ComputeAll } = {}): Promise<FillResult> {
   const pkg = Package.open(input.template);
@@ -66,10 +66,8 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
   const forms = input.forms ?? (await import("../../queries/forms.js")).loadForms();
   const compute = deps.computeAll ?? (await import("../../queries/compute.js")).computeAll;
   // The warehouse computes the figures on its own threads while this one reads the workbook: the
-  // two do not depend on each other, and together they were half of a fill's time. The list
-  // forms' queries first: theirs grow with the data (thousands of tasks), and the first query is
-  // the one that runs during the read.
-  const computing = compute(input.db, input.year, generation, { first: forms.filter((f) => f.kind === "list").map((f) => f.code) });
+  // two do not depend on each other, and together they were half of a fill's time.
+  const computing = compute(input.db, input.year, generation);
   let snapshots: ReturnType<typeof snapshotPackage>;
   try {
     snapshots = snapshotPackage(pkg);

@@ -1,7 +1,11 @@
-// Db.numberColumns reads figures by column without making their decimal text: each DECIMAL must
-// still become exactly the double that parsing its text gives (what the fill wrote before).
+// The one DuckDB module: Db.numberColumns reads figures by column without making their decimal
+// text (each DECIMAL must still become exactly the double that parsing its text gives, what the
+// fill wrote before); Db.sibling gives connections that run at the same time on one database.
 import { describe, expect, it } from "vitest";
-import { decimalToNumber, openMemory } from "../../warehouse/db.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decimalToNumber, openDb, openMemory } from "../../warehouse/db.js";
 import { seededRandom } from "../../core/random.js";
 
 describe("DECIMAL to number", () => {
@@ -39,6 +43,34 @@ describe("DECIMAL to number", () => {
       expect(sums.columns).toEqual([[0.3]]);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe("sibling connections", () => {
+  it("share the database, run at the same time, and keep it open until the last one closes", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "phuluc-db-")), "w.duckdb");
+    const w = await openDb(path, { readOnly: false });
+    await w.run("create table t as select range as x from range(200000)");
+    w.close();
+    const db = await openDb(path, { readOnly: true });
+    const a = (await db.sibling())!;
+    const b = (await db.sibling())!;
+    const sum = "select sum(x) as s from t";
+    const [ra, rb, r0] = await Promise.all([a.all<{ s: string }>(sum), b.all<{ s: string }>(sum), db.all<{ s: string }>(sum)]);
+    expect([ra[0].s, rb[0].s, r0[0].s]).toEqual(["19999900000", "19999900000", "19999900000"]);
+    db.close();
+    // the first connection closed, its siblings still read
+    expect((await a.all<{ n: string }>("select count(*) as n from t"))[0].n).toBe("200000");
+    a.close();
+    b.close();
+    await expect(b.all("select 1")).rejects.toThrow();
+    // an analysts' sandbox makes none
+    const sandboxed = await openDb(path, { readOnly: true, sandbox: {} });
+    try {
+      expect(await sandboxed.sibling()).toBeNull();
+    } finally {
+      sandboxed.close();
     }
   });
 });
