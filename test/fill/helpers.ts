@@ -6,11 +6,28 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { strToU8, zipSync } from "fflate";
 import type { FormPlan, WorkbookPlan } from "../../addin/engine/types.js";
+import { ConfigSchema } from "../../core/config.js";
+import { runLoad } from "../../etl/commands.js";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "fill");
 
 export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, name)));
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The bundled sample's template. */
+export const SAMPLE_TEMPLATE = join(ROOT, "sample", "template.xlsx");
+/** The time the sample's load and fills are stamped with. */
+export const SAMPLE_NOW = new Date("2024-06-30T03:00:00Z");
+
+/** The bundled sample inbox loaded into a new warehouse; returns its path. */
+export async function loadSampleWarehouse(): Promise<string> {
+  const config = ConfigSchema.parse(JSON.parse(readFileSync(join(ROOT, "sample", "phuluc.config.json"), "utf8")));
+  const db = join(mkdtempSync(join(tmpdir(), "phuluc-sample-")), "w.duckdb");
+  const report = await runLoad({ inbox: join(ROOT, "sample", "inbox"), db, config, quiet: true, now: () => SAMPLE_NOW });
+  if (report.outcome !== "loaded") throw new Error(`the sample did not load: ${report.outcome}`);
+  return db;
 }
 
 export function formPlan(p: Partial<FormPlan> & { sheetName: string }): FormPlan {

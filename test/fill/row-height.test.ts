@@ -1,13 +1,8 @@
 // Row heights for wrapped texts the fill writes (addin/xlsx/row-height.ts): the pure estimate on
 // numbers, its reading of a sheet's columns, merges and styles, through applyPlan on a small
 // package, and the bundled sample filled for 2024 — whose PL04 titles wrap over several lines.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigSchema } from "../../core/config.js";
-import { runLoad } from "../../etl/commands.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { fillWorkbook } from "../../addin/xlsx/fill.js";
 import { applyPlan } from "../../addin/xlsx/apply.js";
@@ -15,9 +10,8 @@ import { readRows, type RowRec } from "../../addin/xlsx/cells.js";
 import { Package } from "../../addin/xlsx/package.js";
 import { columnPx, fittedRowHeight, wrappedLines, type TextCell } from "../../addin/xlsx/row-height.js";
 import { firstChild, parseXml } from "../../addin/xlsx/xml.js";
-import { buildXlsx, formPlan, workbookPlan } from "./helpers.js";
+import { buildXlsx, formPlan, loadSampleWarehouse, SAMPLE_NOW, SAMPLE_TEMPLATE, workbookPlan } from "./helpers.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TITLE =
   "Tuyển chọn, phát triển hai giống cây dược liệu Tràm gió (Melaleuca leucadendron), Tràm Trà (Melaleuca sp.) có chất lượng tinh dầu cao và hoàn thiện quy trình công nghệ chiết xuất tinh dầu, đa dạng sản phẩm sau chế biến";
 const cell = (text: string, width: number, extra: Partial<TextCell> = {}): TextCell => ({ text, widthPx: columnPx(width), fontPt: 11, ...extra });
@@ -159,13 +153,9 @@ describe("applyPlan sets the heights of rows it wrote wrapped texts into", () =>
 describe("the bundled sample filled for 2024", () => {
   let rows: Map<number, RowRec>;
   beforeAll(async () => {
-    const config = ConfigSchema.parse(JSON.parse(readFileSync(join(root, "sample", "phuluc.config.json"), "utf8")));
-    const db = join(mkdtempSync(join(tmpdir(), "phuluc-rowheight-")), "w.duckdb");
-    const report = await runLoad({ inbox: join(root, "sample", "inbox"), db, config, quiet: true, now: () => new Date("2024-06-30T03:00:00Z") });
-    expect(report.outcome).toBe("loaded");
-    const w = await openCurrent(db);
+    const w = await openCurrent(await loadSampleWarehouse());
     try {
-      const filled = await fillWorkbook({ db: w, year: 2024, template: readFileSync(join(root, "sample", "template.xlsx")), now: new Date("2024-06-30T03:00:00Z") });
+      const filled = await fillWorkbook({ db: w, year: 2024, template: readFileSync(SAMPLE_TEMPLATE), now: SAMPLE_NOW });
       rows = sheetRows(filled.bytes, "PL04");
     } finally {
       w.close();

@@ -2,10 +2,7 @@
 // plain sheets and plans, and for a refill of the bundled sample, both give the same XML (as
 // trees: attribute order, quotes and empty-element forms aside) and every other part the same bytes.
 import fc from "fast-check";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unzipSync } from "fflate";
 import type { PlanCell, RowOp } from "../../addin/engine/types.js";
@@ -16,14 +13,11 @@ import { Package } from "../../addin/xlsx/package.js";
 import { readTextRows } from "../../addin/xlsx/rows-text.js";
 import { snapshotPackage } from "../../addin/xlsx/snapshot.js";
 import { parseXml, type XmlElement, type XmlNode } from "../../addin/xlsx/xml.js";
-import { ConfigSchema } from "../../core/config.js";
-import { runLoad } from "../../etl/commands.js";
 import { computeAll } from "../../queries/compute.js";
 import { loadForms } from "../../queries/forms.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { buildXlsx, formPlan, workbookPlan } from "./helpers.js";
+import { buildXlsx, formPlan, loadSampleWarehouse, SAMPLE_NOW, SAMPLE_TEMPLATE, workbookPlan } from "./helpers.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** An element as a string that ignores attribute order, quoting and <x/> against <x></x>. */
 function canon(n: XmlNode): string {
@@ -163,13 +157,9 @@ describe("rows as text against the tree", () => {
   });
 
   it("gives the same refill of the bundled sample, with its list forms' rows as text", async () => {
-    const config = ConfigSchema.parse(JSON.parse(readFileSync(join(root, "sample", "phuluc.config.json"), "utf8")));
-    const db = join(mkdtempSync(join(tmpdir(), "phuluc-rowstext-")), "w.duckdb");
-    const report = await runLoad({ inbox: join(root, "sample", "inbox"), db, config, quiet: true, now: () => new Date("2024-06-30T03:00:00Z") });
-    expect(report.outcome).toBe("loaded");
-    const w = await openCurrent(db);
+    const w = await openCurrent(await loadSampleWarehouse());
     try {
-      const first = await fillWorkbook({ db: w, year: 2024, template: readFileSync(join(root, "sample", "template.xlsx")), now: new Date("2024-06-30T03:00:00Z") });
+      const first = await fillWorkbook({ db: w, year: 2024, template: readFileSync(SAMPLE_TEMPLATE), now: SAMPLE_NOW });
       const { forms: datas } = await computeAll(w, 2024, 0);
       const plan = planWorkbook(snapshotPackage(Package.open(first.bytes)), loadForms(), datas, 2024, {});
       expect(plan.forms.every((f) => f.rowOps.length === 0)).toBe(true);
