@@ -82,8 +82,8 @@ const CELL_CHILD_ORDER = ["f", "v", "is", "extLst"];
 
 export interface ApplyOptions {
   /**
-   * Fill a form sheet whose rows do not move as text when it is plain enough (rows-text.ts);
-   * false: always through the tree (the reference the text path is tested against).
+   * Fill a form sheet's rows as text when it is plain enough (rows-text.ts); false: always
+   * through the tree (the reference the text path is tested against).
    */
   rowsAsText?: boolean;
 }
@@ -194,9 +194,10 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
       }
     }
     const ctx: SheetCtx = { name: s.name, ops: moves.get(key) ?? [], moves, filled, staleNames, changed: false };
-    if (form && ctx.ops.length === 0 && options.rowsAsText !== false) {
+    if (form && options.rowsAsText !== false) {
       const doc = fillFormAsText(raw, ctx, form.plan, textStyles, problems);
       if (doc) {
+        adjustSheetSatellites(pkg, s, ctx, problems);
         pkg.writeXml(s.part, doc);
         asText.push(s.name);
         continue;
@@ -394,9 +395,9 @@ function adjustCellFormulas(rows: RowRec[], ctx: SheetCtx, isForm: boolean): voi
 }
 
 /**
- * A form sheet whose own rows do not move, filled with its <sheetData> as text (rows-text.ts):
- * what adjustWorksheet does, with only the rows that hold formulas made into a tree. Null when
- * the sheet is not plain enough; the tree then does it all.
+ * A form sheet filled with its <sheetData> as text (rows-text.ts): what adjustWorksheet does,
+ * with only the rows that hold formulas made into a tree. Null when the sheet is not plain
+ * enough; the tree then does it all.
  */
 function fillFormAsText(raw: string, ctx: SheetCtx, fp: FormPlan, textStyles: () => TextStyles, problems: Problem[]): XmlDocument | null {
   const span = sheetDataSpan(raw);
@@ -417,6 +418,7 @@ function fillFormAsText(raw: string, ctx: SheetCtx, fp: FormPlan, textStyles: ()
     writeRows(holder, recs);
     for (const r of recs) if (!rows.replaceRow(serializeElement(r.el))) return null;
   }
+  for (const op of ctx.ops) rows.applyOp(op);
   adjustSheetParts(root, ctx);
   rows.setColumnStyles(columnStyles(root));
   const ts = textStyles();

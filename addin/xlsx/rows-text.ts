@@ -1,15 +1,15 @@
 // A form sheet's <sheetData> filled as text. A list form of thousands of rows is most of a
 // workbook's bytes; built into a tree (an element and an attribute map per cell), written into
-// and serialised again, it took half of a refill. When the form's own rows do not move (a
-// refill of the same tasks, the common case), the rows are read here as strings: a cell the
-// plan writes gets new markup, every other cell keeps its text. The few rows that hold formulas
-// (a total row's SUMs) are handed to the tree's formula code and come back as text.
+// and serialised again, it took half of a refill. Here the rows are read as strings: rows are
+// deleted and inserted as the tree would (later rows renumbered on the way out), a cell the plan
+// writes gets new markup, every other cell keeps its text. The few rows that hold formulas (a
+// total row's SUMs) are handed to the tree's formula code and come back as text.
 //
 // Anything out of the ordinary — comments, CDATA, prefixed elements, extensions, rows or cells
 // without their r, rows or cells out of order, a cell holding more than its value or formula —
 // returns null, and the caller fills the sheet through the tree (apply.ts), which handles every
 // case. The two are checked against each other (test/fill/rows-text.test.ts).
-import type { PlanCell } from "../engine/types.js";
+import type { PlanCell, RowOp } from "../engine/types.js";
 import { cellName, colNumber } from "./formula.js";
 import type { TextStyles } from "./styles.js";
 import { encodeXstring, escapeText } from "./xml.js";
@@ -63,6 +63,8 @@ interface TCell {
 }
 interface TRow {
   row: number;
+  /** the row's number as read (its cells' r say it until they are written out) */
+  from: number;
   attrs: Attrs;
   cells: TCell[];
   /** a row with formulas, as read: its cells come back through replaceRow */
@@ -133,12 +135,12 @@ export function readTextRows(inner: string): TextRows | null {
     const r = Number(get(attrs, "r"));
     if (!Number.isInteger(r) || r < 1 || (rows.length && r <= rows[rows.length - 1].row)) return null;
     if (FORMULA.test(body)) {
-      rows.push({ row: r, attrs, cells: [], formulas: m[0] + body + (m[2] === "/" ? "" : "</row>") });
+      rows.push({ row: r, from: r, attrs, cells: [], formulas: m[0] + body + (m[2] === "/" ? "" : "</row>") });
       continue;
     }
     const cells = readCells(body, r, plainValue);
     if (!cells) return null;
-    rows.push({ row: r, attrs, cells });
+    rows.push({ row: r, from: r, attrs, cells });
   }
   return new TextRows(rows);
 }
@@ -230,6 +232,33 @@ export class TextRows {
     return true;
   }
 
+  /**
+   * Rows deleted and inserted as apply.ts's applyRowOp does: later rows renumbered, an inserted
+   * row a copy of its model row's attributes and cell styles, with no values.
+   */
+  applyOp(op: RowOp): void {
+    if (op.op === "delete") {
+      const end = op.at + op.count - 1;
+      const kept = this.rows.filter((r) => r.row < op.at || r.row > end);
+      for (const r of kept) if (r.row > end) r.row -= op.count;
+      this.rows.splice(0, this.rows.length, ...kept);
+    } else {
+      const src = this.byRow.get(op.formatFrom);
+      for (const r of this.rows) if (r.row >= op.at) r.row += op.count;
+      for (let k = 0; k < op.count; k++) {
+        const row = op.at + k;
+        const cells: TCell[] = (src?.cells ?? []).map((c) => {
+          const s = get(attrsOfCell(c), "s");
+          return { col: c.col, raw: null, tagEnd: 0, attrs: s !== undefined ? [["r", ""], ["s", s]] : [["r", ""]], inner: "" };
+        });
+        this.rows.push({ row, from: row, attrs: src ? drop(src.attrs, "spans", "hidden", "collapsed").map(([a, v]) => [a, v]) : [], cells });
+      }
+      this.rows.sort((a, b) => a.row - b.row);
+    }
+    this.byRow.clear();
+    for (const r of this.rows) this.byRow.set(r.row, r);
+  }
+
   /** The style of new cells in a column without a row style (<cols>' style attributes). */
   setColumnStyles(styles: { min: number; max: number; s: string }[]): void {
     this.colStyles = styles;
@@ -238,7 +267,7 @@ export class TextRows {
   private cell(row: number, col: number): { r: TRow; c: TCell } {
     let r = this.byRow.get(row);
     if (!r) {
-      r = { row, attrs: [["r", String(row)]], cells: [] };
+      r = { row, from: row, attrs: [["r", String(row)]], cells: [] };
       this.byRow.set(row, r);
       this.rows.splice(upperBound(this.rows, row, (x) => x.row), 0, r);
     }
@@ -269,11 +298,14 @@ export class TextRows {
     c.raw = null;
   }
 
-  private static cellText(c: TCell): string {
-    if (c.raw !== null) return c.raw;
+  /** A cell's markup in row `row` (its r rewritten when its row moved). */
+  private static cellText(c: TCell, row: number, moved: boolean): string {
+    if (c.raw !== null && !moved) return c.raw;
+    let inner = c.inner;
+    if (c.raw !== null) inner = c.raw.charCodeAt(c.tagEnd - 1) === 47 ? "" : c.raw.slice(c.tagEnd + 1, c.raw.length - 4);
     let t = "<c";
-    for (const [k, v] of c.attrs!) t += " " + k + '="' + v + '"';
-    return c.inner === "" ? t + "/>" : t + ">" + c.inner + "</c>";
+    for (const [k, v] of attrsOfCell(c)) t += " " + k + '="' + (k === "r" ? cellName(row, c.col) : v) + '"';
+    return inner === "" ? t + "/>" : t + ">" + inner + "</c>";
   }
 
   /** The style index of a cell, or undefined when the row has no such cell. */
@@ -317,14 +349,15 @@ export class TextRows {
     // one array of pieces joined once: concatenating per row made ropes the join then flattened
     const out: string[] = [];
     for (const r of this.rows) {
-      let s = "<row";
-      for (const [k, v] of r.attrs) if (k !== "spans") s += " " + k + '="' + v + '"';
+      let s = '<row r="' + r.row + '"';
+      for (const [k, v] of r.attrs) if (k !== "spans" && k !== "r") s += " " + k + '="' + v + '"';
       if (!r.cells.length) {
         out.push(s + "/>");
         continue;
       }
       out.push(s + ">");
-      for (const c of r.cells) out.push(TextRows.cellText(c));
+      const moved = r.row !== r.from;
+      for (const c of r.cells) out.push(TextRows.cellText(c, r.row, moved));
       out.push("</row>");
     }
     return out.join("");
