@@ -251,6 +251,7 @@ export class TextRows {
           const s = get(attrsOfCell(c), "s");
           return { col: c.col, raw: null, tagEnd: 0, attrs: s !== undefined ? [["r", ""], ["s", s]] : [["r", ""]], inner: "" };
         });
+        // the pairs copied too: setHeight on the new row must not change its model's
         this.rows.push({ row, from: row, attrs: src ? drop(src.attrs, "spans", "hidden", "collapsed").map(([a, v]) => [a, v]) : [], cells });
       }
       this.rows.sort((a, b) => a.row - b.row);
