@@ -31,7 +31,7 @@ import {
 import { writeLineagePart } from "./lineage.js";
 import { Package, type SheetEntry } from "./package.js";
 import { cellLooks, fitWrittenRows } from "./row-height.js";
-import { cellValue, readTextRows, sheetDataSpan } from "./rows-text.js";
+import { cellValue, newCellStyle, readTextRows, sheetDataSpan, type ColumnStyle } from "./rows-text.js";
 import { mayMention, patchSheetFormulas } from "./stream.js";
 import { cloneElement, TextStyles } from "./styles.js";
 import {
@@ -685,9 +685,9 @@ function setDimension(root: XmlElement, b: Bounds): void {
 
 const VALUE_CHILDREN = new Set(["f", "v", "is"]);
 
-/** The style attributes of <cols>: the style of a new cell in a column without a row style. */
-function columnStyles(root: XmlElement): { min: number; max: number; s: string }[] {
-  const out: { min: number; max: number; s: string }[] = [];
+/** The style attributes of <cols>. */
+function columnStyles(root: XmlElement): ColumnStyle[] {
+  const out: ColumnStyle[] = [];
   const cols = firstChild(root, "cols");
   if (cols)
     for (const c of childElements(cols, "col")) {
@@ -707,7 +707,7 @@ class SheetGrid implements CellWriter {
   readonly numericTexts: string[] = [];
   private readonly byRow = new Map<number, RowRec>();
 
-  private readonly colStyles: { min: number; max: number; s: string }[];
+  private readonly colStyles: ColumnStyle[];
 
   constructor(root: XmlElement, readonly rows: RowRec[]) {
     for (const r of rows) this.byRow.set(r.row, r);
@@ -723,10 +723,8 @@ class SheetGrid implements CellWriter {
     }
     let c = r.cells.find((x) => x.col === col);
     if (!c) {
-      const rowStyle = r.el.attrs.get("customFormat") === "1" || r.el.attrs.get("customFormat") === "true" ? r.el.attrs.get("s") : undefined;
-      const colStyle = this.colStyles.find((x) => col >= x.min && col <= x.max)?.s;
-      const s = rowStyle ?? colStyle;
-      c = { col, el: elem("c", s && s !== "0" ? { r: cellName(row, col), s } : { r: cellName(row, col) }) };
+      const s = newCellStyle(r.el.attrs.get("customFormat"), r.el.attrs.get("s"), this.colStyles, col);
+      c = { col, el: elem("c", s ? { r: cellName(row, col), s } : { r: cellName(row, col) }) };
       r.cells.push(c);
     }
     return c.el;

@@ -68,19 +68,14 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
   // The warehouse computes the figures on its own threads while this one reads the workbook: the
   // two do not depend on each other, and together they were half of a fill's time.
   const computing = compute(input.db, input.year, generation);
+  // the workbook read, and where the forms are found (that needs no figures), while DuckDB computes
   let snapshots: ReturnType<typeof snapshotPackage>;
-  try {
-    snapshots = snapshotPackage(pkg);
-  } catch (e) {
-    // let the queries finish before the caller closes the warehouse; the workbook's error wins
-    await computing.catch(() => undefined);
-    throw e;
-  }
-  // where the forms are needs no figures: found while DuckDB still computes them
   let located: ReturnType<typeof locateForms>;
   try {
+    snapshots = snapshotPackage(pkg);
     located = locateForms(snapshots, forms, input.year, input.choices ?? {});
   } catch (e) {
+    // let the queries finish before the caller closes the warehouse; the workbook's error wins
     await computing.catch(() => undefined);
     throw e;
   }

@@ -49,6 +49,22 @@ export function cellValue(v: Exclude<PlanCell, null>, style: number, ts: TextSty
   return { inner: "", inlineStr: false, style: null, numericText: false };
 }
 
+/** A <cols> entry's style: the style of a new cell in those columns when its row has none. */
+export interface ColumnStyle {
+  min: number;
+  max: number;
+  s: string;
+}
+
+/**
+ * The style a cell the fill adds gets, as Excel gives one: its row's (a row with customFormat),
+ * else its column's; undefined for the default.
+ */
+export function newCellStyle(customFormat: string | undefined, rowStyle: string | undefined, columns: readonly ColumnStyle[], col: number): string | undefined {
+  const s = (customFormat === "1" || customFormat === "true" ? rowStyle : undefined) ?? columns.find((x) => col >= x.min && col <= x.max)?.s;
+  return s && s !== "0" ? s : undefined;
+}
+
 type Attrs = [name: string, value: string][]; // values as escaped in the XML, in double quotes
 
 interface TCell {
@@ -202,7 +218,7 @@ export class TextRows {
   /** cells given a text that reads as a number */
   readonly numericTexts: string[] = [];
   private readonly byRow = new Map<number, TRow>();
-  private colStyles: { min: number; max: number; s: string }[] = [];
+  private colStyles: readonly ColumnStyle[] = [];
 
   constructor(private readonly rows: TRow[]) {
     for (const r of rows) this.byRow.set(r.row, r);
@@ -261,7 +277,7 @@ export class TextRows {
   }
 
   /** The style of new cells in a column without a row style (<cols>' style attributes). */
-  setColumnStyles(styles: { min: number; max: number; s: string }[]): void {
+  setColumnStyles(styles: readonly ColumnStyle[]): void {
     this.colStyles = styles;
   }
 
@@ -270,15 +286,13 @@ export class TextRows {
     if (!r) {
       r = { row, from: row, attrs: [["r", String(row)]], cells: [] };
       this.byRow.set(row, r);
-      this.rows.splice(upperBound(this.rows, row, (x) => x.row), 0, r);
+      this.rows.splice(lowerBound(this.rows, row + 1, (x) => x.row), 0, r);
     }
     const i = lowerBound(r.cells, col, (x) => x.col);
     let c = r.cells[i];
     if (!c || c.col !== col) {
-      const cf = get(r.attrs, "customFormat");
-      const rowStyle = cf === "1" || cf === "true" ? get(r.attrs, "s") : undefined;
-      const s = rowStyle ?? this.colStyles.find((x) => col >= x.min && col <= x.max)?.s;
-      c = { col, raw: null, tagEnd: 0, attrs: s && s !== "0" ? [["r", cellName(row, col)], ["s", s]] : [["r", cellName(row, col)]], inner: "" };
+      const s = newCellStyle(get(r.attrs, "customFormat"), get(r.attrs, "s"), this.colStyles, col);
+      c = { col, raw: null, tagEnd: 0, attrs: s ? [["r", cellName(row, col)], ["s", s]] : [["r", cellName(row, col)]], inner: "" };
       r.cells.splice(i, 0, c);
     }
     return { r, c };
@@ -371,7 +385,8 @@ function attrsOfCell(c: TCell): Attrs {
   return attrsOf(raw.slice(2, raw.charCodeAt(c.tagEnd - 1) === 47 ? c.tagEnd - 1 : c.tagEnd));
 }
 
-function lowerBound<T>(a: T[], key: number, of: (x: T) => number): number {
+/** The first index whose item's key is not below `key`: where `key` goes in `a`. */
+function lowerBound<T>(a: readonly T[], key: number, of: (x: T) => number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -381,7 +396,6 @@ function lowerBound<T>(a: T[], key: number, of: (x: T) => number): number {
   }
   return lo;
 }
-const upperBound = <T>(a: T[], key: number, of: (x: T) => number): number => lowerBound(a, key + 1, of);
 
 /** Where a sheet's <sheetData> content lies, when it is written plainly (no prefix, not empty-tagged). */
 export function sheetDataSpan(xml: string): { start: number; end: number } | null {
