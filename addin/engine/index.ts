@@ -6,3 +6,4 @@ export { planWorkbook, type WorkbookPlanWithLocation } from "./workbook.js";
 export { canon, canonWords, stripNumbering, withYear } from "./match.js";
 export { colLetter } from "./grid.js";
 export type * from "./types.js";
+export { planChartSheet, parsePoint, type ChartPlan, type ChartSheetPlan } from "./charts.js";

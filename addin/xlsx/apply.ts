@@ -29,6 +29,7 @@ import {
   type Moves,
 } from "./formula.js";
 import { writeLineagePart } from "./lineage.js";
+import type { LineageSheet } from "./lineage-xml.js";
 import { Package, type SheetEntry } from "./package.js";
 import { cellLooks, fitWrittenRows } from "./row-height.js";
 import { cellValue, newCellStyle, readTextRows, sheetDataSpan, type ColumnStyle } from "./rows-text.js";
@@ -55,6 +56,8 @@ export interface LineageMeta {
   generation: number;
   /** ISO time of the fill */
   filledAt: string;
+  /** lineage of sheets the fill wrote besides the forms (the chart sheet's table) */
+  extraSheets?: LineageSheet[];
 }
 
 export interface ApplyResult {
@@ -284,7 +287,7 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
         sheetName: f.sheet.name,
         form: f.plan.form,
         cells: f.plan.lineage.map((l: CellLineage) => ({ ref: cellName(l.row, l.col), lineageId: l.lineageId })),
-      })),
+      })).concat(lineage.extraSheets ?? []),
     });
   }
 

@@ -6,7 +6,10 @@ import type { FormDef } from "../../queries/form-schema.js";
 import type { RuleResult } from "../../queries/types.js";
 import { locateForms, planWorkbook, type WorkbookPlanWithLocation } from "../engine/index.js";
 import type { FormPlan } from "../engine/types.js";
+import type { ChartSheetDef } from "../../queries/chart-schema.js";
+import { parsePoint, planChartSheet } from "../engine/charts.js";
 import { applyPlanDetailed } from "./apply.js";
+import { writeChartSheet, type ChartSheetWritten } from "./charts.js";
 import { colLetters } from "./formula.js";
 import { Package } from "./package.js";
 import { snapshotPackage } from "./snapshot.js";
@@ -24,6 +27,12 @@ export interface FillInput {
   forms?: FormDef[];
   /** the fill time written into the lineage (default: now) */
   now?: Date;
+  /**
+   * The chart sheet (queries/charts/charts.json): true makes it, false never; left out, a
+   * workbook that already has it (filled before with charts) gets it rewritten, others are left
+   * without. A ChartSheetDef: that definition instead of the bundled one.
+   */
+  charts?: boolean | ChartSheetDef;
 }
 
 export interface FormReport {
@@ -48,6 +57,8 @@ export interface FillReport {
   rulesBroken: { arithmetic: RuleResult[]; reconciliation: RuleResult[] };
   /** plan- and apply-level problems (forms not found, parts that could not be adjusted …) */
   problems: Problem[];
+  /** the chart sheet written, or null */
+  charts: { sheet: string; charts: string[]; parts: string[] } | null;
 }
 
 export interface FillResult {
@@ -81,8 +92,22 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
   }
   const { forms: datas, rules } = await computing;
   const plan = planWorkbook(snapshots, forms, datas, input.year, input.choices ?? {}, located);
+  const chartDef = await chartsWanted(input, snapshots.map((s) => s.sheetName));
+  let charts: ChartSheetWritten | null = null;
+  let chartNames: string[] = [];
+  // only over forms this workbook holds and the fill filled: a chart of figures it does not show is not "over the filled figures"
+  if (chartDef && plan.forms.some((f) => chartDef.charts.some((c) => c.series.some((s) => s.points.some((p) => p !== null && parsePoint(p).form === f.form))))) {
+    const filled = new Set(plan.forms.map((f) => f.form));
+    const chartPlan = planChartSheet(chartDef, datas.filter((d) => filled.has(d.form)), input.year);
+    charts = writeChartSheet(pkg, chartPlan);
+    chartNames = chartPlan.charts.map((c) => c.name);
+  }
   // the package the snapshots were read from: unzipping the template twice cost a tenth of a second
-  const applied = applyPlanDetailed(pkg, plan, { generation, filledAt: (input.now ?? new Date()).toISOString() });
+  const applied = applyPlanDetailed(pkg, plan, {
+    generation,
+    filledAt: (input.now ?? new Date()).toISOString(),
+    extraSheets: charts?.lineage ? [charts.lineage] : [],
+  });
   const report: FillReport = {
     year: input.year,
     generation,
@@ -106,9 +131,20 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
       arithmetic: rules.filter((r) => !r.ok && r.class === "arithmetic"),
       reconciliation: rules.filter((r) => !r.ok && r.class === "reconciliation"),
     },
-    problems: [...plan.problems.filter((p) => !plan.located.some((l) => l.problems.includes(p))), ...applied.problems],
+    problems: [...plan.problems.filter((p) => !plan.located.some((l) => l.problems.includes(p))), ...applied.problems, ...(charts?.problems ?? [])],
+    charts: charts?.lineage ? { sheet: charts.lineage.sheetName, charts: chartNames, parts: charts.parts } : null,
   };
   return { bytes: applied.bytes, plan, rules, report };
+}
+
+/** The chart sheet definition this fill makes, if any (see FillInput.charts). */
+async function chartsWanted(input: FillInput, sheetNames: string[]): Promise<ChartSheetDef | null> {
+  if (input.charts === false) return null;
+  if (typeof input.charts === "object") return input.charts;
+  const def = (await import("../../queries/charts.js")).loadChartSheet();
+  if (!def) return null;
+  if (input.charts === true) return def;
+  return sheetNames.some((n) => n.toLowerCase() === def.sheetName.toLowerCase()) ? def : null;
 }
 
 function cellsWritten(fp: FormPlan): number {
