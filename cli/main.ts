@@ -59,6 +59,8 @@ program
   .option("--check", "write nothing; report what a fill would do")
   .option("--as-of <run>", "fill from the warehouse as it was after that load run", int("--as-of"))
   .option("--strict", "reconciliation differences also make the exit code 3")
+  .option("--charts", 'add the chart sheet "Biểu đồ" (a workbook that has it gets it rewritten anyway)')
+  .option("--no-charts", "never write the chart sheet")
   .option("--form <sheet=form>", "pick a sheet for an ambiguous form (repeatable)", collect, [])
   .option("--json", "print the result as JSON")
   .action((o) => {

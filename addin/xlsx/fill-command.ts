@@ -23,6 +23,8 @@ export interface FillOptions {
   check?: boolean;
   asOf?: number;
   strict?: boolean;
+  /** true: add the chart sheet; false: never; left out: rewritten where the workbook has it */
+  charts?: boolean;
   /** "sheet=form" picks, for forms two sheets make ambiguous */
   form: string[];
   json?: boolean;
@@ -80,7 +82,7 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
 
   let result: FillResult;
   try {
-    result = await fillWorkbook({ db, year: opts.year, template, asOf: opts.asOf, choices });
+    result = await fillWorkbook({ db, year: opts.year, template, asOf: opts.asOf, choices, charts: opts.charts });
   } catch (e) {
     if (e instanceof XlsxPackageError) {
       io.err(`phuluc fill: ${opts.template}: ${e.message} / tệp mẫu không phải sổ tính .xlsx đọc được`);
@@ -186,6 +188,7 @@ function printReport(r: FillReport, opts: FillOptions, io: Out): void {
     io.log(`  Chênh lệch đối chiếu / reconciliation differences${opts.strict ? " (--strict)" : ""}: ${r.rulesBroken.reconciliation.length}`);
     for (const x of r.rulesBroken.reconciliation) io.log(rule(x));
   }
+  if (r.charts) io.log(`  Biểu đồ / charts: sheet "${r.charts.sheet}" — ${r.charts.charts.length} biểu đồ / charts`);
   for (const p of r.problems) io.log(`  ${formatProblem(p)}`);
   io.log(opts.check ? "  --check: không ghi tệp nào / nothing written" : `  → ${opts.out}`);
 }
