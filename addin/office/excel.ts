@@ -6,6 +6,8 @@
 //
 // Only Office.js objects and the pure batches/lineage modules here; the pane's `Office.onReady`
 // wiring lives in addin/pane/.
+import type { ChartSheetPlan } from "../engine/charts.js";
+import { insertChartSheet, withChartLineage } from "./charts.js";
 import type { GridSnapshot, GridValue, Area, FormPlan, WorkbookPlan } from "../engine/types.js";
 import { FIRST_ROWS } from "../engine/locate.js";
 import { LINEAGE_NS, buildLineageXml, parseLineageXml, type WorkbookLineage, type LineageSheet } from "../xlsx/lineage-xml.js";
@@ -436,6 +438,8 @@ export interface FillResult {
   applied: ApplyResult[];
   log: SyncLog;
   lineage: WorkbookLineage;
+  /** the chart sheet written (args.charts), or null */
+  charts: ChartSheetPlan | null;
 }
 
 /**
@@ -454,6 +458,8 @@ export async function fillWorkbook(args: {
   headRows?: number;
   budget?: number;
   now?: () => Date;
+  /** the chart sheet to write after the forms (addin/office/charts.ts chartsFor), null for none */
+  charts?: (plan: WorkbookPlan) => ChartSheetPlan | null;
 }): Promise<FillResult> {
   const supports = args.supports ?? hostSupports();
   const log = newSyncLog();
@@ -478,13 +484,16 @@ export async function fillWorkbook(args: {
       applied.push(await applyFormPlan(context, fp, { supports, log, budget: args.budget }));
       args.onProgress?.({ form: fp.form, phase: "done", done: i + 1, total: plan.forms.length });
     }
-    const lineage = lineageAfterFill(wb.lineage, plan.forms, {
+    const charts = plan.forms.length > 0 ? (args.charts?.(plan) ?? null) : null;
+    if (charts) log.perForm.charts = (await insertChartSheet(context, charts)).syncs;
+    let lineage = lineageAfterFill(wb.lineage, plan.forms, {
       year: args.year,
       generation: args.generation,
       filledAt: (args.now?.() ?? new Date()).toISOString(),
     });
+    if (charts) lineage = withChartLineage(lineage, charts);
     if (plan.forms.length > 0) await writeLineage(context, lineage, wb.lineagePartIds, { log, budget: args.budget });
-    return { plan, applied, log, lineage };
+    return { plan, applied, log, lineage, charts };
   };
   return supports("mergeUndoGroup") ? Excel.run({ mergeUndoGroup: true }, batch) : Excel.run(batch);
 }

@@ -44,8 +44,8 @@ export interface MockExcel {
   /** text written into a cell whose number format was not "@" at that moment */
   textWithoutTextFormat: { sheet: string; ref: string; value: string }[];
   syncCount(): number;
-  /** native charts added (Worksheet.charts.add) */
-  charts: { sheet: string; type: string; source: string; title: string }[];
+  /** native charts added (Worksheet.charts.add) and not deleted; name and place once set */
+  charts: { sheet: string; type: string; source: string; title: string; name?: string; position?: [string, string] }[];
   /** the selected cell; select() moves it and fires the workbook's onSelectionChanged handlers */
   selection: { sheet: string; address: string };
   select(sheet: string, address: string): Promise<void>;
@@ -186,6 +186,16 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
         action(0);
         return m;
       },
+      clear: () => {
+        record("call", "clear", []);
+        for (let r = at.row - 1; r < Math.min(s.values.length, at.row - 1 + at.rows); r++) {
+          for (let c = at.col - 1; c < Math.min(s.values[r].length, at.col - 1 + at.cols); c++) {
+            s.values[r][c] = "";
+            s.formulas[r][c] = "";
+            s.formats[r][c] = "General";
+          }
+        }
+      },
       select: () => {
         record("call", "select", []);
         selection.sheet = s.name;
@@ -196,8 +206,16 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
       events.push({ kind, sync: syncs + 1, sheet: s.name, address, method, args });
       action(jsonBytes(args));
     };
-    // Range.format: only autofitRows (recorded; the grid model has no row heights)
-    const format = { autofitRows: () => record("call", "autofitRows", []) };
+    // Range.format: autofitRows and font.bold (recorded; the grid model has no row heights or fonts)
+    const format = {
+      autofitRows: () => record("call", "autofitRows", []),
+      font: {
+        set bold(v: boolean) {
+          events.push({ kind: "set", sync: syncs + 1, sheet: s.name, address, prop: "format.font.bold", value: v });
+          action(jsonBytes(v) + jsonBytes(address));
+        },
+      },
+    };
     const proxy = new Proxy(mock as unknown as Record<string | symbol, unknown>, {
       get(t, p) {
         if (p === "__address") return address;
@@ -246,7 +264,8 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
     get position() {
       return sheets.indexOf(s);
     },
-    getRange: (address: string) => makeRange(s, address),
+    // no address: the whole sheet (as far as the grid model has it)
+    getRange: (address?: string) => makeRange(s, address ?? `A1:${a1(Math.max(1, s.values.length), Math.max(1, width(s)))}`),
     getUsedRangeOrNullObject: () => {
       const rows = s.values.length;
       const cols = width(s);
@@ -258,21 +277,45 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
       events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: "", method: "deleteSheet", args: [] });
       sheets.splice(sheets.indexOf(s), 1);
     },
-    charts: {
-      add: (type: unknown, source: unknown, seriesBy: unknown) => {
-        const src = String((source as { __address?: string }).__address ?? "");
-        events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: src, method: "addChart", args: [type, seriesBy] });
-        charts.push({ sheet: s.name, type: String(type), source: src, title: "" });
-        const chart = charts[charts.length - 1];
-        return {
-          title: {
-            set text(t: string) {
-              chart.title = t;
-            },
-          },
-          setPosition: () => undefined,
-        };
+    charts: Object.assign(
+      collection(
+        () => charts.filter((c) => c.sheet === s.name).map(chartObject),
+        () => jsonBytes(charts.filter((c) => c.sheet === s.name).map((c) => ({ name: c.name ?? "" }))),
+      ),
+      {
+        add: (type: unknown, source: unknown, seriesBy: unknown) => {
+          const src = String((source as { __address?: string }).__address ?? "");
+          events.push({ kind: "call", sync: syncs + 1, sheet: s.name, address: src, method: "addChart", args: [type, seriesBy] });
+          action(jsonBytes([type, src, seriesBy]));
+          charts.push({ sheet: s.name, type: String(type), source: src, title: "" });
+          return chartObject(charts[charts.length - 1]);
+        },
       },
+    ),
+  });
+
+  const chartObject = (chart: MockExcel["charts"][number]) => ({
+    get name() {
+      return chart.name ?? "";
+    },
+    set name(n: string) {
+      chart.name = n;
+      action(jsonBytes(n));
+    },
+    title: {
+      set text(t: string) {
+        chart.title = t;
+        action(jsonBytes(t));
+      },
+    },
+    setPosition: (from: string, to: string) => {
+      chart.position = [from, to];
+      action(jsonBytes([from, to]));
+    },
+    delete: () => {
+      events.push({ kind: "call", sync: syncs + 1, sheet: chart.sheet, address: "", method: "deleteChart", args: [chart.name ?? ""] });
+      action(0);
+      charts.splice(charts.indexOf(chart), 1);
     },
   });
 
@@ -395,7 +438,7 @@ export function createMockExcel(init: MockSheetInit[], opts: { xmlParts?: { ns: 
   excelMock.InsertShiftDirection = { down: "Down", right: "Right" };
   excelMock.DeleteShiftDirection = { up: "Up", left: "Left" };
   excelMock.RangeCopyType = { all: "All", formats: "Formats", values: "Values", formulas: "Formulas" };
-  excelMock.ChartType = { columnStacked: "ColumnStacked", columnClustered: "ColumnClustered" };
+  excelMock.ChartType = { columnStacked: "ColumnStacked", columnClustered: "ColumnClustered", barClustered: "BarClustered", barStacked: "BarStacked" };
   excelMock.ChartSeriesBy = { columns: "Columns", rows: "Rows", auto: "Auto" };
 
   return {

@@ -21,6 +21,7 @@ import {
   selectCell,
   selectedCell,
 } from "../office/excel.js";
+import { chartsFor } from "../office/charts.js";
 import { hostSupports } from "../office/requirements.js";
 import type { WorkbookLineage } from "../xlsx/lineage-xml.js";
 import { createClient, normaliseServer, PaneApiError, type Client, type FormResponse, type RunInfo } from "./api.js";
@@ -275,6 +276,8 @@ async function fill(only: string | null): Promise<void> {
           .filter((l) => l.status === "found" && l.sheetName)
           .map((l) => ({ form: l.form, sheetName: l.sheetName! })),
       plan: (sheets) => planWorkbook(sheets, defs, datas.map((d) => ({ form: d.form, year: d.year, generation: d.generation, rows: d.rows })), state.year, state.choices),
+      // Fill all also writes the chart sheet "Biểu đồ" (queries/charts/charts.json) over the filled figures
+      charts: only ? undefined : chartsFor(datas.map((d) => ({ form: d.form, year: d.year, generation: d.generation, rows: d.rows })), state.year),
       onProgress: (p) => {
         const el = document.getElementById(`progress-${p.form}`) as (HTMLElement & { value?: number }) | null;
         if (el) el.value = p.phase === "read" ? 30 : p.phase === "write" ? 60 : 100;
