@@ -5,7 +5,8 @@
 // charts.add, Chart.name/title/setPosition/delete, Range.clear), inside the manifest's 1.5.
 //
 // A refill finds the sheet by name, deletes the charts the fill made before (named "phuluc.<id>")
-// and clears the sheet, then writes again: one chart sheet, one chart per definition. The sheet is
+// and clears the sheet, then writes again: one chart sheet, one chart per definition. A sheet of
+// that name with no chart of ours is someone else's: left alone, no charts (as headless). The sheet is
 // kept rather than deleted and re-added so that formulas elsewhere that read it do not turn #REF!.
 import chartsJson from "../../queries/charts/charts.json";
 import type { ChartSheetDef } from "../../queries/chart-schema.js";
@@ -44,7 +45,7 @@ const CHART_TYPE: Record<`${ChartPlan["type"]}/${ChartPlan["grouping"]}`, keyof 
 };
 
 /** Write the chart sheet (a new one, or the one a previous fill made) in at most three syncs. */
-export async function insertChartSheet(context: Excel.RequestContext, plan: ChartSheetPlan): Promise<{ syncs: number; created: boolean }> {
+export async function insertChartSheet(context: Excel.RequestContext, plan: ChartSheetPlan): Promise<{ syncs: number; created: boolean; skipped: boolean }> {
   let syncs = 0;
   const sheets = context.workbook.worksheets;
   const found = sheets.getItemOrNullObject(plan.sheetName);
@@ -58,7 +59,10 @@ export async function insertChartSheet(context: Excel.RequestContext, plan: Char
     ws.charts.load("items/name");
     await context.sync();
     syncs++;
-    for (const c of ws.charts.items) if (c.name.startsWith("phuluc.")) c.delete();
+    const ours = ws.charts.items.filter((c) => c.name.startsWith("phuluc."));
+    // a sheet of that name someone made by hand (no chart of ours on it) is never cleared
+    if (ours.length === 0) return { syncs, created: false, skipped: true };
+    for (const c of ours) c.delete();
     ws.getRange().clear();
   }
   // texts are given "@" before their values: a label like "01" or "3/2024" stays text
@@ -93,7 +97,7 @@ export async function insertChartSheet(context: Excel.RequestContext, plan: Char
   }
   await context.sync();
   syncs++;
-  return { syncs, created };
+  return { syncs, created, skipped: false };
 }
 
 /** The fill's lineage with the chart sheet's (replacing what an earlier fill stored for it). */

@@ -484,8 +484,12 @@ export async function fillWorkbook(args: {
       applied.push(await applyFormPlan(context, fp, { supports, log, budget: args.budget }));
       args.onProgress?.({ form: fp.form, phase: "done", done: i + 1, total: plan.forms.length });
     }
-    const charts = plan.forms.length > 0 ? (args.charts?.(plan) ?? null) : null;
-    if (charts) log.perForm.charts = (await insertChartSheet(context, charts)).syncs;
+    let charts = plan.forms.length > 0 ? (args.charts?.(plan) ?? null) : null;
+    if (charts) {
+      const done = await insertChartSheet(context, charts);
+      log.perForm.charts = done.syncs;
+      if (done.skipped) charts = null;
+    }
     let lineage = lineageAfterFill(wb.lineage, plan.forms, {
       year: args.year,
       generation: args.generation,

@@ -6,13 +6,14 @@
 //
 // A refill rewrites the same sheet: its old drawing and charts (and the parts only they use) are
 // removed first, so the new ones take the same part names and the workbook has one chart sheet,
-// not one more per fill. The sheet is the fill's own: anything else on it is replaced.
+// not one more per fill. Only a sheet a fill made (a chart "phuluc.<id>" in its drawing) is
+// rewritten; a sheet of that name made by hand is left as it is, with a warning.
 import { problem, type Problem } from "../../core/problem.js";
 import type { ChartPlan, ChartSheetPlan } from "../engine/charts.js";
 import type { LineageSheet } from "./lineage-xml.js";
 import { colLetters } from "./formula.js";
 import { Package, relsPartName } from "./package.js";
-import { childElements, elem, firstChild, insertOrdered, localName, serializeElement, serializeXml, type XmlDocument, type XmlElement, type XmlNode } from "./xml.js";
+import { childElements, descendants, elem, firstChild, insertOrdered, localName, serializeElement, serializeXml, type XmlDocument, type XmlElement, type XmlNode } from "./xml.js";
 
 const NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -56,6 +57,18 @@ export function writeChartSheet(pkg: Package, plan: ChartSheetPlan): ChartSheetW
       ],
     };
   }
+  if (existing && !madeByFill(pkg, existing.part)) {
+    return {
+      sheetPart: existing.part,
+      parts: [],
+      lineage: null,
+      problems: [
+        problem("W_CHART_SHEET_TAKEN", "warning", { sheet: existing.name },
+          `Sổ đã có trang "${existing.name}" không do phuluc tạo; không ghi đè, không chèn biểu đồ`,
+          `The workbook already has a sheet "${existing.name}" that phuluc did not make; it was left as it is, no charts inserted`),
+      ],
+    };
+  }
   let sheetPart: string;
   if (existing) {
     sheetPart = existing.part;
@@ -95,6 +108,19 @@ export function writeChartSheet(pkg: Package, plan: ChartSheetPlan): ChartSheetW
 }
 
 // ---------------------------------------------------------------- parts of the package
+
+/**
+ * The sheet holds a chart a fill made ("phuluc.<id>" in its drawing): only then is it the fill's
+ * to rewrite. A sheet of the same name that someone made by hand is never overwritten.
+ */
+export function madeByFill(pkg: Package, sheetPart: string): boolean {
+  for (const r of pkg.rels(sheetPart)) {
+    if (r.type !== REL_DRAWING || !r.part || !pkg.has(r.part)) continue;
+    const names = descendants(pkg.readXml(r.part).root, "cNvPr").map((e) => e.attrs.get("name") ?? "");
+    if (names.some((n) => n.startsWith("phuluc."))) return true;
+  }
+  return false;
+}
 
 /** The first `<prefix>N<suffix>` not in the package. */
 function freeName(pkg: Package, prefix: string, suffix: string): string {

@@ -9,7 +9,7 @@ import type { FormPlan } from "../engine/types.js";
 import type { ChartSheetDef } from "../../queries/chart-schema.js";
 import { parsePoint, planChartSheet } from "../engine/charts.js";
 import { applyPlanDetailed } from "./apply.js";
-import { writeChartSheet, type ChartSheetWritten } from "./charts.js";
+import { madeByFill, writeChartSheet, type ChartSheetWritten } from "./charts.js";
 import { colLetters } from "./formula.js";
 import { Package } from "./package.js";
 import { snapshotPackage } from "./snapshot.js";
@@ -29,8 +29,9 @@ export interface FillInput {
   now?: Date;
   /**
    * The chart sheet (queries/charts/charts.json): true makes it, false never; left out, a
-   * workbook that already has it (filled before with charts) gets it rewritten, others are left
-   * without. A ChartSheetDef: that definition instead of the bundled one.
+   * workbook that already has it from an earlier fill gets it rewritten, others are left
+   * without. A ChartSheetDef: that definition instead of the bundled one. A sheet of the same
+   * name that a fill did not make is never touched (warning W_CHART_SHEET_TAKEN when asked).
    */
   charts?: boolean | ChartSheetDef;
 }
@@ -92,7 +93,7 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
   }
   const { forms: datas, rules } = await computing;
   const plan = planWorkbook(snapshots, forms, datas, input.year, input.choices ?? {}, located);
-  const chartDef = await chartsWanted(input, snapshots.map((s) => s.sheetName));
+  const chartDef = await chartsWanted(input, pkg);
   let charts: ChartSheetWritten | null = null;
   let chartNames: string[] = [];
   // only over forms this workbook holds and the fill filled: a chart of figures it does not show is not "over the filled figures"
@@ -138,13 +139,15 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
 }
 
 /** The chart sheet definition this fill makes, if any (see FillInput.charts). */
-async function chartsWanted(input: FillInput, sheetNames: string[]): Promise<ChartSheetDef | null> {
+async function chartsWanted(input: FillInput, pkg: Package): Promise<ChartSheetDef | null> {
   if (input.charts === false) return null;
   if (typeof input.charts === "object") return input.charts;
   const def = (await import("../../queries/charts.js")).loadChartSheet();
   if (!def) return null;
   if (input.charts === true) return def;
-  return sheetNames.some((n) => n.toLowerCase() === def.sheetName.toLowerCase()) ? def : null;
+  // not asked: only a chart sheet an earlier fill made is kept current
+  const sheet = pkg.sheets().find((s) => s.kind === "worksheet" && s.name.toLowerCase() === def.sheetName.toLowerCase());
+  return sheet && madeByFill(pkg, sheet.part) ? def : null;
 }
 
 function cellsWritten(fp: FormPlan): number {

@@ -114,6 +114,15 @@ describe("the chart sheet through Office.js (office-addin-mock)", () => {
     expect(parseLineageXml(mock.xmlParts.find((p) => p.ns === LINEAGE_NS)!.xml).sheets.filter((x) => x.form === "charts")).toHaveLength(1);
   });
 
+  it("leaves a sheet of that name that a fill did not make as it is", async () => {
+    const mock = createMockExcel([...(await templateSheets()), { name: "Biểu đồ", rows: [["biểu đồ của tôi"]] }]);
+    const r = await fillAll(mock, figures());
+    expect(mock.charts).toEqual([]);
+    expect(r.charts).toBeNull();
+    expect(mock.sheets.find((s) => s.name === "Biểu đồ")!.values).toEqual([["biểu đồ của tôi"]]);
+    expect(parseLineageXml(mock.xmlParts.find((p) => p.ns === LINEAGE_NS)!.xml).sheets.some((x) => x.form === "charts")).toBe(false);
+  });
+
   it("Fill without charts (Fill one) adds none", async () => {
     const mock = createMockExcel(await templateSheets());
     const r = await fillAll(mock, figures(), false);

@@ -27,6 +27,7 @@ const now = new Date("2024-06-30T03:00:00Z");
 let first: FillResult;
 let refill: FillResult;
 let plain: FillResult;
+let handMade: { asked: FillResult; notAsked: FillResult; template: Uint8Array };
 let generation = 0;
 
 beforeAll(async () => {
@@ -41,6 +42,16 @@ beforeAll(async () => {
     // no option: the workbook already has the chart sheet, so it is rewritten
     refill = await fillWorkbook({ db: w, year: 2024, template: first.bytes, now });
     plain = await fillWorkbook({ db: w, year: 2024, template, now });
+    // an officer's own sheet called "Biểu đồ"
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(template) as never);
+    wb.addWorksheet("Biểu đồ").getCell("A1").value = "biểu đồ của tôi";
+    const own = new Uint8Array(await wb.xlsx.writeBuffer());
+    handMade = {
+      template: own,
+      asked: await fillWorkbook({ db: w, year: 2024, template: own, charts: true, now }),
+      notAsked: await fillWorkbook({ db: w, year: 2024, template: own, now }),
+    };
   } finally {
     w.close();
   }
@@ -143,6 +154,19 @@ describe("the chart sheet of a headless fill", () => {
     expect(pkg.sheets().map((s) => s.name)).not.toContain("Biểu đồ");
     expect(chartParts(pkg)).toEqual([]);
     expect(plain.report.charts).toBeNull();
+  });
+
+  it("never overwrites a sheet of that name that a fill did not make", async () => {
+    const own = Package.open(handMade.template);
+    const part = own.sheets().find((s) => s.name === "Biểu đồ")!.part;
+    for (const r of [handMade.asked, handMade.notAsked]) {
+      const pkg = Package.open(r.bytes);
+      expect(pkg.readText(part)).toBe(own.readText(part));
+      expect(chartParts(pkg)).toEqual([]);
+      expect(r.report.charts).toBeNull();
+    }
+    expect(handMade.asked.report.problems.map((p) => [p.code, p.place.sheet])).toEqual([["W_CHART_SHEET_TAKEN", "Biểu đồ"]]);
+    expect(handMade.notAsked.report.problems).toEqual([]);
   });
 
   it("reads the bundled definition; a definition that does not add up is refused", () => {
