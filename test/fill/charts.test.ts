@@ -29,10 +29,12 @@ let refill: FillResult;
 let plain: FillResult;
 let handMade: { asked: FillResult; notAsked: FillResult; template: Uint8Array };
 let generation = 0;
+let dbFile = "";
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "phuluc-charts-"));
   const db = join(dir, "w.duckdb");
+  dbFile = db;
   const report = await runLoad({ inbox: join(root, "sample", "inbox"), db, config, quiet: true, now: () => now });
   expect(report.outcome).toBe("loaded");
   const w = await openCurrent(db);
@@ -177,11 +179,26 @@ describe("the chart sheet of a headless fill", () => {
     expect(() => parseChartSheetDef({ ...def, charts: [{ ...def.charts[0], series: [{ name: "x", points: ["pl01-01-c1", null, null, null] }] }] })).toThrow();
   });
 
-  it.skipIf(!hasSoffice)("LibreOffice reads both charts with their ranges (needs soffice)", () => {
-    const back = Package.open(recalcWithLibreOffice(first.bytes));
+  it.skipIf(!hasSoffice)("LibreOffice reads both charts with their ranges, and a workbook it saved is refilled in place (needs soffice)", async () => {
+    const saved = recalcWithLibreOffice(first.bytes);
+    const back = Package.open(saved);
     const charts = back.names().filter((n) => /^xl\/charts\/chart\d+\.xml$/.test(n)).sort();
     expect(charts).toHaveLength(2);
     const refs = charts.map((c) => seriesOf(back.readXml(c).root).map((s) => s.val.replace(/\$/g, "")));
     expect(refs.flat()).toEqual(expect.arrayContaining(["'Biểu đồ'!B6:B9", "'Biểu đồ'!F6:F9", "'Biểu đồ'!B26:B30", "'Biểu đồ'!C26:C30"]));
+
+    // saved by LibreOffice (its own part names, shared strings): the refill still finds its sheet
+    const w = await openCurrent(dbFile);
+    let again: FillResult;
+    try {
+      again = await fillWorkbook({ db: w, year: 2024, template: saved, now });
+    } finally {
+      w.close();
+    }
+    const pkg = Package.open(again.bytes);
+    expect(pkg.sheets().filter((s) => s.name === "Biểu đồ")).toHaveLength(1);
+    expect(again.report.charts?.charts).toHaveLength(2);
+    const drawings = pkg.sheets().flatMap((s) => pkg.rels(s.part).filter((r) => r.type.endsWith("/drawing")).map((r) => r.part));
+    expect(drawings.flatMap((d) => pkg.rels(d!).filter((r) => r.type.endsWith("/chart")))).toHaveLength(2);
   });
 });
