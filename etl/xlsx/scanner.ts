@@ -109,6 +109,17 @@ export function decodeXstring(s: string): string {
   return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
+/**
+ * XML's end-of-line handling, which a parser applies to the raw text before anything else: "\r\n"
+ * and a lone "\r" are "\n". Excel writes a cell's line break as "_x000D_\r\n" or "\r\n" in inline
+ * strings and formula results; kept raw they read "\r\r\n" and "\r\n", where the same text as a
+ * shared string (saxes normalises) reads "\r\n" and "\n". A CR the file means is "&#13;" or
+ * "_x000D_", both decoded after this.
+ */
+export function normaliseEol(s: string): string {
+  return s.indexOf("\r") < 0 ? s : s.replace(/\r\n?/g, "\n");
+}
+
 export function decodeEntities(s: string): string {
   if (s.indexOf("&") < 0) return s;
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
@@ -120,12 +131,43 @@ export function decodeEntities(s: string): string {
   });
 }
 
-/** An ISO date (`t="d"`) as Excel's serial number, read as wall-clock time like Excel does. */
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/;
+// a time of day without a date ("14:30:00", "T14:30"), or elapsed hours past 24 ("36:00:00")
+const ISO_TIME = /^T?(\d{1,6}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(?:Z|[+-]\d{2}:?\d{2})?$/;
+// an ISO 8601 duration in days, hours, minutes, seconds ("PT36H", "P1DT2H30M"); years and months
+// have no fixed length in days, so those stay text (and a figure column then says so, loudly)
+const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * An ISO date, time or duration (`t="d"`, strict OOXML and some converters) as the serial number
+ * Excel stores for it, read as wall-clock time like Excel does (null: not one of these). The 1900 system counts a
+ * 29 February 1900 that never was (serial 60), so its dates before 1 March 1900 are one less
+ * than a plain day count; a time alone is the fraction of a day, a duration its days.
+ */
 export function isoToSerial(s: string, date1904: boolean): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(s.trim());
-  if (!m) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, 0) + (m[6] ? +m[6] * 1000 : 0);
-  return ms / 86_400_000 + 25569 - (date1904 ? 1462 : 0);
+  const text = s.trim();
+  const m = ISO_DATE.exec(text);
+  if (m) {
+    const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, 0) + (m[6] ? +m[6] * 1000 : 0);
+    // days from 1904-01-01 (1900 system: 1899-12-30) to 1970-01-01
+    const serial = ms / DAY_MS + (date1904 ? 24107 : 25569);
+    // before the epoch Excel has no date: left as text, never a negative serial
+    if (serial < 0) return null;
+    if (date1904) return serial;
+    // 1899-12-30 (the epoch of LibreOffice and OLE dates) and 1899-12-31 (Excel's "0 January
+    // 1900") with a time are that time alone
+    if (serial < 1) return serial;
+    return serial < 61 ? serial - 1 : serial;
+  }
+  const t = ISO_TIME.exec(text);
+  if (t) return (+t[1] * 3600 + +t[2] * 60 + (t[3] ? +t[3] : 0)) / 86_400;
+  const d = ISO_DURATION.exec(text);
+  if (d && text !== "P" && !text.endsWith("T")) {
+    const days = (d[2] ? +d[2] * 7 : 0) + (d[3] ? +d[3] : 0) + ((d[4] ? +d[4] : 0) * 3600 + (d[5] ? +d[5] : 0) * 60 + (d[6] ? +d[6] : 0)) / 86_400;
+    return d[1] ? -days : days;
+  }
+  return null;
 }
 
 export class SheetScanner {
@@ -142,7 +184,9 @@ export class SheetScanner {
 
   private row: XRow | null = null;
   private lastRow = 0;
+  /** rows holding a value or a formula (the row limit counts these only) */
   private rowCount = 0;
+  private rowCounted = false;
   private lastCol = 0;
   private unordered = false;
 
@@ -387,13 +431,7 @@ export class SheetScanner {
     this.lastRow = r;
     this.lastCol = 0;
     this.unordered = false;
-    if (++this.rowCount > this.ctx.maxRows) {
-      throw new XlsxOpenError(
-        "too_many_rows",
-        `sheet "${this.ctx.sheet}" has more than ${this.ctx.maxRows} rows`,
-        `${this.ctx.sheet}!A${r}`,
-      );
-    }
+    this.rowCounted = false;
     this.row = { row: r, hidden: this.aHidden, cells: [] };
   }
 
@@ -426,13 +464,6 @@ export class SheetScanner {
     }
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
-    if (col > this.ctx.maxColumns) {
-      throw new XlsxOpenError(
-        "too_many_columns",
-        `sheet "${this.ctx.sheet}" has a cell in column ${col}, over the limit of ${this.ctx.maxColumns}`,
-        ref,
-      );
-    }
     this.cCol = col;
     this.cRef = ref;
     this.cStyle = this.aS;
@@ -469,7 +500,7 @@ export class SheetScanner {
         let e = k + 2;
         while (e < len && buf.charCodeAt(e) !== 62) e++;
         if (e < len) {
-          const text = own(buf.slice(gt + 1, k));
+          const text = own(normaliseEol(buf.slice(gt + 1, k)));
           this.setText(kind, amp ? decodeEntities(text) : text);
           return e;
         }
@@ -479,7 +510,7 @@ export class SheetScanner {
       return gt;
     }
     if (this.capture === kind) {
-      this.setText(kind, own(decodeEntities(this.raw)));
+      this.setText(kind, own(decodeEntities(normaliseEol(this.raw))));
       this.capture = Capture.None;
       this.raw = "";
     }
@@ -543,6 +574,34 @@ export class SheetScanner {
           value = serial ?? v;
         }
         break;
+    }
+    // The limits count cells that hold something: a row formatted out to column XFD, or a
+    // million formatted rows, hold no figure and must not cost the sheet its data in A:H. A
+    // styled empty cell past the column limit is not handed over at all (nothing to read in it,
+    // and 16 000 of them a row would be memory for nothing); a limit error names a cell that
+    // holds a value or a formula, so the office finds what the message speaks of.
+    if (type !== "z" || this.cHasF) {
+      if (this.cCol > ctx.maxColumns) {
+        throw new XlsxOpenError(
+          "too_many_columns",
+          `sheet "${ctx.sheet}" has a value in column ${colLetters(this.cCol)} (${this.cRef}), over the limit of ${ctx.maxColumns} columns`,
+          this.cRef,
+        );
+      }
+      if (!this.rowCounted) {
+        this.rowCounted = true;
+        if (++this.rowCount > ctx.maxRows) {
+          throw new XlsxOpenError(
+            "too_many_rows",
+            `sheet "${ctx.sheet}" has values in more than ${ctx.maxRows} rows (${this.cRef})`,
+            `${ctx.sheet}!${this.cRef}`,
+          );
+        }
+      }
+    } else if (this.cCol > ctx.maxColumns) {
+      this.cCol = 0;
+      this.inInline = false;
+      return;
     }
     // one object shape for every cell keeps the consumer's property access monomorphic
     const cell: XCell = {
