@@ -1,6 +1,7 @@
 // applyPlan on workbooks written XML by XML, to have exactly what Excel writes: shared formulas,
 // x14 extensions, tables, pivot caches, calcChain, drawings, rows without numbers.
 import { describe, expect, it } from "vitest";
+import { unzipSync, zipSync } from "fflate";
 import { applyPlanDetailed } from "../../addin/xlsx/apply.js";
 import { Package } from "../../addin/xlsx/package.js";
 import { snapshotWorkbook } from "../../addin/xlsx/snapshot.js";
@@ -284,6 +285,19 @@ describe("writing cells", () => {
   it("refuses row ops that make no sense", () => {
     const res = applyPlanDetailed(bytes, workbookPlan(2024, [formPlan({ sheetName: "F", rowOps: [{ op: "delete", at: 0, count: 1 }] })]));
     expect(res.problems.map((p) => p.code)).toEqual(["E_FILL_BAD_ROWOP"]);
+  });
+
+  it("a template whose zip entry names are written with backslashes (xl\\workbook.xml) is read and filled", async () => {
+    // issue 15: older Windows and .NET writers do this, and Excel opens such files
+    const parts = unzipSync(bytes);
+    const renamed = zipSync(Object.fromEntries(Object.entries(parts).map(([k, v]) => [k.replace(/\//g, "\\"), v])));
+    expect(Object.keys(unzipSync(renamed)).some((n) => n.includes("\\"))).toBe(true);
+    expect((await snapshotWorkbook(renamed))[0].values[0]).toEqual(["Tiêu đề", 5]);
+    const res = applyPlanDetailed(renamed, workbookPlan(2024, [formPlan({ sheetName: "F", blocks: [{ row: 1, col: 1, cells: [[{ s: "mới" }]] }] })]));
+    expect(res.problems).toEqual([]);
+    const out = unzipSync(res.bytes);
+    expect(Object.keys(out).filter((n) => n.includes("\\"))).toEqual([]);
+    expect((await snapshotWorkbook(res.bytes))[0].values[0]).toEqual(["mới", 5]);
   });
 
   it("refuses a file that is not a workbook", () => {
