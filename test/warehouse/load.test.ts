@@ -76,12 +76,17 @@ describe("loadFiles", () => {
 
   it("rejects funding for an unknown task and a task code registered twice", async () => {
     const db = tempDb();
-    const orphan = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, taskCode: "NV-99" }] });
+    const f0 = fund.taskFunding[0]!;
+    const orphan = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...f0, taskCode: "NV-99", codeAt: { sheet: f0.at.sheet, cell: "A" + f0.at.cell.replace(/^[A-Z]+/, "") } }] });
     const twice = file("Huyen/dm.xlsx", { tasks: [task("NV-01", "C4")] });
     const { scan, parse } = inbox([reg, orphan, twice]);
     const r = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
     expect(r.outcome).toBe("rejected");
     expect(r.problems.map((p) => p.code).sort()).toEqual(["FUNDING_UNKNOWN_TASK", "TASK_CODE_DUPLICATE"]);
+    // at the cell holding the unknown code, which is what a person corrects (issue 15)
+    const unknown = r.problems.find((p) => p.code === "FUNDING_UNKNOWN_TASK")!;
+    expect(unknown.place).toEqual({ file: "P.KHTC/kp.xlsx", sheet: "KP", cell: "A9" });
+    expect(unknown.en).toContain("KP!A9");
     expect(currentGeneration(db)).toBeNull();
   });
 
