@@ -570,7 +570,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         rejected.add(id);
         const fo = report.files.find((x) => x.fileId === id)!;
         fo.status = "rejected";
-        fo.errors++;
+        // every cross-file error that names it, not one for all (24 figures given twice are 24)
+        fo.errors += Math.max(1, cross.filter((x) => isError(x) && (x.place.file === id || x.place.other?.file === id)).length);
         fo.rows = 0;
       }
       await unstage(db, [...bad]);

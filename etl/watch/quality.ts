@@ -69,14 +69,25 @@ export async function writeQualityReport(report: LoadReport, xlsxPath: string, j
 /** The plain-language note left beside a rejected file. */
 export function problemsText(report: LoadReport, fileId: string): string {
   const ps = report.problems.filter((p) => p.place.file === fileId || p.place.other?.file === fileId);
+  const errors = ps.filter((p) => p.severity === "error").length;
+  const warnings = ps.filter((p) => p.severity === "warning").length;
   return [
     `Tệp / File: ${fileId}`,
     `Lần chạy / Run: ${report.runId ?? "—"} (${report.finishedAt})`,
+    `${errors} lỗi, ${warnings} cảnh báo / ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
     "",
-    "Tệp này chưa được nạp vì các lỗi dưới đây. Sửa rồi thả lại vào hộp thư.",
-    "This file was set aside because of the problems below. Fix them and drop it into the inbox again.",
+    "Tệp này chưa được nạp vì các lỗi dưới đây. Hãy sửa tệp rồi thả lại vào hộp thư, GIỮ NGUYÊN TÊN TỆP",
+    `(${fileId}): bản sửa cùng tên sẽ thay bản cũ. Nếu đặt tên khác, bản cũ (nếu đã được nạp trước đây)`,
+    `vẫn còn trong kho và hai bản sẽ bị nạp song song: hãy bỏ bản cũ bằng lệnh`,
+    `    phuluc etl forget "${fileId}" --db <kho dữ liệu>`,
     "",
-    ...ps.map((p) => `- [${p.code}] ${p.place.sheet ?? ""}${p.place.cell ? "!" + p.place.cell : ""}: ${p.vi} / ${p.en}`),
+    "This file was set aside because of the problems below. Fix them and drop the file into the inbox",
+    `again UNDER THE SAME NAME (${fileId}): a corrected copy with the same name replaces the old one.`,
+    "Under another name, the old one (if it was loaded before) stays in the warehouse and both would",
+    "load side by side: withdraw the old one first with",
+    `    phuluc etl forget "${fileId}" --db <warehouse>`,
+    "",
+    ...ps.map((p) => `- [${p.severity === "error" ? "lỗi / error" : p.severity === "warning" ? "cảnh báo / warning" : "ghi chú / note"}] [${p.code}] ${p.place.sheet ?? ""}${p.place.cell ? "!" + p.place.cell : ""}: ${p.vi} / ${p.en}`),
     "",
   ].join("\n");
 }

@@ -72,6 +72,14 @@ describe("loadFiles", () => {
     // --accept-partial sets the offending file aside and loads the rest
     const c = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock, acceptPartial: true });
     expect(c.files.find((f) => f.fileId === "P.KHTC/kp2.xlsx")!.status).toBe("rejected");
+    // a file set aside for several figures given twice counts each of them (issue 15: it said 1)
+    const many = file("P.KHTC/kp3.xlsx", { taskFunding: fund.taskFunding.map((x, i) => ({ ...x, at: { sheet: "X", cell: `C${i + 3}` } })) });
+    expect(fund.taskFunding.length).toBeGreaterThan(1);
+    const m = inbox([reg, fund, many]);
+    const d = await loadFiles(m.scan, m.parse, { dbPath: db, province, now: clock, acceptPartial: true });
+    const set = d.files.find((f) => f.fileId === "P.KHTC/kp3.xlsx")!;
+    expect([set.status, set.errors]).toEqual(["rejected", fund.taskFunding.length]);
+    expect(d.problems.filter((p) => p.code === "KEY_DUPLICATE" && p.place.file === "P.KHTC/kp3.xlsx")).toHaveLength(fund.taskFunding.length);
   });
 
   it("rejects funding for an unknown task and a task code registered twice", async () => {
