@@ -27,6 +27,8 @@ export interface FileOutcome {
   rows: number;
   errors: number;
   warnings: number;
+  /** loaded for the first time: every figure it gave is an addition (not listed in `changes`) */
+  firstLoad?: boolean;
 }
 
 export interface Change {
@@ -527,6 +529,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         outcome.rows = await stageFile(db, parsed);
+        if (!known.has(parsed.fileId)) outcome.firstLoad = true;
         noteCodeColumns(codeColumns, parsed);
         await db.run(
           `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,

@@ -109,6 +109,32 @@ describe("runTick", () => {
     const codes: string[] = [];
     problems.eachRow((row, n) => void (n > 1 && codes.push(String(row.getCell(2).value))));
     expect(codes).toContain("FILE_NOT_XLSX");
+    // issue 15: a first load's Changes sheet says why it lists no old → new, with the count, and
+    // lists the files it added; every sheet prints like an appendix
+    const changes = wb.getWorksheet("Thay đổi - Changes")!;
+    const texts: string[] = [];
+    changes.eachRow((row) => row.eachCell((c) => void texts.push(String(c.value))));
+    const added = r.report!.changeCounts.added;
+    expect(added).toBeGreaterThan(0);
+    expect(texts.some((t) => t.includes(`all of their ${added} figures are new`) && t.includes(`cả ${added} số liệu`))).toBe(true);
+    expect(texts).toEqual(expect.arrayContaining(["Huyen/NV KHCN cap huyen 2023.xlsx", "P.QLKH/Danh muc nhiem vu KHCN (ban cuoi).xlsx"]));
+    for (const ws of wb.worksheets) {
+      const ps = ws.pageSetup;
+      expect([ps.orientation, ps.fitToPage, ps.fitToWidth, ps.fitToHeight, ps.paperSize], ws.name).toEqual(["landscape", true, 1, 0, 9]);
+      const head = Number(/^(\d+):\1$/.exec(ps.printTitlesRow ?? "")?.[1]);
+      expect(head, ws.name).toBeGreaterThan(1);
+      ws.getRow(head).eachCell((c) => {
+        expect(c.alignment?.wrapText, `${ws.name} ${c.address}`).toBe(true);
+        expect(c.font?.name).toBe("Times New Roman");
+        expect(c.border?.bottom?.style).toBe("thin");
+        // wide enough for its longest word, high enough for its lines
+        const words = String(c.value).split(/\s+/);
+        expect(ws.getColumn(c.col).width! + 0.5).toBeGreaterThanOrEqual(Math.max(...words.map((x) => x.length)));
+      });
+      expect(ws.getRow(head).height).toBeGreaterThanOrEqual(15);
+      expect(ws.getCell(1, 1).font?.name).toBe("Times New Roman");
+      expect(ws.getCell(1, 1).font?.bold).toBe(true);
+    }
     const db = await openCurrent(w.db);
     expect(await db.all("select count(*)::int n from task")).toEqual([{ n: 35 }]);
     db.close();
