@@ -2,6 +2,10 @@
 // x14 extensions, tables, pivot caches, calcChain, drawings, rows without numbers.
 import { describe, expect, it } from "vitest";
 import { unzipSync, zipSync } from "fflate";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { realWorldXlsx } from "../xlsx/real-world.js";
+import { tempDir } from "../xlsx/fixtures.js";
 import { applyPlanDetailed } from "../../addin/xlsx/apply.js";
 import { Package } from "../../addin/xlsx/package.js";
 import { snapshotWorkbook } from "../../addin/xlsx/snapshot.js";
@@ -298,6 +302,20 @@ describe("writing cells", () => {
     const out = unzipSync(res.bytes);
     expect(Object.keys(out).filter((n) => n.includes("\\"))).toEqual([]);
     expect((await snapshotWorkbook(res.bytes))[0].values[0]).toEqual(["mới", 5]);
+  });
+
+  it("ISO-date cells (t=\"d\") read as the serials Excel stores, in the workbook's date system (issue 15)", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const row = `<row r="1"><c r="A1" t="d"><v>2023-10-01T00:00:00</v></c><c r="B1" t="d"><v>1900-02-28</v></c><c r="C1" t="d"><v>12:00:00</v></c><c r="D1" t="d"><v>PT36H</v></c><c r="E1" t="d"><v>P1Y</v></c></row>`;
+      const plain = readFileSync(realWorldXlsx(join(dir, "iso.xlsx"), { sheets: [{ name: "F", sheetData: row }] }, { strict: true }));
+      expect((await snapshotWorkbook(plain))[0].values[0]).toEqual([45200, 59, 0.5, 1.5, "P1Y"]);
+      // a Mac workbook (1904, with <x15:workbookPr/> in its extLst): 1462 less, no 1900 leap day
+      const mac = readFileSync(realWorldXlsx(join(dir, "iso1904.xlsx"), { sheets: [{ name: "F", sheetData: row.replace("1900-02-28", "1904-01-02") }] }, { mac1904: true }));
+      expect((await snapshotWorkbook(mac))[0].values[0]).toEqual([43738, 1, 0.5, 1.5, "P1Y"]);
+    } finally {
+      cleanup();
+    }
   });
 
   it("refuses a file that is not a workbook", () => {
