@@ -64,7 +64,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const rootRels = await readRels(zip, "", budget);
     const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
     const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
-    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no xl/workbook.xml: not an Excel workbook");
+    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no workbook part (none named by _rels/.rels, no xl/workbook.xml): not an Excel workbook");
     // the entry's name as a part name ("xl\book.xml" from a writer that used backslashes)
     const mainPart = partKey(mainEntry.name);
     const rels = await readRels(zip, mainPart, budget);

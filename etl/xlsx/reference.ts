@@ -13,7 +13,12 @@
 // - dependents of a shared formula have an empty formula text: reported as null, as the fast
 //   reader does;
 // - inline rich text keeps only its last run; `t="d"` ISO dates arrive as parseFloat of the text;
-// - rows or cells without an `r` attribute are not supported by exceljs at all.
+// - rows or cells without an `r` attribute are not supported by exceljs at all;
+// - it finds parts by their usual names: a workbook part named otherwise (xl/book.xml, named by
+//   _rels/.rels) or zip entry names written with backslashes are not read;
+// - "_x000D_" in inline strings and formula results is kept as text;
+// - a cell without `s` in a row with `s` gets the row's style.
+// The tests compare such files with a twin exceljs can read (test/xlsx/real-world.ts).
 import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import ExcelJS from "exceljs";
