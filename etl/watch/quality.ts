@@ -263,18 +263,22 @@ export function problemsText(report: LoadReport, fileId: string): string {
     `Lần chạy / Run: ${report.runId ?? "—"} (${report.finishedAt})`,
     `${errors} lỗi, ${warnings} cảnh báo / ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
     "",
-    "Tệp này chưa được nạp vì các lỗi dưới đây. Hãy sửa tệp rồi thả lại vào hộp thư, GIỮ NGUYÊN TÊN TỆP",
-    `(${fileId}): bản sửa cùng tên sẽ thay bản cũ. Nếu đặt tên khác, bản cũ (nếu đã được nạp trước đây)`,
-    `vẫn còn trong kho và hai bản sẽ bị nạp song song: hãy bỏ bản cũ bằng lệnh`,
+    "Tệp này chưa được nạp vì các lỗi dưới đây. Hãy sửa rồi thả lại vào hộp thư, GIỮ NGUYÊN TÊN TỆP",
+    `và thư mục (${fileId}): bản sửa cùng tên sẽ thay bản cũ.`,
+    "Nếu lưu với tên khác, bản cũ đã nạp trước đây (nếu có) vẫn ở trong kho và hai bản sẽ được nạp",
+    "song song: khi đó hãy bỏ bản cũ bằng lệnh",
     `    phuluc etl forget "${fileId}" --db <kho dữ liệu>`,
     "",
     "This file was set aside because of the problems below. Fix them and drop the file into the inbox",
-    `again UNDER THE SAME NAME (${fileId}): a corrected copy with the same name replaces the old one.`,
-    "Under another name, the old one (if it was loaded before) stays in the warehouse and both would",
-    "load side by side: withdraw the old one first with",
+    `again UNDER THE SAME NAME AND FOLDER (${fileId}): a corrected copy with the same name replaces`,
+    "the old one. Under another name, the old one (if it was loaded before) stays in the warehouse",
+    "and both would load side by side: then withdraw the old one with",
     `    phuluc etl forget "${fileId}" --db <warehouse>`,
     "",
-    ...ps.map((p) => `- [${p.severity === "error" ? "lỗi / error" : p.severity === "warning" ? "cảnh báo / warning" : "ghi chú / note"}] [${p.code}] ${p.place.sheet ?? ""}${p.place.cell ? "!" + p.place.cell : ""}: ${p.vi} / ${p.en}`),
+    ...ps.map((p) => {
+      const where = [p.place.file !== fileId ? p.place.file : "", `${p.place.sheet ?? ""}${p.place.cell ? "!" + p.place.cell : ""}`].filter(Boolean).join(" › ");
+      return `- [${SEVERITY[p.severity] ?? p.severity}] ${p.code}${where ? ` ${where}` : ""}: ${withoutPlace(p, p.vi)} / ${withoutPlace(p, p.en)}`;
+    }),
     "",
   ].join("\n");
 }
