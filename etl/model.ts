@@ -54,6 +54,8 @@ export interface TaskFundingFact {
   source: Source;
   amount: string;
   at: CellRef;
+  /** the cell holding the task code on the same row: where a problem with the code is told */
+  codeAt?: CellRef;
 }
 
 export interface BudgetLineFact {

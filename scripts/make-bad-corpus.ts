@@ -395,8 +395,8 @@ function cases(): Case[] {
   add({
     name: "header-no-rows",
     exit: 1,
-    problems: [ERR("SHEET_NO_ROWS", REG, REG_SHEET)],
-    note: "A register with its header and no task rows (a blank template sent by mistake). FILE_NO_DATA may be reported as well.",
+    problems: [ERR("SHEET_NO_ROWS", REG, REG_SHEET, "A1")],
+    note: "A register with its header and no task rows (a blank template sent by mistake). The place is the header (row 1), under which the rows go. FILE_NO_DATA may be reported as well.",
     files: { [REG]: bytes(registerWb({ tasks: [] })) },
   });
   add({
@@ -422,8 +422,8 @@ function cases(): Case[] {
   add({
     name: "too-many-columns",
     exit: 1,
-    problems: [ERR("SHEET_TOO_MANY_COLUMNS", IND, IND_SHEET)],
-    note: "Row 2 holds 200 000 cells (without r attributes, past Excel's XFD): stop at the column limit.",
+    problems: [ERR("SHEET_TOO_MANY_COLUMNS", IND, IND_SHEET, "SG2")],
+    note: "Row 2 holds 200 000 cells (without r attributes, past Excel's XFD): stop at the column limit, at the first cell past it that holds a value (SG2, column 501).",
     files: { [IND]: wideSheet() },
   });
   add({
@@ -506,15 +506,15 @@ function cases(): Case[] {
   add({
     name: "header-missing-column",
     exit: 1,
-    problems: [ERR("HEADER_MISSING_COLUMN", REG, REG_SHEET)],
-    note: "A register (code, title, level, period, amounts) without its required Tổ chức chủ trì column: an error naming it, never a silent skip.",
+    problems: [ERR("HEADER_MISSING_COLUMN", REG, REG_SHEET, "A1")],
+    note: "A register (code, title, level, period, amounts) without its required Tổ chức chủ trì column: an error naming it, never a silent skip. The place is the header row (A1), where the column is added.",
     files: { [REG]: bytes(registerWb({ head: REG_HEAD.filter((h) => h !== "Tổ chức chủ trì") })) },
   });
   add({
     name: "header-three-rows",
     exit: 1,
-    problems: [ERR("HEADER_THREE_ROWS", FUND, FUND_SHEET)],
-    note: "A funding header on three rows: 'Kinh phí' over 'Dự toán 2023 | Nhu cầu 2024' over 'NSTW | NSĐP'.",
+    problems: [ERR("HEADER_THREE_ROWS", FUND, FUND_SHEET, "A1")],
+    note: "A funding header on three rows: 'Kinh phí' over 'Dự toán 2023 | Nhu cầu 2024' over 'NSTW | NSĐP'. The place is the header's first row (A1).",
     files: {
       ...withRegister,
       [FUND]: async () => {
@@ -618,8 +618,8 @@ function cases(): Case[] {
   add({
     name: "funding-unknown-task",
     exit: 1,
-    problems: [ERR("FUNDING_UNKNOWN_TASK", FUND, FUND_SHEET, "B5")],
-    note: "The funding sheet has a row (5) for T.99, which no register has (in this run or in the warehouse). The place is the row's first figure (B5); the code is in A5.",
+    problems: [ERR("FUNDING_UNKNOWN_TASK", FUND, FUND_SHEET, "A5")],
+    note: "The funding sheet has a row (5) for T.99, which no register has (in this run or in the warehouse). The place is the cell holding the code (A5), which is what a person corrects.",
     files: { ...withRegister, [FUND]: bytes(fundingWb({ rows: [...FUNDS(), { code: "T.99", dt2023: 100, dx2024: 100 }] })) },
   });
   add({

@@ -27,6 +27,8 @@ export interface FileOutcome {
   rows: number;
   errors: number;
   warnings: number;
+  /** loaded for the first time: every figure it gave is an addition (not listed in `changes`) */
+  firstLoad?: boolean;
 }
 
 export interface Change {
@@ -225,8 +227,20 @@ const place = (a: Place, b?: Place) => ({
   ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
 });
 
+/** Per staged funding sheet ("file\0sheet"), the column letters of its task codes. */
+type CodeColumns = Map<string, string>;
+
+function noteCodeColumns(into: CodeColumns, f: ParsedFile): void {
+  let last = "";
+  for (const x of f.taskFunding) {
+    if (!x.codeAt || x.codeAt.sheet === last) continue;
+    last = x.codeAt.sheet;
+    into.set(`${f.fileId}\u0000${x.codeAt.sheet}`, x.codeAt.cell.replace(/\d+$/, ""));
+  }
+}
+
 /** Cross-file problems over staging (minus files already set aside) and the warehouse. */
-async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
+async function crossFileProblems(db: Db, province: string, codeColumns?: CodeColumns): Promise<Problem[]> {
   const out: Problem[] = [];
   const p = { province };
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
@@ -319,13 +333,16 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
     p,
   );
   for (const u of unknown) {
+    // told at the cell holding the code (what a person corrects), not at the row's first figure
+    const col = codeColumns?.get(`${u.file_id}\u0000${u.sheet}`);
+    const at = col ? { ...u, cell: col + u.cell.replace(/^[A-Z]+/, "") } : u;
     out.push(
       problem(
         "FUNDING_UNKNOWN_TASK",
         "error",
-        place(u),
-        `Kinh phí cho nhiệm vụ ${u.k1} nhưng không có danh mục nhiệm vụ nào có mã này (${u.file_id} ${u.sheet}!${u.cell})`,
-        `Funding for task ${u.k1}, but no task register has this code (${u.file_id} ${u.sheet}!${u.cell})`,
+        place(at),
+        `Kinh phí cho nhiệm vụ ${u.k1} nhưng không có danh mục nhiệm vụ nào có mã này (${u.file_id} ${u.sheet}!${at.cell})`,
+        `Funding for task ${u.k1}, but no task register has this code (${u.file_id} ${u.sheet}!${at.cell})`,
         { taskCode: u.k1 },
       ),
     );
@@ -481,6 +498,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       (await db.all<{ file_id: string; sha256: string }>("select file_id, sha256 from source_file")).map((r) => [r.file_id, r.sha256]),
     );
     const rejected = new Set<string>();
+    const codeColumns: CodeColumns = new Map();
     let i = 0;
     // The next file is parsed while this one is staged: staging mostly waits on DuckDB's own
     // threads, which leaves the JavaScript thread free to parse. One file ahead at most, so that
@@ -511,6 +529,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         outcome.rows = await stageFile(db, parsed);
+        if (!known.has(parsed.fileId)) outcome.firstLoad = true;
+        noteCodeColumns(codeColumns, parsed);
         await db.run(
           `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
           {
@@ -532,7 +552,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     // Cross-file rules. With --accept-partial, set the offending files aside and check again
     // (removing one file can only remove problems, so this ends).
     for (;;) {
-      const cross = await crossFileProblems(db, province);
+      const cross = await crossFileProblems(db, province, codeColumns);
       if (cross.length === 0) break;
       if (!opts.acceptPartial) {
         report.problems.push(...cross);
@@ -553,7 +573,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         rejected.add(id);
         const fo = report.files.find((x) => x.fileId === id)!;
         fo.status = "rejected";
-        fo.errors++;
+        // every cross-file error that names it, not one for all (24 figures given twice are 24)
+        fo.errors += Math.max(1, cross.filter((x) => isError(x) && (x.place.file === id || x.place.other?.file === id)).length);
         fo.rows = 0;
       }
       await unstage(db, [...bad]);

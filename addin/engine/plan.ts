@@ -8,7 +8,7 @@ import type { ColumnDef, FixedRowDef, FormDef } from "../../queries/form-schema.
 import type { FormData, FormRow, FormValue } from "../../queries/types.js";
 import { colLetter, formatAt, formulaAt, isEmpty, valueAt } from "./grid.js";
 import { defIndex, type Located } from "./locate.js";
-import { canon, cellText, codeOf, yearBag, canonWords } from "./match.js";
+import { canon, cellText, codeOf, yearBag, canonWords, withYear } from "./match.js";
 import { fold } from "../../core/text.js";
 import type { Block, CellChange, CellLineage, FormPlan, GridSnapshot, GridValue, PlanCell, RowOp } from "./types.js";
 
@@ -135,18 +135,20 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
   for (const id of loc.missingColumns) {
     const col = def.columns.find((c) => c.id === id);
     if (!col || !col.write) continue;
+    // the header as the form shows it this year ("Thực hiện năm 2022"), never its template "{N-2}"
+    const header = withYear(col.header, data.year);
     problems.push(
       problem("W_FORM_COLUMN_MISSING", "warning", { ...place, column: id },
-        `Biểu ${def.code.toUpperCase()} thiếu cột "${col.header}" (${id}): các cột khác vẫn được điền.`,
-        `Form ${def.code.toUpperCase()} has no column "${col.header}" (${id}): the other columns are filled.`),
+        `Biểu ${def.code.toUpperCase()} thiếu cột "${header}" (${id}): các cột khác vẫn được điền.`,
+        `Form ${def.code.toUpperCase()} has no column "${header}" (${id}): the other columns are filled.`),
     );
     for (const r of data.rows) {
       const v = r.values[id];
       if (nonZero(v))
         problems.push(
           problem("E_FORM_COLUMN_MISSING_FIGURE", "error", { ...place, row: r.rowKey, column: id },
-            `Cột "${col.header}" không có trong biểu nhưng dòng ${r.rowKey} có số liệu ${v}: số liệu bị thiếu trong biểu.`,
-            `Column "${col.header}" is missing from the form but row ${r.rowKey} has the figure ${v}: it would be dropped.`,
+            `Cột "${header}" không có trong biểu nhưng dòng ${r.rowKey} có số liệu ${v}: số liệu bị thiếu trong biểu.`,
+            `Column "${header}" is missing from the form but row ${r.rowKey} has the figure ${v}: it would be dropped.`,
             { class: "arithmetic", expected: String(v), actual: "0" }),
         );
     }
@@ -233,14 +235,15 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
     else {
       const dr = byKey.get(d.key);
       const figures = dr ? Object.entries(dr.values).filter(([k, v]) => nonZero(v) && def.columns.some((c) => c.id === k && c.write)) : [];
+      const label = withYear(d.label, data.year);
       problems.push(
         figures.length
           ? problem("E_FORM_ROW_MISSING_FIGURE", "error", { ...place, row: d.key },
-              `Không tìm thấy dòng "${d.label}" (${d.key}) trong biểu nhưng dòng này có số liệu.`,
-              `Row "${d.label}" (${d.key}) is not in the form but has figures.`,
+              `Không tìm thấy dòng "${label}" (${d.key}) trong biểu nhưng dòng này có số liệu.`,
+              `Row "${label}" (${d.key}) is not in the form but has figures.`,
               { class: "arithmetic", figures: Object.fromEntries(figures) })
           : problem("W_FORM_ROW_MISSING", "warning", { ...place, row: d.key },
-              `Không tìm thấy dòng "${d.label}" (${d.key}) trong biểu.`, `Row "${d.label}" (${d.key}) not found in the form.`),
+              `Không tìm thấy dòng "${label}" (${d.key}) trong biểu.`, `Row "${label}" (${d.key}) not found in the form.`),
       );
     }
   });
@@ -692,6 +695,22 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
 /** The write plan of one located form, from the full snapshot of its sheet and the form's figures. */
 export function planForm(located: Located, fullSnapshot: GridSnapshot, def: FormDef, data: FormData): FormPlan {
   if (located.status !== "found")
-    return { form: def.code, sheetName: fullSnapshot.sheetName, rowOps: [], blocks: [], headerRewrites: [], lineage: [], rowsAdded: [], rowsRemoved: [], changes: [], problems: located.problems };
-  return def.kind === "fixed" ? planFixed(located, fullSnapshot, def, data) : planList(located, fullSnapshot, def, data);
+    return { form: def.code, sheetName: fullSnapshot.sheetName, rowOps: [], blocks: [], headerRewrites: [], lineage: [], rowsAdded: [], rowsRemoved: [], changes: [], problems: yearsIn(located.problems, data.year) };
+  const plan = def.kind === "fixed" ? planFixed(located, fullSnapshot, def, data) : planList(located, fullSnapshot, def, data);
+  plan.problems = yearsIn(plan.problems, data.year);
+  return plan;
+}
+
+/**
+ * A message says "Thực hiện năm 2022", never the definition's "{N-2}": the texts quoted above
+ * are written for the year where they are made; this catches any text quoted from a definition
+ * that a later message forgets to (test/engine: no message of a fill shows a "{").
+ */
+function yearsIn(problems: Problem[], year: number): Problem[] {
+  // in place: the fill tells a located form's own problems apart by identity (fill.ts)
+  for (const p of problems) {
+    if (p.vi.includes("{")) p.vi = withYear(p.vi, year);
+    if (p.en.includes("{")) p.en = withYear(p.en, year);
+  }
+  return problems;
 }

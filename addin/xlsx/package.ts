@@ -32,14 +32,21 @@ export class Package {
   /** names whose bytes were replaced (or added) since opening */
   private readonly touched = new Set<string>();
 
-  private constructor(
-    order: string[],
-    parts: Map<string, Uint8Array>,
-    /** entries as stored in the zip (compression method and compressed bytes) */
-    private readonly raw: Map<string, RawEntry>,
-  ) {
+  /** entries as stored in the zip (compression method and compressed bytes) */
+  private readonly raw: Map<string, RawEntry>;
+
+  private constructor(order: string[], parts: Map<string, Uint8Array>, raw: Map<string, RawEntry>) {
+    // Some writers (older Windows and .NET tools) store "xl\workbook.xml": Excel reads a "\" as
+    // "/", so the parts are known by their "/" names and written back with them, as Excel does.
+    if (order.some((n) => n.includes("\\"))) {
+      const fix = (n: string): string => n.replace(/\\/g, "/");
+      order = order.map(fix);
+      parts = new Map([...parts].map(([k, v]) => [fix(k), v]));
+      raw = new Map([...raw].map(([k, v]) => [fix(k), v]));
+    }
     this.order = order;
     this.parts = parts;
+    this.raw = raw;
   }
 
   static open(bytes: Uint8Array): Package {

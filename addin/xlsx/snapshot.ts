@@ -8,7 +8,8 @@ import { richText } from "./cells.js";
 import { parseArea, parseCell, translateFormula } from "./formula.js";
 import { Package } from "./package.js";
 import { numberFormatsOf } from "./styles.js";
-import { childElements, decodeXstring, localName, saxesEvents, type XmlDocument } from "./xml.js";
+import { childElements, decodeXstring, firstChild, localName, saxesEvents, type XmlDocument } from "./xml.js";
+import { isoToSerial } from "../../core/serial.js";
 
 export interface SnapshotOptions {
   /** only this many rows of values/formulas/formats (rowCount still says the full size) */
@@ -28,6 +29,9 @@ export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridS
   const stylesPart = rels.find((r) => r.type.endsWith("/styles"))?.part;
   const sst = sstPart && pkg.has(sstPart) ? sharedStrings(pkg.readXml(sstPart)) : [];
   const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readXml(stylesPart) : null);
+  // the workbook's own <workbookPr> (a child of the root; Excel's extensions put theirs deeper)
+  const pr = firstChild(pkg.readXml(wb).root, "workbookPr");
+  const date1904 = pr?.attrs.get("date1904") === "1" || pr?.attrs.get("date1904") === "true";
   const wanted = opts.sheets ? new Set(opts.sheets.map((s) => s.toLowerCase())) : null;
   const out: GridSnapshot[] = [];
   let index = 0;
@@ -36,7 +40,7 @@ export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridS
     const i = index++;
     if (wanted && !wanted.has(s.name.toLowerCase())) continue;
     if (!s.part || !pkg.has(s.part)) continue;
-    out.push(snapshotSheet(pkg.readText(s.part), s.name, i, sst, formats, opts.firstRows));
+    out.push(snapshotSheet(pkg.readText(s.part), s.name, i, sst, formats, opts.firstRows, date1904));
   }
   return out;
 }
@@ -55,17 +59,17 @@ interface RawCell {
 
 // One pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go. The fast
 // reader first; saxes when it cannot vouch for the text (see fastxml.ts), from a clean state.
-function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
+function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
   const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   try {
-    return readSheet((ev) => scanXml(src, ev), name, index, sst, formats, firstRows);
+    return readSheet((ev) => scanXml(src, ev), name, index, sst, formats, firstRows, date1904);
   } catch (e) {
     if (!(e instanceof XmlFallback)) throw e;
   }
-  return readSheet((ev) => saxesEvents(src, ev), name, index, sst, formats, firstRows);
+  return readSheet((ev) => saxesEvents(src, ev), name, index, sst, formats, firstRows, date1904);
 }
 
-function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sst: string[], formats: string[], firstRows?: number): GridSnapshot {
+function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
   const cells: RawCell[] = [];
   const merges: Area[] = [];
   const shared = new Map<string, { row: number; col: number; text: string }>();
@@ -127,7 +131,9 @@ function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, s
       else if (c.v !== null) {
         if (c.t === "s") value = sst[Number(c.v)] ?? "";
         else if (c.t === "b") value = c.v === "1" || c.v === "true";
-        else if (c.t === "str" || c.t === "e" || c.t === "d") value = decodeXstring(c.v);
+        // an ISO date, time or duration is the serial Excel would have stored (text if none)
+        else if (c.t === "d") value = isoToSerial(c.v, date1904) ?? c.v;
+        else if (c.t === "str" || c.t === "e") value = decodeXstring(c.v);
         else {
           const n = Number(c.v);
           value = c.v.trim() !== "" && Number.isFinite(n) ? n : null;

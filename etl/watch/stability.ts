@@ -18,12 +18,21 @@ export function splitReady(
   for (const f of files) {
     const prev = seen.get(f.fileId);
     seen.set(f.fileId, { size: f.size, mtimeMs: f.mtimeMs });
-    const stable = prev ? prev.size === f.size && prev.mtimeMs === f.mtimeMs : firstLookCounts;
     // settle 0 means no wait: a file copied within the current millisecond has an mtime a fraction
     // of a millisecond after `now` (file times are finer than Date), which must not read as "too recent"
     const oldEnough = settleMs <= 0 || nowMs - f.mtimeMs >= settleMs;
+    // With no previous look (the first tick after a start), a file untouched for the settle time
+    // is as settled as one seen twice: a copy in progress keeps its mtime recent (Windows and
+    // `cp -p` set an older one only when the copy ends). Only with no settle time to go by does the
+    // first look wait for a second one.
+    const firstLookSettled = firstLookCounts || (settleMs > 0 && oldEnough);
+    const stable = prev ? prev.size === f.size && prev.mtimeMs === f.mtimeMs : firstLookSettled;
     if (stable && oldEnough) ready.push(f);
-    else waiting.push({ fileId: f.fileId, why: !stable ? "changed since the last look (still being copied?)" : "modified too recently" });
+    else
+      waiting.push({
+        fileId: f.fileId,
+        why: prev && !stable ? "changed since the last look (still being copied?)" : !prev && settleMs <= 0 ? "first seen now: read at the next look if its size and time stay the same" : "modified too recently",
+      });
   }
   return { ready, waiting };
 }

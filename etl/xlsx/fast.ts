@@ -3,7 +3,7 @@
 // strings and the styles are held for the whole workbook.
 import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
 import { XlsxOpenError } from "./types.js";
-import { InflateBudget, ZipError, ZipFile } from "./zip.js";
+import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { SheetScanner } from "./scanner.js";
 
@@ -64,8 +64,9 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const rootRels = await readRels(zip, "", budget);
     const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
     const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
-    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no xl/workbook.xml: not an Excel workbook");
-    const mainPart = mainEntry.name.replace(/^\//, "");
+    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no workbook part (none named by _rels/.rels, no xl/workbook.xml): not an Excel workbook");
+    // the entry's name as a part name ("xl\book.xml" from a writer that used backslashes)
+    const mainPart = partKey(mainEntry.name);
     const rels = await readRels(zip, mainPart, budget);
     const relById = new Map(rels.map((r) => [r.id, r]));
     const wb = await readWorkbook(zip, mainEntry, budget);

@@ -24,7 +24,7 @@ export async function openXlsx(path: string, limits: ReaderLimits): Promise<Xlsx
     case "ods":
       throw new XlsxOpenError("ods", "this is an OpenDocument spreadsheet (.ods): save it as .xlsx");
     case "zip_other":
-      throw new XlsxOpenError("not_workbook", "this zip file is not an Excel workbook (no xl/workbook.xml): save it as .xlsx");
+      throw new XlsxOpenError("not_workbook", "this zip file is not an Excel workbook (no workbook part in it): save it as .xlsx");
     case "truncated_zip":
       throw new XlsxOpenError("truncated", "the file is damaged or was cut short while copying: send it again");
     case "empty":

@@ -46,7 +46,8 @@ export async function parsePart(
   entry: ZipEntry,
   budget: InflateBudget,
   handlers: {
-    open?: (name: string, attrs: Record<string, string>, selfClosing: boolean) => void;
+    /** `qname` is the name as written, prefix included ("x15:workbookPr") */
+    open?: (name: string, attrs: Record<string, string>, selfClosing: boolean, qname: string) => void;
     text?: (text: string) => void;
     close?: (name: string) => void;
   },
@@ -58,7 +59,7 @@ export async function parsePart(
   });
   if (handlers.open) {
     const open = handlers.open;
-    parser.on("opentag", (t: SaxesTagPlain) => open(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing));
+    parser.on("opentag", (t: SaxesTagPlain) => open(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing, t.name));
   }
   if (handlers.text) parser.on("text", handlers.text);
   if (handlers.text) parser.on("cdata", handlers.text);
@@ -107,7 +108,9 @@ export async function readRels(zip: ZipFile, partName: string, budget: InflateBu
     open(name, a) {
       if (name !== "Relationship" || a.TargetMode === "External" || !a.Target) return;
       // targets are relative to the source part's folder, or absolute from the package root
-      const target = a.Target.startsWith("/") ? posix.normalize(a.Target).slice(1) : posix.normalize(posix.join(base === "." ? "" : base, a.Target));
+      // (a backslash is a folder separator to the writers that store entry names with it)
+      const t = a.Target.replace(/\\/g, "/");
+      const target = t.startsWith("/") ? posix.normalize(t).slice(1) : posix.normalize(posix.join(base === "." ? "" : base, t));
       out.push({ id: a.Id, type: a.Type ?? "", target });
     },
   });
@@ -119,10 +122,35 @@ export interface WorkbookPart {
   sheets: { name: string; state: "visible" | "hidden" | "veryHidden"; rid: string }[];
 }
 
+// SpreadsheetML's main namespace, transitional and strict
+const MAIN_NS = new Set(["http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"]);
+
 export async function readWorkbook(zip: ZipFile, entry: ZipEntry, budget: InflateBudget): Promise<WorkbookPart> {
   const wb: WorkbookPart = { date1904: false, sheets: [] };
+  // Elements are matched in the main namespace only: Excel's extensions reuse the local names
+  // (a Mac workbook carries <x15:workbookPr chartTrackingRefBase="1"/> in its extLst, which has
+  // no date1904 and, matched by local name, turned the 1904 system off: every date four years
+  // and a day early). The prefixes are resolved by hand (a stack of xmlns scopes) rather than by
+  // saxes's namespace mode, which refuses a whole file over one unbound prefix.
+  const scopes: Map<string, string>[] = [new Map()];
+  const inMain = (qname: string): boolean => {
+    const colon = qname.indexOf(":");
+    const prefix = colon < 0 ? "" : qname.slice(0, colon);
+    const uri = scopes[scopes.length - 1].get(prefix);
+    // a file that declares no namespace at all is read as it always was
+    return uri === undefined ? prefix === "" : MAIN_NS.has(uri);
+  };
   await parsePart(zip, entry, budget, {
-    open(name, a) {
+    open(name, a, _selfClosing, qname) {
+      let scope = scopes[scopes.length - 1];
+      for (const k of Object.keys(a)) {
+        if (k === "xmlns" || k.startsWith("xmlns:")) {
+          if (scope === scopes[scopes.length - 1]) scope = new Map(scope);
+          scope.set(k === "xmlns" ? "" : k.slice(6), a[k]);
+        }
+      }
+      scopes.push(scope);
+      if (!inMain(qname)) return;
       if (name === "workbookPr") {
         wb.date1904 = a.date1904 === "1" || a.date1904 === "true";
       } else if (name === "sheet") {
@@ -131,6 +159,9 @@ export async function readWorkbook(zip: ZipFile, entry: ZipEntry, budget: Inflat
         const state = a.state === "hidden" || a.state === "veryHidden" ? a.state : "visible";
         wb.sheets.push({ name: a.name ?? "", state, rid: ridKey ? a[ridKey] : "" });
       }
+    },
+    close() {
+      scopes.pop();
     },
   });
   return wb;

@@ -13,7 +13,12 @@
 // - dependents of a shared formula have an empty formula text: reported as null, as the fast
 //   reader does;
 // - inline rich text keeps only its last run; `t="d"` ISO dates arrive as parseFloat of the text;
-// - rows or cells without an `r` attribute are not supported by exceljs at all.
+// - rows or cells without an `r` attribute are not supported by exceljs at all;
+// - it finds parts by their usual names: a workbook part named otherwise (xl/book.xml, named by
+//   _rels/.rels) or zip entry names written with backslashes are not read;
+// - "_x000D_" in inline strings and formula results is kept as text;
+// - a cell without `s` in a row with `s` gets the row's style.
+// The tests compare such files with a twin exceljs can read (test/xlsx/real-world.ts).
 import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import ExcelJS from "exceljs";
@@ -179,25 +184,33 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     // comes first in the zip and holds a date cell then reads properties.model of undefined.
     // We know the 1904 flag already: give it up front.
     (reader as unknown as { properties: unknown }).properties ??= { model: { date1904 } };
+    // the limits count what holds a value or a formula, as the fast reader's do
     let count = 0;
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
       if (name !== target.name) continue;
       for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
-        if (++count > limits.maxRows) {
-          throw new XlsxOpenError("too_many_rows", `sheet "${name}" has more than ${limits.maxRows} rows`, `${name}!A${r.number}`);
-        }
         const cells: XCell[] = [];
+        let counted = false;
         // Row._cells holds exactly the cells the file had (styled empty ones included); eachCell
         // would skip the empty ones and includeEmpty would invent the gaps.
         const raw = (r as unknown as { _cells: (ExcelJsCellLike | undefined)[] })._cells;
         raw.forEach((cell, i) => {
           if (!cell) return;
           const col = i + 1;
-          if (col > limits.maxColumns) {
-            throw new XlsxOpenError("too_many_columns", `sheet "${name}" has more than ${limits.maxColumns} columns`, colLetters(col) + r.number);
+          const x = toXCell(cell, r.number, col, date1904, defaultFont);
+          if (x.type === "z" && x.formula === undefined) {
+            if (col <= limits.maxColumns) cells.push(x);
+            return;
           }
-          cells.push(toXCell(cell, r.number, col, date1904, defaultFont));
+          if (col > limits.maxColumns) {
+            throw new XlsxOpenError("too_many_columns", `sheet "${name}" has more than ${limits.maxColumns} columns`, x.ref);
+          }
+          if (!counted && ++count > limits.maxRows) {
+            throw new XlsxOpenError("too_many_rows", `sheet "${name}" has more than ${limits.maxRows} rows`, `${name}!${x.ref}`);
+          }
+          counted = true;
+          cells.push(x);
         });
         yield { row: r.number, hidden: Boolean(fullSheet.getRow(r.number).hidden), cells };
       }

@@ -9,6 +9,9 @@
 import type { XCell, XRow } from "./types.js";
 import { XlsxOpenError } from "./types.js";
 import { colLetters } from "./refs.js";
+// an ISO date cell's value as Excel's serial: shared with the fill's snapshot (addin/xlsx)
+import { isoToSerial } from "../../core/serial.js";
+export { isoToSerial };
 
 export interface ScanContext {
   sheet: string;
@@ -109,6 +112,17 @@ export function decodeXstring(s: string): string {
   return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
+/**
+ * XML's end-of-line handling, which a parser applies to the raw text before anything else: "\r\n"
+ * and a lone "\r" are "\n". Excel writes a cell's line break as "_x000D_\r\n" or "\r\n" in inline
+ * strings and formula results; kept raw they read "\r\r\n" and "\r\n", where the same text as a
+ * shared string (saxes normalises) reads "\r\n" and "\n". A CR the file means is "&#13;" or
+ * "_x000D_", both decoded after this.
+ */
+export function normaliseEol(s: string): string {
+  return s.indexOf("\r") < 0 ? s : s.replace(/\r\n?/g, "\n");
+}
+
 export function decodeEntities(s: string): string {
   if (s.indexOf("&") < 0) return s;
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
@@ -118,14 +132,6 @@ export function decodeEntities(s: string): string {
     }
     return ENTITIES[e] ?? m;
   });
-}
-
-/** An ISO date (`t="d"`) as Excel's serial number, read as wall-clock time like Excel does. */
-export function isoToSerial(s: string, date1904: boolean): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(s.trim());
-  if (!m) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, 0) + (m[6] ? +m[6] * 1000 : 0);
-  return ms / 86_400_000 + 25569 - (date1904 ? 1462 : 0);
 }
 
 export class SheetScanner {
@@ -142,7 +148,9 @@ export class SheetScanner {
 
   private row: XRow | null = null;
   private lastRow = 0;
+  /** rows holding a value or a formula (the row limit counts these only) */
   private rowCount = 0;
+  private rowCounted = false;
   private lastCol = 0;
   private unordered = false;
 
@@ -387,13 +395,7 @@ export class SheetScanner {
     this.lastRow = r;
     this.lastCol = 0;
     this.unordered = false;
-    if (++this.rowCount > this.ctx.maxRows) {
-      throw new XlsxOpenError(
-        "too_many_rows",
-        `sheet "${this.ctx.sheet}" has more than ${this.ctx.maxRows} rows`,
-        `${this.ctx.sheet}!A${r}`,
-      );
-    }
+    this.rowCounted = false;
     this.row = { row: r, hidden: this.aHidden, cells: [] };
   }
 
@@ -426,13 +428,6 @@ export class SheetScanner {
     }
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
-    if (col > this.ctx.maxColumns) {
-      throw new XlsxOpenError(
-        "too_many_columns",
-        `sheet "${this.ctx.sheet}" has a cell in column ${col}, over the limit of ${this.ctx.maxColumns}`,
-        ref,
-      );
-    }
     this.cCol = col;
     this.cRef = ref;
     this.cStyle = this.aS;
@@ -469,7 +464,7 @@ export class SheetScanner {
         let e = k + 2;
         while (e < len && buf.charCodeAt(e) !== 62) e++;
         if (e < len) {
-          const text = own(buf.slice(gt + 1, k));
+          const text = own(normaliseEol(buf.slice(gt + 1, k)));
           this.setText(kind, amp ? decodeEntities(text) : text);
           return e;
         }
@@ -479,7 +474,7 @@ export class SheetScanner {
       return gt;
     }
     if (this.capture === kind) {
-      this.setText(kind, own(decodeEntities(this.raw)));
+      this.setText(kind, own(decodeEntities(normaliseEol(this.raw))));
       this.capture = Capture.None;
       this.raw = "";
     }
@@ -543,6 +538,34 @@ export class SheetScanner {
           value = serial ?? v;
         }
         break;
+    }
+    // The limits count cells that hold something: a row formatted out to column XFD, or a
+    // million formatted rows, hold no figure and must not cost the sheet its data in A:H. A
+    // styled empty cell past the column limit is not handed over at all (nothing to read in it,
+    // and 16 000 of them a row would be memory for nothing); a limit error names a cell that
+    // holds a value or a formula, so the office finds what the message speaks of.
+    if (type !== "z" || this.cHasF) {
+      if (this.cCol > ctx.maxColumns) {
+        throw new XlsxOpenError(
+          "too_many_columns",
+          `sheet "${ctx.sheet}" has a value in column ${colLetters(this.cCol)} (${this.cRef}), over the limit of ${ctx.maxColumns} columns`,
+          this.cRef,
+        );
+      }
+      if (!this.rowCounted) {
+        this.rowCounted = true;
+        if (++this.rowCount > ctx.maxRows) {
+          throw new XlsxOpenError(
+            "too_many_rows",
+            `sheet "${ctx.sheet}" has values in more than ${ctx.maxRows} rows (${this.cRef})`,
+            `${ctx.sheet}!${this.cRef}`,
+          );
+        }
+      }
+    } else if (this.cCol > ctx.maxColumns) {
+      this.cCol = 0;
+      this.inInline = false;
+      return;
     }
     // one object shape for every cell keeps the consumer's property access monomorphic
     const cell: XCell = {

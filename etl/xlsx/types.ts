@@ -64,7 +64,7 @@ export type OpenFailure =
   | "ole2_xls" // an old .xls (OLE2 compound file)
   | "encrypted" // a password-protected workbook (OLE2 with EncryptionInfo)
   | "ods" // an OpenDocument spreadsheet
-  | "not_workbook" // a zip with no xl/workbook.xml
+  | "not_workbook" // a zip with no workbook part (by _rels/.rels or as xl/workbook.xml)
   | "too_large" // over the configured size or inflated-size limit (decompression bomb)
   | "too_many_columns"
   | "too_many_rows";

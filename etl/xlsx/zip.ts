@@ -204,6 +204,15 @@ export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: Zip
   }
 }
 
+/**
+ * The key an entry is found by: OPC part names compare case-insensitively, a leading "/" is not
+ * part of the name, and some writers (older .NET and Windows tools) store "xl\workbook.xml" with
+ * backslashes, which Excel opens as "xl/workbook.xml".
+ */
+export function partKey(name: string): string {
+  return name.replace(/\\/g, "/").replace(/^\//, "").toLowerCase();
+}
+
 /** A zip file opened for reading entries by name (case-insensitively, as OPC part names are). */
 export class ZipFile {
   private constructor(
@@ -220,7 +229,7 @@ export class ZipFile {
       if (size > maxBytes) throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${maxBytes}`);
       const list = await readCentralDirectory(fh, size);
       const entries = new Map<string, ZipEntry>();
-      for (const e of list) entries.set(e.name.replace(/^\//, "").toLowerCase(), e);
+      for (const e of list) entries.set(partKey(e.name), e);
       return new ZipFile(fh, size, entries);
     } catch (err) {
       await fh.close();
@@ -229,7 +238,7 @@ export class ZipFile {
   }
 
   get(name: string): ZipEntry | undefined {
-    return this.entries.get(name.replace(/^\//, "").toLowerCase());
+    return this.entries.get(partKey(name));
   }
 
   inflate(entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {

@@ -83,6 +83,25 @@ describe("PL02 on our template", () => {
     ]);
   });
 
+  it("a column left out is named as the form shows it this year, never by its template {N-2} (issue 15)", async () => {
+    const { plan } = await planOne("pl01", (ws) => {
+      let col = 0;
+      ws.eachRow((row) => row.eachCell((c, k) => {
+        if (!col && typeof c.value === "string" && c.value.includes("Thực hiện năm 2022")) col = k;
+      }));
+      expect(col).toBeGreaterThan(0);
+      ws.spliceColumns(col, 1);
+    });
+    const missing = plan.problems.filter((p) => p.place.column === "c2");
+    expect(missing.map((p) => p.code)).toContain("W_FORM_COLUMN_MISSING");
+    expect(missing.map((p) => p.code)).toContain("E_FORM_COLUMN_MISSING_FIGURE");
+    for (const p of missing) {
+      expect(p.vi).toContain('Cột "Thực hiện năm 2022"'.slice(p.code.startsWith("W") ? 4 : 0));
+      expect(p.en).toContain('"Thực hiện năm 2022"');
+    }
+    for (const p of plan.problems) expect(`${p.vi} ${p.en}`).not.toContain("{");
+  });
+
   it("reordered columns and an extra staff column are mapped by header", async () => {
     const { plan } = await planOne("pl02", (ws) => {
       ws.getCell("D5").value = "NSĐP";

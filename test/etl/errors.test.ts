@@ -198,15 +198,18 @@ describe("sheet problems", () => {
   });
 
   test("too many rows, too many columns", async () => {
+    const styled = (n: number) => Array.from({ length: n }, () => ({ numFmt: "#,##0.00" }));
     const dir = tmpDir();
     const path = await writeWorkbook(join(dir, "big.xlsx"), [
       { name: "Rows", rows: [["Mã NV", "Dự toán 2024"], ...Array.from({ length: 12 }, (_, i) => [`T-${i}`, 1])] },
       { name: "Cols", rows: [Array.from({ length: 8 }, (_, i) => `C${i}`)] },
+      // formatted out to column 30 (styled empty cells), its values in A:B: counted by its values (issue 15)
+      { name: "Styled", rows: [["Mã NV", "Dự toán 2024", ...styled(28)], ["T-50", 2, ...styled(28)], ...Array.from({ length: 12 }, () => styled(30))] },
       { name: "Ok", rows: [["Mã NV", "Dự toán 2024"], ["T-99", 1]] },
     ]);
     const f = await readInboxFile(path, "big.xlsx", "chung", { limits: { ...LIMITS, maxRows: 10, maxColumns: 6 }, province: "80" });
     expect(codes(f)).toEqual(["SHEET_TOO_MANY_COLUMNS@Cols!G1", "SHEET_TOO_MANY_ROWS@Rows!A11"]);
-    expect(f.taskFunding.map((x) => x.taskCode)).toEqual(["T-99"]);
+    expect(f.taskFunding.map((x) => x.taskCode)).toEqual(["T-50", "T-99"]);
   });
 });
 

@@ -178,7 +178,8 @@ describe("Kind 2 — task funding", () => {
       },
     ]);
     expect(f.sheets).toEqual([{ name: sh, kinds: ["task_funding"], status: "loaded", rows: 2, ignoredColumns: [] }]);
-    const T = (taskCode: string, year: number, measure: string, source: string, amount: string, cell: string) => ({ taskCode, year, measure, source, amount, at: S(sh, cell) });
+    // codeAt: the row's code cell (column A), where a problem with the code is told
+    const T = (taskCode: string, year: number, measure: string, source: string, amount: string, cell: string) => ({ taskCode, year, measure, source, amount, at: S(sh, cell), codeAt: S(sh, "A" + cell.slice(1)) });
     expect(f.taskFunding).toEqual([
       T("QG-01", 2023, "du_toan", "NSDP", "1500", "C3"),
       T("QG-01", 2023, "thuc_hien_6t", "NSDP", "700.5", "D3"),

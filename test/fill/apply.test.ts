@@ -1,6 +1,11 @@
 // applyPlan on workbooks written XML by XML, to have exactly what Excel writes: shared formulas,
 // x14 extensions, tables, pivot caches, calcChain, drawings, rows without numbers.
 import { describe, expect, it } from "vitest";
+import { unzipSync, zipSync } from "fflate";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { realWorldXlsx } from "../xlsx/real-world.js";
+import { tempDir } from "../xlsx/fixtures.js";
 import { applyPlanDetailed } from "../../addin/xlsx/apply.js";
 import { Package } from "../../addin/xlsx/package.js";
 import { snapshotWorkbook } from "../../addin/xlsx/snapshot.js";
@@ -284,6 +289,33 @@ describe("writing cells", () => {
   it("refuses row ops that make no sense", () => {
     const res = applyPlanDetailed(bytes, workbookPlan(2024, [formPlan({ sheetName: "F", rowOps: [{ op: "delete", at: 0, count: 1 }] })]));
     expect(res.problems.map((p) => p.code)).toEqual(["E_FILL_BAD_ROWOP"]);
+  });
+
+  it("a template whose zip entry names are written with backslashes (xl\\workbook.xml) is read and filled", async () => {
+    // issue 15: older Windows and .NET writers do this, and Excel opens such files
+    const parts = unzipSync(bytes);
+    const renamed = zipSync(Object.fromEntries(Object.entries(parts).map(([k, v]) => [k.replace(/\//g, "\\"), v])));
+    expect(Object.keys(unzipSync(renamed)).some((n) => n.includes("\\"))).toBe(true);
+    expect((await snapshotWorkbook(renamed))[0].values[0]).toEqual(["Tiêu đề", 5]);
+    const res = applyPlanDetailed(renamed, workbookPlan(2024, [formPlan({ sheetName: "F", blocks: [{ row: 1, col: 1, cells: [[{ s: "mới" }]] }] })]));
+    expect(res.problems).toEqual([]);
+    const out = unzipSync(res.bytes);
+    expect(Object.keys(out).filter((n) => n.includes("\\"))).toEqual([]);
+    expect((await snapshotWorkbook(res.bytes))[0].values[0]).toEqual(["mới", 5]);
+  });
+
+  it("ISO-date cells (t=\"d\") read as the serials Excel stores, in the workbook's date system (issue 15)", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const row = `<row r="1"><c r="A1" t="d"><v>2023-10-01T00:00:00</v></c><c r="B1" t="d"><v>1900-02-28</v></c><c r="C1" t="d"><v>12:00:00</v></c><c r="D1" t="d"><v>PT36H</v></c><c r="E1" t="d"><v>P1Y</v></c></row>`;
+      const plain = readFileSync(realWorldXlsx(join(dir, "iso.xlsx"), { sheets: [{ name: "F", sheetData: row }] }, { strict: true }));
+      expect((await snapshotWorkbook(plain))[0].values[0]).toEqual([45200, 59, 0.5, 1.5, "P1Y"]);
+      // a Mac workbook (1904, with <x15:workbookPr/> in its extLst): 1462 less, no 1900 leap day
+      const mac = readFileSync(realWorldXlsx(join(dir, "iso1904.xlsx"), { sheets: [{ name: "F", sheetData: row.replace("1900-02-28", "1904-01-02") }] }, { mac1904: true }));
+      expect((await snapshotWorkbook(mac))[0].values[0]).toEqual([43738, 1, 0.5, 1.5, "P1Y"]);
+    } finally {
+      cleanup();
+    }
   });
 
   it("refuses a file that is not a workbook", () => {

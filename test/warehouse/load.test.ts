@@ -72,16 +72,29 @@ describe("loadFiles", () => {
     // --accept-partial sets the offending file aside and loads the rest
     const c = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock, acceptPartial: true });
     expect(c.files.find((f) => f.fileId === "P.KHTC/kp2.xlsx")!.status).toBe("rejected");
+    // a file set aside for several figures given twice counts each of them (issue 15: it said 1)
+    const many = file("P.KHTC/kp3.xlsx", { taskFunding: fund.taskFunding.map((x, i) => ({ ...x, at: { sheet: "X", cell: `C${i + 3}` } })) });
+    expect(fund.taskFunding.length).toBeGreaterThan(1);
+    const m = inbox([reg, fund, many]);
+    const d = await loadFiles(m.scan, m.parse, { dbPath: db, province, now: clock, acceptPartial: true });
+    const set = d.files.find((f) => f.fileId === "P.KHTC/kp3.xlsx")!;
+    expect([set.status, set.errors]).toEqual(["rejected", fund.taskFunding.length]);
+    expect(d.problems.filter((p) => p.code === "KEY_DUPLICATE" && p.place.file === "P.KHTC/kp3.xlsx")).toHaveLength(fund.taskFunding.length);
   });
 
   it("rejects funding for an unknown task and a task code registered twice", async () => {
     const db = tempDb();
-    const orphan = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, taskCode: "NV-99" }] });
+    const f0 = fund.taskFunding[0]!;
+    const orphan = file("P.KHTC/kp.xlsx", { taskFunding: [{ ...f0, taskCode: "NV-99", codeAt: { sheet: f0.at.sheet, cell: "A" + f0.at.cell.replace(/^[A-Z]+/, "") } }] });
     const twice = file("Huyen/dm.xlsx", { tasks: [task("NV-01", "C4")] });
     const { scan, parse } = inbox([reg, orphan, twice]);
     const r = await loadFiles(scan, parse, { dbPath: db, province, now: clock });
     expect(r.outcome).toBe("rejected");
     expect(r.problems.map((p) => p.code).sort()).toEqual(["FUNDING_UNKNOWN_TASK", "TASK_CODE_DUPLICATE"]);
+    // at the cell holding the unknown code, which is what a person corrects (issue 15)
+    const unknown = r.problems.find((p) => p.code === "FUNDING_UNKNOWN_TASK")!;
+    expect(unknown.place).toEqual({ file: "P.KHTC/kp.xlsx", sheet: "KP", cell: "A9" });
+    expect(unknown.en).toContain("KP!A9");
     expect(currentGeneration(db)).toBeNull();
   });
 

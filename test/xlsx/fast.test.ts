@@ -4,6 +4,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { strToU8, unzipSync, zipSync } from "fflate";
 import { openFastXlsx } from "../../etl/xlsx/fast.js";
 import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../etl/xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../etl/xlsx/index.js";
@@ -85,6 +87,26 @@ describe("fast reader: what exceljs cannot read", () => {
       [2, false, [["B2", "n", 0, null], ["C2", "b", false, undefined]]],
     ]);
     expect(r.sheets[0].merges).toEqual(["A1:A2"]);
+  });
+
+  it("workbook.xml with the main namespace under a prefix (x:, as the Open XML SDK writes) keeps its 1904 flag; an extension's workbookPr does not count", async () => {
+    const base = handMadeXlsx(join(dir, "wbns.xlsx"), { sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>' }] });
+    const parts = unzipSync(readFileSync(base));
+    const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const write = (xml: string): Promise<boolean> => {
+      parts["xl/workbook.xml"] = strToU8(xml);
+      writeFileSync(base, zipSync(parts));
+      return openFastXlsx(base, LIMITS).then(async (rd) => ((await readAll(rd)).date1904));
+    };
+    const sheets = `<x:sheets><x:sheet name="S" sheetId="1" r:id="rId10"/></x:sheets>`;
+    expect(await write(`<x:workbook xmlns:x="${MAIN}" xmlns:r="${R}"><x:workbookPr date1904="1"/>${sheets}</x:workbook>`)).toBe(true);
+    // the extension element, in a namespace of its own, neither sets nor clears the flag
+    const ext = `<x:extLst><x:ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"><x15:workbookPr chartTrackingRefBase="1"/></x:ext></x:extLst>`;
+    expect(await write(`<x:workbook xmlns:x="${MAIN}" xmlns:r="${R}"><x:workbookPr date1904="1"/>${sheets}${ext}</x:workbook>`)).toBe(true);
+    expect(await write(`<x:workbook xmlns:x="${MAIN}" xmlns:r="${R}"><x:workbookPr/>${sheets}${ext.replace('chartTrackingRefBase="1"', 'date1904="1"')}</x:workbook>`)).toBe(false);
+    // no namespace declared at all: read by name, as before
+    expect(await write(`<workbook xmlns:r="${R}"><workbookPr date1904="true"/><sheets><sheet name="S" sheetId="1" r:id="rId10"/></sheets></workbook>`)).toBe(true);
   });
 
   it("stopping early, reading a sheet twice, sheets in any order", async () => {

@@ -140,7 +140,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       const { loaded } = readAmounts(ctx, r, opts.amounts, true, values);
       for (const { a, value } of loaded) {
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
-        const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt };
+        const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
         if (a.source === "NSNN") {
           if (level) fact.source = nsnnSource(level);
           else {
