@@ -12,6 +12,7 @@ import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
+import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { ProblemError } from "../core/problem.js";
 import { computeForm, evaluateRules, formLineage, listForms } from "../queries/compute.js";
@@ -19,7 +20,7 @@ import { loadForms, type FormDef } from "../queries/forms.js";
 import type { FormData, LineageFact, RuleResult } from "../queries/types.js";
 import type { Db } from "../warehouse/db.js";
 import { ApiError } from "./errors.js";
-import { CONTENT_TYPE, FORMATS, jsonRows } from "./formats.js";
+import { CONTENT_TYPE, FORMATS } from "./formats.js";
 import type { KeyCheck } from "./keys.js";
 import type { Reader } from "./readers.js";
 import { parseJsonParams } from "./sandbox/params.js";
@@ -61,6 +62,12 @@ export interface AppDeps {
   bodyLimit?: string | number;
   /** /api/query requests per minute per client (default 60) */
   queryPerMinute?: number;
+  /**
+   * A query answer whose client reads nothing for this long is dropped (default 30 000 ms): an
+   * answer is streamed from the worker's file with back-pressure, so a client that does not read
+   * holds a file descriptor and a socket, never the answer in the server's memory, and not forever.
+   */
+  answerIdleMs?: number;
   lineagePageSize?: number;
   /** unexpected errors go here (pino's logger fits) */
   logError?: (err: unknown, msg: string) => void;
@@ -125,6 +132,31 @@ function isClientError(err: unknown): boolean {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
+/**
+ * Pipe an answer to the client with back-pressure; a client that reads nothing for `idleMs`
+ * is disconnected (its answer file is closed, and so gone).
+ */
+async function sendAnswer(stream: NodeJS.ReadableStream & { destroy(): void }, res: Response, idleMs: number): Promise<void> {
+  let idle: NodeJS.Timeout | undefined;
+  const poke = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      res.destroy();
+      stream.destroy();
+    }, idleMs);
+  };
+  stream.on("data", poke);
+  poke();
+  try {
+    await pipeline(stream, res);
+  } catch {
+    // the client went away (or was dropped): nothing more to send it
+    stream.destroy();
+  } finally {
+    clearTimeout(idle);
+  }
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const clock = deps.clock ?? (() => new Date());
   const engine = deps.engine ?? queriesEngine;
@@ -154,6 +186,11 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // A query's time limit counts from here (its arrival), not from when a worker takes it.
+  app.use((_req, res, next) => {
+    res.locals.arrivedAt = Date.now();
+    next();
+  });
 
   app.use(
     helmet({
@@ -348,7 +385,7 @@ export function createApp(deps: AppDeps): express.Express {
       standardHeaders: "draft-8",
       legacyHeaders: false,
       handler: (_req, _res, next) =>
-        next(new ApiError("RATE_LIMITED", "gửi quá nhiều câu SQL, hãy đợi một phút", "too many queries, wait a minute")),
+        next(new ApiError("RATE_LIMITED", "gửi quá nhiều câu SQL, hãy đợi một phút", "too many queries, wait a minute", undefined, 60)),
     }),
     async (req, res) => {
       const body = QueryBody.safeParse(req.body ?? {});
@@ -357,27 +394,25 @@ export function createApp(deps: AppDeps): express.Express {
       }
       const { sql, format, maxRows } = body.data;
       const params = parseJsonParams(body.data.params);
-      const out = await deps.sandbox.run({ sql, params, format, maxRows, csvBom: true });
+      // The worker writes the whole answer (the JSON body too) to a file; it is streamed from
+      // there, so this process never holds or serialises the rows.
+      const out = await deps.sandbox.run(
+        { sql, params, format, maxRows, csvBom: true, deliver: "file" },
+        { arrivedAt: res.locals.arrivedAt as number | undefined },
+      );
+      const answer = out.answer;
+      if (!answer) throw new ApiError("INTERNAL", "lỗi máy chủ", "internal server error", "the sandbox gave no answer file");
       res.set("X-Phuluc-Generation", out.generation === null ? "" : String(out.generation));
       res.set("X-Phuluc-Checksum", out.checksum ?? "");
       res.set("X-Phuluc-Row-Count", String(out.rowCount));
       res.set("X-Phuluc-Truncated", String(out.truncated));
-      if (format === "json") {
-        res.json({
-          generation: out.generation,
-          checksum: out.checksum,
-          columns: out.columns,
-          rows: jsonRows({ columns: out.columns, rows: out.rows ?? [], truncated: out.truncated }),
-          rowCount: out.rowCount,
-          truncated: out.truncated,
-          maxRows: out.maxRows,
-        });
-        return;
-      }
-      const ext = format === "arrow" ? "arrows" : format;
       res.set("Content-Type", CONTENT_TYPE[format]);
-      res.set("Content-Disposition", `attachment; filename="query.${ext}"`);
-      res.send(Buffer.from(out.bytes ?? new Uint8Array()));
+      res.set("Content-Length", String(answer.size));
+      if (format !== "json") {
+        const ext = format === "arrow" ? "arrows" : format;
+        res.set("Content-Disposition", `attachment; filename="query.${ext}"`);
+      }
+      await sendAnswer(answer.stream, res, deps.answerIdleMs ?? 30_000);
     },
   );
 
@@ -406,6 +441,7 @@ export function createApp(deps: AppDeps): express.Express {
       e = new ApiError("INTERNAL", "lỗi máy chủ", "internal server error");
     }
     if (e.code === "UNAUTHORIZED") res.set("WWW-Authenticate", 'Bearer realm="phuluc"');
+    if (e.retryAfter !== undefined && !res.headersSent) res.set("Retry-After", String(e.retryAfter));
     if (!res.headersSent) res.status(e.status).json({ error: e.toJSON() });
   });
 

@@ -58,7 +58,9 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
     timeLimitMs: intEnv(env, "PHULUC_QUERY_TIMEOUT_MS"),
     maxRows: intEnv(env, "PHULUC_QUERY_MAX_ROWS"),
+    maxBytes: intEnv(env, "PHULUC_QUERY_MAX_BYTES"),
     workers: intEnv(env, "PHULUC_QUERY_WORKERS"),
+    queueLimit: intEnv(env, "PHULUC_QUERY_QUEUE"),
   }).start();
   const log = pino({ level: env.PHULUC_LOG_LEVEL ?? "info" }, pino.destination(2));
   const paneDir = opts.paneDir ?? env.PHULUC_PANE_DIR ?? PANE_DIRS.find((d) => existsSync(d));
@@ -73,6 +75,7 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
       sandbox,
       paneDir,
       paneOrigin: opts.paneOrigin ?? origin,
+      answerIdleMs: intEnv(env, "PHULUC_ANSWER_IDLE_MS"),
       logError: (err, msg) => log.error({ err }, msg),
     });
   // The default CORS origin is the server's own, known once the port is (port 0 picks one).

@@ -88,7 +88,6 @@ const ESCAPES: Array<[string, string]> = [
   [`select '${"x".repeat(30_000)}' as long_text`, "QUERY_TOO_LONG"],
   // metadata that names the server's folders
   ["select current_setting('temp_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
-  ["select current_setting('secret_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
   ["select path from duckdb_databases()", "QUERY_REFUSED_BY_SANDBOX"],
   ["select file from pragma_database_list", "QUERY_REFUSED_BY_SANDBOX"],
   ["select name, value from duckdb_settings()", "QUERY_REFUSED_BY_SANDBOX"],
