@@ -13,7 +13,7 @@ import {
   type DuckDBPreparedStatement,
 } from "@duckdb/node-api";
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
-import { openDb, type Db } from "../../warehouse/db.js";
+import { hiddenReference, openDb, type Db } from "../../warehouse/db.js";
 import { currentGeneration } from "../../warehouse/generations.js";
 import { ApiError, tooLarge, toWire } from "../errors.js";
 import { jsonRows, toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
@@ -31,7 +31,9 @@ let trusted: Db | null = null;
 
 /** The current generation (reopened when the pointer moved), or the lake. */
 async function source(): Promise<{ db: Db; generation: number | null; checksum: string | null }> {
-  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: config.spillDir, maxTempSize: config.maxTempSize };
+  // The spill folder by a relative name: the worker runs in its own folder (the parent's cwd for
+  // it), so current_setting('temp_directory') names nothing of the server's.
+  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: "spill", maxTempSize: config.maxTempSize };
   if (config.source.kind === "lake") {
     if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province }) };
     const run = await lakeRun(open.db);
@@ -201,6 +203,22 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       "chỉ được gửi một câu lệnh mỗi lần",
       "one statement per request",
       `${extracted.count} statements`,
+    );
+  }
+  // The catalogue that would name the server's folders (SANDBOX_POLICY): refused from DuckDB's
+  // own parse tree, before anything runs.
+  let hidden: string | null;
+  try {
+    hidden = await hiddenReference(src.db, req.sql);
+  } catch (e) {
+    throw classify(e);
+  }
+  if (hidden) {
+    throw new ApiError(
+      "QUERY_REFUSED_BY_SANDBOX",
+      "hộp cát không cho đọc cấu hình và đường dẫn của máy chủ",
+      "the server's settings and paths are not readable from the sandbox",
+      hidden,
     );
   }
   let p: DuckDBPreparedStatement;
