@@ -241,10 +241,14 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ...body, time: clock().toISOString() });
   });
 
+  const hasKey = (req: Request): boolean => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
+    return m !== null && deps.keyCheck(m[1]);
+  };
+
   // Everything below needs the key.
   api.use((req, _res, next) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
-    if (!m || !deps.keyCheck(m[1])) {
+    if (!hasKey(req)) {
       next(new ApiError("UNAUTHORIZED", "thiếu khóa API hoặc khóa không đúng", "missing or wrong API key"));
       return;
     }
@@ -419,6 +423,21 @@ export function createApp(deps: AppDeps): express.Express {
   api.use((req, _res, next) => next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.baseUrl}${req.path}`)));
   app.use("/api", api);
 
+  // Source maps carry the pane's whole source: only to a caller with the key (a browser's
+  // developer tools send none, so in practice not at all); without it they do not exist.
+  app.use((req, _res, next) => {
+    let path = req.path;
+    try {
+      path = decodeURIComponent(path); // "/pane.js%2Emap" is the same file to the static server
+    } catch {
+      /* undecodable: the static server refuses it */
+    }
+    if (/\.map\/*$/i.test(path) && !hasKey(req)) {
+      next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.path}`));
+      return;
+    }
+    next();
+  });
   if (deps.paneDir) app.use(express.static(deps.paneDir, { index: ["taskpane.html", "index.html"], fallthrough: true }));
 
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.path}`)));

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
 import { createApp } from "./app.js";
-import { ensureKey, keyCheckFor, rotateKey, type Env } from "./keys.js";
+import { ensureKey, KeyRefused, keyCheckFor, rotateKey, type Env } from "./keys.js";
 import { LakeReader } from "./lake.js";
 import { WarehouseReader, type Reader } from "./readers.js";
 import { SandboxPool } from "./sandbox/runner.js";
@@ -52,7 +52,14 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
   const port = opts.port ?? intEnv(env, "PORT") ?? 3000;
   const scheme = opts.cert ? "https" : "http";
 
-  const keyInfo = ensureKey(env);
+  let keyInfo;
+  try {
+    keyInfo = ensureKey(env);
+  } catch (e) {
+    // a weak PHULUC_API_KEY, a key file others can read: the operator's to fix, said plainly
+    if (e instanceof KeyRefused) throw new UsageError(e.message);
+    throw e;
+  }
   const reader: Reader = opts.db ? new WarehouseReader(opts.db) : new LakeReader(opts.lake!, { province: opts.province });
   const sandbox = new SandboxPool({
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
