@@ -38,7 +38,8 @@ const figures = {
   refusedQueueFull: 0,
   expiredInQueue: 0,
   slowClientsDropped: 0,
-  healthDuringHeavyMs: { median: null as number | null, max: null as number | null, samples: 0 },
+  /** health answers while five heavy queries ran (their times are printed, never recorded) */
+  healthAnsweredDuringHeavy: 0,
 };
 
 async function smallWarehouse(): Promise<WarehouseDir> {
@@ -323,7 +324,7 @@ describe("API limits (issue 13, finding 5)", () => {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     const max = times[times.length - 1];
-    figures.healthDuringHeavyMs = { median: Math.round(median), max: Math.round(max), samples: times.length };
+    figures.healthAnsweredDuringHeavy = answeredBeforeAllDone;
     console.log(`/api/health while five heavy queries ran: ${times.length} answers, median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
     figures.held++;
   }, 300_000);
