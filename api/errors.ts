@@ -62,7 +62,7 @@ export const fromWire = (w: WireError): ApiError => new ApiError(w.code, w.vi, w
 
 /** An answer over the byte cap: say how big the cap is and how to ask for less. */
 export function tooLarge(maxBytes: number): ApiError {
-  const mb = Math.max(1, Math.round(maxBytes / 1_000_000));
+  const mb = Number((maxBytes / 1_000_000).toPrecision(3));
   return new ApiError(
     "QUERY_TOO_LARGE",
     `câu trả lời lớn hơn ${mb} MB nên không gửi: hãy thu hẹp câu SQL (chọn ít cột hơn, thêm WHERE, LIMIT hoặc maxRows, hay tổng hợp bằng GROUP BY)`,

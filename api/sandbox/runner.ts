@@ -174,7 +174,7 @@ export class SandboxPool implements QueryRunner {
     };
     this.timeLimitMs = opts.timeLimitMs ?? 10_000;
     this.maxRows = opts.maxRows ?? 100_000;
-    this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+    this.maxBytes = opts.maxBytes ?? 64_000_000;
     this.now = opts.now ?? Date.now;
     this.stalledSince = this.now();
     this.shape = { maxLength: opts.maxSqlLength ?? DEFAULT_SHAPE.maxLength, maxDepth: opts.maxDepth ?? DEFAULT_SHAPE.maxDepth };
