@@ -400,10 +400,17 @@ export function createApp(deps: AppDeps): express.Express {
       const params = parseJsonParams(body.data.params);
       // The worker writes the whole answer (the JSON body too) to a file; it is streamed from
       // there, so this process never holds or serialises the rows.
+      // A client that goes away while its query waits for a worker takes it out of the queue.
+      const cancel = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) cancel.abort();
+      };
+      res.once("close", onClose);
       const out = await deps.sandbox.run(
         { sql, params, format, maxRows, csvBom: true, deliver: "file" },
-        { arrivedAt: res.locals.arrivedAt as number | undefined },
+        { arrivedAt: res.locals.arrivedAt as number | undefined, signal: cancel.signal },
       );
+      res.off("close", onClose);
       const answer = out.answer;
       if (!answer) throw new ApiError("INTERNAL", "lỗi máy chủ", "internal server error", "the sandbox gave no answer file");
       res.set("X-Phuluc-Generation", out.generation === null ? "" : String(out.generation));

@@ -21,6 +21,8 @@ export type { QueryOutcome, QueryRequest, Source } from "./protocol.js";
 export interface RunOptions {
   /** when the request arrived (ms since the epoch, the runner's clock): the time limit counts from it */
   arrivedAt?: number;
+  /** the client went away: a request still waiting in the queue leaves it (a running one finishes) */
+  signal?: AbortSignal;
 }
 
 export interface QueryRunner {
@@ -59,6 +61,8 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   for (const k of ["TZ", "LANG", "LC_ALL", "PATH", "NODE_ENV"]) if (env[k] !== undefined) out[k] = env[k];
   return out;
 }
+
+const gone = () => new ApiError("QUERY_BUSY", "yêu cầu đã bị hủy trước khi chạy", "the request was cancelled before it ran");
 
 function workerEntry(): { file: string; execArgv: string[] } {
   const js = join(here, "worker.js");
@@ -259,12 +263,30 @@ export class SandboxPool implements QueryRunner {
   }
 
   /** A worker, or QUERY_BUSY at once (queue full) or at the deadline (still waiting then). */
-  private acquire(deadline: () => number): Promise<Worker> {
+  private acquire(deadline: () => number, signal?: AbortSignal): Promise<Worker> {
+    if (signal?.aborted) return Promise.reject(gone());
     const w = this.idle.shift();
     if (w) return Promise.resolve(w);
     if (this.queue.length >= this.queueLimit) return Promise.reject(this.busy());
     const p = new Promise<Worker>((resolve, reject) => {
-      const entry: (typeof this.queue)[number] = { resolve, reject };
+      const entry: (typeof this.queue)[number] = {
+        resolve: (w) => {
+          signal?.removeEventListener("abort", leave);
+          resolve(w);
+        },
+        reject: (e) => {
+          signal?.removeEventListener("abort", leave);
+          reject(e);
+        },
+      };
+      const leave = () => {
+        const i = this.queue.indexOf(entry);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        clearTimeout(entry.timer);
+        reject(gone());
+      };
+      signal?.addEventListener("abort", leave, { once: true });
       const expire = () => {
         const i = this.queue.indexOf(entry);
         if (i < 0) return;
@@ -275,7 +297,7 @@ export class SandboxPool implements QueryRunner {
           return;
         }
         this.queue.splice(i, 1);
-        reject(
+        entry.reject(
           new ApiError(
             "QUERY_BUSY",
             `máy chủ đang bận: câu SQL đã chờ hết ${this.timeLimitMs} ms mà chưa được chạy, hãy thử lại sau`,
@@ -320,7 +342,7 @@ export class SandboxPool implements QueryRunner {
     if (this.closed) throw new ApiError("QUERY_BUSY", "máy chủ đang dừng", "the server is stopping");
     checkShape(req.sql, this.shape);
     const maxRows = Math.max(0, Math.min(req.maxRows ?? this.maxRows, this.maxRows));
-    const w = await this.acquire(deadline);
+    const w = await this.acquire(deadline, opts.signal);
     if (deadline() <= this.now()) {
       // Its time ran out before it could run (a slow upload, a late wakeup): not dispatched, so
       // no worker is killed for it.

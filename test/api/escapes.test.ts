@@ -188,8 +188,8 @@ describe("memory and spill", () => {
       const spill = readdirSync(tmp).filter((f) => f.startsWith("phuluc-sandbox-"));
       expect(spill).toHaveLength(1);
       // Settings are not readable from the sandbox any more (they would name folders; see
-      // test/reliability/paths.test.ts); a query that sorts more than the memory cap runs, and
-      // spills into the worker's own folder ("spill", by a relative name), not beside the warehouse.
+      // test/reliability/paths.test.ts). A sort larger than the memory cap runs (or is stopped at
+      // the spill cap), and leaves nothing beside the warehouse.
       const r = await pool.run({
         sql: "select md5(range::varchar) || md5((range + 1)::varchar) as s from range(1500000) order by s desc",
         format: "json",

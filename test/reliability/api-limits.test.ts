@@ -179,6 +179,30 @@ describe("API limits (issue 13, finding 5)", () => {
     await Promise.all([slow, waiting]);
   }, 60_000);
 
+  it("takes a request out of the queue when its client goes away, making room for the next", async () => {
+    const s = await serve({ workers: 1, queueLimit: 1, timeLimitMs: 4000 });
+    figures.attempts++;
+    const slow = post(s.base, { sql: SLOW });
+    await new Promise((ok) => setTimeout(ok, 300));
+    const gone = new AbortController();
+    const queued = fetch(`${s.base}/api/query`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ sql: "select 1 as a" }),
+      signal: gone.signal,
+    }).catch(() => "aborted");
+    await new Promise((ok) => setTimeout(ok, 300));
+    gone.abort();
+    expect(await queued).toBe("aborted");
+    await new Promise((ok) => setTimeout(ok, 1000));
+    // before: the departed request kept its place, and this one was refused as beyond the queue
+    const next = await post(s.base, { sql: "select 2 as a" });
+    expect(next.status, next.text.slice(0, 200)).toBe(200);
+    expect(next.json.rows).toEqual([{ a: 2 }]);
+    expect((await slow).json.error?.code).toBe("QUERY_TIMEOUT");
+    figures.held++;
+  }, 60_000);
+
   it("counts the time limit from arrival: a request that waited its whole limit in the queue is not run", async () => {
     const s = await serve({ workers: 1, queueLimit: 8, timeLimitMs: 3000 });
     figures.attempts++;
