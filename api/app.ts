@@ -226,11 +226,15 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // A generation never changes once published: its load info is asked of DuckDB once, so that
+  // /api/health costs next to nothing however busy the machine is.
+  let healthInfo: { generation: number; info: LoadInfo } | null = null;
   api.get("/health", async (_req, res) => {
     let body: Record<string, unknown>;
     try {
       body = await deps.reader.use(async (db, generation) => {
-        const info = await loadInfo(db);
+        const info = deps.reader.immutable && healthInfo?.generation === generation ? healthInfo.info : await loadInfo(db);
+        if (deps.reader.immutable) healthInfo = { generation, info };
         return { status: "ok", generation, checksum: info.checksum, dataAsOf: info.finishedAt };
       });
     } catch (e) {

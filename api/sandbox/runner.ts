@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, openSync, rmSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ApiError, fromWire } from "../errors.js";
@@ -62,6 +62,9 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   return out;
 }
 
+/** how much lower the workers' scheduling priority is than the server's (nice +10) */
+const WORKER_NICENESS = 10;
+
 const gone = () => new ApiError("QUERY_BUSY", "yêu cầu đã bị hủy trước khi chạy", "the request was cancelled before it ran");
 
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -103,6 +106,13 @@ class Worker {
       cwd: this.spillDir,
       env: workerEnv(),
     });
+    // The workers yield the processor to the server: on a busy machine /api/health and the pane
+    // are answered first, and the queries (limited in time anyway) take what is left.
+    try {
+      if (this.child.pid !== undefined) setPriority(this.child.pid, WORKER_NICENESS);
+    } catch {
+      /* not permitted here: the same priority as the server, as before */
+    }
     this.ready = new Promise((resolve, reject) => {
       this.child.on("message", (m: FromWorker) => {
         if (m.type === "ready") {
