@@ -291,8 +291,9 @@ export const SANDBOX_POLICY = {
 
 /**
  * The first hidden catalogue name (SANDBOX_POLICY.hiddenCatalogue) the query refers to, as a
- * function or a table anywhere in DuckDB's parse tree of it, or null. A query DuckDB cannot
- * serialise (not a SELECT) gives null: the statement-type check refuses it.
+ * function or a table anywhere in DuckDB's parse tree of it, or null. What DuckDB cannot
+ * serialise (PIVOT, anything not a SELECT) is judged by its words instead: a hidden name
+ * anywhere in the text, outside or inside quotes, refuses it.
  */
 export async function hiddenReference(db: Db, sql: string): Promise<string | null> {
   const r = await db.all<{ j: string }>("select json_serialize_sql($sql::varchar) as j", { sql });
@@ -300,6 +301,10 @@ export async function hiddenReference(db: Db, sql: string): Promise<string | nul
   try {
     tree = JSON.parse(r[0]?.j ?? "{}");
   } catch {
+    tree = { error: true };
+  }
+  if ((tree as { error?: unknown }).error) {
+    for (const word of sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) if (SANDBOX_POLICY.hiddenCatalogue.has(word)) return word;
     return null;
   }
   const stack: unknown[] = [tree];

@@ -38,6 +38,10 @@ const SOURCES: Record<string, string> = {
   "information_schema.views": "(select string_agg(view_definition, ';') from information_schema.views)",
   "query()": "(select string_agg(value, ';') from query('select value from duckdb_settings()'))",
   "query_table()": "(select string_agg(value, ';') from query_table('duckdb_settings'))",
+  // PIVOT is a statement DuckDB's serialiser does not take: no parse tree to read the names from
+  "pivot of duckdb_settings()": `(select concat_ws(';', "temp_directory", "allowed_directories"::varchar, "allowed_paths"::varchar, "secret_directory")
+      from (pivot (select name, value from duckdb_settings())
+            on name in ('temp_directory', 'allowed_directories', 'allowed_paths', 'secret_directory') using first(value)))`,
 };
 
 /** Ways to dress a text past a literal filter, and how to read the answer back. */
