@@ -417,6 +417,10 @@ export function createApp(deps: AppDeps): express.Express {
       res.off("close", onClose);
       const answer = out.answer;
       if (!answer) throw new ApiError("INTERNAL", "lỗi máy chủ", "internal server error", "the sandbox gave no answer file");
+      if (res.destroyed) {
+        answer.stream.destroy(); // the client left while it ran: close the answer's file
+        return;
+      }
       res.set("X-Phuluc-Generation", out.generation === null ? "" : String(out.generation));
       res.set("X-Phuluc-Checksum", out.checksum ?? "");
       res.set("X-Phuluc-Row-Count", String(out.rowCount));
