@@ -203,6 +203,11 @@ export class SandboxPool implements QueryRunner {
       .map((w) => w.child.pid!);
   }
 
+  /** Requests waiting for a worker now (for operators, and tests that wait for a queue). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Start the workers now rather than on the first query. */
   start(): this {
     while (this.workers.length < this.size) this.spawn();

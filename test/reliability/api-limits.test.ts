@@ -98,6 +98,14 @@ async function serve(pool: Partial<SandboxOptions>, app: { answerIdleMs?: number
   return r;
 }
 
+/** Wait (polling, no time asserted) until the pool is in the state a case needs. */
+async function until(what: () => boolean): Promise<void> {
+  for (let i = 0; !what(); i++) {
+    if (i > 3000) throw new Error("the pool never got there");
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+}
+
 async function post(base: string, body: Record<string, unknown>) {
   const res = await fetch(`${base}/api/query`, {
     method: "POST",
@@ -164,9 +172,9 @@ describe("API limits (issue 13, finding 5)", () => {
     figures.attempts++;
     const order: string[] = [];
     const slow = post(s.base, { sql: SLOW }).then((r) => (order.push("slow"), r));
-    await new Promise((ok) => setTimeout(ok, 300));
+    await until(() => s.pool.pids({ busy: true }).length === 1);
     const waiting = post(s.base, { sql: "select 1 as a" }).then((r) => (order.push("waiting"), r));
-    await new Promise((ok) => setTimeout(ok, 100));
+    await until(() => s.pool.queued === 1);
     const beyond = await post(s.base, { sql: "select 2 as a" });
     order.push("beyond");
     expect(beyond.status, beyond.text.slice(0, 200)).toBe(503);
@@ -183,7 +191,7 @@ describe("API limits (issue 13, finding 5)", () => {
     const s = await serve({ workers: 1, queueLimit: 1, timeLimitMs: 4000 });
     figures.attempts++;
     const slow = post(s.base, { sql: SLOW });
-    await new Promise((ok) => setTimeout(ok, 300));
+    await until(() => s.pool.pids({ busy: true }).length === 1);
     const gone = new AbortController();
     const queued = fetch(`${s.base}/api/query`, {
       method: "POST",
@@ -191,10 +199,10 @@ describe("API limits (issue 13, finding 5)", () => {
       body: JSON.stringify({ sql: "select 1 as a" }),
       signal: gone.signal,
     }).catch(() => "aborted");
-    await new Promise((ok) => setTimeout(ok, 300));
+    await until(() => s.pool.queued === 1);
     gone.abort();
     expect(await queued).toBe("aborted");
-    await new Promise((ok) => setTimeout(ok, 1000));
+    await until(() => s.pool.queued === 0);
     // before: the departed request kept its place, and this one was refused as beyond the queue
     const next = await post(s.base, { sql: "select 2 as a" });
     expect(next.status, next.text.slice(0, 200)).toBe(200);
@@ -212,7 +220,7 @@ describe("API limits (issue 13, finding 5)", () => {
       () => order.push("slow answered"),
       (e: ApiError) => order.push(`slow ${e.code}`),
     );
-    await new Promise((ok) => setTimeout(ok, 200));
+    await until(() => s.pool.pids({ busy: true }).length === 1);
     // …and a request that arrived 2.7 s ago (its wait before the queue counts too)
     const late = await s.pool.run({ sql: "select 42 as a", format: "json" }, { arrivedAt: Date.now() - 2700 }).then(
       () => "answered",
