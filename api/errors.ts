@@ -70,3 +70,14 @@ export function tooLarge(maxBytes: number): ApiError {
     `cap ${maxBytes} bytes`,
   );
 }
+
+/** xlsx is built whole in the worker's memory (about 1 KB a cell): it has its own, smaller cap. */
+export const XLSX_MAX_CELLS = 500_000;
+
+export function xlsxTooLarge(cells: number): ApiError {
+  return new ApiError(
+    "QUERY_TOO_LARGE",
+    `tệp xlsx chứa tối đa ${XLSX_MAX_CELLS.toLocaleString("en-US").replace(/,/g, " ")} ô, câu trả lời này có ${cells.toLocaleString("en-US").replace(/,/g, " ")} ô: hãy chọn csv hoặc parquet, hoặc thu hẹp câu SQL (ít cột hơn, thêm WHERE, LIMIT hoặc maxRows)`,
+    `an xlsx answer holds at most ${XLSX_MAX_CELLS.toLocaleString("en-US").replace(/,/g, " ")} cells and this one has ${cells.toLocaleString("en-US").replace(/,/g, " ")}: choose csv or parquet, or narrow the query (fewer columns, a WHERE, a LIMIT or maxRows)`,
+  );
+}

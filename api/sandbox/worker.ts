@@ -15,7 +15,7 @@ import {
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { hiddenReference, openDb, type Db } from "../../warehouse/db.js";
 import { currentGeneration } from "../../warehouse/generations.js";
-import { ApiError, tooLarge, toWire } from "../errors.js";
+import { ApiError, tooLarge, toWire, XLSX_MAX_CELLS, xlsxTooLarge } from "../errors.js";
 import { jsonRows, toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
 import { lakeRun, openLake } from "../lake.js";
 import type { TypedParams } from "./params.js";
@@ -300,9 +300,12 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       case "arrow":
         bytes = await toArrow(rs, jsRows());
         break;
-      case "xlsx":
+      case "xlsx": {
+        const cells = rowCount * rs.columns.length;
+        if (cells > XLSX_MAX_CELLS) throw xlsxTooLarge(cells);
         bytes = await toXlsx(rs);
         break;
+      }
       case "parquet":
         trusted ??= await openDb(":memory:", { readOnly: false });
         bytes = await toParquet(trusted, rs.columns, types, chunks.flatMap((c) => c.getRows()).slice(0, rowCount), config.tmpDir);

@@ -167,6 +167,24 @@ describe("API limits (issue 13, finding 5)", () => {
     figures.held++;
   }, 120_000);
 
+  it("refuses an xlsx answer of more cells than the worker can build (30 columns × 100 000 rows) with QUERY_TOO_LARGE", async () => {
+    // xlsx is built whole in the worker's memory: its own cap in cells, well under the bytes
+    // (before: 30 columns × 100 000 small numbers ran the worker out of memory, a 500)
+    const s = await serve({ timeLimitMs: 60_000 });
+    figures.attempts++;
+    const cols = Array.from({ length: 30 }, (_, k) => `range * ${k + 1} as c${k + 1}`).join(", ");
+    const wide = await post(s.base, { sql: `select ${cols} from range(100000)`, format: "xlsx" });
+    expect(wide.status, wide.text.slice(0, 200)).toBe(413);
+    expect(wide.json.error?.code).toBe("QUERY_TOO_LARGE");
+    expect(wide.json.error?.message).toMatch(/xlsx.*csv.*parquet/);
+    figures.refusedOverByteCap++;
+    figures.held++;
+    // the same as csv is answered
+    const csv = await post(s.base, { sql: `select ${cols} from range(100000)`, format: "csv" });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("x-phuluc-row-count")).toBe("100000");
+  }, 120_000);
+
   it("refuses a request beyond the queue bound at once, with Retry-After", async () => {
     const s = await serve({ workers: 1, queueLimit: 1, timeLimitMs: 4000 });
     figures.attempts++;
