@@ -161,5 +161,10 @@ describe(`no path leaks through the sandbox on a ${kind}, however dressed (issue
     const r = await post("select name, (select count(*) from information_schema.tables) > 0 as has_tables from province");
     expect(r.status, r.text).toBe(200);
     expect(JSON.parse(r.text).rows).toEqual([{ name: "Long An", has_tables: true }]);
+    // the analysts' own catalogue questions are not the hidden ones
+    for (const sql of ["show tables", "describe province", "summarize province", "select table_name from information_schema.columns limit 1"]) {
+      const a = await post(sql);
+      expect(a.status, `${sql}: ${a.text.slice(0, 200)}`).toBe(200);
+    }
   });
 });
