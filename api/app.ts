@@ -12,6 +12,7 @@ import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
+import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { ProblemError } from "../core/problem.js";
 import { computeForm, evaluateRules, formLineage, listForms } from "../queries/compute.js";
@@ -19,7 +20,7 @@ import { loadForms, type FormDef } from "../queries/forms.js";
 import type { FormData, LineageFact, RuleResult } from "../queries/types.js";
 import type { Db } from "../warehouse/db.js";
 import { ApiError } from "./errors.js";
-import { CONTENT_TYPE, FORMATS, jsonRows } from "./formats.js";
+import { CONTENT_TYPE, FORMATS } from "./formats.js";
 import type { KeyCheck } from "./keys.js";
 import type { Reader } from "./readers.js";
 import { parseJsonParams } from "./sandbox/params.js";
@@ -61,6 +62,12 @@ export interface AppDeps {
   bodyLimit?: string | number;
   /** /api/query requests per minute per client (default 60) */
   queryPerMinute?: number;
+  /**
+   * A query answer whose client reads nothing for this long is dropped (default 30 000 ms): an
+   * answer is streamed from the worker's file with back-pressure, so a client that does not read
+   * holds a file descriptor and a socket, never the answer in the server's memory, and not forever.
+   */
+  answerIdleMs?: number;
   lineagePageSize?: number;
   /** unexpected errors go here (pino's logger fits) */
   logError?: (err: unknown, msg: string) => void;
@@ -125,6 +132,31 @@ function isClientError(err: unknown): boolean {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
+/**
+ * Pipe an answer to the client with back-pressure; a client that reads nothing for `idleMs`
+ * is disconnected (its answer file is closed, and so gone).
+ */
+async function sendAnswer(stream: NodeJS.ReadableStream & { destroy(): void }, res: Response, idleMs: number): Promise<void> {
+  let idle: NodeJS.Timeout | undefined;
+  const poke = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      res.destroy();
+      stream.destroy();
+    }, idleMs);
+  };
+  stream.on("data", poke);
+  poke();
+  try {
+    await pipeline(stream, res);
+  } catch {
+    // the client went away (or was dropped): nothing more to send it
+    stream.destroy();
+  } finally {
+    clearTimeout(idle);
+  }
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const clock = deps.clock ?? (() => new Date());
   const engine = deps.engine ?? queriesEngine;
@@ -154,6 +186,11 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // A query's time limit counts from here (its arrival), not from when a worker takes it.
+  app.use((_req, res, next) => {
+    res.locals.arrivedAt = Date.now();
+    next();
+  });
 
   app.use(
     helmet({
@@ -189,11 +226,15 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // A generation never changes once published: its load info is asked of DuckDB once, so that
+  // /api/health costs next to nothing however busy the machine is.
+  let healthInfo: { generation: number; info: LoadInfo } | null = null;
   api.get("/health", async (_req, res) => {
     let body: Record<string, unknown>;
     try {
       body = await deps.reader.use(async (db, generation) => {
-        const info = await loadInfo(db);
+        const info = deps.reader.immutable && healthInfo?.generation === generation ? healthInfo.info : await loadInfo(db);
+        if (deps.reader.immutable) healthInfo = { generation, info };
         return { status: "ok", generation, checksum: info.checksum, dataAsOf: info.finishedAt };
       });
     } catch (e) {
@@ -204,10 +245,14 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ...body, time: clock().toISOString() });
   });
 
+  const hasKey = (req: Request): boolean => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
+    return m !== null && deps.keyCheck(m[1]);
+  };
+
   // Everything below needs the key.
   api.use((req, _res, next) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
-    if (!m || !deps.keyCheck(m[1])) {
+    if (!hasKey(req)) {
       next(new ApiError("UNAUTHORIZED", "thiếu khóa API hoặc khóa không đúng", "missing or wrong API key"));
       return;
     }
@@ -348,7 +393,7 @@ export function createApp(deps: AppDeps): express.Express {
       standardHeaders: "draft-8",
       legacyHeaders: false,
       handler: (_req, _res, next) =>
-        next(new ApiError("RATE_LIMITED", "gửi quá nhiều câu SQL, hãy đợi một phút", "too many queries, wait a minute")),
+        next(new ApiError("RATE_LIMITED", "gửi quá nhiều câu SQL, hãy đợi một phút", "too many queries, wait a minute", undefined, 60)),
     }),
     async (req, res) => {
       const body = QueryBody.safeParse(req.body ?? {});
@@ -357,33 +402,57 @@ export function createApp(deps: AppDeps): express.Express {
       }
       const { sql, format, maxRows } = body.data;
       const params = parseJsonParams(body.data.params);
-      const out = await deps.sandbox.run({ sql, params, format, maxRows, csvBom: true });
+      // The worker writes the whole answer (the JSON body too) to a file; it is streamed from
+      // there, so this process never holds or serialises the rows.
+      // A client that goes away while its query waits for a worker takes it out of the queue.
+      const cancel = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) cancel.abort();
+      };
+      res.once("close", onClose);
+      const out = await deps.sandbox.run(
+        { sql, params, format, maxRows, csvBom: true, deliver: "file" },
+        { arrivedAt: res.locals.arrivedAt as number | undefined, signal: cancel.signal },
+      );
+      res.off("close", onClose);
+      const answer = out.answer;
+      if (!answer) throw new ApiError("INTERNAL", "lỗi máy chủ", "internal server error", "the sandbox gave no answer file");
+      if (res.destroyed) {
+        answer.stream.destroy(); // the client left while it ran: close the answer's file
+        return;
+      }
       res.set("X-Phuluc-Generation", out.generation === null ? "" : String(out.generation));
       res.set("X-Phuluc-Checksum", out.checksum ?? "");
       res.set("X-Phuluc-Row-Count", String(out.rowCount));
       res.set("X-Phuluc-Truncated", String(out.truncated));
-      if (format === "json") {
-        res.json({
-          generation: out.generation,
-          checksum: out.checksum,
-          columns: out.columns,
-          rows: jsonRows({ columns: out.columns, rows: out.rows ?? [], truncated: out.truncated }),
-          rowCount: out.rowCount,
-          truncated: out.truncated,
-          maxRows: out.maxRows,
-        });
-        return;
-      }
-      const ext = format === "arrow" ? "arrows" : format;
       res.set("Content-Type", CONTENT_TYPE[format]);
-      res.set("Content-Disposition", `attachment; filename="query.${ext}"`);
-      res.send(Buffer.from(out.bytes ?? new Uint8Array()));
+      res.set("Content-Length", String(answer.size));
+      if (format !== "json") {
+        const ext = format === "arrow" ? "arrows" : format;
+        res.set("Content-Disposition", `attachment; filename="query.${ext}"`);
+      }
+      await sendAnswer(answer.stream, res, deps.answerIdleMs ?? 30_000);
     },
   );
 
   api.use((req, _res, next) => next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.baseUrl}${req.path}`)));
   app.use("/api", api);
 
+  // Source maps carry the pane's whole source: only to a caller with the key (a browser's
+  // developer tools send none, so in practice not at all); without it they do not exist.
+  app.use((req, _res, next) => {
+    let path = req.path;
+    try {
+      path = decodeURIComponent(path); // "/pane.js%2Emap" is the same file to the static server
+    } catch {
+      /* undecodable: the static server refuses it */
+    }
+    if (/\.map\/*$/i.test(path) && !hasKey(req)) {
+      next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.path}`));
+      return;
+    }
+    next();
+  });
   if (deps.paneDir) app.use(express.static(deps.paneDir, { index: ["taskpane.html", "index.html"], fallthrough: true }));
 
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", "không có đường dẫn này", "no such route", `${req.method} ${req.path}`)));
@@ -406,6 +475,7 @@ export function createApp(deps: AppDeps): express.Express {
       e = new ApiError("INTERNAL", "lỗi máy chủ", "internal server error");
     }
     if (e.code === "UNAUTHORIZED") res.set("WWW-Authenticate", 'Bearer realm="phuluc"');
+    if (e.retryAfter !== undefined && !res.headersSent) res.set("Retry-After", String(e.retryAfter));
     if (!res.headersSent) res.status(e.status).json({ error: e.toJSON() });
   });
 

@@ -20,6 +20,7 @@ export const STATUS: Record<string, number> = {
   QUERY_REFUSED_BY_SANDBOX: 403,
   QUERY_TOO_LONG: 413,
   QUERY_TOO_DEEP: 413,
+  QUERY_TOO_LARGE: 413,
   QUERY_TIMEOUT: 408,
   QUERY_FAILED: 422,
   QUERY_BUSY: 503,
@@ -34,6 +35,8 @@ export class ApiError extends Error {
     readonly vi: string,
     readonly en: string,
     readonly detail?: string,
+    /** seconds a client should wait before trying again (sent as Retry-After) */
+    readonly retryAfter?: number,
   ) {
     super(`${vi} / ${en}${detail ? `: ${detail}` : ""}`);
   }
@@ -51,7 +54,30 @@ export interface WireError {
   vi: string;
   en: string;
   detail?: string;
+  retryAfter?: number;
 }
 
-export const toWire = (e: ApiError): WireError => ({ code: e.code, vi: e.vi, en: e.en, detail: e.detail });
-export const fromWire = (w: WireError): ApiError => new ApiError(w.code, w.vi, w.en, w.detail);
+export const toWire = (e: ApiError): WireError => ({ code: e.code, vi: e.vi, en: e.en, detail: e.detail, retryAfter: e.retryAfter });
+export const fromWire = (w: WireError): ApiError => new ApiError(w.code, w.vi, w.en, w.detail, w.retryAfter);
+
+/** An answer over the byte cap: say how big the cap is and how to ask for less. */
+export function tooLarge(maxBytes: number): ApiError {
+  const mb = Number((maxBytes / 1_000_000).toPrecision(3));
+  return new ApiError(
+    "QUERY_TOO_LARGE",
+    `câu trả lời lớn hơn ${mb} MB nên không gửi: hãy thu hẹp câu SQL (chọn ít cột hơn, thêm WHERE, LIMIT hoặc maxRows, hay tổng hợp bằng GROUP BY)`,
+    `the answer is larger than ${mb} MB and is not sent: narrow the query (fewer columns, a WHERE, a LIMIT or maxRows, or aggregate with GROUP BY)`,
+    `cap ${maxBytes} bytes`,
+  );
+}
+
+/** xlsx is built whole in the worker's memory (about 1 KB a cell): it has its own, smaller cap. */
+export const XLSX_MAX_CELLS = 500_000;
+
+export function xlsxTooLarge(cells: number): ApiError {
+  return new ApiError(
+    "QUERY_TOO_LARGE",
+    `tệp xlsx chứa tối đa ${XLSX_MAX_CELLS.toLocaleString("en-US").replace(/,/g, " ")} ô, câu trả lời này có ${cells.toLocaleString("en-US").replace(/,/g, " ")} ô: hãy chọn csv hoặc parquet, hoặc thu hẹp câu SQL (ít cột hơn, thêm WHERE, LIMIT hoặc maxRows)`,
+    `an xlsx answer holds at most ${XLSX_MAX_CELLS.toLocaleString("en-US").replace(/,/g, " ")} cells and this one has ${cells.toLocaleString("en-US").replace(/,/g, " ")}: choose csv or parquet, or narrow the query (fewer columns, a WHERE, a LIMIT or maxRows)`,
+  );
+}

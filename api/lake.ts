@@ -30,8 +30,6 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
       // SET takes no parameters; the folder is our own (the sandbox pool made it).
       if (opts.tempDirectory) await db.run(`set temp_directory = ${sqlString(opts.tempDirectory)}`);
       if (opts.maxTempSize) await db.run(`set max_temp_directory_size = '${opts.maxTempSize.replace(/[^0-9A-Za-z.]/g, "")}'`);
-      await db.run("set autoinstall_known_extensions = false");
-      await db.run("set autoload_known_extensions = false");
     },
   });
 }

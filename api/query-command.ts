@@ -79,6 +79,8 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
     timeLimitMs: opts.timeout,
     maxRows: opts.maxRows,
+    // the same byte cap as the server's (PHULUC_QUERY_MAX_BYTES, default 64 MB)
+    maxBytes: /^\d+$/.test(process.env.PHULUC_QUERY_MAX_BYTES ?? "") ? Number(process.env.PHULUC_QUERY_MAX_BYTES) : undefined,
   });
   try {
     const out = await runner.run({

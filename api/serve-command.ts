@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
 import { createApp } from "./app.js";
-import { ensureKey, keyCheckFor, rotateKey, type Env } from "./keys.js";
+import { ensureKey, KeyRefused, keyCheckFor, rotateKey, type Env } from "./keys.js";
 import { LakeReader } from "./lake.js";
 import { WarehouseReader, type Reader } from "./readers.js";
 import { SandboxPool } from "./sandbox/runner.js";
@@ -52,13 +52,22 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
   const port = opts.port ?? intEnv(env, "PORT") ?? 3000;
   const scheme = opts.cert ? "https" : "http";
 
-  const keyInfo = ensureKey(env);
+  let keyInfo;
+  try {
+    keyInfo = ensureKey(env);
+  } catch (e) {
+    // a weak PHULUC_API_KEY, a key file others can read: the operator's to fix, said plainly
+    if (e instanceof KeyRefused) throw new UsageError(e.message);
+    throw e;
+  }
   const reader: Reader = opts.db ? new WarehouseReader(opts.db) : new LakeReader(opts.lake!, { province: opts.province });
   const sandbox = new SandboxPool({
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
     timeLimitMs: intEnv(env, "PHULUC_QUERY_TIMEOUT_MS"),
     maxRows: intEnv(env, "PHULUC_QUERY_MAX_ROWS"),
+    maxBytes: intEnv(env, "PHULUC_QUERY_MAX_BYTES"),
     workers: intEnv(env, "PHULUC_QUERY_WORKERS"),
+    queueLimit: intEnv(env, "PHULUC_QUERY_QUEUE"),
   }).start();
   const log = pino({ level: env.PHULUC_LOG_LEVEL ?? "info" }, pino.destination(2));
   const paneDir = opts.paneDir ?? env.PHULUC_PANE_DIR ?? PANE_DIRS.find((d) => existsSync(d));
@@ -73,6 +82,7 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
       sandbox,
       paneDir,
       paneOrigin: opts.paneOrigin ?? origin,
+      answerIdleMs: intEnv(env, "PHULUC_ANSWER_IDLE_MS"),
       logError: (err, msg) => log.error({ err }, msg),
     });
   // The default CORS origin is the server's own, known once the port is (port 0 picks one).

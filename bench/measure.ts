@@ -191,7 +191,7 @@ async function main(): Promise<Record<string, unknown>> {
       const { startServer } = await import("../api/serve-command.js");
       const { openCurrent } = await import("../warehouse/generations.js");
       const { computeForm } = await import("../queries/compute.js");
-      const key = "bench-key-0123456789abcdef";
+      const key = "bench-key-0123456789abcdefghijklmnop";
       const srv = await startServer({ db: args.db as string, host: "127.0.0.1", port: 0 }, { ...process.env, PHULUC_API_KEY: key, PHULUC_LOG_LEVEL: "silent" }, () => undefined);
       const db = await openCurrent(args.db as string);
       const form = args.form as string;

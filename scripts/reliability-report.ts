@@ -91,7 +91,33 @@ export function renderReport(figs: Record<string, J>, kills: { named: number; ra
       `nothing thrown but a ProblemError of located problems (${n(z.thrown)} such throws); ${n(z.problemsChecked)} problems checked for code, place (cells as A1 references) and both messages`,
     ]);
   }
+  // issue 13's API findings (5, 6, 8): one row each
+  const al = figs["api-limits"];
+  const pl = figs.paths;
+  const ak = figs["api-keys"];
+  if (al) {
+    rows.push([
+      "API limits (`api-limits.test.ts`)",
+      `${n(al.attempts)} attempts: answers over the byte cap in five formats and through \`query\`, a request beyond the queue, requests past their time limit (queued, slow upload), five unread 25 MB answers, five heavy queries with \`/api/health\` polled`,
+      `${n(al.held)} held: ${n(al.refusedOverByteCap)} refused QUERY_TOO_LARGE, ${n(al.refusedQueueFull)} refused at once with Retry-After, ${n(al.expiredInQueue)} not run after waiting their limit, ${n(al.slowClientsDropped)} non-reading clients dropped with their answers out of the server's memory, ${n(al.healthAnsweredDuringHeavy)} health answers before the heavy queries were done`,
+    ]);
+  }
+  if (pl) {
+    rows.push([
+      "Paths through the sandbox (`paths.test.ts`)",
+      `${n(pl.attempts)} reads of every path-bearing setting and catalogue source, dressed by reverse, replace, string_split, to_base64, hex and failing casts, each answer decoded`,
+      `${n(pl.refused)} refused, ${n(pl.answeredWithoutPath)} answered with neutral values; answers naming the warehouse, temp or home folder: ${n((pl.leaks ?? []).length)}`,
+    ]);
+  }
+  if (ak) {
+    rows.push([
+      "API key (`api-keys.test.ts`)",
+      `${n(ak.attempts)} attempts: weak keys, \`serve\` with a weak key, loose key-file modes, the worker's environment, the source map by four spellings`,
+      `${n(ak.held)} held`,
+    ]);
+  }
   const bugs: string[] = [];
+  for (const v of (pl?.leaks ?? []) as string[]) bugs.push(`paths: ${v}`);
   for (const [k, v] of Object.entries((c?.knownBugs ?? {}) as Record<string, string>)) bugs.push(`corpus \`${k}\`: ${v}`);
   for (const v of (s?.pathLeaks ?? []) as string[]) bugs.push(`sandbox: ${v} names a machine path`);
   for (const v of (i?.knownBugs ?? []) as string[]) bugs.push(`injection: ${v}`);

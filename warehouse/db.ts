@@ -215,6 +215,7 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
     if (opts.sandbox?.threads) options.threads = String(opts.sandbox.threads);
     const memory = opts.sandbox?.memoryLimit ?? opts.memoryLimit;
     if (memory) options.memory_limit = memory;
+    if (opts.sandbox) Object.assign(options, SANDBOX_POLICY.pathSettings);
     if (opts.sandbox?.tempDirectory) options.temp_directory = opts.sandbox.tempDirectory;
     if (opts.sandbox?.maxTempSize) options.max_temp_directory_size = opts.sandbox.maxTempSize;
     const instance = await DuckDBInstance.create(k, options);
@@ -248,10 +249,87 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
 }
 
 /**
- * The security policy of an analysts' connection. Order matters: allowed_directories must be
- * set before external access is switched off, and lock_configuration last (it blocks SET).
+ * The security policy of an analysts' connection (the sandbox worker's; a lake's too), in one
+ * place. External access off (no file reads or writes, COPY, ATTACH, INSTALL) but for the
+ * allowed folders, extension auto-loading off, configuration locked. And the server's folders
+ * hidden at the source:
+ *   - `pathSettings`: what DuckDB would otherwise derive from HOME (or the database's folder)
+ *     gets a neutral relative name that exists nowhere. The sandbox worker runs in its own folder
+ *     and gives a relative spill folder, so current_setting() of these names nothing.
+ *   - `hiddenCatalogue`: what DuckDB makes absolute whatever it is given — the database's path
+ *     (duckdb_databases(), pragma_database_list: it resolves links, even /proc/self/fd/N) and
+ *     allowed_directories / allowed_paths (in duckdb_settings(), current_setting(), pg_settings)
+ *     — cannot be made neutral, so a query that names one of these catalogue functions or views
+ *     anywhere in its parse tree (DuckDB's own: hiddenReference) is refused before it runs; the
+ *     obfuscations that beat an answer filter (reverse, hex, to_base64, casts) never see a path.
+ *     query() and query_table() run SQL from a string, past the parse tree: refused too. A
+ *     lake's views read its folder by absolute path: duckdb_views() and information_schema.views
+ *     are hidden for that.
  */
-async function lockDown(db: Db, allowedDirectories: string[]): Promise<void> {
+export const SANDBOX_POLICY = {
+  pathSettings: { home_directory: "", extension_directory: "extensions", secret_directory: "secrets" } as Record<string, string>,
+  hiddenCatalogue: new Set([
+    "duckdb_databases",
+    "pragma_database_list",
+    "database_list",
+    "duckdb_settings",
+    "pg_settings",
+    "current_setting",
+    "duckdb_temporary_files",
+    "duckdb_extensions",
+    "duckdb_secrets",
+    "which_secret",
+    "duckdb_logs",
+    "duckdb_log_contexts",
+    "duckdb_views",
+    "views",
+    "query",
+    "query_table",
+    "getenv",
+  ]),
+};
+
+/**
+ * The first hidden catalogue name (SANDBOX_POLICY.hiddenCatalogue) the query refers to, as a
+ * function or a table anywhere in DuckDB's parse tree of it, or null. What DuckDB cannot
+ * serialise (PIVOT, anything not a SELECT) is judged by its words instead: a hidden name
+ * anywhere in the text, outside or inside quotes, refuses it.
+ */
+export async function hiddenReference(db: Db, sql: string): Promise<string | null> {
+  const r = await db.all<{ j: string }>("select json_serialize_sql($sql::varchar) as j", { sql });
+  let tree: unknown;
+  try {
+    tree = JSON.parse(r[0]?.j ?? "{}");
+  } catch {
+    tree = { error: true };
+  }
+  if ((tree as { error?: unknown }).error) {
+    for (const word of sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) if (SANDBOX_POLICY.hiddenCatalogue.has(word)) return word;
+    return null;
+  }
+  const stack: unknown[] = [tree];
+  while (stack.length > 0) {
+    const o = stack.pop();
+    if (Array.isArray(o)) stack.push(...o);
+    else if (o && typeof o === "object") {
+      for (const [k, v] of Object.entries(o)) {
+        if ((k === "function_name" || k === "table_name") && typeof v === "string" && SANDBOX_POLICY.hiddenCatalogue.has(v.toLowerCase())) return v;
+        if (v && typeof v === "object") stack.push(v);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Lock an analysts' connection down (see SANDBOX_POLICY). Order matters: allowed_directories
+ * must be set before external access is switched off, and lock_configuration last (it blocks SET).
+ */
+export async function lockDown(db: Db, allowedDirectories: string[]): Promise<void> {
+  for (const [name, value] of Object.entries(SANDBOX_POLICY.pathSettings)) {
+    // SET takes no parameters; names and values are our own constants.
+    await db.run(`set ${name} = ${sqlString(value)}`);
+  }
   if (allowedDirectories.length > 0) {
     // SET takes no parameters; these are folders from our own configuration, quoted as literals.
     await db.run(`set allowed_directories = [${allowedDirectories.map(sqlString).join(", ")}]`);
@@ -261,7 +339,6 @@ async function lockDown(db: Db, allowedDirectories: string[]): Promise<void> {
   await db.run("set autoload_known_extensions = false");
   await db.run("set lock_configuration = true");
 }
-
 
 /** A fresh in-memory database with the schema, for tests. */
 export async function openMemory(): Promise<Db> {

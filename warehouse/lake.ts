@@ -4,7 +4,7 @@
 // `--lake <dir> [--province <code>]` in place of `--db`.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { openDb, sqlString, type Db } from "./db.js";
+import { lockDown, openDb, sqlString, type Db } from "./db.js";
 import { DIMENSIONS, PROVINCE_TABLES, YEAR_FACTS } from "./export.js";
 import { migrate } from "./migrate.js";
 
@@ -39,9 +39,8 @@ export async function openLake(
       await db.run(`create view ${t} as select * from read_parquet(${sqlString(file)})${t === "province" ? where : ""}`);
     }
     await opts.prepare?.(db);
-    await db.run(`set allowed_directories = [${sqlString(dir)}]`);
-    await db.run("set enable_external_access = false");
-    await db.run("set lock_configuration = true");
+    // the analysts' policy (db.ts), with the lake the one folder reachable
+    await lockDown(db, [dir]);
     const g = await db.all<{ g: number | null }>("select max(run_id) as g from load_run");
     return Object.assign(db, { generation: g[0]?.g ?? 0 });
   } catch (e) {

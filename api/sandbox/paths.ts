@@ -1,7 +1,8 @@
-// The server's own folders must not leave the sandbox: DuckDB's metadata (current_setting,
-// duckdb_settings(), duckdb_databases(), pragma_database_list …) and some of its error messages
-// name them. An answer naming one — one the analyst did not write into the SQL — is refused,
-// and error messages have them blanked out.
+// The second line against the server's folders leaving the sandbox. The first is at the source
+// (SANDBOX_POLICY in warehouse/db.ts: neutral settings, the catalogue that names folders refused
+// from the parse tree), which a dressed answer (reverse, hex, base64) cannot get past; this one
+// catches what is left in plain text: an answer naming a folder — one the analyst did not write
+// into the SQL — is refused, and error messages have them blanked out.
 import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, resolve, sep } from "node:path";

@@ -1,4 +1,5 @@
 // Messages between the server (or the query command) and the sandbox worker process.
+import type { Readable } from "node:stream";
 import type { WireError } from "../errors.js";
 import type { Format, ResultColumn } from "../formats.js";
 import type { TypedParams } from "./params.js";
@@ -25,6 +26,12 @@ export interface QueryRequest {
   maxRows?: number;
   /** csv only: start with a UTF-8 BOM */
   csvBom?: boolean;
+  /**
+   * "file": the worker writes the whole answer (for json, the API's body) to a file of its own
+   * folder and the outcome carries a stream of it, so the server never holds or serialises the
+   * rows; "inline" (default): rows (json) or bytes in the outcome, for the query command.
+   */
+  deliver?: "inline" | "file";
 }
 
 export interface QueryOutcome {
@@ -40,10 +47,19 @@ export interface QueryOutcome {
   rows?: unknown[][];
   /** every other format: the bytes */
   bytes?: Uint8Array;
+  /** deliver "file": the answer, to be piped to the client (read from an already unlinked file) */
+  answer?: { stream: Readable; size: number };
 }
 
-export type ToWorker = { type: "query"; id: number; request: Required<Omit<QueryRequest, "params">> & { params: TypedParams } };
+/** What the worker sends back for deliver "file": the answer file's name in its folder. */
+export type WireOutcome = Omit<QueryOutcome, "answer"> & { file?: { name: string; size: number } };
+
+export type ToWorker = {
+  type: "query";
+  id: number;
+  request: Required<Omit<QueryRequest, "params">> & { params: TypedParams; maxBytes: number };
+};
 export type FromWorker =
   | { type: "ready" }
-  | { type: "result"; id: number; ok: true; outcome: QueryOutcome }
+  | { type: "result"; id: number; ok: true; outcome: WireOutcome }
   | { type: "result"; id: number; ok: false; error: WireError };

@@ -6,17 +6,21 @@ import {
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBTimestampValue,
+  JSDuckDBValueConverter,
+  JsonDuckDBValueConverter,
   StatementType,
+  type DuckDBDataChunk,
   type DuckDBPreparedStatement,
 } from "@duckdb/node-api";
-import { openDb, type Db } from "../../warehouse/db.js";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { hiddenReference, openDb, type Db } from "../../warehouse/db.js";
 import { currentGeneration } from "../../warehouse/generations.js";
-import { ApiError, toWire } from "../errors.js";
-import { toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
+import { ApiError, tooLarge, toWire, XLSX_MAX_CELLS, xlsxTooLarge } from "../errors.js";
+import { jsonRows, toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
 import { lakeRun, openLake } from "../lake.js";
 import type { TypedParams } from "./params.js";
 import { blankPaths, namedPath, serverPaths } from "./paths.js";
-import type { FromWorker, QueryOutcome, ToWorker, WorkerConfig } from "./protocol.js";
+import type { FromWorker, QueryOutcome, ToWorker, WireOutcome, WorkerConfig } from "./protocol.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerConfig;
 const secretPaths = serverPaths(config);
@@ -27,7 +31,9 @@ let trusted: Db | null = null;
 
 /** The current generation (reopened when the pointer moved), or the lake. */
 async function source(): Promise<{ db: Db; generation: number | null; checksum: string | null }> {
-  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: config.spillDir, maxTempSize: config.maxTempSize };
+  // The spill folder by a relative name: the worker runs in its own folder (the parent's cwd for
+  // it), so current_setting('temp_directory') names nothing of the server's.
+  const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: "spill", maxTempSize: config.maxTempSize };
   if (config.source.kind === "lake") {
     if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province }) };
     const run = await lakeRun(open.db);
@@ -125,7 +131,63 @@ function bind(p: DuckDBPreparedStatement, params: TypedParams): void {
   }
 }
 
-async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Promise<QueryOutcome> {
+/** About the bytes a row takes as JSON or CSV text (values, quotes, separators; not the keys). */
+function textSize(row: unknown[]): number {
+  let n = 2;
+  for (const v of row) {
+    if (v === null || v === undefined) n += 5;
+    else if (typeof v === "string") n += v.length + 3;
+    else if (typeof v === "number" || typeof v === "boolean") n += String(v).length + 1;
+    else n += JSON.stringify(v).length + 1;
+  }
+  return n;
+}
+
+let answers = 0;
+
+/** Write an answer into this worker's folder (its working directory) for the parent to stream. */
+function writeAnswer(parts: Iterable<Uint8Array | string>): { name: string; size: number } {
+  const name = `answer-${process.pid}-${++answers}`;
+  const fd = openSync(name, "w", 0o600);
+  let size = 0;
+  try {
+    for (const part of parts) {
+      const buf = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+      writeSync(fd, buf);
+      size += buf.byteLength;
+    }
+  } catch (e) {
+    rmSync(name, { force: true });
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+  return { name, size };
+}
+
+/**
+ * The API's JSON body, written in slices of rows (a 100-column × 100 000-row answer is never one
+ * string), refused once it passes the byte cap. Same keys and order as the body always had.
+ */
+function writeJsonAnswer(base: Omit<QueryOutcome, "rows" | "bytes" | "answer">, rs: ResultSet, maxBytes: number): { name: string; size: number } {
+  const SLICE = 2000;
+  let written = 0;
+  function* parts(): Generator<string> {
+    const head = JSON.stringify({ generation: base.generation, checksum: base.checksum, columns: base.columns });
+    yield head.slice(0, -1) + ',"rows":[';
+    for (let i = 0; i < rs.rows.length; i += SLICE) {
+      const text = JSON.stringify(jsonRows({ columns: rs.columns, rows: rs.rows.slice(i, i + SLICE), truncated: rs.truncated })).slice(1, -1);
+      const piece = (i > 0 && text !== "" ? "," : "") + text;
+      written += Buffer.byteLength(piece, "utf8");
+      if (written > maxBytes) throw tooLarge(maxBytes);
+      yield piece;
+    }
+    yield "]," + JSON.stringify({ rowCount: base.rowCount, truncated: base.truncated, maxRows: base.maxRows }).slice(1);
+  }
+  return writeAnswer(parts());
+}
+
+async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Promise<WireOutcome> {
   const src = await source();
   const conn = src.db.connection;
   let extracted;
@@ -141,6 +203,22 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       "chỉ được gửi một câu lệnh mỗi lần",
       "one statement per request",
       `${extracted.count} statements`,
+    );
+  }
+  // The catalogue that would name the server's folders (SANDBOX_POLICY): refused from DuckDB's
+  // own parse tree, before anything runs.
+  let hidden: string | null;
+  try {
+    hidden = await hiddenReference(src.db, req.sql);
+  } catch (e) {
+    throw classify(e);
+  }
+  if (hidden) {
+    throw new ApiError(
+      "QUERY_REFUSED_BY_SANDBOX",
+      "hộp cát không cho đọc cấu hình và đường dẫn của máy chủ",
+      "the server's settings and paths are not readable from the sandbox",
+      hidden,
     );
   }
   let p: DuckDBPreparedStatement;
@@ -164,21 +242,41 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       if (e instanceof ApiError) throw e;
       throw paramError((e as Error).message.slice(0, 300));
     }
-    let reader;
+    // Read chunk by chunk, counting what the rows would take as text: an answer over the byte
+    // cap is refused as soon as it is, before it is held whole (here or in the server).
+    let result;
     try {
-      reader = await p.streamAndReadUntil(req.maxRows + 1);
+      result = await p.stream();
     } catch (e) {
       throw classify(e);
     }
-    const rowCount = Math.min(reader.currentRowCount, req.maxRows);
-    const truncated = reader.currentRowCount > req.maxRows;
-    const names = uniqueNames(reader.columnNames());
-    const types = reader.columnTypes();
-    const rs: ResultSet = {
-      columns: names.map((name, i) => ({ name, type: types[i].toString() })),
-      rows: (reader.getRowsJson() as unknown[][]).slice(0, rowCount),
-      truncated,
-    };
+    const names = uniqueNames(result.columnNames());
+    const types = result.columnTypes();
+    const chunks: DuckDBDataChunk[] = [];
+    const rows: unknown[][] = [];
+    let read = 0;
+    let size = 0;
+    while (read <= req.maxRows) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw classify(e);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      read += chunk.rowCount;
+      chunks.push(chunk);
+      const json = chunk.convertRows(JsonDuckDBValueConverter) as unknown[][];
+      for (const row of json) {
+        if (rows.length >= req.maxRows) break;
+        size += textSize(row);
+        rows.push(row);
+      }
+      if (size > req.maxBytes) throw tooLarge(req.maxBytes);
+    }
+    const rowCount = rows.length;
+    const truncated = read > req.maxRows;
+    const rs: ResultSet = { columns: names.map((name, i) => ({ name, type: types[i].toString() })), rows, truncated };
     // Metadata can name the server's folders: such an answer does not leave the sandbox.
     for (const c of rs.columns) if (namedPath(c.name, secretPaths, req.sql)) throw pathRefusal();
     for (const row of rs.rows) for (const v of row) if (namedPath(v, secretPaths, req.sql)) throw pathRefusal();
@@ -191,19 +289,33 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       maxRows: req.maxRows,
       format: req.format,
     };
+    const jsRows = () => chunks.flatMap((c) => c.convertRows(JSDuckDBValueConverter) as unknown[][]).slice(0, rowCount);
+    if (req.format === "json" && req.deliver === "inline") return { ...base, rows: rs.rows };
+    if (req.format === "json") return { ...base, file: writeJsonAnswer(base, rs, req.maxBytes) };
+    let bytes: Uint8Array;
     switch (req.format) {
-      case "json":
-        return { ...base, rows: rs.rows };
       case "csv":
-        return { ...base, bytes: Buffer.from(toCsv(rs, { bom: req.csvBom }), "utf8") };
+        bytes = Buffer.from(toCsv(rs, { bom: req.csvBom }), "utf8");
+        break;
       case "arrow":
-        return { ...base, bytes: await toArrow(rs, (reader.getRowsJS() as unknown[][]).slice(0, rowCount)) };
-      case "xlsx":
-        return { ...base, bytes: await toXlsx(rs) };
+        bytes = await toArrow(rs, jsRows());
+        break;
+      case "xlsx": {
+        const cells = rowCount * rs.columns.length;
+        if (cells > XLSX_MAX_CELLS) throw xlsxTooLarge(cells);
+        bytes = await toXlsx(rs);
+        break;
+      }
       case "parquet":
         trusted ??= await openDb(":memory:", { readOnly: false });
-        return { ...base, bytes: await toParquet(trusted, rs.columns, types, reader.getRows().slice(0, rowCount), config.tmpDir) };
+        bytes = await toParquet(trusted, rs.columns, types, chunks.flatMap((c) => c.getRows()).slice(0, rowCount), config.tmpDir);
+        break;
+      default:
+        throw new ApiError("BAD_REQUEST", "định dạng không hợp lệ", "unknown format", String(req.format));
     }
+    if (bytes.byteLength > req.maxBytes) throw tooLarge(req.maxBytes);
+    if (req.deliver === "inline") return { ...base, bytes };
+    return { ...base, file: writeAnswer([bytes]) };
   } finally {
     p.destroySync();
   }

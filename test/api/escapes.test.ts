@@ -78,7 +78,7 @@ const ESCAPES: Array<[string, string]> = [
   ["with x as (select 1) delete from task", "QUERY_NOT_SELECT"],
   ["with x as (select 1) update task set title = 'x'", "QUERY_NOT_SELECT"],
   ["from task; drop table task", "QUERY_MULTIPLE_STATEMENTS"],
-  ["select * from query('create table q (a int)')", "QUERY_SYNTAX"],
+  ["select * from query('create table q (a int)')", "QUERY_REFUSED_BY_SANDBOX"],
   ["select 1; drop table task", "QUERY_MULTIPLE_STATEMENTS"],
   ["select 1 /* ; */; select 2", "QUERY_MULTIPLE_STATEMENTS"],
   ["select 1 -- ;\n; attach '/tmp/x.duckdb'", "QUERY_MULTIPLE_STATEMENTS"],
@@ -88,7 +88,6 @@ const ESCAPES: Array<[string, string]> = [
   [`select '${"x".repeat(30_000)}' as long_text`, "QUERY_TOO_LONG"],
   // metadata that names the server's folders
   ["select current_setting('temp_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
-  ["select current_setting('secret_directory') as p", "QUERY_REFUSED_BY_SANDBOX"],
   ["select path from duckdb_databases()", "QUERY_REFUSED_BY_SANDBOX"],
   ["select file from pragma_database_list", "QUERY_REFUSED_BY_SANDBOX"],
   ["select name, value from duckdb_settings()", "QUERY_REFUSED_BY_SANDBOX"],
@@ -183,21 +182,20 @@ describe("a crashing worker", () => {
 describe("memory and spill", () => {
   it("spills only into the worker's own folder, capped, removed with the worker", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "phuluc-spill-"));
-    const pool = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, memoryLimit: "64MB", threads: 1, maxTempSize: "8MB", tmpDir: tmp });
+    const pool = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, memoryLimit: "64MB", threads: 1, maxTempSize: "8MB", tmpDir: tmp, timeLimitMs: 120_000 });
     try {
       await pool.run({ sql: "select 1", format: "json" });
       const spill = readdirSync(tmp).filter((f) => f.startsWith("phuluc-sandbox-"));
       expect(spill).toHaveLength(1);
-      // the answer may not name the folder, but the SQL may compare with it
+      // Settings are not readable from the sandbox any more (they would name folders; see
+      // test/reliability/paths.test.ts). A sort larger than the memory cap runs (or is stopped at
+      // the spill cap), and leaves nothing beside the warehouse.
       const r = await pool.run({
-        sql: `select current_setting('temp_directory') = '${join(tmp, spill[0])}' as here,
-                current_setting('max_temp_directory_size') as m, current_setting('memory_limit') as l`,
+        sql: "select md5(range::varchar) || md5((range + 1)::varchar) as s from range(1500000) order by s desc",
         format: "json",
-      });
-      const [here, m, l] = r.rows![0] as [boolean, string, string];
-      expect(here).toBe(true);
-      expect(m).toMatch(/^(8\.0 MiB|7\.\d+ MiB|8 MB|8\.0 MB)$/);
-      expect(l).toMatch(/^6\d(\.\d)? Mi?B$/);
+        maxRows: 1,
+      }).then(() => "answered", (e: { code: string }) => e.code);
+      expect(["answered", "QUERY_FAILED"]).toContain(r);
       expect(readdirSync(`${wh.dbPath}.gens`).filter((f) => f.endsWith(".tmp"))).toEqual([]);
       expect(readdirSync(tmp).filter((f) => f.startsWith("phuluc-sandbox-"))).toHaveLength(1);
     } finally {
@@ -207,7 +205,7 @@ describe("memory and spill", () => {
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true, force: true });
     expect(existsSync(tmp)).toBe(false);
-  });
+  }, 180_000);
 });
 
 describe("a full queue", () => {

@@ -34,16 +34,16 @@ describe("API key", () => {
 
   it("takes PHULUC_API_KEY first and writes no file", () => {
     const home = tmp();
-    const k = ensureKey({ PHULUC_HOME: home, PHULUC_API_KEY: " from-env-0123456789 " });
-    expect(k).toEqual({ key: "from-env-0123456789", source: "env", path: null, created: false });
+    const k = ensureKey({ PHULUC_HOME: home, PHULUC_API_KEY: " from-env-0123456789-abcdefghijklmnop " });
+    expect(k).toEqual({ key: "from-env-0123456789-abcdefghijklmnop", source: "env", path: null, created: false });
     const check = keyCheckFor(k);
-    expect(check("from-env-0123456789")).toBe(true);
+    expect(check("from-env-0123456789-abcdefghijklmnop")).toBe(true);
     expect(check("from-env-012345678")).toBe(false);
   });
 
   it("replaces a too short or empty key file", () => {
     const home = tmp();
-    writeFileSync(join(home, "api-key"), "short\n");
+    writeFileSync(join(home, "api-key"), "short\n", { mode: 0o600 });
     const k = ensureKey({ PHULUC_HOME: home });
     expect(k.created).toBe(true);
     expect(k.key.length).toBeGreaterThanOrEqual(40);

@@ -123,11 +123,11 @@ describe("the real server", () => {
   });
 
   it("finishes a request in progress when closing", async () => {
-    const s = await startServer({ db: wh.dbPath, host: "127.0.0.1", port: 0 }, { ...env, PHULUC_API_KEY: "k".repeat(24) }, () => undefined);
+    const s = await startServer({ db: wh.dbPath, host: "127.0.0.1", port: 0 }, { ...env, PHULUC_API_KEY: "finishes-a-request-key-0123456789abcdef" }, () => undefined);
     const ask = (sql: string) =>
       fetch(`${s.url}/api/query`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${"k".repeat(24)}`, "Content-Type": "application/json" },
+        headers: { Authorization: `Bearer ${"finishes-a-request-key-0123456789abcdef"}`, "Content-Type": "application/json" },
         body: JSON.stringify({ sql }),
       });
     expect((await ask("select 1 as warm")).status).toBe(200); // the worker is up
