@@ -9,6 +9,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
 import { formatProblem, isError } from "../../core/problem.js";
+import { terminalSafeLines } from "../../core/terminal.js";
 import type { Db } from "../../warehouse/db.js";
 import { fillWorkbook, type FillReport, type FillResult } from "./fill.js";
 import { Package, XlsxPackageError } from "./package.js";
@@ -29,7 +30,8 @@ export interface FillOptions {
 }
 
 type Out = { log: (s: string) => void; err: (s: string) => void };
-const stdio: Out = { log: (s) => console.log(s), err: (s) => console.error(s) };
+// Sheet names and cell texts come from the offices: what is printed is made terminal-safe.
+const stdio: Out = { log: (s) => console.log(terminalSafeLines(s)), err: (s) => console.error(terminalSafeLines(s)) };
 
 export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<ExitCode> {
   // ---- usage -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { Cron } from "croner";
 import pino from "pino";
 import { existsSync, statSync } from "node:fs";
-import { loadConfig } from "../../core/config.js";
+import { configPath, loadConfig } from "../../core/config.js";
 import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
 import { runTick, type Logger } from "./tick.js";
 import type { Seen } from "./stability.js";
@@ -29,7 +29,9 @@ export async function etlWatch(o: WatchOptions): Promise<ExitCode> {
     return EXIT.failed;
   }
   const log: Logger = o.log ?? pino({ base: { app: "phuluc", cmd: "etl watch" }, timestamp: pino.stdTimeFunctions.isoTime });
-  const config = loadConfig();
+  const configFile = configPath();
+  const config = loadConfig(configFile);
+  log.info({ province: config.province, config: configFile }, `province ${config.province.name} (${config.province.code}), configuration ${configFile}`);
   const seen: Seen = new Map();
   const tick = async () => {
     try {
