@@ -73,8 +73,8 @@ export function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-export const busyPort = (port: number, host: string): Refusal =>
-  new Refusal(`port ${port} on ${host} is in use: choose another with --port <n> or PORT=<n> / cổng ${port} đang bận: chọn cổng khác bằng --port hoặc PORT`);
+export const busyPort = (port: number, host: string, how = "--port <n> or PORT=<n>"): Refusal =>
+  new Refusal(`port ${port} on ${host} is in use: choose another with ${how} / cổng ${port} đang bận: chọn cổng khác (${how})`);
 
 /** A warehouse that is not there or cannot be read: refused before anything starts. */
 export function checkReadable(path: string, what: string, hint: string): void {

@@ -5,6 +5,7 @@ import { ConfigMissingError } from "../core/config.js";
 import { formatProblem, ProblemError } from "../core/problem.js";
 import { sayError, terminalSafeLines } from "../core/terminal.js";
 import { EXIT, Refusal, UsageError, type ExitCode } from "./exit.js";
+import { stopWhenOrphaned } from "./orphan.js";
 
 // Through `npm run phuluc -- …` / `npm start` npm runs us from the package's folder; the user's
 // relative paths (--out lineage.xlsx, the inbox, phuluc.config.json) mean the folder they typed
@@ -17,6 +18,8 @@ if (process.env.INIT_CWD && ["phuluc", "start"].includes(process.env.npm_lifecyc
     /* the folder is gone: stay where npm put us */
   }
 }
+
+stopWhenOrphaned();
 
 const program = new Command("phuluc")
   .description("Phụ lục KH&CN: offices' spreadsheets → DuckDB warehouse → the appendix workbook")
