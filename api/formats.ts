@@ -232,8 +232,10 @@ export async function toXlsx(rs: ResultSet, sheetName = "Kết quả"): Promise<
     else if (kinds[i] === "timestamp") col.numFmt = TIMESTAMP_FORMAT;
   });
   const wrap = new Array<boolean>(n).fill(false);
+  const added: ExcelJS.Row[] = [];
   for (const row of rs.rows) {
     const r = ws.addRow(row.map((v, i) => xlsxValue(kinds[i], v)));
+    added.push(r);
     row.forEach((v, i) => {
       if (v === null || v === undefined) return;
       const cell = r.getCell(i + 1);
@@ -251,12 +253,33 @@ export async function toXlsx(rs: ResultSet, sheetName = "Kết quả"): Promise<
       widths[i] = Math.max(widths[i], shown + 2);
     });
   }
+  const finalWidth = widths.map((w) => Math.min(MAX_WIDTH, Math.max(8, w)));
   rs.columns.forEach((_, i) => {
     const col = ws.getColumn(i + 1);
-    col.width = Math.min(MAX_WIDTH, Math.max(8, widths[i]));
+    col.width = finalWidth[i];
     // A long text wraps within the capped width rather than being cut off at the next cell.
     if (wrap[i]) col.alignment = { wrapText: true, vertical: "top" };
   });
+  // Rows holding a wrapped text get the height of their lines: neither Excel nor LibreOffice
+  // grows a row on opening a file, so the lines would otherwise overlap the next row.
+  if (wrap.some(Boolean)) {
+    for (const r of added) {
+      let lines = 1;
+      r.eachCell((cell, c) => {
+        if (!wrap[c - 1] || typeof cell.value !== "string") return;
+        // a width unit is one digit; the letters of a text are narrower on average
+        const per = Math.max(1, (finalWidth[c - 1] - 2) * 1.2);
+        lines = Math.max(lines, cell.value.split("\n").reduce((k, l) => k + Math.max(1, Math.ceil([...l].length / per)), 0));
+      });
+      if (lines > 1) r.height = 15 * lines;
+    }
+    ws.eachRow((r) => {
+      r.alignment = { vertical: "top" };
+    });
+    wrap.forEach((w, i) => w && (ws.getColumn(i + 1).alignment = { wrapText: true, vertical: "top" }));
+  }
+  // Printed as it is: landscape, the columns on the page's width, the header on every page.
+  ws.pageSetup = { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" };
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

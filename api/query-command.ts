@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
-import { terminalSafe } from "../core/terminal.js";
+import { terminalSafe, terminalSafeLines } from "../core/terminal.js";
 import { ApiError } from "./errors.js";
 import { jsonRows, kindOf, trimDecimal, type Format, type ResultColumn } from "./formats.js";
 import { checkReadable } from "./serve-command.js";
@@ -118,7 +118,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ApiError) {
-      console.error(terminalSafe(`phuluc: ${e.code}: ${e.message}`));
+      console.error(terminalSafeLines(`phuluc: ${e.code}: ${e.message}`));
       return e.code === "QUERY_PARAMS" ? EXIT.usage : EXIT.failed;
     }
     throw e;
