@@ -166,6 +166,11 @@ function report(e: unknown): ExitCode {
     return EXIT.failed;
   }
   const message = e instanceof Error ? e.message : String(e);
+  // The warehouse's own refusal (as api/app.ts recognises it): said, not a fault to locate.
+  if (/^no warehouse at .* yet/.test(message) && !debug()) {
+    sayError(`phuluc: ${message}`);
+    return EXIT.failed;
+  }
   if (debug()) {
     console.error(terminalSafeLines(`phuluc: ${message}`));
     console.error(e);

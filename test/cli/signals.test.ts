@@ -95,11 +95,20 @@ async function stopAndCheck(p: ReturnType<typeof launch>, port?: number): Promis
   if (port !== undefined) expect(await portFree(port, "127.0.0.1")).toBe(true);
 }
 
+/** `serve` gives the task pane it ships, with no build step of the user's. */
+async function expectPane(port: number): Promise<void> {
+  const r = await fetch(`http://127.0.0.1:${port}/`);
+  expect(r.status).toBe(200);
+  expect(await r.text()).toMatch(/<html/i);
+  expect((await fetch(`http://127.0.0.1:${port}/pane.js`)).status).toBe(200);
+}
+
 describe("SIGTERM to npm stops the program under it", () => {
   it("npm run phuluc -- serve", async () => {
     const p = launch("npm", ["run", "phuluc", "--", "serve", "--db", wh.dbPath, "--port", "0"]);
     const port = Number((await p.waitFor(/at http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
     expect(await portFree(port, "127.0.0.1")).toBe(false);
+    await expectPane(port);
     await stopAndCheck(p, port);
   }, 240_000);
 
@@ -107,6 +116,7 @@ describe("SIGTERM to npm stops the program under it", () => {
     const p = launch("npx", ["phuluc", "serve", "--db", wh.dbPath, "--port", "0"]);
     const port = Number((await p.waitFor(/at http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
     expect(p.output()).toMatch(/task pane from .*dist[/\\]pane/);
+    await expectPane(port);
     await stopAndCheck(p, port);
   }, 240_000);
 
