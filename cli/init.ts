@@ -68,6 +68,6 @@ export async function initCommand(o: InitOptions): Promise<ExitCode> {
   const config = ConfigSchema.parse({ province });
   writeFileSync(path, JSON.stringify({ province: config.province }, null, 2) + "\n", { flag: o.force ? "w" : "wx" });
   say(`phuluc: wrote ${path} — province ${province.name} (${province.code}) / đã ghi cấu hình cho ${province.name}`);
-  say("phuluc: the other settings keep their defaults (core/README.md lists them)");
+  say("phuluc: the other settings keep their defaults (README.md, Configuration)");
   return EXIT.ok;
 }

@@ -28,9 +28,12 @@ export async function etlWatch(o: WatchOptions): Promise<ExitCode> {
     console.error(`phuluc: inbox folder not found / không thấy thư mục hộp thư: ${o.inbox}`);
     return EXIT.failed;
   }
-  const log: Logger = o.log ?? pino({ base: { app: "phuluc", cmd: "etl watch" }, timestamp: pino.stdTimeFunctions.isoTime });
   const configFile = configPath();
   const config = loadConfig(configFile);
+  // Every line names the province and the configuration the run used.
+  const log: Logger =
+    o.log ??
+    pino({ base: { app: "phuluc", cmd: "etl watch", province: config.province.code, config: configFile }, timestamp: pino.stdTimeFunctions.isoTime });
   log.info({ province: config.province, config: configFile }, `province ${config.province.name} (${config.province.code}), configuration ${configFile}`);
   const seen: Seen = new Map();
   const tick = async () => {
