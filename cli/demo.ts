@@ -44,7 +44,7 @@ function printFill(r: FillReport): void {
     }
   }
   const arithmetic = r.rulesBroken.arithmetic.length;
-  say(arithmetic ? `   Arithmetic rules: ${arithmetic} broken — see \`npm run phuluc -- fill … --check\`` : "   Arithmetic rules: all hold");
+  say(arithmetic ? `   Arithmetic rules: ${arithmetic} broken — see \`npx phuluc fill --db ${db} --year 2024 --template ${template} --check\`` : "   Arithmetic rules: all hold");
   for (const x of r.rulesBroken.reconciliation) {
     const d = (x.problem?.data?.difference as string | undefined) ?? "";
     const known = DELIBERATE.find((k) => k.form === x.form && k.row === x.rowKey && k.difference === d);
@@ -87,7 +87,7 @@ const fillCode = await fillCommand(
 if (fillReport) printFill(fillReport);
 say(fillCode === 0 ? `   Filled workbook: ${filled}` : `   The fill ended with exit code ${fillCode}: see above.`);
 say("");
-say(`Analysts: npm run phuluc -- query --db ${db} -e "select * from pl02(2024)"`);
+say(`Analysts: npx phuluc query --db ${db} -e "select * from pl02(2024)"  (--format xlsx --out pl02.xlsx for Excel)`);
 
 // The demo runs without network: the pane is built with the office.js copy from the npm package
 // (a deployment for Excel loads office.js from Office's CDN: `npm run build`, `npm run addin`).
