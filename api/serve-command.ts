@@ -54,14 +54,17 @@ const builtAt = (d: string): number => (existsSync(join(d, "pane.js")) && exists
  * The pane to serve, so that `serve` never answers 404 for it: the most recent build; from a
  * source checkout, rebuilt into out/pane when missing or older than its sources (addin/, core/).
  */
-export async function findPane(say: (s: string) => void = console.log): Promise<string | undefined> {
-  const built = PANE_DIRS.filter((d) => builtAt(d) > 0).sort((a, b) => builtAt(b) - builtAt(a));
+export async function findPane(
+  say: (s: string) => void = console.log,
+  where: { dirs?: string[]; buildInto?: string } = {},
+): Promise<string | undefined> {
+  const built = (where.dirs ?? PANE_DIRS).filter((d) => builtAt(d) > 0).sort((a, b) => builtAt(b) - builtAt(a));
   if (COMPILED) return built[0];
   const sources = Math.max(newest(join(root, "addin"), /\.(ts|html|css|png)$/), newest(join(root, "core"), /\.ts$/));
   if (built[0] && builtAt(built[0]) >= sources) return built[0];
   say("phuluc: building the task pane (its sources changed or it was never built)…");
   const { buildPane } = await import("../scripts/build-pane.js");
-  return (await buildPane({ outDir: join(root, "out", "pane") })).outDir;
+  return (await buildPane({ outDir: where.buildInto ?? join(root, "out", "pane") })).outDir;
 }
 
 /** Is host:port free to listen on? (The demo asks before its load, not after.) */

@@ -154,3 +154,25 @@ describe("terminal output", () => {
     expect(table).not.toMatch(/\x1b/);
   });
 });
+
+describe("serve's task pane", () => {
+  it("is built when missing (a fresh clone), then served as built until a source changes", async () => {
+    const { mkdtempSync, existsSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { findPane } = await import("../../api/serve-command.js");
+    const dir = mkdtempSync(join(tmpdir(), "phuluc-pane-"));
+    try {
+      const said: string[] = [];
+      const where = { dirs: [join(dir, "none"), join(dir, "built")], buildInto: join(dir, "built") };
+      expect(await findPane((s) => said.push(s), where)).toBe(join(dir, "built"));
+      expect(existsSync(join(dir, "built", "index.html"))).toBe(true);
+      expect(existsSync(join(dir, "built", "pane.js"))).toBe(true);
+      expect(said).toHaveLength(1);
+      expect(await findPane((s) => said.push(s), where)).toBe(join(dir, "built"));
+      expect(said).toHaveLength(1); // not rebuilt
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
