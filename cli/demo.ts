@@ -15,6 +15,14 @@ import { Refusal } from "./exit.js";
 import { stopWhenOrphaned } from "./orphan.js";
 
 stopWhenOrphaned();
+// A failure of the demo is one line (the stack with PHULUC_DEBUG=1), like every command's.
+const fail = (e: unknown) => {
+  if (process.env.PHULUC_DEBUG) console.error(e);
+  else sayError(`phuluc: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+};
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
 const root = resolve(import.meta.dirname, "..");
 const out = join(root, "out", "demo");
 const db = join(out, "phuluc.duckdb");
