@@ -156,7 +156,9 @@ export function toCsv(rs: ResultSet, opts: { bom?: boolean } = {}): string {
  */
 export async function toArrow(rs: ResultSet, jsRows: unknown[][]): Promise<Uint8Array> {
   const { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Uint64, Utf8, tableToIPC, vectorFromArray } = await import("apache-arrow");
-  const vectors: Record<string, Vector> = {};
+  // Own properties only: a column named "__proto__" stays a column (an assignment would set the
+  // object's prototype and the column would vanish).
+  const vectors: Record<string, Vector> = Object.create(null) as Record<string, Vector>;
   rs.columns.forEach((c, i) => {
     const kind = kindOf(c.type);
     const js = jsRows.map((r) => r[i] ?? null);
@@ -196,7 +198,7 @@ export async function toArrow(rs: ResultSet, jsRows: unknown[][]): Promise<Uint8
         type = new Utf8();
         values = json.map((v) => (v === null ? null : typeof v === "string" ? v : JSON.stringify(v)));
     }
-    vectors[c.name] = vectorFromArray(values as never[], type);
+    Object.defineProperty(vectors, c.name, { value: vectorFromArray(values as never[], type), enumerable: true, writable: true, configurable: true });
   });
   return tableToIPC(new Table(vectors), "stream");
 }

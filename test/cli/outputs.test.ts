@@ -176,3 +176,21 @@ describe("serve's task pane", () => {
     }
   }, 120_000);
 });
+
+describe("prototype-ish column names in the other formats", () => {
+  it("arrow and csv keep __proto__ and constructor as columns", async () => {
+    const { tableFromIPC } = await import("apache-arrow");
+    const { toArrow } = await import("../../api/formats.js");
+    const set: ResultSet = {
+      columns: ["__proto__", "constructor", "a"].map((name) => ({ name, type: "INTEGER" })),
+      rows: [[1, 2, 3]],
+      truncated: false,
+    };
+    const table = tableFromIPC(await toArrow(set, set.rows));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(["__proto__", "constructor", "a"]);
+    expect(table.getChild("__proto__")!.get(0)).toBe(1);
+    expect(toCsv(set).split("\r\n")[0]).toBe("__proto__,constructor,a");
+    const ws = await open(await toXlsx(set));
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(["__proto__", "constructor", "a"]);
+  });
+});
