@@ -53,6 +53,12 @@ export function formatTable(columns: ResultColumn[], rows: unknown[][]): string 
   return lines.join("\n") + "\n";
 }
 
+/**
+ * csv or json shown on a terminal: an office's control characters as escapes (JSON stays JSON).
+ * Piped or redirected, the output is the data exactly.
+ */
+export const forTerminal = (data: string): string => data.split(/\r?\n/).map(terminalSafe).join("\n");
+
 function writeAtomically(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -114,7 +120,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     if (opts.out) {
       writeAtomically(opts.out, data);
       console.error(terminalSafe(`phuluc: ${out.rowCount} rows → ${resolve(opts.out)} (${format})`));
-    } else process.stdout.write(data);
+    } else process.stdout.write(process.stdout.isTTY && typeof data === "string" ? forTerminal(data) : data);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ApiError) {

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { strFromU8, unzipSync } from "fflate";
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
-import { formatTable } from "../../api/query-command.js";
+import { formatTable, forTerminal } from "../../api/query-command.js";
 import { jsonRows, MONEY_FORMAT, toCsv, toXlsx, trimDecimal, xstring, type ResultSet } from "../../api/formats.js";
 import { terminalSafe, terminalSafeLines } from "../../core/terminal.js";
 import { printReport } from "../../etl/commands.js";
@@ -152,6 +152,11 @@ describe("terminal output", () => {
     expect(lines[1]).toContain("evil\\u001b[2J\\nloaded    fake.xlsx.xlsx");
     const table = formatTable([{ name: "t\x1b[1m", type: "VARCHAR" }], [["\x1b[31mred"]]);
     expect(table).not.toMatch(/\x1b/);
+    // csv and json on a terminal (piped, they are the data exactly)
+    const j = forTerminal(JSON.stringify({ rows: [{ t: "\u009b31mred\u202e" }] }, null, 2) + "\n");
+    expect(j).not.toMatch(/[\u009b\u202e]/);
+    expect(JSON.parse(j)).toEqual({ rows: [{ t: "\u009b31mred\u202e" }] });
+    expect(forTerminal("a\r\n\x1b[2J,1\r\n")).toBe("a\n\\u001b[2J,1\n");
   });
 });
 
