@@ -1,13 +1,18 @@
 // The shapes a query result leaves in. The sandbox worker calls these on the rows it read, so a
 // huge export costs the worker's time (and its time limit), not the server's.
-//   json    rows as objects; DECIMAL as strings (exact), BIGINT as numbers when safe, else strings
+//   json    rows as objects; DECIMAL as strings (exact), BIGINT as numbers when safe, else strings;
+//           every column name an own key, "__proto__" too
 //   csv     RFC 4180, CRLF, UTF-8 with a BOM when asked (Excel needs it for Vietnamese);
+//           DECIMAL without trailing zeros (41612, not 41612.000000);
 //           text that a spreadsheet would evaluate gets a leading apostrophe
 //   arrow   an IPC stream; DECIMAL as Utf8 strings (exact; Arrow JS has no convenient Decimal128
 //           builder), BIGINT as Int64, DATE as Date32, TIMESTAMP as Timestamp(ms, UTC)
 //   parquet written by trusted code: a second, ordinary in-memory DuckDB receives the rows
 //           through the appender and COPYs them to a temp file (the analyst's SQL never writes)
-//   xlsx    exceljs; numbers as numbers, dates as dates, every text as a text cell (never a formula)
+//   xlsx    exceljs; for an analyst to use as it is: a bold, frozen header with an autofilter,
+//           widths that fit, DECIMAL (money) as numbers in #,##0.###, dates and timestamps as
+//           real dates; every text as a text cell (never a formula), with the characters XML
+//           cannot carry escaped as Excel does (_xHHHH_)
 import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
 // apache-arrow and exceljs are loaded on first use: the worker must start fast (its start-up is
 // what a request waits for after a timeout killed the previous worker).
@@ -83,13 +88,16 @@ export function jsonValue(kind: Kind, v: unknown): unknown {
 
 export function jsonRows(rs: ResultSet): Record<string, unknown>[] {
   const kinds = rs.columns.map((c) => kindOf(c.type));
-  return rs.rows.map((row) => {
-    const o: Record<string, unknown> = {};
-    rs.columns.forEach((c, i) => {
-      o[c.name] = jsonValue(kinds[i], row[i]);
-    });
-    return o;
-  });
+  // Object.fromEntries defines own properties: a column named "__proto__" (or "constructor")
+  // stays a key of the row, where an assignment would set the object's prototype and vanish.
+  return rs.rows.map((row) => Object.fromEntries(rs.columns.map((c, i) => [c.name, jsonValue(kinds[i], row[i])])));
+}
+
+/** A DECIMAL's text without trailing zeros: "41612.000000" → "41612", "-1.500000" → "-1.5". */
+export function trimDecimal(s: string): string {
+  if (!/^-?\d+\.\d+$/.test(s)) return s;
+  const t = s.replace(/\.?0+$/, "");
+  return t === "-0" ? "0" : t;
 }
 
 // ---------------------------------------------------------------- CSV
@@ -129,6 +137,7 @@ function csvCell(kind: Kind, v: unknown): string {
     const s = typeof v === "string" ? v : JSON.stringify(v);
     return escapeSpreadsheetText(s);
   }
+  if (kind === "decimal" && typeof v === "string") return trimDecimal(v);
   return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
@@ -147,7 +156,9 @@ export function toCsv(rs: ResultSet, opts: { bom?: boolean } = {}): string {
  */
 export async function toArrow(rs: ResultSet, jsRows: unknown[][]): Promise<Uint8Array> {
   const { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Uint64, Utf8, tableToIPC, vectorFromArray } = await import("apache-arrow");
-  const vectors: Record<string, Vector> = {};
+  // Own properties only: a column named "__proto__" stays a column (an assignment would set the
+  // object's prototype and the column would vanish).
+  const vectors: Record<string, Vector> = Object.create(null) as Record<string, Vector>;
   rs.columns.forEach((c, i) => {
     const kind = kindOf(c.type);
     const js = jsRows.map((r) => r[i] ?? null);
@@ -187,31 +198,111 @@ export async function toArrow(rs: ResultSet, jsRows: unknown[][]): Promise<Uint8
         type = new Utf8();
         values = json.map((v) => (v === null ? null : typeof v === "string" ? v : JSON.stringify(v)));
     }
-    vectors[c.name] = vectorFromArray(values as never[], type);
+    Object.defineProperty(vectors, c.name, { value: vectorFromArray(values as never[], type), enumerable: true, writable: true, configurable: true });
   });
   return tableToIPC(new Table(vectors), "stream");
 }
 
 // ---------------------------------------------------------------- xlsx
 
+/** Excel's format for money (triệu đồng): thousands grouped, up to three decimals. */
+export const MONEY_FORMAT = "#,##0.###";
+/** Whole amounts: the same without the separator "#,##0.###" would leave dangling ("41,612."). */
+const WHOLE_MONEY_FORMAT = "#,##0";
+const DATE_FORMAT = "yyyy-mm-dd";
+const TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss";
+const MAX_WIDTH = 60;
+
 export async function toXlsx(rs: ResultSet, sheetName = "Kết quả"): Promise<Buffer> {
   const { default: Excel } = await import("exceljs");
   const wb = new Excel.Workbook();
   wb.creator = "phuluc";
-  const ws = wb.addWorksheet(sheetName);
+  const n = rs.columns.length;
+  // The header stays in view and carries the filter buttons.
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
   const kinds = rs.columns.map((c) => kindOf(c.type));
-  const header = ws.addRow(rs.columns.map((c) => c.name));
+  const header = ws.addRow(rs.columns.map((c) => xstring(c.name)));
   header.font = { bold: true };
-  rs.columns.forEach((c, i) => {
+  if (n > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: n } };
+  // Widths in characters, from what each cell shows (the header's bold and the filter button
+  // take about two more).
+  const widths = rs.columns.map((c) => longestLine(c.name) + 3);
+  rs.columns.forEach((_, i) => {
     const col = ws.getColumn(i + 1);
-    const m = /^DECIMAL\(\d+,(\d+)\)$/i.exec(c.type);
-    if (m) col.numFmt = Number(m[1]) > 0 ? `#,##0.${"0".repeat(Number(m[1]))}` : "#,##0";
-    else if (kinds[i] === "date") col.numFmt = "yyyy-mm-dd";
+    if (kinds[i] === "decimal") col.numFmt = MONEY_FORMAT;
+    else if (kinds[i] === "date") col.numFmt = DATE_FORMAT;
+    else if (kinds[i] === "timestamp") col.numFmt = TIMESTAMP_FORMAT;
   });
+  const wrap = new Array<boolean>(n).fill(false);
+  const added: ExcelJS.Row[] = [];
   for (const row of rs.rows) {
-    ws.addRow(row.map((v, i) => xlsxValue(kinds[i], v)));
+    const r = ws.addRow(row.map((v, i) => xlsxValue(kinds[i], v)));
+    added.push(r);
+    row.forEach((v, i) => {
+      if (v === null || v === undefined) return;
+      const cell = r.getCell(i + 1);
+      let shown: number;
+      if (kinds[i] === "decimal" && typeof cell.value === "number") {
+        const whole = Number.isInteger(cell.value);
+        if (whole) cell.numFmt = WHOLE_MONEY_FORMAT;
+        const [int, frac = ""] = trimDecimal(String(v)).replace("-", "").split(".");
+        shown = int.length + Math.floor((int.length - 1) / 3) + (whole ? 0 : 1 + Math.min(3, frac.length)) + (String(v).startsWith("-") ? 1 : 0);
+      } else if (cell.value instanceof Date) shown = kinds[i] === "timestamp" ? TIMESTAMP_FORMAT.length : DATE_FORMAT.length;
+      else if (typeof cell.value === "string") {
+        shown = longestLine(cell.value);
+        if (shown > MAX_WIDTH || cell.value.includes("\n")) wrap[i] = true;
+      } else shown = String(cell.value).length;
+      widths[i] = Math.max(widths[i], shown + 2);
+    });
   }
+  const finalWidth = widths.map((w) => Math.min(MAX_WIDTH, Math.max(8, w)));
+  rs.columns.forEach((_, i) => {
+    const col = ws.getColumn(i + 1);
+    col.width = finalWidth[i];
+    // A long text wraps within the capped width rather than being cut off at the next cell.
+    if (wrap[i]) col.alignment = { wrapText: true, vertical: "top" };
+  });
+  // Rows holding a wrapped text get the height of their lines: neither Excel nor LibreOffice
+  // grows a row on opening a file, so the lines would otherwise overlap the next row.
+  if (wrap.some(Boolean)) {
+    for (const r of added) {
+      let lines = 1;
+      r.eachCell((cell, c) => {
+        if (!wrap[c - 1] || typeof cell.value !== "string") return;
+        // a width unit is one digit; the letters of a text are narrower on average
+        const per = Math.max(1, (finalWidth[c - 1] - 2) * 1.2);
+        lines = Math.max(lines, cell.value.split("\n").reduce((k, l) => k + Math.max(1, Math.ceil([...l].length / per)), 0));
+      });
+      if (lines > 1) r.height = 15 * lines;
+    }
+    ws.eachRow((r) => {
+      r.alignment = { vertical: "top" };
+    });
+    wrap.forEach((w, i) => w && (ws.getColumn(i + 1).alignment = { wrapText: true, vertical: "top" }));
+  }
+  // Printed as it is: landscape, the columns on the page's width, the header on every page.
+  ws.pageSetup = { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" };
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** How many characters the longest line of a text is (what a column's width must hold). */
+function longestLine(s: string): number {
+  return Math.max(0, ...s.split("\n").map((l) => [...l].length));
+}
+
+/** Excel keeps dates from 1900 on; outside that a date stays its text. */
+const excelYear = (y: number) => y >= 1900 && y <= 9999;
+
+/**
+ * A TIMESTAMP's text as DuckDB prints it ("2024-01-02 03:04:05.5", with "+07" for WITH TIME
+ * ZONE) → the date Excel shows: the same wall-clock time (Excel dates carry no zone; exceljs
+ * writes a Date's UTC fields).
+ */
+export function timestampCell(v: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[+-]\d{2}(?::?\d{2}){0,2})?$/.exec(v);
+  if (!m || !excelYear(Number(m[1]))) return null;
+  const ms = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
 }
 
 function xlsxValue(kind: Kind, v: unknown): ExcelJS.CellValue {
@@ -231,22 +322,30 @@ function xlsxValue(kind: Kind, v: unknown): ExcelJS.CellValue {
     case "bool":
       return Boolean(v);
     case "date":
-      return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : String(v);
+      return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && excelYear(Number(v.slice(0, 4))) ? new Date(`${v}T00:00:00Z`) : xstring(String(v));
+    case "timestamp":
+      return (typeof v === "string" && timestampCell(v)) || xstring(String(v));
     default:
       // A string is always written as a text cell by exceljs (formulas only from { formula }).
       return xstring(typeof v === "string" ? v : JSON.stringify(v));
   }
 }
 
+// Characters XML 1.0 cannot carry (Char excludes them): C0 controls but tab and line feed (a
+// carriage return is kept by escaping it, XML would turn it into a line feed), lone surrogates,
+// U+FFFE and U+FFFF.
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0D\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * Excel's escape for characters XML cannot carry (ST_Xstring): a carriage return or another
- * control character becomes "_x000D_"; a text that already looks like an escape gets its
- * underscore escaped ("_x005F_"), so that Excel reads back exactly the text we had.
+ * Excel's escape for characters XML cannot carry (ST_Xstring): a carriage return, another
+ * control character, U+FFFE, U+FFFF or a lone surrogate becomes "_xHHHH_" ("_x000D_",
+ * "_xFFFE_"); a text that already looks like an escape gets its underscore escaped ("_x005F_"),
+ * so that Excel reads back exactly the text we had. The workbook is always valid XML.
  */
 export function xstring(s: string): string {
   return s
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
-    .replace(/[\x00-\x08\x0B\x0C\x0D\x0E-\x1F]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+    .replace(NOT_XML, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
 }
 
 // ---------------------------------------------------------------- Parquet

@@ -3,8 +3,10 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
+import { terminalSafe, terminalSafeLines } from "../core/terminal.js";
 import { ApiError } from "./errors.js";
-import { jsonRows, kindOf, type Format, type ResultColumn } from "./formats.js";
+import { jsonRows, kindOf, trimDecimal, type Format, type ResultColumn } from "./formats.js";
+import { checkReadable } from "./serve-command.js";
 import { parseCliParams } from "./sandbox/params.js";
 import { SandboxPool, type QueryRunner } from "./sandbox/runner.js";
 
@@ -27,19 +29,35 @@ const BINARY = new Set(["arrow", "parquet", "xlsx"]);
 
 /** An aligned text table (numbers right-aligned), for the terminal. */
 export function formatTable(columns: ResultColumn[], rows: unknown[][]): string {
-  const text = (v: unknown): string =>
-    v === null || v === undefined ? "" : typeof v === "string" ? v.replace(/[\r\n\t]/g, " ") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  // Texts come from the offices: line breaks and tabs become spaces, other control characters
+  // (an ANSI escape) are shown as escapes, never sent to the terminal. Money without trailing zeros.
+  const kinds = columns.map((c) => kindOf(c.type));
+  const text = (v: unknown, i: number): string =>
+    v === null || v === undefined
+      ? ""
+      : typeof v === "string"
+        ? terminalSafe(kinds[i] === "decimal" ? trimDecimal(v) : v.replace(/[\r\n\t]/g, " "))
+        : typeof v === "object"
+          ? terminalSafe(JSON.stringify(v))
+          : String(v);
+  const names = columns.map((c) => terminalSafe(c.name.replace(/[\r\n\t]/g, " ")));
   const cells = rows.map((r) => r.map(text));
-  const right = columns.map((c) => ["int", "big", "ubig", "huge", "float", "decimal"].includes(kindOf(c.type)));
-  const width = columns.map((c, i) => Math.max([...c.name].length, ...cells.map((r) => [...r[i]].length)));
+  const right = kinds.map((k) => ["int", "big", "ubig", "huge", "float", "decimal"].includes(k));
+  const width = columns.map((_, i) => Math.max([...names[i]].length, ...cells.map((r) => [...r[i]].length)));
   const pad = (s: string, i: number) => {
     const fill = " ".repeat(width[i] - [...s].length);
     return right[i] ? fill + s : s + fill;
   };
-  const lines = [columns.map((c, i) => pad(c.name, i)).join("  "), width.map((w) => "-".repeat(w)).join("  ")];
+  const lines = [names.map((c, i) => pad(c, i)).join("  "), width.map((w) => "-".repeat(w)).join("  ")];
   for (const r of cells) lines.push(r.map((s, i) => pad(s, i)).join("  ").trimEnd());
   return lines.join("\n") + "\n";
 }
+
+/**
+ * csv or json shown on a terminal: an office's control characters as escapes (JSON stays JSON).
+ * Piped or redirected, the output is the data exactly.
+ */
+export const forTerminal = (data: string): string => data.split(/\r?\n/).map(terminalSafe).join("\n");
 
 function writeAtomically(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -70,11 +88,15 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     try {
       sql = readFileSync(opts.file, "utf8");
     } catch (e) {
-      console.error(`phuluc: cannot read ${opts.file}: ${(e as Error).message}`);
+      console.error(terminalSafe(`phuluc: cannot read ${opts.file}: ${(e as Error).message}`));
       return EXIT.failed;
     }
   } else sql = opts.execute!;
 
+  if (!opts.runner) {
+    if (opts.db) checkReadable(opts.db, "warehouse", "make it with `phuluc etl load <inbox> --db <file>`");
+    else checkReadable(opts.lake!, "lake", "make it with `phuluc warehouse export --db <file> --parquet <dir>`");
+  }
   const runner: QueryRunner = opts.runner ?? new SandboxPool({
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
     timeLimitMs: opts.timeout,
@@ -97,12 +119,14 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
       const rows = jsonRows({ columns: out.columns, rows: out.rows ?? [], truncated: out.truncated });
       data = JSON.stringify({ generation: out.generation, checksum: out.checksum, columns: out.columns, rows, rowCount: out.rowCount, truncated: out.truncated }, null, 2) + "\n";
     } else data = out.bytes ?? new Uint8Array();
-    if (opts.out) writeAtomically(opts.out, data);
-    else process.stdout.write(data);
+    if (opts.out) {
+      writeAtomically(opts.out, data);
+      console.error(terminalSafe(`phuluc: ${out.rowCount} rows → ${resolve(opts.out)} (${format})`));
+    } else process.stdout.write(process.stdout.isTTY && typeof data === "string" ? forTerminal(data) : data);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ApiError) {
-      console.error(`phuluc: ${e.code}: ${e.message}`);
+      console.error(terminalSafeLines(`phuluc: ${e.code}: ${e.message}`));
       return e.code === "QUERY_PARAMS" ? EXIT.usage : EXIT.failed;
     }
     throw e;

@@ -6,3 +6,11 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+/**
+ * A refusal the user can act on (a busy port, a missing warehouse): one line, exit code 1, no
+ * stack trace.
+ */
+export class Refusal extends Error {
+  override name = "Refusal";
+}

@@ -1,10 +1,29 @@
-// `npm run phuluc -- <command>`: argument parsing only; each command lives with its stage.
+// The `phuluc` command (the package's bin, compiled to dist/cli/main.js; `npm run phuluc -- …`
+// runs this source during development): argument parsing only; each command lives with its stage.
 import { Command, CommanderError, Option } from "commander";
+import { ConfigMissingError } from "../core/config.js";
 import { formatProblem, ProblemError } from "../core/problem.js";
-import { EXIT, UsageError, type ExitCode } from "./exit.js";
+import { sayError, terminalSafeLines } from "../core/terminal.js";
+import { EXIT, Refusal, UsageError, type ExitCode } from "./exit.js";
+import { stopWhenOrphaned } from "./orphan.js";
+
+// Through `npm run phuluc -- …` / `npm start` npm runs us from the package's folder; the user's
+// relative paths (--out lineage.xlsx, the inbox, phuluc.config.json) mean the folder they typed
+// the command in, which npm passes as INIT_CWD. Only for our own scripts: a program started by
+// another npm script (a test under `npm test`) inherits an INIT_CWD that is not its folder.
+if (process.env.INIT_CWD && ["phuluc", "start"].includes(process.env.npm_lifecycle_event ?? "")) {
+  try {
+    process.chdir(process.env.INIT_CWD);
+  } catch {
+    /* the folder is gone: stay where npm put us */
+  }
+}
+
+stopWhenOrphaned();
 
 const program = new Command("phuluc")
   .description("Phụ lục KH&CN: offices' spreadsheets → DuckDB warehouse → the appendix workbook")
+  .option("--debug", "print the stack of an unexpected error (also PHULUC_DEBUG=1)")
   .exitOverride()
   .showHelpAfterError();
 
@@ -15,6 +34,16 @@ const int = (name: string) => (v: string) => {
 };
 
 let run: () => Promise<ExitCode> = async () => EXIT.usage;
+
+program
+  .command("init")
+  .description("write phuluc.config.json for your province (from the built-in list)")
+  .option("--province <code>", "the province's code (or name); without it, a question on a terminal")
+  .option("--list", "print the built-in provinces and their codes")
+  .option("--force", "replace an existing phuluc.config.json")
+  .action((o) => {
+    run = async () => (await import("./init.js")).initCommand(o);
+  });
 
 const etl = program.command("etl").description("load the offices' workbooks into the warehouse");
 etl
@@ -122,6 +151,35 @@ wh.command("runs")
     run = async () => (await import("../warehouse/runs.js")).runsCommand(o);
   });
 
+const debug = () => !!process.env.PHULUC_DEBUG || !!program.opts().debug || process.argv.includes("--debug");
+
+/** What the user sees of an error: one message, no stack unless --debug. */
+function report(e: unknown): ExitCode {
+  if (e instanceof UsageError) {
+    sayError(`phuluc: ${e.message}`);
+    return EXIT.usage;
+  }
+  if (e instanceof ProblemError) {
+    for (const p of e.problems) sayError(formatProblem(p));
+    return EXIT.failed;
+  }
+  if (e instanceof Refusal || e instanceof ConfigMissingError) {
+    sayError(`phuluc: ${e.message}`);
+    return EXIT.failed;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  // The warehouse's own refusal (as api/app.ts recognises it): said, not a fault to locate.
+  if (/^no warehouse at .* yet/.test(message) && !debug()) {
+    sayError(`phuluc: ${message}`);
+    return EXIT.failed;
+  }
+  if (debug()) {
+    console.error(terminalSafeLines(`phuluc: ${message}`));
+    console.error(e);
+  } else console.error(terminalSafeLines(`phuluc: ${message} (--debug shows where)`));
+  return EXIT.failed;
+}
+
 async function main(argv: string[]): Promise<ExitCode> {
   try {
     await program.parseAsync(argv);
@@ -129,28 +187,19 @@ async function main(argv: string[]): Promise<ExitCode> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof UsageError) {
-      console.error(`phuluc: ${e.message}`);
-      return EXIT.usage;
-    }
-    throw e;
+    return report(e);
   }
   try {
     return await run();
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`phuluc: ${e.message}`);
-      return EXIT.usage;
-    }
-    if (e instanceof ProblemError) {
-      for (const p of e.problems) console.error(formatProblem(p));
-      return EXIT.failed;
-    }
-    console.error(`phuluc: ${(e as Error).message}`);
-    if (process.env.PHULUC_DEBUG) console.error(e);
-    return EXIT.failed;
+    return report(e);
   }
 }
+
+// Whatever escapes a command's own handling (an error thrown from a timer, a worker's stream)
+// still ends as one line, not a stack trace.
+process.on("uncaughtException", (e) => process.exit(report(e)));
+process.on("unhandledRejection", (e) => process.exit(report(e)));
 
 // Exit explicitly: a command that is done (a watch stopped by SIGTERM with an abandoned load still
 // in DuckDB) must not be kept alive by work it has given up on.

@@ -1,6 +1,9 @@
 // The configuration, validated with zod so that a wrong file says what to fix.
-// Looked up in this order: PHULUC_CONFIG, ./phuluc.config.json, the defaults below.
+// Looked up in this order: PHULUC_CONFIG, ./phuluc.config.json. There is no default province: a
+// load into the wrong province is worse than a refusal, so without a file the commands that load
+// refuse and say how to make one (`phuluc init`).
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 
 export const ConfigSchema = z.object({
@@ -27,8 +30,26 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-export function loadConfig(path = process.env.PHULUC_CONFIG ?? "phuluc.config.json"): Config {
-  if (!existsSync(path)) return ConfigSchema.parse({});
+export const CONFIG_FILE = "phuluc.config.json";
+
+/** No configuration file where one was looked for. */
+export class ConfigMissingError extends Error {
+  override name = "ConfigMissingError";
+  constructor(readonly path: string) {
+    super(
+      `no configuration ${path}: run \`phuluc init\` here (or set PHULUC_CONFIG) / ` +
+        `chưa có tệp cấu hình ${path}: chạy \`phuluc init\` tại thư mục này (hoặc đặt PHULUC_CONFIG)`,
+    );
+  }
+}
+
+/** The configuration file the commands use: PHULUC_CONFIG, else ./phuluc.config.json (absolute). */
+export function configPath(): string {
+  return resolve(process.env.PHULUC_CONFIG || CONFIG_FILE);
+}
+
+export function loadConfig(path = configPath()): Config {
+  if (!existsSync(path)) throw new ConfigMissingError(path);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));

@@ -3,8 +3,9 @@
 // 3 loaded with files set aside (--accept-partial).
 import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig, type Config } from "../core/config.js";
+import { configPath, loadConfig, type Config } from "../core/config.js";
 import { formatProblem, type Problem } from "../core/problem.js";
+import { say, sayError, terminalSafe } from "../core/terminal.js";
 import type { Db } from "../warehouse/db.js";
 import { forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
 import { EXIT, type ExitCode } from "../cli/exit.js";
@@ -49,7 +50,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
       afterLoad,
       checkpoint: o.checkpoint,
       onProgress: tty
-        ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${p.file} — ${p.rows} dòng/rows`)
+        ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${terminalSafe(p.file)} — ${p.rows} dòng/rows`)
         : undefined,
     },
   ).finally(() => {
@@ -57,14 +58,22 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
   });
 }
 
+/** The line every run's summary starts with: which province, from which configuration file. */
+export function provinceLine(config: Config, path: string): string {
+  return `province ${config.province.name} (${config.province.code}) — configuration ${path} / tỉnh ${config.province.name}, cấu hình ${path}`;
+}
+
 export async function etlLoad(o: EtlLoadOptions): Promise<ExitCode> {
   if (!existsSync(o.inbox) || !statSync(o.inbox).isDirectory()) {
-    console.error(`phuluc: inbox folder not found / không thấy thư mục hộp thư: ${o.inbox}`);
+    sayError(`phuluc: inbox folder not found / không thấy thư mục hộp thư: ${resolve(o.inbox)}`);
     return EXIT.failed;
   }
+  const path = configPath();
+  const config = o.config ?? loadConfig(path);
   let report: LoadReport;
   try {
-    report = await runLoad(o);
+    if (!o.config) say(provinceLine(config, path));
+    report = await runLoad({ ...o, config });
   } catch (e) {
     if (e instanceof WarehouseBusyError) {
       console.error(`phuluc: ${e.message}`);
@@ -76,7 +85,9 @@ export async function etlLoad(o: EtlLoadOptions): Promise<ExitCode> {
 }
 
 export async function etlForget(o: { fileId: string; db: string; report?: string }): Promise<ExitCode> {
-  const config = loadConfig();
+  const path = configPath();
+  const config = loadConfig(path);
+  say(provinceLine(config, path));
   const report = await forgetFile(o.fileId, { dbPath: o.db, province: config.province, afterLoad });
   return finish(report, o.db, o.report);
 }
@@ -119,7 +130,7 @@ const OUTCOME: Record<LoadReport["outcome"], string> = {
   rejected: "TỪ CHỐI / rejected — the warehouse is exactly as before",
 };
 
-export function printReport(r: LoadReport, out: (s: string) => void = (s) => console.log(s), maxProblems = 40): void {
+export function printReport(r: LoadReport, out: (s: string) => void = say, maxProblems = 40): void {
   out(`${r.command}: ${OUTCOME[r.outcome]}${r.runId ? ` — run ${r.runId}` : ""}`);
   for (const f of r.files) {
     out(`  ${f.status.padEnd(9)} ${f.fileId}  (${f.rows} rows, ${f.errors} errors, ${f.warnings} warnings)`);

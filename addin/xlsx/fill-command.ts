@@ -9,6 +9,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
 import { formatProblem, isError } from "../../core/problem.js";
+import { terminalSafe, terminalSafeLines } from "../../core/terminal.js";
 import type { Db } from "../../warehouse/db.js";
 import { fillWorkbook, type FillReport, type FillResult } from "./fill.js";
 import { Package, XlsxPackageError } from "./package.js";
@@ -31,7 +32,19 @@ export interface FillOptions {
 }
 
 type Out = { log: (s: string) => void; err: (s: string) => void };
-const stdio: Out = { log: (s) => console.log(s), err: (s) => console.error(s) };
+// Sheet names and cell texts come from the offices: what is printed is made terminal-safe. A
+// summary line keeps no line break of theirs; the --json report keeps its own (JSON escapes
+// theirs).
+const isJson = (s: string) => {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const safe = (s: string) => (isJson(s) ? terminalSafeLines(s) : terminalSafe(s));
+const stdio: Out = { log: (s) => console.log(safe(s)), err: (s) => console.error(safe(s)) };
 
 export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<ExitCode> {
   // ---- usage -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { Cron } from "croner";
 import pino from "pino";
 import { existsSync, statSync } from "node:fs";
-import { loadConfig } from "../../core/config.js";
+import { configPath, loadConfig } from "../../core/config.js";
 import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
 import { runTick, type Logger } from "./tick.js";
 import type { Seen } from "./stability.js";
@@ -28,8 +28,13 @@ export async function etlWatch(o: WatchOptions): Promise<ExitCode> {
     console.error(`phuluc: inbox folder not found / không thấy thư mục hộp thư: ${o.inbox}`);
     return EXIT.failed;
   }
-  const log: Logger = o.log ?? pino({ base: { app: "phuluc", cmd: "etl watch" }, timestamp: pino.stdTimeFunctions.isoTime });
-  const config = loadConfig();
+  const configFile = configPath();
+  const config = loadConfig(configFile);
+  // Every line names the province and the configuration the run used.
+  const log: Logger =
+    o.log ??
+    pino({ base: { app: "phuluc", cmd: "etl watch", province: config.province.code, config: configFile }, timestamp: pino.stdTimeFunctions.isoTime });
+  log.info({ province: config.province, config: configFile }, `province ${config.province.name} (${config.province.code}), configuration ${configFile}`);
   const seen: Seen = new Map();
   const tick = async () => {
     try {

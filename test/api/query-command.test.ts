@@ -53,7 +53,7 @@ describe("phuluc query", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ["task_code       amount", "---------  -----------", "T01        1200.500000", "T02         300.000000", "(2 rows, generation 1)", ""].join("\n"),
+      ["task_code  amount", "---------  ------", "T01        1200.5", "T02           300", "(2 rows, generation 1)", ""].join("\n"),
     );
   });
 

@@ -31,7 +31,7 @@ function etlLoadProcess(inbox: string, db: string): Promise<{ code: number; repo
     const child = spawn(process.execPath, ["--import", tsx, join(ROOT, "cli", "main.ts"), "etl", "load", inbox, "--db", db, "--report", reportPath, "--quiet"], {
       cwd,
       stdio: "ignore",
-      env: { ...process.env, PHULUC_CONFIG: join(cwd, "none.json") },
+      env: { ...process.env, PHULUC_CONFIG: join(ROOT, "sample", "phuluc.config.json") },
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("exit", (code) => {

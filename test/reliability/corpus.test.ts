@@ -159,14 +159,14 @@ const keyed = (d: Dump): Record<string, string[]> =>
   Object.fromEntries(Object.entries(d).filter(([t]) => t !== "load_run").map(([t, rows]) => [t, rows.map(comparable).sort()]));
 
 function runCli(inbox: string, db: string, report: string): Promise<number> {
-  // A folder without phuluc.config.json: the defaults are the sample's province (80, Long An).
+  // A folder of its own; the configuration is the sample's (80, Long An).
   const cwd = tempDir("cli");
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", tsx, join(ROOT, "cli", "main.ts"), "etl", "load", inbox, "--db", db, "--report", report, "--quiet"], {
       cwd,
       stdio: "ignore",
-      env: { ...process.env, PHULUC_CONFIG: join(cwd, "none.json") },
+      env: { ...process.env, PHULUC_CONFIG: join(ROOT, "sample", "phuluc.config.json") },
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
     child.on("exit", (code) => {

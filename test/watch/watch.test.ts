@@ -159,6 +159,7 @@ describe("etl watch on a real schedule", () => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli", "main.ts"), "etl", "watch", w.inbox, "--db", w.db, "--every", "* * * * * *", "--settle", "0"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PHULUC_CONFIG: join(root, "sample", "phuluc.config.json") },
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
