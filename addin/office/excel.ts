@@ -454,6 +454,8 @@ export async function fillWorkbook(args: {
   headRows?: number;
   budget?: number;
   now?: () => Date;
+  /** read and plan only: nothing is written (the pane's "what a fill will change") */
+  dryRun?: boolean;
 }): Promise<FillResult> {
   const supports = args.supports ?? hostSupports();
   const log = newSyncLog();
@@ -472,6 +474,7 @@ export async function fillWorkbook(args: {
       full.push(await readSheet(context, info, { sample, supports, log, form: l.form, budget: args.budget }));
     }
     const plan = args.plan(full);
+    if (args.dryRun) return { plan, applied: [], log, lineage: wb.lineage ?? { year: args.year, generation: args.generation, filledAt: "", sheets: [] } };
     const applied: ApplyResult[] = [];
     for (const [i, fp] of plan.forms.entries()) {
       args.onProgress?.({ form: fp.form, phase: "write", done: i, total: plan.forms.length });
@@ -486,17 +489,22 @@ export async function fillWorkbook(args: {
     if (plan.forms.length > 0) await writeLineage(context, lineage, wb.lineagePartIds, { log, budget: args.budget });
     return { plan, applied, log, lineage };
   };
-  return supports("mergeUndoGroup") ? Excel.run({ mergeUndoGroup: true }, batch) : Excel.run(batch);
+  return supports("mergeUndoGroup") && !args.dryRun ? Excel.run({ mergeUndoGroup: true }, batch) : Excel.run(batch);
 }
 
 // ---- small pane helpers ------------------------------------------------------------------------
 
 /** Select a cell (result panel: click a change or a broken rule to go there). */
 export async function selectCell(sheetName: string, row: number, col: number): Promise<void> {
+  await selectRange(sheetName, a1(row, col));
+}
+
+/** Select a range ("B7:H30"), its sheet activated: the pane's "select the filled range". */
+export async function selectRange(sheetName: string, address: string): Promise<void> {
   await Excel.run(async (context) => {
     const ws = context.workbook.worksheets.getItem(sheetName);
     ws.activate();
-    ws.getRange(a1(row, col)).select();
+    ws.getRange(address).select();
     await context.sync();
   });
 }
