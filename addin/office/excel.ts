@@ -172,7 +172,8 @@ export async function readHeads(
       index: s.index,
       values: r.range.values.map((row) => row.map(toGridValue)),
       formulas: r.range.formulas.map((row) => row.map(toFormula)),
-      merges: r.merges && !r.merges.isNullObject ? parseMergedAddress(r.merges.address) : [],
+      // RangeAreas.address is ExcelApi 1.9: read only where the merges were asked for (1.13)
+      merges: supports("mergedAreas") && r.merges && !r.merges.isNullObject ? parseMergedAddress(r.merges.address) : [],
       rowCount: s.lastRow,
       columnCount: s.lastCol,
     });
@@ -228,11 +229,14 @@ export async function readSheet(
       for (const row of range.numberFormat) numberFormats.push(row.map((f) => (typeof f === "string" ? f : "General")));
     }
     const seen = new Set<string>();
-    for (const band of mergeBands) {
-      if (band.isNullObject) continue;
-      for (const m of parseMergedAddress(band.address)) {
-        const k = `${m.top},${m.left},${m.bottom},${m.right}`;
-        if (!seen.has(k)) merges.push(m), seen.add(k);
+    // RangeAreas (ExcelApi 1.9) exist only where the merges were asked for (1.13)
+    if (supports("mergedAreas")) {
+      for (const band of mergeBands) {
+        if (band.isNullObject) continue;
+        for (const m of parseMergedAddress(band.address)) {
+          const k = `${m.top},${m.left},${m.bottom},${m.right}`;
+          if (!seen.has(k)) merges.push(m), seen.add(k);
+        }
       }
     }
   }
