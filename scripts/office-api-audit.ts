@@ -46,10 +46,7 @@ const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - 
 /** "[Api set: ExcelApi 1.4]" (or the Common API's "[Api set: …]") from a symbol's JSDoc. */
 function apiSetOf(checker: Checker, sym: TsSymbol): string {
   const texts: string[] = [];
-  for (const tag of checker.getJsDocTagsOfSymbol(sym)) {
-    const t = tag.text;
-    texts.push(typeof t === "string" ? t : Array.isArray(t) ? t.map((p: { text: string }) => p.text).join("") : "");
-  }
+  for (const tag of checker.getJsDocTagsOfSymbol(sym)) texts.push(tag.text ?? "");
   texts.push(checker.getDocumentationCommentOfSymbol(sym));
   const all = texts.join("\n");
   const excel = /\[Api set:\s*(ExcelApi\s+\d+\.\d+)/.exec(all);
