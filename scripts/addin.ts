@@ -122,7 +122,8 @@ export function excelSteps(origin: string, manifest: string): string[] {
     "Excel on Mac (same computer):",
     `  1. mkdir -p ~/Library/Containers/com.microsoft.Excel/Data/Documents/wef && cp "${manifest}" ~/Library/Containers/com.microsoft.Excel/Data/Documents/wef/`,
     "  2. Restart Excel, open a workbook → Home → Add-ins → Developer Add-ins → phuluc.",
-    "In the pane: paste the API key printed above and press Kết nối (Connect); the plan year is the latest the warehouse has.",
+    "In the pane: paste the API key (printed above when it was made, else in the key file named above) and press",
+    "Kết nối (Connect); the plan year is the latest the warehouse has figures for.",
   ];
 }
 
