@@ -154,6 +154,7 @@ function applyLanguage(): void {
   document.documentElement.lang = state.lang;
   for (const el of document.querySelectorAll<HTMLElement>("[data-i18n]")) el.textContent = L(el.dataset.i18n as MessageKey);
   for (const el of document.querySelectorAll<HTMLElement>("[data-i18n-title]")) el.title = L(el.dataset.i18nTitle as MessageKey);
+  for (const el of document.querySelectorAll<HTMLElement>("[data-i18n-aria]")) el.setAttribute("aria-label", L(el.dataset.i18nAria as MessageKey));
   // the switch names the other language, in that language
   $("lang").lang = state.lang === "vi" ? "en" : "vi";
   $("mode").textContent = L(state.mode === "excel" ? "modeExcel" : "modePreview");
@@ -602,6 +603,8 @@ function renderPreview(): void {
   if (def) {
     const data = state.datas.get(def.code);
     $("form-page-title").textContent = formName(def.code);
+    // the scroll box is a region of its own: named after the whole title, not the section's
+    $("preview-table").setAttribute("aria-label", `${formName(def.code)} — ${formTitle(def)}`);
     $("preview-table").innerHTML = data ? formTableHtml(def, data, state.lang) : `<p class="hint">${esc(L("noFigures"))}</p>`;
     return;
   }
