@@ -244,10 +244,15 @@ async function afterFigures(): Promise<void> {
 async function changeYear(): Promise<void> {
   const y = Number(fieldValue("year"));
   if (!Number.isInteger(y) || y < 2000 || y > 2100 || y === state.year) return;
+  if (state.busy) {
+    // a read or a fill is running for the year shown: keep it (the figures are that year's)
+    if (state.year !== null) $<HTMLInputElement>("year").value = String(state.year);
+    return;
+  }
   state.year = y;
   remember({ year: y });
   renderYear();
-  if (!state.client || state.busy) return;
+  if (!state.client) return;
   state.busy = true;
   state.lastError = null;
   state.result = null;
