@@ -49,14 +49,14 @@ async function requestsDuring(page: Page, action: () => Promise<void>, done: () 
   return seen;
 }
 
-/** A sheet's cells as text for comparison: formulas as "=…" (their text), values as they are. */
+/** A sheet's cells as text for comparison: formulas by their text (without $, in capitals), values as they are. */
 function cellsOf(s: MockSheetInit | { name: string; values: unknown[][]; formulas: unknown[][] }): Map<string, string> {
   const out = new Map<string, string>();
   const rows = "rows" in s ? s.rows : s.formulas;
   rows.forEach((row, r) =>
     row.forEach((v, c) => {
       if (v === null || v === undefined || v === "") return;
-      out.set(`${r + 1},${c + 1}`, typeof v === "string" && v.startsWith("=") ? "=" : String(v));
+      out.set(`${r + 1},${c + 1}`, typeof v === "string" && v.startsWith("=") ? v.replace(/\$/g, "").toUpperCase() : String(v));
     }),
   );
   return out;
