@@ -5,6 +5,7 @@
 //   GET  /api/forms/:code?year=N[&asOf=run]   figures, rows, rules, lineage ids
 //   GET  /api/lineage/:id?page=      the facts behind one figure
 //   GET  /api/runs                   the load history
+//   GET  /api/years                  the years the warehouse has figures for (api/years.ts)
 //   POST /api/query                  analysts' SQL, through the sandbox worker
 // Every answer a figure came from carries the generation and that load's checksum, so a client
 // can tell that its answers come from one complete load.
@@ -25,6 +26,7 @@ import type { KeyCheck } from "./keys.js";
 import type { Reader } from "./readers.js";
 import { parseJsonParams } from "./sandbox/params.js";
 import type { QueryRunner } from "./sandbox/runner.js";
+import { yearsWithFigures } from "./years.js";
 
 /** The appendix engine of queries/ (replaceable in tests). */
 export interface FormsEngine {
@@ -383,6 +385,10 @@ export function createApp(deps: AppDeps): express.Express {
         report: typeof r.report_json === "string" ? JSON.parse(r.report_json) : r.report_json,
       })),
     });
+  });
+
+  api.get("/years", async (_req, res) => {
+    res.json(await at(undefined, async (db, generation) => ({ generation, years: await yearsWithFigures(db) })));
   });
 
   api.post(

@@ -174,7 +174,8 @@ export async function readHeads(
       index: s.index,
       values: r.range.values.map((row) => row.map(toGridValue)),
       formulas: r.range.formulas.map((row) => row.map(toFormula)),
-      merges: r.merges && !r.merges.isNullObject ? parseMergedAddress(r.merges.address) : [],
+      // RangeAreas.address is ExcelApi 1.9: read only where the merges were asked for (1.13)
+      merges: supports("mergedAreas") && r.merges && !r.merges.isNullObject ? parseMergedAddress(r.merges.address) : [],
       rowCount: s.lastRow,
       columnCount: s.lastCol,
     });
@@ -230,11 +231,14 @@ export async function readSheet(
       for (const row of range.numberFormat) numberFormats.push(row.map((f) => (typeof f === "string" ? f : "General")));
     }
     const seen = new Set<string>();
-    for (const band of mergeBands) {
-      if (band.isNullObject) continue;
-      for (const m of parseMergedAddress(band.address)) {
-        const k = `${m.top},${m.left},${m.bottom},${m.right}`;
-        if (!seen.has(k)) merges.push(m), seen.add(k);
+    // RangeAreas (ExcelApi 1.9) exist only where the merges were asked for (1.13)
+    if (supports("mergedAreas")) {
+      for (const band of mergeBands) {
+        if (band.isNullObject) continue;
+        for (const m of parseMergedAddress(band.address)) {
+          const k = `${m.top},${m.left},${m.bottom},${m.right}`;
+          if (!seen.has(k)) merges.push(m), seen.add(k);
+        }
       }
     }
   }
@@ -460,6 +464,8 @@ export async function fillWorkbook(args: {
   now?: () => Date;
   /** the chart sheet to write after the forms (addin/office/charts.ts chartsFor), null for none */
   charts?: (plan: WorkbookPlan) => ChartSheetPlan | null;
+  /** read and plan only: nothing is written (the pane's "what a fill will change") */
+  dryRun?: boolean;
 }): Promise<FillResult> {
   const supports = args.supports ?? hostSupports();
   const log = newSyncLog();
@@ -478,6 +484,7 @@ export async function fillWorkbook(args: {
       full.push(await readSheet(context, info, { sample, supports, log, form: l.form, budget: args.budget }));
     }
     const plan = args.plan(full);
+    if (args.dryRun) return { plan, applied: [], log, lineage: wb.lineage ?? { year: args.year, generation: args.generation, filledAt: "", sheets: [] }, charts: null };
     const applied: ApplyResult[] = [];
     for (const [i, fp] of plan.forms.entries()) {
       args.onProgress?.({ form: fp.form, phase: "write", done: i, total: plan.forms.length });
@@ -499,17 +506,22 @@ export async function fillWorkbook(args: {
     if (plan.forms.length > 0) await writeLineage(context, lineage, wb.lineagePartIds, { log, budget: args.budget });
     return { plan, applied, log, lineage, charts };
   };
-  return supports("mergeUndoGroup") ? Excel.run({ mergeUndoGroup: true }, batch) : Excel.run(batch);
+  return supports("mergeUndoGroup") && !args.dryRun ? Excel.run({ mergeUndoGroup: true }, batch) : Excel.run(batch);
 }
 
 // ---- small pane helpers ------------------------------------------------------------------------
 
 /** Select a cell (result panel: click a change or a broken rule to go there). */
 export async function selectCell(sheetName: string, row: number, col: number): Promise<void> {
+  await selectRange(sheetName, a1(row, col));
+}
+
+/** Select a range ("B7:H30"), its sheet activated: the pane's "select the filled range". */
+export async function selectRange(sheetName: string, address: string): Promise<void> {
   await Excel.run(async (context) => {
     const ws = context.workbook.worksheets.getItem(sheetName);
     ws.activate();
-    ws.getRange(a1(row, col)).select();
+    ws.getRange(address).select();
     await context.sync();
   });
 }

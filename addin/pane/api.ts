@@ -71,6 +71,8 @@ export interface Client {
   form(code: string, year: number): Promise<FormResponse>;
   lineage(id: string): Promise<LineageResponse>;
   runs(): Promise<RunInfo[]>;
+  /** the years the warehouse has figures for, oldest first */
+  years(): Promise<number[]>;
 }
 
 /** "localhost:3000/" → "https://localhost:3000"; "" → the page's own origin. */
@@ -107,5 +109,6 @@ export function createClient(server: string, key: string, fetchFn: typeof fetch 
     form: (code, year) => get<FormResponse>(`/api/forms/${encodeURIComponent(code)}?year=${year}`),
     lineage: (id) => get<LineageResponse>(`/api/lineage/${encodeURIComponent(id)}`),
     runs: async () => (await get<{ runs: RunInfo[] }>("/api/runs")).runs,
+    years: async () => (await get<{ years: number[] }>("/api/years")).years,
   };
 }

@@ -5,6 +5,8 @@ export interface PaneSettings {
   server: string;
   key: string;
   year: number | null;
+  /** the language the officer switched to; absent: Office's display language decides */
+  lang?: "vi" | "en";
 }
 
 const BASE = "phuluc.pane.v1";
@@ -23,6 +25,7 @@ export function loadSettings(storage: Pick<Storage, "getItem"> | null, partition
       server: typeof v.server === "string" ? v.server : "",
       key: typeof v.key === "string" ? v.key : "",
       year: typeof v.year === "number" && Number.isInteger(v.year) ? v.year : null,
+      ...(v.lang === "vi" || v.lang === "en" ? { lang: v.lang } : {}),
     };
   } catch {
     return empty;

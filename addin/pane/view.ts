@@ -5,6 +5,8 @@ import type { FormDef } from "../../queries/form-schema.js";
 import type { FormRow } from "../../queries/types.js";
 import { withYear } from "../engine/match.js";
 import type { FormResponse } from "./api.js";
+import { t, type Lang } from "./i18n.js";
+import { formatAs } from "./numfmt.js";
 
 export const esc = (s: unknown): string =>
   String(s ?? "")
@@ -15,13 +17,22 @@ export const esc = (s: unknown): string =>
     .replace(/'/g, "&#39;");
 
 const NUM = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 3 });
-const RATIO = new Intl.NumberFormat("vi-VN", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-/** A figure as Vietnamese staff read it: 41.612,5 (triệu đồng); ratios with one decimal. */
-export function formatFigure(v: unknown, kind: string): string {
-  if (v === null || v === undefined || v === "") return "";
-  if (typeof v !== "number") return String(v);
-  return kind === "ratio" ? RATIO.format(v) : NUM.format(v);
+/** The number formats a form's figures are written with (queries/form-schema.ts layout defaults). */
+export const DEFAULT_FORMATS: Record<string, string> = { money: "#,##0", count: "#,##0", ratio: "0.0" };
+
+/** The number format of a column kind in a form (its layout's, else the defaults). */
+export function kindFormat(def: Pick<FormDef, "layout"> | undefined, kind: string): string {
+  const own = (def?.layout?.numberFormats as Record<string, string> | undefined)?.[kind];
+  return own ?? DEFAULT_FORMATS[kind] ?? "General";
+}
+
+/**
+ * A figure as the form's number format shows it in the workbook: money "#,##0" → 39.651 (not
+ * 39.651,195), ratios "0.0" → 34,2; Vietnamese separators unless the pane is in English.
+ */
+export function formatFigure(v: unknown, kind: string, lang: Lang = "vi", def?: Pick<FormDef, "layout">): string {
+  return formatAs(v, kind === "text" ? "@" : kindFormat(def, kind), lang);
 }
 
 function rowLabel(def: FormDef, row: FormRow): string {
@@ -32,7 +43,7 @@ function rowLabel(def: FormDef, row: FormRow): string {
 }
 
 /** The form as an HTML table (preview mode): the form's own headers with the year put in. */
-export function formTableHtml(def: FormDef, data: FormResponse): string {
+export function formTableHtml(def: FormDef, data: FormResponse, lang: Lang = "vi"): string {
   const year = data.year;
   const cols = def.columns.filter((c) => c.id !== "note");
   const labelCol = def.list?.labelColumn ?? "label";
@@ -59,7 +70,7 @@ export function formTableHtml(def: FormDef, data: FormResponse): string {
         .map((c) => {
           const v = c.id === labelCol ? rowLabel(def, r) : r.values[c.id];
           const num = c.kind !== "text";
-          return `<td${num ? ' class="num"' : ""}>${esc(formatFigure(v, c.kind))}</td>`;
+          return `<td${num ? ' class="num"' : c.id === labelCol ? ' class="label"' : ""}>${esc(formatFigure(v, c.kind, lang, def))}</td>`;
         })
         .join("");
       return `<tr${cls} data-row="${esc(r.rowKey)}">${tds}</tr>`;
@@ -68,9 +79,9 @@ export function formTableHtml(def: FormDef, data: FormResponse): string {
   const title = withYear(def.title, year);
   return [
     `<table class="form-table" aria-label="${esc(`PL${def.number}: ${title}`)}">`,
-    `<caption><strong>Phụ lục ${esc(def.number)}</strong> — ${esc(title)}${def.unitLine ? ` <span class="unit">(${esc(def.unitLine.replace(/^\(|\)$/g, ""))})</span>` : ""}</caption>`,
+    `<caption><strong>${esc(t(lang, "appendix", { n: def.number }))}</strong> — ${esc(title)}${def.unitLine ? ` <span class="unit">(${esc(def.unitLine.replace(/^\(|\)$/g, ""))})</span>` : ""}</caption>`,
     `<thead><tr>${head1.join("")}</tr>${head2.length ? `<tr>${head2.join("")}</tr>` : ""}</thead>`,
-    `<tbody>${body || `<tr><td colspan="${cols.length}">Không có số liệu / No figures</td></tr>`}</tbody>`,
+    `<tbody>${body || `<tr><td colspan="${cols.length}">${esc(t(lang, "noFigures"))}</td></tr>`}</tbody>`,
     "</table>",
   ].join("\n");
 }

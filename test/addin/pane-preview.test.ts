@@ -3,7 +3,7 @@
 // scripts/build-pane.ts with the npm package's office.js, Debian's chromium driven by
 // playwright-core. Outside Excel the page opens in preview mode; the figures it shows must be the
 // API's. Every request to another host is refused (no network at run time) and listed.
-// Saves docs/pane-preview.png.
+// At 320, 350 and 450 px: no sideways scroll, axe, the keyboard. Saves docs/pane-preview.png.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildPane } from "../../scripts/build-pane.js";
 import { formatFigure } from "../../addin/pane/view.js";
+import { checkWidth } from "./browser/harness.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -97,15 +98,20 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", { timeout
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("shows the filled forms from the API, the charts and the load history", async () => {
+  it("lists the forms, shows each on a page of its own at full width, the charts and the load history", async () => {
     await page.goto(`${server.url}/index.html`);
     await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     expect(await page.getAttribute("body", "data-mode")).toBe("preview");
     expect(await page.textContent("#mode")).toContain("Xem trước");
     expect(await page.isHidden("#excel-forms")).toBe(true);
+    await page.waitForSelector("#preview-list li");
+    expect(await page.locator("#preview-list li").count()).toBe(6);
 
-    // PL02 is shown first: its figures are the API's, formatted the Vietnamese way
+    // PL02 on its own page: its figures are the API's, shown as the form's number format shows them
+    await page.click("#preview-list a[href='#form=pl02']");
     await page.waitForSelector("#preview-table table.form-table");
+    expect(await page.getAttribute("body", "data-page")).toBe("form");
+    expect(await page.isHidden("#preview")).toBe(true);
     const api = (await (
       await fetch(`${server.url}/api/forms/pl02?year=${YEAR}`, { headers: { Authorization: `Bearer ${KEY}` } })
     ).json()) as { rows: { rowKey: string; values: Record<string, unknown> }[] };
@@ -115,22 +121,42 @@ describe.skipIf(!CHROMIUM)("the task pane in preview mode (chromium)", { timeout
     expect(figures.length).toBeGreaterThan(0);
     for (const f of figures) expect(shown).toContain(f);
     expect(await page.textContent("#preview-table caption")).toContain(String(YEAR));
-
-    // another form through the picker (keyboard-usable native select)
-    await page.selectOption("#preview-form", "pl03");
-    await page.waitForSelector("#preview-table caption:has-text('Phụ lục 03')");
-    expect(await page.locator("#preview-table tbody tr").count()).toBeGreaterThan(1);
-    await page.selectOption("#preview-form", "pl02");
-
-    // the two charts, drawn as SVG bars; the history of load runs
-    expect(await page.locator("#charts svg").count()).toBe(2);
-    expect(await page.locator("#charts svg rect").count()).toBeGreaterThan(4);
-    expect(await page.textContent("#runs-body")).toMatch(/\d/);
-    expect(await page.textContent("#status")).toContain("Đã kết nối");
-
+    // the label column is readable (not one word per line): at least 18em wide
+    const labelWidth = await page.evaluate(() => (document.querySelector("#preview-table td.label") as HTMLElement).offsetWidth);
+    expect(labelWidth).toBeGreaterThanOrEqual(18 * 12);
     mkdirSync(join(ROOT, "docs"), { recursive: true });
     // Into out/ on every run; PHULUC_SCREENSHOTS=docs refreshes the committed picture in docs/.
     await page.screenshot({ path: join(ROOT, process.env.PHULUC_SCREENSHOTS === "docs" ? "docs" : "out", "pane-preview.png"), fullPage: true });
+
+    // another form, back to the list
+    await page.goto(`${server.url}/index.html#form=pl03`);
+    await page.waitForSelector("#preview-table caption:has-text('03')");
+    expect(await page.locator("#preview-table tbody tr").count()).toBeGreaterThan(1);
+    await page.click("#back");
+    await page.waitForSelector("#preview-list li");
+
+    // the two charts, drawn as SVG bars; the history of load runs (asked for when opened)
+    expect(await page.locator("#charts svg").count()).toBe(2);
+    expect(await page.locator("#charts svg rect").count()).toBeGreaterThan(4);
+    await page.click("#more summary");
+    await page.waitForSelector("#runs-body table, #runs-body p");
+    expect(await page.textContent("#runs-body")).toMatch(/\d/);
+    expect(await page.textContent("#status")).toContain("Đã kết nối");
+
+    // at the widths of a task pane: no sideways scroll of the page, axe, the keyboard
+    const widths = [];
+    for (const hash of ["", "#form=pl02"]) {
+      await page.goto(`${server.url}/index.html${hash}`);
+      await page.waitForSelector(hash ? "#preview-table table" : "#preview-list li");
+      for (const w of [320, 350, 450]) {
+        const f = await checkWidth(page, w);
+        widths.push({ page: hash || "list", ...f });
+        expect(f.scrollWidth, JSON.stringify(f)).toBeLessThanOrEqual(f.clientWidth);
+        expect(f.axeSerious, JSON.stringify(f)).toBe(0);
+        expect(f.reached, JSON.stringify(f)).toBe(f.controls);
+      }
+    }
+    console.log(`test/addin/pane-preview widths: ${JSON.stringify(widths)}`);
 
     // Nothing left the machine: requests to other hosts are refused here and listed. Outside
     // Office, office.js tries to frame its telemetry page; the server's CSP blocks that frame

@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { createClient, normaliseServer, PaneApiError } from "../../addin/pane/api.js";
 import { loadSettings, saveSettings, storageKey } from "../../addin/pane/settings.js";
+import { MESSAGES, oneLanguage, pickLang, t } from "../../addin/pane/i18n.js";
+import { formatAs } from "../../addin/pane/numfmt.js";
 import { budgetByYearAndSource, chartSvg, chartTable, disbursementByLevel, esc, formatFigure, formTableHtml } from "../../addin/pane/view.js";
 import { loadForms } from "../../queries/forms.js";
 import { cannedData } from "./stub-api.js";
@@ -33,6 +35,59 @@ describe("api client", () => {
   });
 });
 
+describe("number formats", () => {
+  it("show a figure as Excel does under the form's format", () => {
+    const cases: [unknown, string, string][] = [
+      [39651.195, "#,##0", "39.651"],
+      [-1234.5, "#,##0", "-1.235"],
+      [-1234.5, "#,##0;(#,##0)", "(1.235)"],
+      [0, '#,##0;-#,##0;"-"', "-"],
+      [0.1234, "0.0%", "12,3%"],
+      [1234567, "#,##0,", "1.235"],
+      [34.2, "0.0", "34,2"],
+      [1234.5, "#,##0.00_);[Red](#,##0.00)", "1.234,50 "],
+      [12.5, '#,##0 "tr.đ"', "13 tr.đ"],
+      [39651.195, "General", "39651,195"],
+      [-0.2, "#,##0", "0"],
+      ["01", "@", "01"],
+      [null, "#,##0", ""],
+      [45000, "dd/mm/yyyy", "45000"],
+    ];
+    for (const [v, f, want] of cases) expect([v, f, formatAs(v, f, "vi")]).toEqual([v, f, want]);
+    expect(formatAs(1234.5, "#,##0.0", "en")).toBe("1,234.5");
+  });
+});
+
+describe("languages", () => {
+  it("every message exists in both, with the same placeholders", () => {
+    for (const [key, m] of Object.entries(MESSAGES)) {
+      expect(m.vi.trim(), key).not.toBe("");
+      expect(m.en.trim(), key).not.toBe("");
+      const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort();
+      expect(ph(m.vi), key).toEqual(ph(m.en));
+    }
+    expect(t("vi", "filled", { n: 6 })).toBe("Đã điền 6 phụ lục.");
+    expect(t("en", "filled", { n: 6 })).toBe("Filled 6 form(s).");
+  });
+
+  it("Vietnamese unless chosen otherwise or Office speaks English", () => {
+    expect(pickLang(null, null)).toBe("vi");
+    expect(pickLang(null, "vi-VN")).toBe("vi");
+    expect(pickLang(null, "en-US")).toBe("en");
+    expect(pickLang(null, "fr-FR")).toBe("vi");
+    expect(pickLang("vi", "en-US")).toBe("vi");
+    expect(pickLang("en", "vi-VN")).toBe("en");
+  });
+
+  it("takes one language out of the server's two-language messages", () => {
+    const m = "thiếu khóa API hoặc khóa không đúng / missing or wrong API key";
+    expect(oneLanguage(m, "vi")).toBe("thiếu khóa API hoặc khóa không đúng");
+    expect(oneLanguage(m, "en")).toBe("missing or wrong API key");
+    expect(oneLanguage("không có phụ lục này / no such form: pl99", "vi")).toBe("không có phụ lục này: pl99");
+    expect(oneLanguage("plain", "en")).toBe("plain");
+  });
+});
+
 describe("settings", () => {
   it("are kept per partition key", () => {
     const m = new Map<string, string>();
@@ -41,16 +96,20 @@ describe("settings", () => {
     expect([...m.keys()]).toEqual([storageKey("tenant1")]);
     expect(loadSettings(storage, "tenant1")).toEqual({ server: "https://a", key: "K", year: 2025 });
     expect(loadSettings(storage, "tenant2")).toEqual({ server: "", key: "", year: null });
+    saveSettings(storage, { server: "https://a", key: "K", year: null, lang: "en" }, "tenant3");
+    expect(loadSettings(storage, "tenant3").lang).toBe("en");
     m.set(storageKey(null), "{not json");
     expect(loadSettings(storage, null).key).toBe("");
   });
 });
 
 describe("view", () => {
-  it("formats figures the Vietnamese way and escapes text", () => {
+  it("formats figures as the form's number format shows them, and escapes text", () => {
     expect(formatFigure(41612, "money")).toBe("41.612");
-    expect(formatFigure(39651.195, "money")).toBe("39.651,195");
-    expect(formatFigure(34.2, "ratio")).toBe("34,2");
+    // #,##0: the workbook shows 39.651, so does the pane (it used to show 39.651,195)
+    expect(formatFigure(39651.195, "money")).toBe("39.651");
+    expect(formatFigure(39651.195, "money", "en")).toBe("39,651");
+    expect(formatFigure(34.25, "ratio")).toBe("34,3");
     expect(formatFigure(null, "money")).toBe("");
     expect(esc('<b a="1">&')).toBe("&lt;b a=&quot;1&quot;&gt;&amp;");
   });

@@ -28,20 +28,29 @@ export function cannedData(def: FormDef, year: number, generation: number): Form
   return { form: def.code, year, generation, rows };
 }
 
-export async function startStubApi(paneDir: string, key: string): Promise<{ url: string; close(): Promise<void> }> {
+export interface StubOptions {
+  /** what GET /api/years answers (default 2022–2024) */
+  years?: number[];
+  /** rules to report as broken (the pane's "rules that do not add up") */
+  rules?: (form: string, year: number) => import("../../queries/types.js").RuleResult[];
+}
+
+export async function startStubApi(paneDir: string, key: string, opts: StubOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const forms = loadForms();
   const engine: FormsEngine = {
     listForms: () => forms.map((f) => f.code),
     loadForms: () => forms,
     computeForm: async (_db, form, year, generation) => cannedData(forms.find((f) => f.code === form)!, year, generation),
-    evaluateRules: async () => [],
+    evaluateRules: async (_db, form, year) => opts.rules?.(form, year) ?? [],
     formLineage: async (_db, form, year, rowKey, columnId) => ({
       total: 1,
       facts: [{ form, year, rowKey, columnId, file: "P.KHTC/Du toan 2024.xlsx", sheet: "Du toan", cell: "E9", amount_trieu_dong: 41612 }] as never[],
     }),
   };
   const run = { run_id: 1, started_at: "2024-06-30T01:00:00Z", finished_at: "2024-06-30T01:00:05Z", command: "etl load", outcome: "loaded", files_read: 7, files_loaded: 7, rows_loaded: 1234, checksum: "c0ffee", report_json: "{}" };
-  const db = { all: async (sql: string) => (/from load_run/.test(sql) ? [run] : []) } as unknown as Db;
+  const db = {
+    all: async (sql: string) => (/from load_run/.test(sql) ? [run] : /fact_budget_line/.test(sql) ? (opts.years ?? [2022, 2023, 2024]).map((year) => ({ year })) : []),
+  } as unknown as Db;
   const app = createApp({
     reader: { use: (fn) => fn(db, 1) },
     keyCheck: (k) => k === key,

@@ -1,4 +1,4 @@
-// The bundled template (sample/template.xlsx) as sheets of the recording mock Excel, read with
+// The bundled template (sample/template.xlsx), or any workbook (a headless fill's output), as sheets of the recording mock Excel, read with
 // exceljs: values, formulas ("=…") and number formats.
 import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
@@ -6,9 +6,9 @@ import type { MockSheetInit, MockValue } from "../../addin/office/mock-excel.js"
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-export async function templateSheets(): Promise<MockSheetInit[]> {
+export async function templateSheets(path = join(ROOT, "sample", "template.xlsx")): Promise<MockSheetInit[]> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(join(ROOT, "sample", "template.xlsx"));
+  await wb.xlsx.readFile(path);
   const out: MockSheetInit[] = [];
   wb.eachSheet((ws) => {
     const rows: (MockValue | null)[][] = [];

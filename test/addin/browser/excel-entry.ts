@@ -8,7 +8,7 @@ declare global {
   }
 }
 
-export function install(sheets: MockSheetInit[]): void {
+export function install(sheets: MockSheetInit[], displayLanguage = "vi-VN"): void {
   const mock = createMockExcel(sheets);
   const w = window as unknown as Record<string, unknown>;
   w.__phuluc = mock;
@@ -16,6 +16,6 @@ export function install(sheets: MockSheetInit[]): void {
   w.Office = {
     HostType: { Excel: "Excel" },
     onReady: () => Promise.resolve({ host: "Excel", platform: "OfficeOnline" }),
-    context: { requirements: { isSetSupported: () => true }, partitionKey: "test-partition:" },
+    context: { requirements: { isSetSupported: () => true }, partitionKey: "test-partition:", displayLanguage },
   };
 }
