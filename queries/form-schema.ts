@@ -55,6 +55,11 @@ export const FixedRowDef = z
     sumOf: z.array(z.string()).optional(),
     /** indentation level in our template (0 = bold top rows) */
     indent: z.number().int().min(0).max(4).default(0),
+    /**
+     * the last plan year whose form has this row (absent: every year). PL05's cấp huyện row: the
+     * level ended on 30 June 2025 (core/admin/levels.json), PL05 reports N-1, so plan years ≤ 2026.
+     */
+    untilPlanYear: z.number().int().optional(),
   })
   .strict();
 export type FixedRowDef = z.infer<typeof FixedRowDef>;
@@ -173,4 +178,17 @@ export type FormDefInput = z.input<typeof FormDef>;
 /** Parse one definition; throws a readable zod error naming the path of what is wrong. */
 export function parseFormDef(json: unknown): FormDef {
   return FormDef.parse(json);
+}
+
+/**
+ * The form as it stands for plan year `year`: rows that no longer exist that year (a level of
+ * management that ended) are dropped, and with them their place in a group's sumOf.
+ */
+export function formForYear<F extends { kind: string; rows?: FixedRowDef[] }>(def: F, year: number): F {
+  if (!def.rows?.some((r) => r.untilPlanYear !== undefined && year > r.untilPlanYear)) return def;
+  const gone = new Set(def.rows.filter((r) => r.untilPlanYear !== undefined && year > r.untilPlanYear).map((r) => r.key));
+  const rows = def.rows
+    .filter((r) => !gone.has(r.key))
+    .map((r) => (r.sumOf?.some((k) => gone.has(k)) ? { ...r, sumOf: r.sumOf.filter((k) => !gone.has(k)) } : r));
+  return { ...def, rows };
 }
