@@ -1155,7 +1155,7 @@ const DX26: Map<string, number> = withSums(
   Object.fromEntries(LEAF_CODES.map((c) => [c, Math.round(((MERGED.longAn.dt25.get(c) ?? 0) + (MERGED.tayNinh.dt25.get(c) ?? 0)) * 1.08)])),
 );
 
-interface MergedTask {
+export interface MergedTask {
   code: string; title: string; lead: string; pi: string; female: boolean; level: string; field: string;
   start: string; end: string; tong: number; accepted?: string; dt25?: number; luyKe24?: number; nhuCau26?: number;
 }
@@ -1212,7 +1212,8 @@ function mergedBudgetSheet(
   if (note) ws.getCell(first + LINES.length + 1, 1).value = note;
 }
 
-function mergedRegisterSheet(wb: ExcelJS.Workbook): void {
+/** The register sheet of the merged sample (exported: tests write other tasks in the same layout). */
+export function mergedRegisterSheet(wb: ExcelJS.Workbook, tasks: MergedTask[] = TAY_NINH_TASKS): void {
   const ws = wb.addWorksheet("DM nhiem vu");
   const last = 14;
   title(ws, 1, "UBND TỈNH TÂY NINH", 4, { bold: true });
@@ -1227,7 +1228,7 @@ function mergedRegisterSheet(wb: ExcelJS.Workbook): void {
   header(ws, 6, 11, "Tổng");
   header(ws, 6, 12, "NSĐP");
   ws.getColumn(3).width = 60;
-  TAY_NINH_TASKS.forEach((t, i) => {
+  tasks.forEach((t, i) => {
     const row = ws.getRow(7 + i);
     const vals: [number, ExcelJS.CellValue][] = [
       [1, i + 1], [2, t.code], [3, t.title], [4, t.lead], [5, t.pi], [6, t.female ? "Nữ" : "Nam"], [7, t.level], [8, t.field],
