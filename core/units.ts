@@ -87,11 +87,14 @@ export const predecessorsOf = (id: string): AdminUnit[] =>
 
 /**
  * The unit a configuration's province means: its code with the name that matches (Long An →
- * 80@2008, Tây Ninh → 80@2025); undefined when no unit has that code and name (a test province).
+ * 80@2008, Tây Ninh → 80@2025; a name both carry → the current one); undefined when no unit has that code and name (a test province).
  */
 export function unitOfProvince(p: { code: string; name: string }): AdminUnit | undefined {
   const n = fold(p.name).replace(/^(tinh|thanh pho|tp\.?)\s+/, "");
-  return allUnits().find((u) => u.code === p.code && fold(u.name).replace(/^tp\.?\s+/, "") === n.replace(/^tp\.?\s+/, ""));
+  const hits = allUnits().filter((u) => u.code === p.code && fold(u.name).replace(/^tp\.?\s+/, "") === n.replace(/^tp\.?\s+/, ""));
+  // a name both a former and a current unit carry (Tuyên Quang 08 before and after): today's unit,
+  // the department that runs phuluc now
+  return hits.find((u) => u.valid_to === null) ?? hits[0];
 }
 
 /**

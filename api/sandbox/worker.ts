@@ -29,7 +29,7 @@ let trusted: Db | null = null;
 async function source(): Promise<{ db: Db; generation: number | null; checksum: string | null }> {
   const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: config.spillDir, maxTempSize: config.maxTempSize };
   if (config.source.kind === "lake") {
-    if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province }) };
+    if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province, asCurrentUnits: config.source.asCurrentUnits }) };
     const run = await lakeRun(open.db);
     return { db: open.db, generation: run.generation, checksum: run.checksum };
   }
