@@ -107,7 +107,7 @@ describe("levels and folders after the reorganisation", () => {
     expect(errors.map((p) => [p.code, p.place.file, p.place.sheet, p.place.cell])).toEqual([
       ["LEVEL_ENDED", "P.QLKH/Danh muc 2026.xlsx", "DM nhiem vu", "G8"],
     ]);
-    expect(errors[0]!.vi).toContain("không còn từ ngày 30/06/2025");
+    expect(errors[0]!.vi).toContain("chỉ còn đến hết ngày 30/06/2025");
     expect(errors[0]!.en).toContain('the level "Huyện" ended on 2025-06-30');
   });
 
