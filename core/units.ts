@@ -87,7 +87,8 @@ export const predecessorsOf = (id: string): AdminUnit[] =>
 
 /**
  * The unit a configuration's province means: its code with the name that matches (Long An →
- * 80@2008, Tây Ninh → 80@2025; a name both carry → the current one); undefined when no unit has that code and name (a test province).
+ * 80@2008, Tây Ninh → 80@2025; a name both carry → the current one); undefined when no unit has
+ * that code and name (a test province).
  */
 export function unitOfProvince(p: { code: string; name: string }): AdminUnit | undefined {
   const n = fold(p.name).replace(/^(tinh|thanh pho|tp\.?)\s+/, "");

@@ -132,6 +132,11 @@ export const FormDef = z
     columns: z.array(ColumnDef).min(1),
     /** fixed forms: every row */
     rows: z.array(FixedRowDef).optional(),
+    /**
+     * set by formForYear(), never in form.json: the rows the form no longer has in the plan year
+     * (a copy of last year's workbook may still carry one; the fill says so instead of ignoring it)
+     */
+    retiredRows: z.array(FixedRowDef).optional(),
     /** list forms: how the body is read */
     list: ListDef.optional(),
     /** extra phrase synonyms for this form: canonical ← variants (matching keys) */
@@ -180,15 +185,3 @@ export function parseFormDef(json: unknown): FormDef {
   return FormDef.parse(json);
 }
 
-/**
- * The form as it stands for plan year `year`: rows that no longer exist that year (a level of
- * management that ended) are dropped, and with them their place in a group's sumOf.
- */
-export function formForYear<F extends { kind: string; rows?: FixedRowDef[] }>(def: F, year: number): F {
-  if (!def.rows?.some((r) => r.untilPlanYear !== undefined && year > r.untilPlanYear)) return def;
-  const gone = new Set(def.rows.filter((r) => r.untilPlanYear !== undefined && year > r.untilPlanYear).map((r) => r.key));
-  const rows = def.rows
-    .filter((r) => !gone.has(r.key))
-    .map((r) => (r.sumOf?.some((k) => gone.has(k)) ? { ...r, sumOf: r.sumOf.filter((k) => !gone.has(k)) } : r));
-  return { ...def, rows };
-}

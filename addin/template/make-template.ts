@@ -3,7 +3,7 @@
 //   npx tsx addin/template/make-template.ts --out sample/template.xlsx --year 2024
 // Deterministic: fixed document dates and zip entry times, so the committed file only changes
 // when a definition does.
-import { formForYear } from "../../queries/form-schema.js";
+import { formForYear } from "../engine/form-year.js";
 import ExcelJS from "exceljs";
 import { unzipSync, zipSync, type Zippable } from "fflate";
 import { writeFileSync, mkdirSync } from "node:fs";

@@ -1,6 +1,5 @@
 // The headless fill, glued: workbook bytes → snapshots → (engine) located forms and write plan
 // ← (SQL) figures and rules → applyPlan → new workbook bytes, with a report of what it did.
-import { formForYear } from "../../queries/form-schema.js";
 import type { Problem } from "../../core/problem.js";
 import type { Db } from "../../warehouse/db.js";
 import type { FormDef } from "../../queries/form-schema.js";
@@ -64,8 +63,7 @@ export type ComputeAll = (db: Db, year: number, generation: number) => Promise<{
 export async function fillWorkbook(input: FillInput, deps: { computeAll?: ComputeAll } = {}): Promise<FillResult> {
   const pkg = Package.open(input.template);
   const generation = input.db.generation ?? input.asOf ?? 0;
-  // the forms as they stand in the plan year (PL05 has no cấp huyện row after 2026)
-  const forms = (input.forms ?? (await import("../../queries/forms.js")).loadForms()).map((f) => formForYear(f, input.year));
+  const forms = input.forms ?? (await import("../../queries/forms.js")).loadForms();
   const compute = deps.computeAll ?? (await import("../../queries/compute.js")).computeAll;
   // The warehouse computes the figures on its own threads while this one reads the workbook: the
   // two do not depend on each other, and together they were half of a fill's time.

@@ -13,7 +13,7 @@ import { runLoad } from "../../etl/commands.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { fillWorkbook } from "../../addin/xlsx/fill.js";
 import { computeForm, formLineage } from "../../queries/compute.js";
-import { formForYear } from "../../queries/form-schema.js";
+import { formForYear } from "../../addin/engine/form-year.js";
 import { loadForms } from "../../queries/forms.js";
 import { LINES, MERGED, MERGED_FILES, mergedRegisterSheet, newWorkbook, writeWorkbook, type MergedTask } from "../../scripts/make-sample.js";
 
@@ -80,6 +80,11 @@ describe("the merged Tây Ninh, plan year 2026", () => {
       const pl05 = async (n: number) => (await computeForm(w, "pl05", n, w.generation)).rows.map((r) => r.rowKey);
       expect(await pl05(2026)).toContain("level:HUYEN");
       expect(await pl05(2027)).not.toContain("level:HUYEN");
+      // last year's workbook filled for 2027: its cấp huyện row is named, not silently skipped
+      const next = await fillWorkbook({ db: w, year: 2027, template: readFileSync(join(sample, "tay-ninh", "template.xlsx")), now: NOW() });
+      const retired = next.report.forms.flatMap((f) => f.problems).filter((p) => p.code === "W_FORM_ROW_RETIRED");
+      expect(retired.map((p) => [p.place.sheet, p.place.cell, p.place.row])).toEqual([["PL05", "A12", "level:HUYEN"]]);
+      expect(next.report.rulesBroken.arithmetic).toEqual([]);
       const def = loadForms().find((f) => f.code === "pl05")!;
       expect(formForYear(def, 2026).rows!.map((r) => r.key)).toContain("level:HUYEN");
       const d27 = formForYear(def, 2027);
