@@ -311,6 +311,34 @@ async function crossFileProblems(db: Db, province: string): Promise<Problem[]> {
       ),
     );
   }
+  // 5. a merged department: a 01–18 figure given both as the department's own (a file at the top
+  // of the inbox) and by a former province (a file in its folder) would be counted twice by the
+  // forms — the same file dropped in both places, or a consolidated sheet beside the originals.
+  const twice = await db.all<{ k1: string; year: number; measure: string; source: string; origin: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (select * from (${EXISTING_FACTS}) where kind = 'budget_line' and file_id not in (select file_id from ld_replace)),
+     allf as (select * from cur union all select * from ld_fact where kind = 'budget_line'),
+     own as (select * from allf where origin = ''),
+     former as (select * from allf where origin <> '')
+     select o.k1, o.year, o.measure, o.source, f.origin, o.file_id a_file, o.sheet a_sheet, o.cell a_cell, f.file_id b_file, f.sheet b_sheet, f.cell b_cell
+       from own o join former f using (k1, year, measure, source)
+      where o.file_id in (select file_id from ld_file) or f.file_id in (select file_id from ld_file)
+      qualify row_number() over (partition by o.file_id, f.file_id order by o.year, o.k1, o.measure, o.source) = 1
+      order by a_file, b_file limit 1000`,
+    p,
+  );
+  for (const d of twice) {
+    const what = `${d.k1} ${d.year} ${d.measure} ${d.source}`;
+    out.push(
+      problem(
+        "ORIGIN_COUNTED_TWICE",
+        "error",
+        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
+        `Dòng chi ${what} có cả trong tệp của Sở hiện nay (${d.a_file} ${d.a_sheet}!${d.a_cell}) và trong tệp của tỉnh cũ (${d.b_file} ${d.b_sheet}!${d.b_cell}): biểu sẽ cộng hai lần; hãy để số liệu của từng tỉnh cũ trong thư mục của tỉnh đó và bỏ bản còn lại`,
+        `Budget line ${what} is given both by the department itself (${d.a_file} ${d.a_sheet}!${d.a_cell}) and by a former province (${d.b_file} ${d.b_sheet}!${d.b_cell}): the forms would count it twice; keep each former province's figures in its folder only and remove the other copy`,
+        { key: what, origin: d.origin },
+      ),
+    );
+  }
   // 4. funding for a task that no register has, in this run or in the warehouse.
   const unknown = await db.all<{ k1: string; file_id: string; sheet: string; cell: string }>(
     `with known as (

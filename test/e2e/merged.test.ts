@@ -4,7 +4,7 @@
 // file and cell. A new task at cấp huyện after 30 June 2025 is refused at its level cell; a folder
 // of a province that did not merge into this one is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,6 +114,20 @@ describe("levels and folders after the reorganisation", () => {
     ]);
     expect(errors[0]!.vi).toContain("chỉ còn đến hết ngày 30/06/2025");
     expect(errors[0]!.en).toContain('the level "Huyện" ended on 2025-06-30');
+  });
+
+  it("refuses a former province's table also dropped at the top of the inbox (it would count twice), naming both places", async () => {
+    const inbox = join(dir, "inbox-twice");
+    cpSync(join(sample, "tay-ninh", "inbox"), inbox, { recursive: true });
+    cpSync(join(sample, MERGED_FILES.longAn), join(inbox, "P.KHTC", "TH va DT chi KHCN - Long An (ban sao).xlsx"));
+    const report = await runLoad({ inbox, db: join(dir, "twice.duckdb"), config, quiet: true, now: NOW });
+    expect(report.outcome).toBe("rejected");
+    const p = report.problems.filter((x) => x.code === "ORIGIN_COUNTED_TWICE");
+    // the copy overlaps both former provinces' tables: one problem per pair of files
+    expect(p.map((x) => [x.place.file, x.place.sheet, x.place.cell, x.place.other?.file])).toEqual([
+      ["P.KHTC/TH va DT chi KHCN - Long An (ban sao).xlsx", "TH va DT chi KHCN", "C9", "72 Tây Ninh/P.KHTC/TH va DT chi KHCN 2024-2025 - Tay Ninh.xlsx"],
+      ["P.KHTC/TH va DT chi KHCN - Long An (ban sao).xlsx", "TH va DT chi KHCN", "C9", "80 Long An/P.KHTC/TH va DT chi KHCN 2024-2025 - Long An.xlsx"],
+    ]);
   });
 
   it("refuses a folder of a former province that did not merge into this one", async () => {
