@@ -8,6 +8,8 @@ import { openLake as openLakeDb } from "../warehouse/lake.js";
 
 export interface LakeOptions {
   province?: string;
+  /** roll former units' years into the units that took them in (warehouse/lake.ts) */
+  asCurrentUnits?: boolean;
   memoryLimit?: string;
   threads?: number;
   /** spill folder and its cap (an in-memory DuckDB spills to ./.tmp otherwise) */
@@ -23,6 +25,7 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
   }
   return openLakeDb(lakeDir, {
     province: opts.province,
+    asCurrentUnits: opts.asCurrentUnits,
     // Runs before the lake locks its configuration.
     prepare: async (db) => {
       if (opts.memoryLimit) await db.run(`set memory_limit = '${opts.memoryLimit.replace(/[^0-9A-Za-z.]/g, "")}'`);

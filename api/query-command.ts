@@ -16,6 +16,7 @@ export interface QueryCommandOptions {
   db?: string;
   lake?: string;
   province?: string;
+  asCurrentUnits?: boolean;
   param?: string[];
   format?: "table" | Format;
   out?: string;
@@ -75,6 +76,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
   if ((opts.file === undefined) === (opts.execute === undefined)) throw new UsageError("give the SQL as a file or with -e, one of them");
   if (!opts.db === !opts.lake) throw new UsageError("give exactly one of --db <file> or --lake <dir>");
   if (opts.province && !opts.lake) throw new UsageError("--province goes with --lake");
+  if (opts.asCurrentUnits && !opts.lake) throw new UsageError("--as-current-units goes with --lake");
   if (BINARY.has(format) && !opts.out) throw new UsageError(`--format ${format} writes a binary file: give --out <file>`);
   if (format === "table" && opts.out) throw new UsageError("--format table prints to the terminal: choose csv, json, xlsx … with --out");
   let params;
@@ -98,7 +100,7 @@ export async function queryCommand(opts: QueryCommandOptions): Promise<ExitCode>
     else checkReadable(opts.lake!, "lake", "make it with `phuluc warehouse export --db <file> --parquet <dir>`");
   }
   const runner: QueryRunner = opts.runner ?? new SandboxPool({
-    source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
+    source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province, asCurrentUnits: opts.asCurrentUnits },
     timeLimitMs: opts.timeout,
     maxRows: opts.maxRows,
     // the same byte cap as the server's (PHULUC_QUERY_MAX_BYTES, default 64 MB)

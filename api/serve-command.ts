@@ -18,6 +18,7 @@ export interface ServeOptions {
   db?: string;
   lake?: string;
   province?: string;
+  asCurrentUnits?: boolean;
   port?: number;
   host: string;
   cert?: string;
@@ -107,6 +108,7 @@ const intEnv = (env: Env, name: string): number | undefined => {
 export async function startServer(opts: ServeOptions, env: Env = process.env, say: (s: string) => void = console.log): Promise<RunningServer> {
   if (!opts.db === !opts.lake) throw new UsageError("give exactly one of --db <file> or --lake <dir>");
   if (opts.province && !opts.lake) throw new UsageError("--province goes with --lake");
+  if (opts.asCurrentUnits && !opts.lake) throw new UsageError("--as-current-units goes with --lake");
   if (!opts.cert !== !opts.key) throw new UsageError("https needs both --cert and --key");
   const port = opts.port ?? intEnv(env, "PORT") ?? 3000;
   const scheme = opts.cert ? "https" : "http";
@@ -153,9 +155,9 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
     if (e instanceof KeyRefused) throw new UsageError(e.message);
     throw e;
   }
-  const reader: Reader = opts.db ? new WarehouseReader(opts.db) : new LakeReader(opts.lake!, { province: opts.province });
+  const reader: Reader = opts.db ? new WarehouseReader(opts.db) : new LakeReader(opts.lake!, { province: opts.province, asCurrentUnits: opts.asCurrentUnits });
   const sandbox = new SandboxPool({
-    source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province },
+    source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province, asCurrentUnits: opts.asCurrentUnits },
     timeLimitMs: intEnv(env, "PHULUC_QUERY_TIMEOUT_MS"),
     maxRows: intEnv(env, "PHULUC_QUERY_MAX_ROWS"),
     maxBytes: intEnv(env, "PHULUC_QUERY_MAX_BYTES"),

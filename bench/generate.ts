@@ -4,7 +4,10 @@
 // unit lines in đồng / nghìn / triệu, amounts typed as Vietnamese-style text, months in four
 // styles — over ten years of funding, budget and indicator columns.
 //
-//   npx tsx bench/generate.ts --out <dir> [--rows 1000000] [--seed 1] [--provinces 63] [--years 10]
+//   npx tsx bench/generate.ts --out <dir> [--rows 1000000] [--seed 1] [--provinces 63] [--years 10] [--plan-year 2024]
+//
+// Plan year 2024 (the default, what `npm run bench` measures): 63 former provinces. A plan year
+// whose years reach 2025: the 34 current units, each inbox with a folder per former province.
 //
 // Every workbook is written with exceljs's streaming writer (rows are committed as they are made),
 // so memory stays flat whatever --rows is. Everything comes from a seeded PRNG and fixed dates:
@@ -18,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { HIERARCHY } from "../core/hierarchy.js";
 import { seededRandom } from "../core/random.js";
+import { levelInForce, predecessorsOf, unitsForYear } from "../core/units.js";
 
 // ───────────────────────────── randomness ─────────────────────────────
 
@@ -160,9 +164,12 @@ function makeTasks(rng: Rng, code: string, n: number, years: number[]): Task[] {
   const out: Task[] = [];
   for (let i = 0; i < n; i++) {
     const r = rng.next();
-    const level: Task["level"] = r < 0.01 ? "Quốc gia" : r < 0.45 ? "Tỉnh" : r < 0.7 ? "Cơ sở" : "Huyện";
+    let level: Task["level"] = r < 0.01 ? "Quốc gia" : r < 0.45 ? "Tỉnh" : r < 0.7 ? "Cơ sở" : "Huyện";
     const sy = rng.int(first, plan); // inside the window: every task has at least one year of money
     const sm = rng.int(1, 12);
+    // no new cấp huyện task after the district level ended (30 June 2025): cơ sở instead, with no
+    // draw of its own, so that the years before the reorganisation come out as they always did
+    if (level === "Huyện" && !levelInForce("HUYEN", `${sy}-${String(sm).padStart(2, "0")}`)) level = "Cơ sở";
     const months = rng.int(6, 36);
     const endIdx = sy * 12 + (sm - 1) + months - 1;
     const ey = Math.floor(endIdx / 12);
@@ -572,14 +579,12 @@ export async function generateNational(o: GenerateOptions): Promise<GenerateResu
   const years = Array.from({ length: nYears }, (_, i) => plan - nYears + 1 + i);
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(o.dir, { recursive: true });
-  const perProvince = Math.ceil(target / provinces);
   const result: GenerateResult = { dir: o.dir, seed, years, rows: 0, files: 0, provinces: [] };
 
-  for (let p = 0; p < provinces; p++) {
-    const [code, name] = PROVINCES[p]!;
+  // One former province's files into a folder (office sub-folders inside).
+  const writeProvince = async (dir: string, code: string, name: string, perProvince: number): Promise<number> => {
     // One stream per province, so a province's files do not depend on how many came before.
     const rng = new Rng(seededRandom((seed * 1_000_003 + Number(code) * 7919) >>> 0));
-    const dir = join(o.dir, `${code}-${fold(name).replace(/[^A-Za-z0-9]+/g, "-")}`);
     const nInd = Math.max(6, Math.round(perProvince * 0.05));
     const nTasks = Math.max(4, Math.ceil((perProvince - nInd - LINES.length) / 2));
     const tasks = makeTasks(rng, code, nTasks, years);
@@ -597,9 +602,42 @@ export async function generateNational(o: GenerateOptions): Promise<GenerateResu
     const half = Math.ceil(nInd / 2);
     rows += await writeIndicators(sub("TDC", `Chi tieu TDC ${code}.xlsx`), code, [AREAS[0], AREAS[1], AREAS[2]], half, years, style(), 0);
     rows += await writeIndicators(sub("Thanh tra", `Chi tieu ${code}.xlsx`), code, [AREAS[3], AREAS[4], AREAS[5]], nInd - half, years, style(), half);
-    result.provinces.push({ province: code, name, dir, files: 5, rows });
-    result.rows += rows;
-    result.files += 5;
+    return rows;
+  };
+  const slug = (code: string, name: string) => `${code}-${fold(name).replace(/[^A-Za-z0-9]+/g, "-")}`;
+
+  if (years[years.length - 1]! < 2025) {
+    // Years before the reorganisation: one inbox (and warehouse) per former province, 63 in all.
+    const perProvince = Math.ceil(target / provinces);
+    for (let p = 0; p < provinces; p++) {
+      const [code, name] = PROVINCES[p]!;
+      const dir = join(o.dir, slug(code, name));
+      const rows = await writeProvince(dir, code, name, perProvince);
+      result.provinces.push({ province: code, name, dir, files: 5, rows });
+      result.rows += rows;
+      result.files += 5;
+    }
+  } else {
+    // Years that reach 2025: one inbox per current unit (34), holding a folder per former province
+    // it took in ("72 Tây Ninh/…", etl/inbox.ts), each with that province's ten years — the offices'
+    // spreadsheets carry on after the merger. The export puts a year's figures under the unit of
+    // that year (63 up to 2024, 34 from 2025); --as-current-units rolls them up.
+    const current = unitsForYear(2025).slice(0, Math.min(o.provinces ?? 34, 34));
+    const formers = current.reduce((a, u) => a + predecessorsOf(u.id).length, 0);
+    const perProvince = Math.ceil(target / formers);
+    for (const u of current) {
+      const dir = join(o.dir, slug(u.code, u.name));
+      const olds = predecessorsOf(u.id).sort((a, b) => a.code.localeCompare(b.code));
+      let rows = 0;
+      for (const f of olds) {
+        // a province that merged with none keeps its inbox as it was (no folder needed)
+        const fdir = olds.length === 1 && f.code === u.code ? dir : join(dir, `${f.code} ${f.name}`);
+        rows += await writeProvince(fdir, f.code, f.name, perProvince);
+      }
+      result.provinces.push({ province: u.code, name: u.name, dir, files: 5 * olds.length, rows });
+      result.rows += rows;
+      result.files += 5 * olds.length;
+    }
   }
   // The manifest names folders relative to itself, so that it does not depend on where --out was.
   const manifest = { ...result, dir: ".", provinces: result.provinces.map((p) => ({ ...p, dir: relative(o.dir, p.dir) })) };
@@ -617,7 +655,7 @@ function arg(name: string): string | undefined {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = arg("out");
   if (!out) {
-    console.error("usage: npx tsx bench/generate.ts --out <dir> [--rows 1000000] [--seed 1] [--provinces 63] [--years 10]");
+    console.error("usage: npx tsx bench/generate.ts --out <dir> [--rows 1000000] [--seed 1] [--provinces 63] [--years 10] [--plan-year 2024]");
     process.exit(2);
   }
   const t0 = Date.now();
@@ -627,6 +665,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     seed: arg("seed") ? Number(arg("seed")) : undefined,
     provinces: arg("provinces") ? Number(arg("provinces")) : undefined,
     years: arg("years") ? Number(arg("years")) : undefined,
+    planYear: arg("plan-year") ? Number(arg("plan-year")) : undefined,
   });
   const mb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`${r.rows} data rows in ${r.files} workbooks for ${r.provinces.length} provinces under ${out} (${((Date.now() - t0) / 1000).toFixed(1)} s, peak ${mb} MB)`);

@@ -1,5 +1,9 @@
 // The inbox is a drop box: offices are its first-level folders, files directly in it belong to
 // "chung". Deeper folders and the ETL's own processed/ and rejected/ are not looked into.
+// A merged department's inbox may also hold one folder per former province, named "<code> <name>"
+// of the former unit ("72 Tây Ninh", "80 Long An"): inside it the same layout again (offices as
+// its folders, its own files "chung"); the file identity keeps the folder ("72 Tây Ninh/P.KHTC/…"),
+// which is how the loader knows a figure's origin (core/units.ts originOfFile).
 // .xls and .ods are passed on to the reader on purpose: its sniffer gives them the clear
 // "save it as .xlsx" error, which a silent skip would not.
 import { readdirSync, statSync, type Dirent } from "node:fs";
@@ -7,6 +11,7 @@ import { join } from "node:path";
 import { nfc } from "../core/text.js";
 import type { InboxScan } from "./model.js";
 import { prob } from "./codes.js";
+import { formerUnitFolder } from "../core/units.js";
 
 export const CHUNG = "chung";
 const NOT_SCANNED = new Set(["processed", "rejected"]);
@@ -58,6 +63,16 @@ export function scanInbox(dir: string): InboxScan {
     if (!e.isDirectory()) continue;
     const name = nfc(e.name);
     if (NOT_SCANNED.has(name.toLowerCase()) || name.startsWith(".")) continue;
+    if (formerUnitFolder(name)) {
+      const sub = join(dir, e.name);
+      visit(sub, CHUNG, name + "/");
+      for (const o of list(sub)) {
+        const office = nfc(o.name);
+        if (!o.isDirectory() || NOT_SCANNED.has(office.toLowerCase()) || office.startsWith(".")) continue;
+        visit(join(sub, o.name), office, `${name}/${office}/`);
+      }
+      continue;
+    }
     visit(join(dir, e.name), name, name + "/");
   }
   return scan;

@@ -27,6 +27,11 @@ function formFile(form: string, file: "query.sql" | "lineage.sql"): string {
   return readSql(join(FORMS_DIR, form, file));
 }
 
+/** The form's lineage.sql (row_key, column_id, fact_id), its $year parameter still in place. */
+export function formLineageQuery(form: string): string {
+  return formFile(form, "lineage.sql");
+}
+
 /** The form's query.sql, its $year parameter still in place. */
 export function formQuery(form: string): string {
   return formFile(form, "query.sql");

@@ -55,6 +55,11 @@ export const FixedRowDef = z
     sumOf: z.array(z.string()).optional(),
     /** indentation level in our template (0 = bold top rows) */
     indent: z.number().int().min(0).max(4).default(0),
+    /**
+     * the last plan year whose form has this row (absent: every year). PL05's cấp huyện row: the
+     * level ended on 30 June 2025 (core/admin/levels.json), PL05 reports N-1, so plan years ≤ 2026.
+     */
+    untilPlanYear: z.number().int().optional(),
   })
   .strict();
 export type FixedRowDef = z.infer<typeof FixedRowDef>;
@@ -127,6 +132,11 @@ export const FormDef = z
     columns: z.array(ColumnDef).min(1),
     /** fixed forms: every row */
     rows: z.array(FixedRowDef).optional(),
+    /**
+     * set by formForYear(), never in form.json: the rows the form no longer has in the plan year
+     * (a copy of last year's workbook may still carry one; the fill says so instead of ignoring it)
+     */
+    retiredRows: z.array(FixedRowDef).optional(),
     /** list forms: how the body is read */
     list: ListDef.optional(),
     /** extra phrase synonyms for this form: canonical ← variants (matching keys) */
@@ -174,3 +184,4 @@ export type FormDefInput = z.input<typeof FormDef>;
 export function parseFormDef(json: unknown): FormDef {
   return FormDef.parse(json);
 }
+

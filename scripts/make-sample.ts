@@ -1107,6 +1107,233 @@ function chungWorkbook(): ExcelJS.Workbook {
   return wb;
 }
 
+// ───────────────────────────── the merged Tây Ninh: plan year 2026 ─────────────────────────────
+// Since 1 July 2025 Long An (80) and Tây Ninh (72) are one province, Tây Ninh (code 80, centre in
+// Tân An). Its department's inbox (sample/tay-ninh/inbox/) holds one folder per former province,
+// named "<code> <name>" of the former unit, with that province's 2024–2025 spreadsheets; the merged
+// department's own 2026 estimate sits at the top as usual. Filled for N = 2026, PL01's columns
+// (2024 and 2025) are the two former provinces' sums. Figures in triệu đồng, all NSĐP.
+
+type Leaves = Record<string, number>;
+/** The leaves of the 01–18 table (the rows with no children). */
+const LEAF_CODES = LINES.filter((l) => !l.children).map((l) => l.code);
+const scaleLeaves = (src: Leaves, f: number): Leaves =>
+  Object.fromEntries(Object.entries(src).map(([c, v]) => [c, Math.round(v * f)]));
+/** Every line's figure: leaves as given, sum rows the sum of their children. */
+function withSums(leaves: Leaves): Map<string, number> {
+  const m = new Map<string, number>();
+  const value = (code: string): number => {
+    const l = LINE.get(code)!;
+    const v = l.children ? l.children.reduce((a, c) => a + value(c), 0) : leaves[code] ?? 0;
+    m.set(code, v);
+    return v;
+  };
+  value("01");
+  return m;
+}
+
+/** Long An's 2024 estimate (the de_xuat 2024 of the 2024 sample) became its dự toán 2024. */
+const LA_DT24: Leaves = Object.fromEntries(LEAF_CODES.map((c) => [c, (BUDGET.dx24.get(c) ?? 0) / K]));
+const TN_DT24: Leaves = { "02": 0, "05": 7_800, "06": 1_600, "07": 9_200, "09": 300, "11": 4_100, "12": 650, "14": 2_100, "15": 800, "16": 150, "17": 1_200, "18": 0 };
+type MCol = "dt24" | "th24" | "dt25" | "th6t25" | "uoc25";
+function formerBudget(dt24: Leaves, r: { th: number; dt: number; th6t: number; uoc: number }): Record<MCol, Map<string, number>> {
+  const dt25 = scaleLeaves(dt24, r.dt);
+  return {
+    dt24: withSums(dt24),
+    th24: withSums(scaleLeaves(dt24, r.th)),
+    dt25: withSums(dt25),
+    th6t25: withSums(scaleLeaves(dt25, r.th6t)),
+    uoc25: withSums(scaleLeaves(dt25, r.uoc)),
+  };
+}
+export const MERGED = {
+  longAn: formerBudget(LA_DT24, { th: 0.97, dt: 1.06, th6t: 0.42, uoc: 0.99 }),
+  tayNinh: formerBudget(TN_DT24, { th: 0.95, dt: 1.05, th6t: 0.45, uoc: 1 }),
+};
+/** The merged department's estimate for 2026: both former provinces' dự toán 2025 plus 8 %. */
+const DX26: Map<string, number> = withSums(
+  Object.fromEntries(LEAF_CODES.map((c) => [c, Math.round(((MERGED.longAn.dt25.get(c) ?? 0) + (MERGED.tayNinh.dt25.get(c) ?? 0)) * 1.08)])),
+);
+
+export interface MergedTask {
+  code: string; title: string; lead: string; pi: string; female: boolean; level: string; field: string;
+  start: string; end: string; tong: number; accepted?: string; dt25?: number; luyKe24?: number; nhuCau26?: number;
+}
+/** Tây Ninh's (72) tasks: one of cấp huyện from 2023, kept (a level of its year). */
+export const TAY_NINH_TASKS: MergedTask[] = [
+  { code: "TN.T.2024.01", title: "Ứng dụng công nghệ tưới tiết kiệm nước cho cây mãng cầu ở vùng đồi núi Bà Đen", lead: "Trung tâm Ứng dụng tiến bộ KH&CN Tây Ninh", pi: "Nguyễn Thị Thu Hà", female: true, level: "Tỉnh", field: "KH nông nghiệp", start: "2024-03", end: "2026-06", tong: 1_800, dt25: 700, luyKe24: 500, nhuCau26: 600 },
+  { code: "TN.H.2023.01", title: "Khảo sát nhu cầu chuyển đổi số của hộ kinh doanh huyện Gò Dầu", lead: "Phòng Kinh tế - Hạ tầng huyện Gò Dầu", pi: "Trần Văn Phúc", female: false, level: "Huyện", field: "KH xã hội", start: "2023-05", end: "2025-04", tong: 250, accepted: "2025-05-20", dt25: 80, luyKe24: 170 },
+  { code: "TN.CS.2025.01", title: "Xây dựng quy trình kiểm định nhanh độ ẩm nông sản sau thu hoạch", lead: "Chi cục Tiêu chuẩn Đo lường Chất lượng Tây Ninh", pi: "Lê Minh Tâm", female: false, level: "Cơ sở", field: "KH kỹ thuật và công nghệ", start: "2025-02", end: "2025-12", tong: 120, dt25: 120 },
+];
+
+function mergedBudgetSheet(
+  wb: ExcelJS.Workbook,
+  province: string,
+  groups: { label: string; cols: { head: string; values: Map<string, number> }[] }[],
+  note?: string,
+): void {
+  const ws = wb.addWorksheet("TH va DT chi KHCN");
+  const nCols = groups.reduce((a, g) => a + g.cols.length, 0);
+  const last = 2 + nCols;
+  ws.getCell("A1").value = `UBND TỈNH ${province.toUpperCase()}`;
+  ws.getCell("A2").value = "SỞ KHOA HỌC VÀ CÔNG NGHỆ";
+  ws.getCell("A2").font = BOLD;
+  title(ws, 3, "Tình hình thực hiện và dự toán chi KH&CN", last, { bold: true });
+  title(ws, 4, "Đơn vị tính: triệu đồng", last, { align: "right" });
+  header(ws, 6, 1, "Nội dung", { rows: 2 });
+  header(ws, 6, 2, "Mã số", { rows: 2 });
+  let c = 3;
+  for (const g of groups) {
+    header(ws, 6, c, g.label, { cols: g.cols.length });
+    g.cols.forEach((x, i) => header(ws, 7, c + i, x.head));
+    c += g.cols.length;
+  }
+  ws.getColumn(1).width = 52;
+  for (let k = 3; k <= last; k++) ws.getColumn(k).width = 15;
+  const first = 8;
+  const rowOf = new Map(LINES.map((l, i) => [l.code, first + i]));
+  const cols = groups.flatMap((g) => g.cols);
+  LINES.forEach((l, i) => {
+    const row = ws.getRow(first + i);
+    row.getCell(1).value = l.label;
+    if (l.children) row.getCell(1).font = BOLD;
+    row.getCell(2).value = l.code;
+    cols.forEach((x, k) => {
+      const cell = row.getCell(3 + k);
+      const v = x.values.get(l.code);
+      if (l.children) {
+        const L = colLetter(3 + k);
+        cell.value = { formula: `SUM(${l.children.map((ch) => `${L}${rowOf.get(ch)}`).join(",")})`, result: v ?? 0 };
+      } else if (v !== undefined) cell.value = v;
+      cell.numFmt = "#,##0";
+    });
+    for (let k = 1; k <= last; k++) row.getCell(k).border = BORDER;
+  });
+  if (note) ws.getCell(first + LINES.length + 1, 1).value = note;
+}
+
+/** The register sheet of the merged sample (exported: tests write other tasks in the same layout). */
+export function mergedRegisterSheet(wb: ExcelJS.Workbook, tasks: MergedTask[] = TAY_NINH_TASKS): void {
+  const ws = wb.addWorksheet("DM nhiem vu");
+  const last = 14;
+  title(ws, 1, "UBND TỈNH TÂY NINH", 4, { bold: true });
+  title(ws, 2, "DANH MỤC NHIỆM VỤ KHOA HỌC VÀ CÔNG NGHỆ NĂM 2025", last, { bold: true });
+  title(ws, 3, "Đơn vị tính: triệu đồng", last, { align: "right" });
+  const h: [number, string][] = [
+    [1, "STT"], [2, "Mã nhiệm vụ"], [3, "Tên nhiệm vụ"], [4, "Tổ chức chủ trì"], [5, "Chủ nhiệm"], [6, "Giới tính chủ nhiệm"],
+    [7, "Cấp quản lý"], [8, "Lĩnh vực"], [9, "Thời gian bắt đầu"], [10, "Thời gian kết thúc"], [13, "Tình trạng"], [14, "Ngày nghiệm thu"],
+  ];
+  for (const [col, text] of h) header(ws, 5, col, text, { rows: 2 });
+  header(ws, 5, 11, "Kinh phí phê duyệt", { cols: 2 });
+  header(ws, 6, 11, "Tổng");
+  header(ws, 6, 12, "NSĐP");
+  ws.getColumn(3).width = 60;
+  tasks.forEach((t, i) => {
+    const row = ws.getRow(7 + i);
+    const vals: [number, ExcelJS.CellValue][] = [
+      [1, i + 1], [2, t.code], [3, t.title], [4, t.lead], [5, t.pi], [6, t.female ? "Nữ" : "Nam"], [7, t.level], [8, t.field],
+      [9, mmY(t.start)], [10, mmY(t.end)], [11, t.tong], [12, t.tong], [13, t.accepted ? "Đã nghiệm thu" : "Đang thực hiện"],
+    ];
+    for (const [col, v] of vals) row.getCell(col).value = v;
+    if (t.accepted) {
+      row.getCell(14).value = dayDate(t.accepted);
+      row.getCell(14).numFmt = "dd/mm/yyyy";
+    }
+    for (let k = 1; k <= last; k++) row.getCell(k).border = BORDER;
+  });
+}
+
+function mergedFundingSheet(wb: ExcelJS.Workbook): void {
+  const ws = wb.addWorksheet("Cấp phát kinh phí nhiệm vụ");
+  title(ws, 1, "BẢNG THEO DÕI CẤP PHÁT KINH PHÍ NHIỆM VỤ KH&CN", 6, { bold: true });
+  title(ws, 2, "Đơn vị tính: triệu đồng", 6, { align: "right" });
+  ["Mã nhiệm vụ", "Tên nhiệm vụ", "Dự toán 2025", "Lũy kế đến hết 2024", "Nhu cầu kinh phí năm 2026"].forEach((t, i) => header(ws, 4, 1 + i, t));
+  ws.getColumn(2).width = 60;
+  TAY_NINH_TASKS.forEach((t, i) => {
+    const row = ws.getRow(5 + i);
+    row.getCell(1).value = t.code;
+    row.getCell(2).value = t.title;
+    if (t.dt25 !== undefined) row.getCell(3).value = t.dt25;
+    if (t.luyKe24 !== undefined) row.getCell(4).value = t.luyKe24;
+    if (t.nhuCau26 !== undefined) row.getCell(5).value = t.nhuCau26;
+  });
+}
+
+export const MERGED_FILES = {
+  longAn: "tay-ninh/inbox/80 Long An/P.KHTC/TH va DT chi KHCN 2024-2025 - Long An.xlsx",
+  tayNinh: "tay-ninh/inbox/72 Tây Ninh/P.KHTC/TH va DT chi KHCN 2024-2025 - Tay Ninh.xlsx",
+  tayNinhTasks: "tay-ninh/inbox/72 Tây Ninh/P.QLKH/Danh muc nhiem vu KHCN 2025 - Tay Ninh.xlsx",
+  estimate: "tay-ninh/inbox/P.KHTC/Du toan KHCN 2026.xlsx",
+  config: "tay-ninh/phuluc.config.json",
+  readme: "tay-ninh/README.md",
+} as const;
+
+async function makeMergedSample(outDir: string, w: (rel: string, wb: ExcelJS.Workbook) => Promise<void>, text: (rel: string, s: string) => void): Promise<void> {
+  rmSync(join(outDir, "tay-ninh", "inbox"), { recursive: true, force: true });
+  const former = (b: Record<MCol, Map<string, number>>) => [
+    { label: "Năm 2024", cols: [{ head: "Dự toán", values: b.dt24 }, { head: "Thực hiện", values: b.th24 }] },
+    { label: "Năm 2025", cols: [{ head: "Dự toán", values: b.dt25 }, { head: "Thực hiện 6 tháng", values: b.th6t25 }, { head: "Ước thực hiện", values: b.uoc25 }] },
+  ];
+  let wb = newWorkbook();
+  mergedBudgetSheet(wb, "Long An", former(MERGED.longAn));
+  await w(MERGED_FILES.longAn, wb);
+  wb = newWorkbook();
+  mergedBudgetSheet(wb, "Tây Ninh", former(MERGED.tayNinh));
+  await w(MERGED_FILES.tayNinh, wb);
+  wb = newWorkbook();
+  mergedRegisterSheet(wb);
+  mergedFundingSheet(wb);
+  await w(MERGED_FILES.tayNinhTasks, wb);
+  wb = newWorkbook();
+  mergedBudgetSheet(wb, "Tây Ninh", [{ label: "Dự kiến 2026", cols: [{ head: "NSTW", values: new Map() }, { head: "NSĐP", values: DX26 }, { head: "Tổng số", values: DX26 }] }], "Tỉnh Tây Ninh sau hợp nhất (Nghị quyết 202/2025/QH15), trụ sở tại Tân An");
+  await w(MERGED_FILES.estimate, wb);
+  text(MERGED_FILES.config, JSON.stringify({ province: { code: "80", name: "Tây Ninh" } }, null, 2) + "\n");
+  text(MERGED_FILES.readme, mergedReadme());
+}
+
+function mergedReadme(): string {
+  const L: string[] = [];
+  const p = (s = ""): void => void L.push(s);
+  const t = (v: number | undefined): string => (v === undefined ? "" : viText(v));
+  p("# The merged Tây Ninh (code 80 since 1 July 2025), plan year 2026");
+  p();
+  p("Generated by `npx tsx scripts/make-sample.ts` with the Long An sample beside it — do not edit by");
+  p("hand. Since 1 July 2025 Long An (former code 80) and Tây Ninh (former code 72) are one province,");
+  p("Tây Ninh, code 80, centre in Tân An (Nghị quyết 202/2025/QH15; codes: Quyết định 19/2025/QĐ-TTg).");
+  p("Its department's inbox holds one folder per former province, named `<code> <name>` of the former");
+  p("unit; the files in it keep that origin (`origin_unit` `80@2008` Long An, `72@2008` Tây Ninh).");
+  p("Loaded with `phuluc.config.json` (province 80, Tây Ninh) and filled for **N = 2026**, PL01's");
+  p("columns (N-2 = 2024, N-1 = 2025) are the sums of the two former provinces' figures below.");
+  p("Money in triệu đồng, all NSĐP.");
+  p();
+  p("| file (identity) | what it holds |");
+  p("|---|---|");
+  p("| `80 Long An/P.KHTC/TH va DT chi KHCN 2024-2025 - Long An.xlsx` | Long An's 01–18 table: 2024 dự toán and thực hiện, 2025 dự toán, 6 months and expected |");
+  p("| `72 Tây Ninh/P.KHTC/TH va DT chi KHCN 2024-2025 - Tay Ninh.xlsx` | the same for the former Tây Ninh |");
+  p("| `72 Tây Ninh/P.QLKH/Danh muc nhiem vu KHCN 2025 - Tay Ninh.xlsx` | 3 tasks of the former Tây Ninh (one cấp huyện task of 2023, kept: a level of its year) and their funding |");
+  p("| `P.KHTC/Du toan KHCN 2026.xlsx` | the merged department's estimate for 2026 (Dự kiến 2026, NSĐP) |");
+  p();
+  p("## PL01 for N = 2026: Long An + Tây Ninh = the form");
+  p();
+  p("| Mã số | 1 DT 2024 (LA + TN = form) | 2 TH 2024 | 3 DT 2025 | 4 TH 6T 2025 | 6 Ước TH 2025 |");
+  p("|---|--:|--:|--:|--:|--:|");
+  const { longAn: a, tayNinh: b } = MERGED;
+  for (const l of LINES) {
+    const cell = (col: MCol): string => `${t(a[col].get(l.code))} + ${t(b[col].get(l.code))} = **${t((a[col].get(l.code) ?? 0) + (b[col].get(l.code) ?? 0))}**`;
+    p(`| ${l.code} | ${cell("dt24")} | ${cell("th24")} | ${cell("dt25")} | ${cell("th6t25")} | ${cell("uoc25")} |`);
+  }
+  p();
+  p("## PL02 for N = 2026 (Dự kiến 2026, NSĐP)");
+  p();
+  p("| Mã số | Row | NSĐP |");
+  p("|---|---|--:|");
+  for (const l of LINES) p(`| ${l.code} | ${l.label} | ${t(DX26.get(l.code))} |`);
+  p();
+  p("PL05 for N = 2026 reports 2025, a year that still had districts until 30 June: its cấp huyện row");
+  p("is there (TN.H.2023.01). For N = 2027 the row is gone (core/admin/levels.json).");
+  return L.join("\n") + "\n";
+}
+
 // ───────────────────────────── the inbox ─────────────────────────────
 
 export const SAMPLE_FILES = {
@@ -1175,6 +1402,7 @@ export async function makeSample(outDir: string): Promise<string[]> {
   );
   text(SAMPLE_FILES.config, JSON.stringify({ province: { code: "80", name: "Long An" } }, null, 2) + "\n");
   text(SAMPLE_FILES.readme, readme());
+  await makeMergedSample(outDir, w, text);
   return written;
 }
 

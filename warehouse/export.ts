@@ -6,10 +6,15 @@
 //   <lake>/task/province_code=80/*.parquet                          (per-province, no year)
 //   <lake>/_dims/budget_line.parquet                                 (shared dimensions)
 // Re-exporting a province replaces exactly its folders; other provinces are untouched.
+// A fact's province in the lake is the unit of its year (core/admin/units.json): a merged
+// department's facts from a former province's folder (origin_unit '72@2008') go under that
+// province's code for the years it existed (72, 2024) and under the department's own from 2025, so
+// a lake is on the 63 units up to 2024 and the 34 from 2025; `--lake … --as-current-units` rolls it up.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openCurrent } from "./generations.js";
 import { sqlString, type Db } from "./db.js";
+import { schemaVersion } from "./migrate.js";
 import type { ExitCode } from "../cli/exit.js";
 
 export const YEAR_FACTS = ["fact_task_funding", "fact_budget_line", "fact_indicator"] as const;
@@ -25,9 +30,14 @@ export async function exportParquet(db: Db, lake: string): Promise<{ province: s
   // Write beside the lake, then swap folders in: a reader never sees half a province.
   const stage = mkdtempSync(join(out, ".export-"));
   try {
+    // a generation written before schema 2 has no origins (and no unit tables): exported as it is
+    const dated = (await schemaVersion(db)) >= 2;
     for (const t of YEAR_FACTS) {
+      // the unit of the year: the origin's code while the origin existed on 31 December
+      const sel = !dated ? `select * from ${t}` : `select f.* replace (coalesce(u.code, f.province_code) as province_code) from ${t} as f
+        left join admin_unit as u on u.unit_id = f.origin_unit and (u.valid_to is null or u.valid_to >= make_date(f.year, 12, 31))`;
       await db.run(
-        `copy (select * from ${t}) to ${sqlString(join(stage, t))} (format parquet, partition_by (province_code, year), compression zstd)`,
+        `copy (${sel}) to ${sqlString(join(stage, t))} (format parquet, partition_by (province_code, year), compression zstd)`,
       );
     }
     for (const t of PROVINCE_TABLES) {
@@ -40,13 +50,17 @@ export async function exportParquet(db: Db, lake: string): Promise<{ province: s
     }
     let files = 0;
     for (const t of [...YEAR_FACTS, ...PROVINCE_TABLES]) {
-      const from = join(stage, t, `province_code=${province}`);
-      const to = join(out, t, `province_code=${province}`);
-      mkdirSync(join(out, t), { recursive: true });
-      if (existsSync(to)) rmSync(to, { recursive: true });
-      if (existsSync(from)) {
-        renameSync(from, to);
-        files += countFiles(to);
+      // the province's own folder, and those of the former provinces its facts came from
+      const codes = new Set([`province_code=${province}`, ...(existsSync(join(stage, t)) ? readdirSync(join(stage, t)) : [])]);
+      for (const part of codes) {
+        const from = join(stage, t, part);
+        const to = join(out, t, part);
+        mkdirSync(join(out, t), { recursive: true });
+        if (existsSync(to)) rmSync(to, { recursive: true });
+        if (existsSync(from)) {
+          renameSync(from, to);
+          files += countFiles(to);
+        }
       }
     }
     mkdirSync(join(out, "_dims"), { recursive: true });

@@ -16,6 +16,8 @@ import { parseDecimal } from "../core/money.js";
 import type { InboxScan, ParsedFile } from "../etl/model.js";
 import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
+import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
+import { writeUnits } from "./units.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
 
@@ -79,7 +81,7 @@ create temp table ld_in (
 create temp table ld_key (id integer, s varchar);
 create temp table ld_fact (
   kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(18,6),
-  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar, origin varchar);
 create temp table ld_task (
   task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
   pi_name varchar, pi_gender varchar, decision varchar, start_month varchar, end_month varchar,
@@ -99,18 +101,20 @@ create temp table ld_replace (file_id varchar, had_old boolean);
  */
 const EXISTING_FACTS = `
   select 'task_approved' as kind, task_code as k1, 0 as year, '' as measure, source_code as source, amount,
-         file_id, file_hash, sheet, cell from fact_task_approved where province_code = $province
+         file_id, file_hash, sheet, cell, origin_unit as origin from fact_task_approved where province_code = $province
   union all
-  select 'task_funding', task_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell
+  select 'task_funding', task_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell, origin_unit
     from fact_task_funding where province_code = $province
   union all
-  select 'budget_line', line_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell
+  select 'budget_line', line_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell, origin_unit
     from fact_budget_line where province_code = $province
   union all
-  select 'indicator', indicator_key, year, measure_code, '', value, file_id, file_hash, sheet, cell
+  select 'indicator', indicator_key, year, measure_code, '', value, file_id, file_hash, sheet, cell, origin_unit
     from fact_indicator where province_code = $province`;
 
-const KEY = "kind, k1, year, measure, source";
+/** A fact's key. The origin (the former province of a merged department) is part of it: the two
+ * former provinces' figures for one line and year are two facts, not one given twice. */
+const KEY = "kind, k1, year, measure, source, origin";
 
 /**
  * Append columns to a staging table in chunks of 2 048 rows (DuckDB's vector size): about four
@@ -201,10 +205,10 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   await db.run(
     `insert into ld_fact
      select $small[kind], k.s, year, $small[measure], $small[source], (amount::decimal(18,0) * 0.000001)::decimal(18,6),
-            $file, $hash, $small[sheet], $small[col] || "row"::varchar
+            $file, $hash, $small[sheet], $small[col] || "row"::varchar, $origin
        from ld_in join ld_key k on k.id = ld_in.k1
       order by ld_in.rowid`,
-    { file: f.fileId, hash: f.sha256, small: listValue(small.values) },
+    { file: f.fileId, hash: f.sha256, small: listValue(small.values), origin: originOfFile(f.fileId)?.id ?? "" },
   );
   await db.run("delete from ld_in");
   await db.run("delete from ld_key");
@@ -321,6 +325,34 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
       ),
     );
   }
+  // 5. a merged department: a 01–18 figure given both as the department's own (a file at the top
+  // of the inbox) and by a former province (a file in its folder) would be counted twice by the
+  // forms — the same file dropped in both places, or a consolidated sheet beside the originals.
+  const twice = await db.all<{ k1: string; year: number; measure: string; source: string; origin: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (select * from (${EXISTING_FACTS}) where kind = 'budget_line' and file_id not in (select file_id from ld_replace)),
+     allf as (select * from cur union all select * from ld_fact where kind = 'budget_line'),
+     own as (select * from allf where origin = ''),
+     former as (select * from allf where origin <> '')
+     select o.k1, o.year, o.measure, o.source, f.origin, o.file_id a_file, o.sheet a_sheet, o.cell a_cell, f.file_id b_file, f.sheet b_sheet, f.cell b_cell
+       from own o join former f using (k1, year, measure, source)
+      where o.file_id in (select file_id from ld_file) or f.file_id in (select file_id from ld_file)
+      qualify row_number() over (partition by o.file_id, f.file_id order by o.year, o.k1, o.measure, o.source) = 1
+      order by a_file, b_file limit 1000`,
+    p,
+  );
+  for (const d of twice) {
+    const what = `${d.k1} ${d.year} ${d.measure} ${d.source}`;
+    out.push(
+      problem(
+        "ORIGIN_COUNTED_TWICE",
+        "error",
+        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
+        `Dòng chi ${what} có cả trong tệp của Sở hiện nay (${d.a_file} ${d.a_sheet}!${d.a_cell}) và trong tệp của tỉnh cũ (${d.b_file} ${d.b_sheet}!${d.b_cell}): biểu sẽ cộng hai lần; hãy để số liệu của từng tỉnh cũ trong thư mục của tỉnh đó và bỏ bản còn lại`,
+        `Budget line ${what} is given both by the department itself (${d.a_file} ${d.a_sheet}!${d.a_cell}) and by a former province (${d.b_file} ${d.b_sheet}!${d.b_cell}): the forms would count it twice; keep each former province's figures in its folder only and remove the other copy`,
+        { key: what, origin: d.origin },
+      ),
+    );
+  }
   // 4. funding for a task that no register has, in this run or in the warehouse.
   const unknown = await db.all<{ k1: string; file_id: string; sheet: string; cell: string }>(
     `with known as (
@@ -358,6 +390,7 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
      select s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell
        from ld_fact s join allf p
          on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
+        and p.origin = s.origin
       where s.kind <> 'task_approved' and p.amount > 0 and s.amount >= p.amount * 1000
       order by s.file_id, s.sheet, s.cell limit 1000`,
     { province },
@@ -425,25 +458,25 @@ async function commitStaging(db: Db, province: string, runId: number): Promise<v
        file_id, file_hash, sheet, cell from ld_indicator`,
     p,
   );
-  const cols = "province_code, run_id, file_id, file_hash, sheet, cell";
+  const cols = "province_code, run_id, file_id, file_hash, sheet, cell, origin_unit";
   await db.run(
     `insert into fact_task_approved (${cols}, task_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, source, amount from ld_fact where kind = 'task_approved'`,
+     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, source, amount from ld_fact where kind = 'task_approved'`,
     p,
   );
   await db.run(
     `insert into fact_task_funding (${cols}, task_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from ld_fact where kind = 'task_funding'`,
+     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, source, amount from ld_fact where kind = 'task_funding'`,
     p,
   );
   await db.run(
     `insert into fact_budget_line (${cols}, line_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, source, amount from ld_fact where kind = 'budget_line'`,
+     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, source, amount from ld_fact where kind = 'budget_line'`,
     p,
   );
   await db.run(
     `insert into fact_indicator (${cols}, indicator_key, year, measure_code, value)
-     select $province, $run, file_id, file_hash, sheet, cell, k1, year, measure, amount from ld_fact where kind = 'indicator'`,
+     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, amount from ld_fact where kind = 'indicator'`,
     p,
   );
   await db.run(
@@ -452,6 +485,18 @@ async function commitStaging(db: Db, province: string, runId: number): Promise<v
   );
   await db.run(
     `insert into office select distinct office_code, office_code from ld_file where office_code not in (select office_code from office)`,
+  );
+}
+
+function foreignFolder(fileId: string, origin: { id: string; code: string; name: string }, province: { code: string; name: string }): Problem {
+  const folder = fileId.slice(0, fileId.indexOf("/"));
+  return problem(
+    "FOLDER_NOT_FORMER_UNIT",
+    "error",
+    { file: fileId },
+    `${fileId}: thư mục "${folder}" là của tỉnh ${origin.name} (mã ${origin.code}, trước 01/7/2025), không phải một tỉnh cũ đã hợp nhất vào ${province.name} (${province.code}); hãy chuyển tệp sang hộp thư của đúng Sở, hoặc sửa cấu hình province`,
+    `${fileId}: folder "${folder}" is former province ${origin.name} (code ${origin.code}, before 1 July 2025), which was not merged into ${province.name} (${province.code}); move the file to the right department's inbox, or fix the configured province`,
+    { folder, unit: origin.id },
   );
 }
 
@@ -494,6 +539,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       `insert into province select $code, $name where not exists (select 1 from province where province_code = $code)`,
       opts.province,
     );
+    await writeUnits(db);
+    const own = unitOfProvince(opts.province);
+    const formerIds = new Set(own ? predecessorsOf(own.id).map((u) => u.id) : []);
     const known = new Map(
       (await db.all<{ file_id: string; sha256: string }>("select file_id, sha256 from source_file")).map((r) => [r.file_id, r.sha256]),
     );
@@ -511,6 +559,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       // a parser that throws (a mistake in phuluc, not in the file) fails the run; the file read
       // ahead must not be left as an unhandled rejection meanwhile
       next?.catch(() => undefined);
+      // A file in a former province's folder belongs here only if this province took that one in.
+      const origin = originOfFile(parsed.fileId);
+      if (origin && !formerIds.has(origin.id)) parsed.problems.push(foreignFolder(parsed.fileId, origin, opts.province));
       const errors = parsed.problems.filter(isError).length;
       const outcome: FileOutcome = {
         fileId: parsed.fileId,

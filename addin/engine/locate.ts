@@ -1,6 +1,7 @@
 // Phase one of a fill: which sheet holds which form, where its header is, which sheet column
 // holds which form column, and which plan year the copy was made for. Works on the first rows of
 // every sheet only (FIRST_ROWS), so that the pane reads little before it knows where to look.
+import { formForYear } from "./form-year.js";
 import { problem, type Problem } from "../../core/problem.js";
 import type { ColumnDef, FormDef } from "../../queries/form-schema.js";
 import { mergedValueReader, colsIn, isEmpty } from "./grid.js";
@@ -511,7 +512,7 @@ function notLocated(def: FormDef, status: "not_found" | "ambiguous", cands: Cand
  * form only: the one it matches best.
  */
 export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: number, choices: Record<string, string> = {}): Located[] {
-  const all = forms.map((def) => {
+  const all = forms.map((f) => formForYear(f, year)).map((def) => {
     const cands = sheets.map((s) => {
       try {
         return evaluate(s, def, year);

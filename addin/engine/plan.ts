@@ -195,6 +195,7 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
   const byCode = new Map<string, number>();
   rows.forEach((r, i) => r.code && byCode.set(r.code, i));
   const labelKeys = rows.map((r) => new Set([r.label, ...(r.labels ?? [])].map((l) => canon(l, idx.syn, { stripNumbering: true }))));
+  const retiredKeys = (def.retiredRows ?? []).map((row) => ({ row, keys: new Set([row.label, ...(row.labels ?? [])].map((l) => canon(l, idx.syn, { stripNumbering: true }))) }));
   const where = new Map<number, number>(); // def row index → sheet row
   let last = -1;
   const end = Math.max(sheet.values.length, loc.bodyStart);
@@ -214,6 +215,20 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
     }
     const free = cands.filter((i) => !where.has(i));
     const pick = free.find((i) => i > last) ?? free[0];
+    if (pick === undefined && !cands.length && retiredKeys.length) {
+      // a row the form had in earlier years (cấp huyện in PL05 before 2027): say so, leave it be
+      const gone = rowTexts(sheet, r, loc, def, "label")
+        .map((t) => canon(t, idx.syn, { stripNumbering: true }))
+        .map((k) => retiredKeys.find((x) => k && x.keys.has(k))?.row)
+        .find(Boolean);
+      if (gone)
+        problems.push(
+          problem("W_FORM_ROW_RETIRED", "warning", { ...place, row: gone.key, cell: `A${r}` },
+            `Dòng ${r} "${gone.label}" không còn trong biểu của năm kế hoạch ${data.year}${gone.untilPlanYear ? ` (chỉ có đến năm kế hoạch ${gone.untilPlanYear})` : ""}: không ghi số liệu; hãy xóa dòng này.`,
+            `Row ${r} "${gone.label}" is no longer in the form for plan year ${data.year}${gone.untilPlanYear ? ` (only up to plan year ${gone.untilPlanYear})` : ""}: nothing written; delete the row.`),
+        );
+      continue;
+    }
     if (pick === undefined) {
       if (cands.length)
         problems.push(

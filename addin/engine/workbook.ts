@@ -1,4 +1,5 @@
 // A whole workbook: locate every form, then plan each one found with its figures.
+import { formForYear } from "./form-year.js";
 import { problem, type Problem } from "../../core/problem.js";
 import type { FormDef } from "../../queries/form-schema.js";
 import type { FormData } from "../../queries/types.js";
@@ -25,6 +26,8 @@ export function planWorkbook(
   choices: Record<string, string> = {},
   located: Located[] = locateForms(sheets, forms, year, choices),
 ): WorkbookPlanWithLocation {
+  // the forms as they stand in the plan year (rows of ended levels dropped, and named if found)
+  forms = forms.map((f) => formForYear(f, year));
   const plans: FormPlan[] = [];
   const problems: Problem[] = [];
   for (const loc of located) {

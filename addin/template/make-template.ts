@@ -3,6 +3,7 @@
 //   npx tsx addin/template/make-template.ts --out sample/template.xlsx --year 2024
 // Deterministic: fixed document dates and zip entry times, so the committed file only changes
 // when a definition does.
+import { formForYear } from "../engine/form-year.js";
 import ExcelJS from "exceljs";
 import { unzipSync, zipSync, type Zippable } from "fflate";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -29,7 +30,8 @@ function numFmt(def: FormDef, c: ColumnDef): string | undefined {
   return "@";
 }
 
-function addForm(wb: ExcelJS.Workbook, def: FormDef, year: number): void {
+function addForm(wb: ExcelJS.Workbook, form: FormDef, year: number): void {
+  const def = formForYear(form, year);
   const ws = wb.addWorksheet(def.layout.sheetName, { pageSetup: { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   const n = def.columns.length;
   ws.columns = def.columns.map((c) => ({ width: c.width ?? 12 }));

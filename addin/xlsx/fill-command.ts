@@ -18,6 +18,7 @@ export interface FillOptions {
   db?: string;
   lake?: string;
   province?: string;
+  asCurrentUnits?: boolean;
   year: number;
   template: string;
   out?: string;
@@ -82,7 +83,7 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   try {
     if (opts.lake) {
       const { openLake, lakeRun } = await import("../../api/lake.js");
-      const lake = await openLake(opts.lake, { province: opts.province });
+      const lake = await openLake(opts.lake, { province: opts.province, asCurrentUnits: opts.asCurrentUnits });
       db = Object.assign(lake, { generation: (await lakeRun(lake)).generation });
     } else {
       const { openCurrent } = await import("../../warehouse/generations.js");

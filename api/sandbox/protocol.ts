@@ -5,7 +5,7 @@ import type { Format, ResultColumn } from "../formats.js";
 import type { TypedParams } from "./params.js";
 
 /** What the worker opens: the warehouse pointer (it follows the pointer) or a Parquet lake. */
-export type Source = { kind: "db"; dbPath: string } | { kind: "lake"; lake: string; province?: string };
+export type Source = { kind: "db"; dbPath: string } | { kind: "lake"; lake: string; province?: string; asCurrentUnits?: boolean };
 
 export interface WorkerConfig {
   source: Source;

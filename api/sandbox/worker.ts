@@ -35,7 +35,7 @@ async function source(): Promise<{ db: Db; generation: number | null; checksum: 
   // it), so current_setting('temp_directory') names nothing of the server's.
   const sandbox = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: "spill", maxTempSize: config.maxTempSize };
   if (config.source.kind === "lake") {
-    if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province }) };
+    if (!open) open = { key: "lake", db: await openLake(config.source.lake, { ...sandbox, province: config.source.province, asCurrentUnits: config.source.asCurrentUnits }) };
     const run = await lakeRun(open.db);
     return { db: open.db, generation: run.generation, checksum: run.checksum };
   }

@@ -8,7 +8,7 @@ with task_keys as (
     any_value(file_id) filter (where measure_code = 'de_xuat') as file_id
   from stg_fact_task_funding
   where measure_code in ('du_toan', 'de_xuat')
-  group by province_code, task_code, year, source_code
+  group by province_code, origin_unit, task_code, year, source_code
   having count(distinct measure_code) = 2
 ),
 
@@ -18,7 +18,7 @@ line_keys as (
     any_value(file_id) filter (where measure_code = 'de_xuat') as file_id
   from stg_fact_budget_line
   where measure_code in ('du_toan', 'de_xuat')
-  group by province_code, line_code, year, source_code
+  group by province_code, origin_unit, line_code, year, source_code
   having count(distinct measure_code) = 2
 )
 

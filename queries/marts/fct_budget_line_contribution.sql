@@ -3,6 +3,8 @@
 -- have no figure further below for the same key: its leaves where the sheet gave them, a sum
 -- fact where the sheet gave only the sum (the loader loads a sum row only when its leaves are
 -- absent). Measure 'du_toan_or_de_xuat' = the plan-year figure (du_toan, else de_xuat) per key.
+-- The key includes the fact's origin (the former province of a merged department): each former
+-- province's sheet is complete in itself, so its sum rows and leaves are compared only with its own.
 with loaded as (
   select * from stg_fact_budget_line
 ),
@@ -18,6 +20,7 @@ plan_figure as (
          from loaded as d
          where d.measure_code = 'du_toan'
            and d.province_code = f.province_code
+           and d.origin_unit = f.origin_unit
            and d.line_code = f.line_code
            and d.year = f.year
            and d.source_code = f.source_code
@@ -42,6 +45,7 @@ counted as (
     where c.ancestor_code = f.line_code
       and c.distance > 0
       and g.province_code = f.province_code
+      and g.origin_unit = f.origin_unit
       and g.year = f.year
       and g.measure_code = f.measure_code
       and g.source_code = f.source_code
@@ -53,6 +57,7 @@ select
   f.line_code as fact_line_code,
   f.fact_id,
   f.province_code,
+  f.origin_unit,
   f.year,
   f.measure_code,
   f.source_code,

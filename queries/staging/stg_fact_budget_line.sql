@@ -11,5 +11,6 @@ select
   file_id,
   file_hash,
   sheet,
-  cell
+  cell,
+  coalesce(origin_unit, '') as origin_unit
 from fact_budget_line

@@ -10,5 +10,6 @@ select
   file_id,
   file_hash,
   sheet,
-  cell
+  cell,
+  coalesce(origin_unit, '') as origin_unit
 from fact_indicator

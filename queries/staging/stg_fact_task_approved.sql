@@ -9,5 +9,6 @@ select
   file_id,
   file_hash,
   sheet,
-  cell
+  cell,
+  coalesce(origin_unit, '') as origin_unit
 from fact_task_approved

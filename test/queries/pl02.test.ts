@@ -133,7 +133,10 @@ describe("PL02 — estimate of the plan year (2024)", () => {
     const macros = await w.db.all<{ function_name: string }>(
       "select distinct function_name from duckdb_functions() where function_type = 'table_macro' and function_name like 'pl0%' order by 1",
     );
-    expect(macros.map((m) => m.function_name)).toEqual(["pl01", "pl02", "pl03", "pl04", "pl05", "pl06"]);
+    // one macro per form and one for its lineage (the facts behind each cell)
+    expect(macros.map((m) => m.function_name)).toEqual(["pl01", "pl01_lineage", "pl02", "pl02_lineage", "pl03", "pl03_lineage", "pl04", "pl04_lineage", "pl05", "pl05_lineage", "pl06", "pl06_lineage"]);
+    const lineage = await w.db.all<{ n: string }>("select count(*)::varchar as n from pl02_lineage(2024) where row_key = '01' and column_id = 'c1'");
+    expect(Number(lineage[0]!.n)).toBeGreaterThan(0);
   });
 
   it("lineage of the total row lists its leaves' facts, a page at a time", async () => {

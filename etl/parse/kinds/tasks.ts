@@ -8,6 +8,7 @@ import type { XCell } from "../../xlsx/types.js";
 import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
+import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { checkTotals, type RowKind, type TotalsInput } from "./totals.js";
 
@@ -322,6 +323,16 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       }
       for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
     }
+  }
+  // A level that had ended before the task started (cấp huyện after 30 June 2025) is refused at the
+  // level cell; tasks of earlier years keep it (core/admin/levels.json).
+  if (level && start && !levelInForce(level, start)) {
+    const def = levelDef(level)!;
+    const ended = def.valid_to!;
+    ctx.add("LEVEL_ENDED", ctx.ref(ctx.col("level")!.col, r.row), {
+      value: levelText, start: `${start.slice(5)}/${start.slice(0, 4)}`, ended, endedVi: ended.split("-").reverse().join("/"),
+      source: levelSource(level),
+    });
   }
   let failed = false;
   for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;

@@ -1,6 +1,8 @@
 -- grain: one row per PL05 row: the level block ("level_total", then "level:<LEVEL>" for all six
 -- levels, zero rows kept) and the field block ("field_total", then "field:<FIELD>"), counting the
 -- tasks whose period overlaps N-1. Column 1 is a count of its own, not the sum of columns 3–6.
+-- A level has its row only when it existed in N-1 (task_level.valid_from/valid_to: cấp huyện ended
+-- on 30 June 2025, so the forms of plan years from 2027 have no cấp huyện row).
 with params as (
   select cast($year as integer) - 1 as year_n1
 ),
@@ -48,7 +50,10 @@ form_rows as (
   select 'level:' || l.level_code, 'data', l.level_sort, 'level_total', l.level_name_vi,
     b.c1, b.c2, b.c3, b.c4, b.c5, b.c6
   from stg_task_level as l
+  cross join params as p
   left join by_level as b on b.level_code = l.level_code
+  where (l.level_valid_from is null or l.level_valid_from <= make_date(p.year_n1, 12, 31))
+    and (l.level_valid_to is null or l.level_valid_to >= make_date(p.year_n1, 1, 1))
 
   union all
 
