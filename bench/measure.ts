@@ -98,6 +98,20 @@ async function main(): Promise<Record<string, unknown>> {
       const m = await measureParse(args.files as string[], kind);
       return { ...m, peakRssMb: peakRssMb() };
     }
+    case "floor-ingest": {
+      // the write half of the floor: DuckDB's bulk ingest of the facts the ETL loaded (bench/floor-ingest.ts)
+      const { measureIngest } = await import("./floor-ingest.js");
+      const dir = args.dbDir as string;
+      const dbs = readdirSync(dir).filter((f) => f.endsWith(".duckdb")).map((f) => join(dir, f));
+      const m = await measureIngest(dbs, args.workDir as string);
+      return { ...m, peakRssMb: peakRssMb() };
+    }
+    case "naive": {
+      // the peer a developer would write: exceljs streaming into a DuckDB appender (bench/naive.ts)
+      const { measureNaive } = await import("./naive.js");
+      const m = await measureNaive(args.files as string[], args.workDir as string);
+      return { ...m, peakRssMb: peakRssMb() };
+    }
     case "csv-route": {
       // What users do today: LibreOffice converts every sheet of every file to CSV in one batch,
       // then DuckDB reads the CSVs into tables.
