@@ -51,7 +51,8 @@ async function prepare(src: string, dir: string): Promise<Prepared> {
  */
 async function ingest(p: Prepared): Promise<number> {
   const t0 = performance.now();
-  const db = await openDb(p.db, { readOnly: false, memoryLimit: memoryLimit() });
+  // the same commit as a load's (warehouse/generations.ts): straight to the file, no WAL
+  const db = await openDb(p.db, { readOnly: false, memoryLimit: memoryLimit(), checkpointOnCommit: true });
   try {
     await db.run("begin transaction");
     for (const t of p.tables) {

@@ -632,7 +632,7 @@ async function withRun(
       await recordRun(db, number, report, await factsChecksum(db, opts.province.code));
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
-    });
+    }, (name) => opts.checkpoint?.(name));
     report.runId = result.published;
     return report;
   } finally {
