@@ -3,6 +3,9 @@
 // and printed as a table with each ratio against its goal.
 //   full:  a national inbox of ≥ 1 000 000 data rows (63 provinces × 10 years); peers on a fixed
 //          subset of ≥ 100 000 rows; median of 3 where time allows.
+// The ETL is set against a floor of two parts measured alone (reading: inflate + one scan;
+// writing: DuckDB's own bulk ingest of the same facts with their lineage) and against two peers
+// (LibreOffice's CSV conversion + read_csv; exceljs streaming into a DuckDB appender).
 //   quick: ~100 000 rows (6 provinces), one run each (the fill and its round trip: three
 //          processes each, alternating) — about two minutes on 2 cores.
 import { spawnSync } from "node:child_process";
