@@ -37,11 +37,14 @@ async function main(): Promise<Record<string, unknown>> {
       let rejected = 0;
       // the load's phases, summed over the provinces: each point the loader names ends a phase
       const ENDS: Record<string, string> = {
-        opened: "open, copy, migrate",
+        copied: "copy generation",
+        opened: "open, migrate",
         checked: "cross-file rules",
         "committed-staging": "unit jumps, diff, write facts",
         "after-load": "views, data tests",
         "before-publish": "checksum, run record",
+        committed: "commit",
+        checkpointed: "checkpoint, close",
       };
       const phases: Record<string, number> = {};
       let last = 0;
@@ -62,7 +65,7 @@ async function main(): Promise<Record<string, unknown>> {
           last = performance.now();
           const config = benchConfig(ConfigSchema, ib.province);
           const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true, checkpoint });
-          mark("commit, checkpoint, fsync, publish");
+          mark("fsync, publish");
           rows += r.rowsLoaded;
           files += r.files.length;
           rejected += r.files.filter((f) => f.status === "rejected").length;
@@ -96,6 +99,20 @@ async function main(): Promise<Record<string, unknown>> {
     case "exceljs": {
       const { measureParse } = await import("./xlsx-floor.js");
       const m = await measureParse(args.files as string[], kind);
+      return { ...m, peakRssMb: peakRssMb() };
+    }
+    case "floor-ingest": {
+      // the write half of the floor: DuckDB's bulk ingest of the facts the ETL loaded (bench/floor-ingest.ts)
+      const { measureIngest } = await import("./floor-ingest.js");
+      const dir = args.dbDir as string;
+      const dbs = readdirSync(dir).filter((f) => f.endsWith(".duckdb")).map((f) => join(dir, f));
+      const m = await measureIngest(dbs, args.workDir as string);
+      return { ...m, peakRssMb: peakRssMb() };
+    }
+    case "naive": {
+      // the peer a developer would write: exceljs streaming into a DuckDB appender (bench/naive.ts)
+      const { measureNaive } = await import("./naive.js");
+      const m = await measureNaive(args.files as string[], args.workDir as string);
       return { ...m, peakRssMb: peakRssMb() };
     }
     case "csv-route": {

@@ -2,7 +2,8 @@
 // macro per appendix (`select * from pl02(2024)`) and one for the facts behind each of its cells
 // (`select * from pl01_lineage(2026)`: row_key, column_id, fact_id). The loader calls this inside each load's
 // transaction, so every generation carries the views of the code that wrote it.
-import type { Db } from "../warehouse/db.js";
+import { createHash } from "node:crypto";
+import { sqlString, type Db } from "../warehouse/db.js";
 import { listForms, formQuery, formLineageQuery } from "./compute.js";
 import { models } from "./models.js";
 
@@ -16,14 +17,48 @@ export function macroBody(form: string, which: "query" | "lineage" = "query"): s
   return sql.replace(/\$year\b/g, MACRO_PARAM);
 }
 
-export async function installAnalystViews(db: Db): Promise<void> {
+/** Every view and macro installAnalystViews makes, as (name, statement), in order. */
+function statements(): [string, string][] {
+  const out: [string, string][] = [];
   for (const m of models()) {
     // model names come from our own file names (\w+), never from input
-    await db.run(`create or replace view ${m.name} as\n${m.sql}`);
+    out.push([m.name, `create or replace view ${m.name} as\n${m.sql}`]);
   }
   for (const form of listForms()) {
     if (!/^\w+$/.test(form)) throw new Error(`form folder name ${JSON.stringify(form)} is not an SQL name`);
-    await db.run(`create or replace macro ${form}(${MACRO_PARAM}) as table\n${macroBody(form)}`);
-    await db.run(`create or replace macro ${form}_lineage(${MACRO_PARAM}) as table\n${macroBody(form, "lineage")}`);
+    out.push([form, `create or replace macro ${form}(${MACRO_PARAM}) as table\n${macroBody(form)}`]);
+    out.push([`${form}_lineage`, `create or replace macro ${form}_lineage(${MACRO_PARAM}) as table\n${macroBody(form, "lineage")}`]);
   }
+  return out;
+}
+
+/** What the installed views and macros are made of: the hash of every statement, in order. */
+export function viewsFingerprint(): string {
+  const h = createHash("sha256");
+  for (const [, sql] of statements()) h.update(sql).update("\0");
+  return `phuluc-views:${h.digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * Install the views and macros — unless the database already holds exactly these: a load works
+ * on a copy of the last generation, which carries the views of the code that wrote it, so a run
+ * of the same code has nothing to redo. The fingerprint of the statements is the comment of the
+ * last model's view, written last (inside the load's transaction, so all or nothing), and reset
+ * by any `create or replace` of it. Returns whether anything was installed.
+ */
+export async function installAnalystViews(db: Db): Promise<boolean> {
+  const all = statements();
+  const fp = viewsFingerprint();
+  const sentinel = models().at(-1)?.name;
+  if (sentinel) {
+    const r = await db.all<{ comment: string | null }>(
+      "select comment from duckdb_views() where view_name = $name and schema_name = 'main' and database_name = current_database()",
+      { name: sentinel },
+    );
+    if (r[0]?.comment === fp) return false;
+  }
+  for (const [, sql] of all) await db.run(sql);
+  // COMMENT takes no parameter; the fingerprint is our own hex digest
+  if (sentinel) await db.run(`comment on view ${sentinel} is ${sqlString(fp)}`);
+  return true;
 }

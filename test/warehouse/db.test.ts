@@ -1,12 +1,15 @@
 // The one DuckDB module: Db.numberColumns reads figures by column without making their decimal
 // text (each DECIMAL must still become exactly the double that parsing its text gives, what the
-// fill wrote before); Db.sibling gives connections that run at the same time on one database.
+// fill wrote before); Db.sibling gives connections that run at the same time on one database;
+// a load's writer commits straight into the database file (no WAL written only to be replayed).
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decimalToNumber, openDb, openMemory } from "../../warehouse/db.js";
 import { seededRandom } from "../../core/random.js";
+import { gensDir, openCurrent, writeGeneration } from "../../warehouse/generations.js";
+import { tempDb } from "./helpers.js";
 
 describe("DECIMAL to number", () => {
   it("is the double of the decimal text, for seeded values of every scale and the edges", () => {
@@ -71,6 +74,34 @@ describe("sibling connections", () => {
       expect(await sandboxed.sibling()).toBeNull();
     } finally {
       sandboxed.close();
+    }
+  });
+});
+
+describe("a load's commit", () => {
+  it("writes the database file itself, not the WAL, and the generation reads back whole", async () => {
+    const dbPath = tempDb();
+    const seen: Record<string, boolean> = {};
+    const r = await writeGeneration(
+      dbPath,
+      async ({ db }) => {
+        await db.run("create table big as select range as id, 'file-' || (range % 97) as file_id, repeat('x', 40) as pad from range(200000)");
+        return { publish: true, value: null };
+      },
+      (point) => {
+        if (point !== "committed") return;
+        const gen = join(gensDir(dbPath), "000001.duckdb");
+        // checkpoint_threshold is low on the writer: the commit checkpointed instead of logging
+        seen.walAfterCommit = existsSync(`${gen}.wal`) && statSync(`${gen}.wal`).size > 0;
+      },
+    );
+    expect(r.published).toBe(1);
+    expect(seen).toEqual({ walAfterCommit: false });
+    const db = await openCurrent(dbPath);
+    try {
+      expect(await db.all("select count(*)::varchar n, count(distinct file_id)::varchar f from big")).toEqual([{ n: "200000", f: "97" }]);
+    } finally {
+      db.close();
     }
   });
 });

@@ -53,7 +53,7 @@ describe("killed loads", () => {
     const after = await dump(ref);
     expect(after).not.toEqual(before);
 
-    const points = ["opened", "parsed:1", "parsed:3", "checked", "committed-staging", "before-publish"];
+    const points = ["copied", "opened", "parsed:1", "parsed:3", "checked", "committed-staging", "before-publish", "committed", "checkpointed"];
     const outcomes: string[] = [];
     for (const point of points) {
       const db = tempDb();
@@ -79,7 +79,7 @@ describe("killed loads", () => {
       await runChild(db, "B", "", ms);
       expect([before, after]).toContain(await dump(db));
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 /** Point `to` at the same generation number as `from` (its copied .gens folder). */

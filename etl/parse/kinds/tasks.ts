@@ -10,7 +10,7 @@ import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText }
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
-import { checkTotals, type RowKind, type TotalsInput } from "./totals.js";
+import { checkTotals, TotalsInput, type RowKind } from "./totals.js";
 
 export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
   { role: "title", vi: "Tên nhiệm vụ", en: "Tên nhiệm vụ (title)" },
@@ -65,7 +65,9 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const labelCols = [sttCol, codeCol, ctx.col("title")].filter((c): c is Column => !!c);
   const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
   const kinds = new Map<number, RowKind>();
-  const totals: TotalsInput = { rows: [], numericCols };
+  const totals = new TotalsInput(numericCols);
+  // a row's figures by column: one Map for the sheet, emptied per row (totals copies what it keeps)
+  const values = new Map<number, string>();
   let dataRows = 0;
   let afterGrandTotal = false;
   for (const r of rows) {
@@ -117,14 +119,14 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
     } else kind = "data";
     kinds.set(r.row, kind);
-    const values = new Map<number, string>();
+    values.clear();
     if (kind === "group" || kind === "total") {
       for (const c of numericCols) {
         const a = opts.amounts.find((x) => x.col === c);
         const v = ctx.money(r, c, a ? a.unit : approvedUnit(c));
         if (v) values.set(c.col, v);
       }
-      totals.rows.push({ row: r.row, kind, label: (withFirst ??= labelsAndFirst(r, labelCols, first)).find(isTotalOrGroup) ?? first, values });
+      totals.push(r.row, kind, (withFirst ??= labelsAndFirst(r, labelCols, first)).find(isTotalOrGroup) ?? first, values);
       continue;
     }
     if (kind !== "data") continue;
@@ -157,7 +159,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
       }
     }
-    totals.rows.push({ row: r.row, kind, label: "", values });
+    totals.push(r.row, kind, "", values);
   }
   checkTotals(ctx, totals);
   return { dataRows, kinds };

@@ -7,9 +7,49 @@ import type { SheetCtx } from "../sheet.js";
 
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
 
-export interface TotalsInput {
-  rows: { row: number; kind: RowKind; label: string; values: Map<number, string> }[];
-  numericCols: Column[];
+/**
+ * The rows a totals check needs, as columns (one entry per total, group or data row, in sheet
+ * order) rather than an object and a Map per row: a register of thousands of tasks kept one of
+ * each alive until the end of its sheet. `values` holds each row's figures by `numericCols`
+ * position (stride numericCols.length), undefined where the cell is blank.
+ */
+export class TotalsInput {
+  readonly rows: number[] = [];
+  readonly kinds: RowKind[] = [];
+  readonly labels: string[] = [];
+  readonly values: (string | undefined)[] = [];
+  /** where each numeric column's figure goes in a row's stride */
+  private readonly slot = new Map<number, number>();
+  constructor(readonly numericCols: Column[]) {
+    numericCols.forEach((c, i) => {
+      if (!this.slot.has(c.col)) this.slot.set(c.col, i);
+    });
+  }
+  /** Add a row with its figures by column number (only numericCols' columns are kept). */
+  push(row: number, kind: RowKind, label: string, figures: ReadonlyMap<number, string>): void {
+    this.rows.push(row);
+    this.kinds.push(kind);
+    this.labels.push(label);
+    const at = this.values.length;
+    const n = this.numericCols.length;
+    this.values.length = at + n;
+    for (let k = 0; k < n; k++) this.values[at + k] = undefined;
+    for (const [col, v] of figures) {
+      const k = this.slot.get(col);
+      if (k !== undefined) this.values[at + k] = v;
+    }
+  }
+  /** The figure of row i in column c (by its number), as a Map of the row's figures would give. */
+  value(i: number, col: number): string | undefined {
+    const k = this.slot.get(col);
+    return k === undefined ? undefined : this.values[i * this.numericCols.length + k];
+  }
+  /** Does row i hold any figure? */
+  hasValues(i: number): boolean {
+    const n = this.numericCols.length;
+    for (let k = i * n; k < (i + 1) * n; k++) if (this.values[k] !== undefined) return true;
+    return false;
+  }
 }
 
 /** Rank of a group row: letters (A, B) above Roman numerals above the rest. */
@@ -21,41 +61,48 @@ function rank(label: string): number {
 }
 
 export function checkTotals(ctx: SheetCtx, input: TotalsInput): void {
-  const rows = input.rows;
-  rows.forEach((t, i) => {
-    if ((t.kind !== "total" && t.kind !== "group") || t.values.size === 0) return;
-    let scope: typeof rows = [];
-    if (t.kind === "group") {
-      const rk = rank(t.label);
-      for (let j = i + 1; j < rows.length; j++) {
-        const x = rows[j]!;
-        if ((x.kind === "group" && rank(x.label) <= rk) || (x.kind === "total")) break;
-        if (x.kind === "data") scope.push(x);
+  const kinds = input.kinds;
+  const count = kinds.length;
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
+    if ((kind !== "total" && kind !== "group") || !input.hasValues(i)) continue;
+    const label = input.labels[i]!;
+    const scope: number[] = [];
+    if (kind === "group") {
+      const rk = rank(label);
+      for (let j = i + 1; j < count; j++) {
+        const x = kinds[j]!;
+        if ((x === "group" && rank(input.labels[j]!) <= rk) || x === "total") break;
+        if (x === "data") scope.push(j);
       }
     } else {
-      const section = /^cong\b/.test(fold(t.label));
+      const section = /^cong\b/.test(fold(label));
       for (let j = i - 1; j >= 0; j--) {
-        const x = rows[j]!;
-        if (section && x.kind === "group") break;
-        if (section && x.kind === "total") break;
-        if (x.kind === "data") scope.push(x);
+        const x = kinds[j]!;
+        if (section && x === "group") break;
+        if (section && x === "total") break;
+        if (x === "data") scope.push(j);
       }
       if (scope.length === 0) {
-        for (let j = i + 1; j < rows.length; j++) {
-          const x = rows[j]!;
-          if (x.kind === "total" || (section && x.kind === "group")) break;
-          if (x.kind === "data") scope.push(x);
+        for (let j = i + 1; j < count; j++) {
+          const x = kinds[j]!;
+          if (x === "total" || (section && x === "group")) break;
+          if (x === "data") scope.push(j);
         }
       }
     }
-    if (scope.length === 0) return;
+    if (scope.length === 0) continue;
     for (const c of input.numericCols) {
-      const v = t.values.get(c.col);
+      const v = input.value(i, c.col);
       if (v === undefined) continue;
-      const sum = scope.reduce((s, x) => s + (x.values.has(c.col) ? parseDecimal(x.values.get(c.col)!) : 0n), 0n);
+      let sum = 0n;
+      for (const j of scope) {
+        const x = input.value(j, c.col);
+        if (x !== undefined) sum += parseDecimal(x);
+      }
       if (!withinTolerance(sum, parseDecimal(v))) {
-        ctx.add("TOTAL_ROW_MISMATCH", ctx.ref(c.col, t.row), { column: c.header, value: v, sum: formatDecimal(sum) });
+        ctx.add("TOTAL_ROW_MISMATCH", ctx.ref(c.col, input.rows[i]!), { column: c.header, value: v, sum: formatDecimal(sum) });
       }
     }
-  });
+  }
 }
