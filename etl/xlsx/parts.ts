@@ -5,6 +5,14 @@ import { posix } from "node:path";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { InflateBudget, ZipEntry, ZipFile } from "./zip.js";
 import { decodeXstring } from "./scanner.js";
+import { XlsxInvalidError, XlsxLimitError } from "./types.js";
+
+/** The limits a small part is read under (ReaderLimits; defaults when absent). */
+export interface PartLimits {
+  maxDepth?: number;
+  maxTextChars?: number;
+  maxMarkupChars?: number;
+}
 
 /** Excel's built-in number formats (ECMA-376 §18.8.30); the ids missing here are locale-specific. */
 export const BUILTIN_NUMFMTS: Record<number, string> = {
@@ -50,28 +58,64 @@ export async function parsePart(
     text?: (text: string) => void;
     close?: (name: string) => void;
   },
+  limits: PartLimits = {},
 ): Promise<void> {
+  const maxDepth = limits.maxDepth ?? 64;
+  const maxText = limits.maxTextChars ?? 32_767;
+  const maxMarkup = limits.maxMarkupChars ?? 1024 * 1024;
   const parser = new SaxesParser({ xmlns: false, position: false });
   let failure: Error | null = null;
   parser.on("error", (e) => {
     failure ??= e;
   });
-  if (handlers.open) {
-    const open = handlers.open;
-    parser.on("opentag", (t: SaxesTagPlain) => open(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing));
-  }
+  // Nesting is counted here and stops the parse at once (a throw from a handler leaves write()):
+  // saxes keeps a stack of open elements, which 40 million nested tags made gigabytes of.
+  let depth = 0;
+  const open = handlers.open;
+  parser.on("opentag", (t: SaxesTagPlain) => {
+    if (!t.isSelfClosing && ++depth > maxDepth) {
+      throw new XlsxLimitError("maxDepth", maxDepth, `XML nested deeper than ${maxDepth} levels in ${entry.name}`, `XML lồng sâu hơn ${maxDepth} cấp trong ${entry.name}`);
+    }
+    open?.(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing);
+  });
   if (handlers.text) parser.on("text", handlers.text);
   if (handlers.text) parser.on("cdata", handlers.text);
-  if (handlers.close) {
-    const close = handlers.close;
-    parser.on("closetag", (t) => close(local(t.name)));
-  }
-  const decoder = new TextDecoder("utf-8");
+  const close = handlers.close;
+  parser.on("closetag", (t) => {
+    depth--;
+    close?.(local(t.name));
+  });
+  // saxes gathers a text, or an unfinished tag, whole before it tells us: a run of characters with
+  // no '<' (or no '>') past what any cell text (or tag) needs is refused before it is gathered
+  let sinceLt = 0;
+  let sinceGt = 0;
+  const runs = (text: string): void => {
+    const lt = text.lastIndexOf("<");
+    sinceLt = lt < 0 ? sinceLt + text.length : text.length - lt - 1;
+    const gt = text.lastIndexOf(">");
+    sinceGt = gt < 0 ? sinceGt + text.length : text.length - gt - 1;
+    if (sinceLt > maxText * 10) {
+      throw new XlsxLimitError("maxTextChars", maxText, `a text longer than ${maxText} characters in ${entry.name}`, `một đoạn chữ dài hơn ${maxText} ký tự trong ${entry.name}`);
+    }
+    if (sinceGt > maxMarkup + maxText * 10) {
+      throw new XlsxLimitError("maxMarkupChars", maxMarkup, `an unfinished tag longer than ${maxMarkup} characters in ${entry.name}`, `một thẻ XML dài hơn ${maxMarkup} ký tự trong ${entry.name}`);
+    }
+  };
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new XlsxInvalidError(`bytes that are not valid UTF-8 in ${entry.name}`, `các byte không phải UTF-8 hợp lệ trong ${entry.name}`);
+    }
+  };
   for await (const chunk of zip.inflate(entry, budget)) {
-    parser.write(decoder.decode(chunk, { stream: true }));
+    const text = decode(chunk);
+    runs(text);
+    parser.write(text);
     if (failure) break;
   }
-  if (!failure) parser.write(decoder.decode()).close();
+  if (!failure) parser.write(decode()).close();
   if (failure) throw new PartError(entry.name, (failure as Error).message);
 }
 
@@ -143,15 +187,20 @@ export interface Styles {
   font: (string | undefined)[];
 }
 
-export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<Styles> {
+export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget, limits: PartLimits & { maxStyles?: number } = {}): Promise<Styles> {
   if (!entry) return { numFmt: [], font: [] };
   const custom = new Map<number, string>();
   const fonts: (string | undefined)[] = [];
   const xfs: { numFmtId: number; fontId: number }[] = [];
   let section = "";
   let inFont = false;
+  const maxStyles = limits.maxStyles ?? 65_000;
+  let entries = 0;
   await parsePart(zip, entry, budget, {
     open(name, a, selfClosing) {
+      if ((name === "numFmt" || name === "font" || name === "xf") && ++entries > maxStyles * 3) {
+        throw new XlsxLimitError("maxStyles", maxStyles, `more than ${maxStyles} entries in a style table`, `hơn ${maxStyles} mục trong một bảng định dạng`);
+      }
       switch (name) {
         case "numFmts":
         case "fonts":
@@ -181,7 +230,10 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
       if (name === "font") inFont = false;
       else if (name === section) section = "";
     },
-  });
+  }, limits);
+  if (xfs.length > maxStyles || fonts.length > maxStyles || custom.size > maxStyles) {
+    throw new XlsxLimitError("maxStyles", maxStyles, `more than ${maxStyles} entries in a style table`, `hơn ${maxStyles} mục trong một bảng định dạng`);
+  }
   return {
     numFmt: xfs.map((x) => custom.get(x.numFmtId) ?? BUILTIN_NUMFMTS[x.numFmtId] ?? "General"),
     font: xfs.map((x) => fonts[x.fontId]),
@@ -189,8 +241,14 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
 }
 
 /** The shared string table: rich text runs joined, phonetic runs (<rPh>) left out. */
-export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<string[]> {
+export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget, limits: PartLimits & { maxSharedStrings?: number } = {}): Promise<string[]> {
   if (!entry) return [];
+  const maxCount = limits.maxSharedStrings ?? 2_000_000;
+  const maxText = limits.maxTextChars ?? 32_767;
+  const tooMany = (): XlsxLimitError =>
+    new XlsxLimitError("maxSharedStrings", maxCount, `more than ${maxCount} shared strings`, `hơn ${maxCount} chuỗi dùng chung`);
+  const tooLong = (): XlsxLimitError =>
+    new XlsxLimitError("maxTextChars", maxText, `a shared string longer than ${maxText} characters (string ${out.length + 1})`, `một chuỗi dùng chung dài hơn ${maxText} ký tự (chuỗi thứ ${out.length + 1})`);
   const out: string[] = [];
   let current = "";
   let inSi = false;
@@ -202,6 +260,7 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
         current = "";
         inSi = true;
         if (selfClosing) {
+          if (out.length >= maxCount) throw tooMany();
           out.push("");
           inSi = false;
         }
@@ -209,16 +268,20 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
       else if (name === "t") inT = !selfClosing;
     },
     text(t) {
-      if (inSi && inT && !inPhonetic) current += t;
+      if (inSi && inT && !inPhonetic) {
+        current += t;
+        if (current.length > maxText) throw tooLong();
+      }
     },
     close(name) {
       if (name === "t") inT = false;
       else if (name === "rPh") inPhonetic = false;
       else if (name === "si" && inSi) {
+        if (out.length >= maxCount) throw tooMany();
         out.push(decodeXstring(current));
         inSi = false;
       }
     },
-  });
+  }, limits);
   return out;
 }
