@@ -3,7 +3,7 @@
 // cell and place a problem on it.
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
-import { parseDecimal } from "../../core/money.js";
+import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { prob, type Code } from "../codes.js";
 import type { CellRef, ParsedFile } from "../model.js";
 import type { XCell } from "../xlsx/types.js";
@@ -250,7 +250,7 @@ export class SheetCtx {
       this.fail(ref, t);
       return undefined;
     }
-    return t.value;
+    return this.fits(ref, t.value);
   }
   /** A plain number in its own unit (indicators): decimal string, null blank, undefined reported. */
   number(r: RowView, col: Column): string | null | undefined {
@@ -268,7 +268,13 @@ export class SheetCtx {
     }
     if (n.value === null) return null;
     const t = toTrieu(n.value, "trieu"); // only to round at 6 decimals
-    return t.ok ? t.value : undefined;
+    return t.ok ? this.fits(ref, t.value) : undefined;
+  }
+  /** A figure the warehouse holds, or undefined after reporting VALUE_TOO_LARGE at the cell. */
+  private fits(ref: string, v: string): string | undefined {
+    if (!figureTooLarge(v)) return v;
+    this.add("VALUE_TOO_LARGE", ref, { value: v.length > 40 ? `${v.slice(0, 12)}… (${v.split(".")[0]!.replace("-", "").length} chữ số / digits)` : v, limit: MAX_FIGURE });
+    return undefined;
   }
 }
 
