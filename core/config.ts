@@ -5,7 +5,7 @@ import { z } from "zod";
 
 /** Defaults of the reader's limits that older configurations do not name. */
 export const LIMIT_DEFAULTS = {
-  maxCellsPerSheet: 3_000_000,
+  maxCellsPerSheet: 2_000_000,
   maxTextChars: 32_767,
   maxSharedStrings: 2_000_000,
   maxStyles: 65_000,

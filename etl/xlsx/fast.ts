@@ -80,7 +80,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? dir + "sharedStrings.xml";
     const stName = rels.find((r) => REL_STYLES.test(r.type))?.target ?? dir + "styles.xml";
     if (wb.sheets.length > lim.maxSheets) {
-      throw new XlsxLimitError("maxSheets", lim.maxSheets, `${wb.sheets.length} sheets`, `${wb.sheets.length} trang tính`);
+      throw new XlsxLimitError("maxSheets", lim.maxSheets, `sheets in the workbook (${wb.sheets.length})`, `số trang tính (${wb.sheets.length})`);
     }
     // two sheet entries reading one part: the same figures twice (or 20 000 times)
     const partOf = new Map<string, string>();

@@ -74,7 +74,7 @@ export async function parsePart(
   const open = handlers.open;
   parser.on("opentag", (t: SaxesTagPlain) => {
     if (!t.isSelfClosing && ++depth > maxDepth) {
-      throw new XlsxLimitError("maxDepth", maxDepth, `XML nested deeper than ${maxDepth} levels in ${entry.name}`, `XML lồng sâu hơn ${maxDepth} cấp trong ${entry.name}`);
+      throw new XlsxLimitError("maxDepth", maxDepth, `levels of XML nesting in ${entry.name}`, `số cấp lồng XML trong ${entry.name}`);
     }
     open?.(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing);
   });
@@ -95,10 +95,10 @@ export async function parsePart(
     const gt = text.lastIndexOf(">");
     sinceGt = gt < 0 ? sinceGt + text.length : text.length - gt - 1;
     if (sinceLt > maxText * 10) {
-      throw new XlsxLimitError("maxTextChars", maxText, `a text longer than ${maxText} characters in ${entry.name}`, `một đoạn chữ dài hơn ${maxText} ký tự trong ${entry.name}`);
+      throw new XlsxLimitError("maxTextChars", maxText, `characters in one text in ${entry.name}`, `số ký tự của một đoạn chữ trong ${entry.name}`);
     }
     if (sinceGt > maxMarkup + maxText * 10) {
-      throw new XlsxLimitError("maxMarkupChars", maxMarkup, `an unfinished tag longer than ${maxMarkup} characters in ${entry.name}`, `một thẻ XML dài hơn ${maxMarkup} ký tự trong ${entry.name}`);
+      throw new XlsxLimitError("maxMarkupChars", maxMarkup, `characters in one unfinished tag in ${entry.name}`, `số ký tự của một thẻ XML chưa đóng trong ${entry.name}`);
     }
   };
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -199,7 +199,7 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
   await parsePart(zip, entry, budget, {
     open(name, a, selfClosing) {
       if ((name === "numFmt" || name === "font" || name === "xf") && ++entries > maxStyles * 3) {
-        throw new XlsxLimitError("maxStyles", maxStyles, `more than ${maxStyles} entries in a style table`, `hơn ${maxStyles} mục trong một bảng định dạng`);
+        throw new XlsxLimitError("maxStyles", maxStyles, "entries in a style table", "số mục của một bảng định dạng");
       }
       switch (name) {
         case "numFmts":
@@ -232,7 +232,7 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
     },
   }, limits);
   if (xfs.length > maxStyles || fonts.length > maxStyles || custom.size > maxStyles) {
-    throw new XlsxLimitError("maxStyles", maxStyles, `more than ${maxStyles} entries in a style table`, `hơn ${maxStyles} mục trong một bảng định dạng`);
+    throw new XlsxLimitError("maxStyles", maxStyles, "entries in a style table", "số mục của một bảng định dạng");
   }
   return {
     numFmt: xfs.map((x) => custom.get(x.numFmtId) ?? BUILTIN_NUMFMTS[x.numFmtId] ?? "General"),
@@ -246,9 +246,9 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
   const maxCount = limits.maxSharedStrings ?? 2_000_000;
   const maxText = limits.maxTextChars ?? 32_767;
   const tooMany = (): XlsxLimitError =>
-    new XlsxLimitError("maxSharedStrings", maxCount, `more than ${maxCount} shared strings`, `hơn ${maxCount} chuỗi dùng chung`);
+    new XlsxLimitError("maxSharedStrings", maxCount, "shared strings", "số chuỗi dùng chung");
   const tooLong = (): XlsxLimitError =>
-    new XlsxLimitError("maxTextChars", maxText, `a shared string longer than ${maxText} characters (string ${out.length + 1})`, `một chuỗi dùng chung dài hơn ${maxText} ký tự (chuỗi thứ ${out.length + 1})`);
+    new XlsxLimitError("maxTextChars", maxText, `characters in shared string ${out.length + 1}`, `số ký tự của chuỗi dùng chung thứ ${out.length + 1}`);
   const out: string[] = [];
   let current = "";
   let inSi = false;

@@ -198,7 +198,7 @@ export class SheetScanner {
   readonly merges: string[] = [];
 
   constructor(private readonly ctx: ScanContext) {
-    this.maxCells = ctx.maxCellsPerSheet ?? 3_000_000;
+    this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
     this.maxText = ctx.maxTextChars ?? 32_767;
     this.maxMerges = ctx.maxMergesPerSheet ?? 100_000;
     this.maxMarkup = ctx.maxMarkupChars ?? 1024 * 1024;
@@ -209,7 +209,7 @@ export class SheetScanner {
   }
 
   private tooLong(): XlsxLimitError {
-    return new XlsxLimitError("maxTextChars", this.maxText, `a text longer than ${this.maxText} characters`, `một đoạn chữ dài hơn ${this.maxText} ký tự`, this.where(this.cCol ? this.cRef : undefined));
+    return new XlsxLimitError("maxTextChars", this.maxText, "characters in one text", "số ký tự của một đoạn chữ", this.where(this.cCol ? this.cRef : undefined));
   }
 
   /** Entities decoded, the place named when one is not allowed. */
@@ -230,7 +230,7 @@ export class SheetScanner {
       // without scanning it again (rescanning on every chunk made a long unterminated tag cost
       // time quadratic in its length), and refuse markup no worksheet has.
       if (this.rest.length + chunk.length > this.maxMarkup) {
-        throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, `an unfinished tag or comment longer than ${this.maxMarkup} characters`, `một thẻ hoặc chú thích XML dài hơn ${this.maxMarkup} ký tự`, this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+        throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
       }
       if (chunk.indexOf(">") < 0) {
         this.rest += chunk;
@@ -252,7 +252,7 @@ export class SheetScanner {
       if (end < 0) {
         this.rest = buf.slice(lt);
         if (this.rest.length > this.maxMarkup) {
-          throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, `an unfinished tag or comment longer than ${this.maxMarkup} characters`, `một thẻ hoặc chú thích XML dài hơn ${this.maxMarkup} ký tự`, this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+          throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
         }
         break;
       }
@@ -393,7 +393,7 @@ export class SheetScanner {
       case Tag.MergeCell:
         if (!closing && this.aRef0 >= 0) {
           if (this.merges.length >= this.maxMerges) {
-            throw new XlsxLimitError("maxMergesPerSheet", this.maxMerges, `more than ${this.maxMerges} merged areas in one sheet`, `hơn ${this.maxMerges} vùng ô gộp trong một trang tính`, this.where());
+            throw new XlsxLimitError("maxMergesPerSheet", this.maxMerges, "merged areas in one sheet", "số vùng ô gộp trong một trang tính", this.where());
           }
           this.merges.push(this.decode(buf.slice(this.aRef0, this.aRef1)));
         }
@@ -522,7 +522,7 @@ export class SheetScanner {
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
     if (++this.cellCount > this.maxCells) {
-      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, `more than ${this.maxCells} cells in one sheet`, `hơn ${this.maxCells} ô trong một trang tính`, this.where(ref));
+      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
     }
     if (col > this.ctx.maxColumns) {
       throw new XlsxOpenError(

@@ -104,12 +104,12 @@ export class XlsxLimitError extends XlsxOpenError {
   constructor(
     readonly limit: string,
     readonly max: number,
-    /** what passed it, in English and Vietnamese ("texts longer than …") */
+    /** what is counted, in English and Vietnamese ("cells in one sheet") */
     readonly what: string,
     readonly whatVi: string,
     where?: string,
   ) {
-    super("limit", `${what} (over ${max})`, where);
+    super("limit", `${what}: over ${max}`, where);
     this.name = "XlsxLimitError";
   }
 }

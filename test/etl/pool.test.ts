@@ -12,8 +12,8 @@ function manualTimer(): SetTimer & { fireAll(): void; armed: number } {
   const pending = new Set<() => void>();
   const t = ((fire: () => void) => {
     pending.add(fire);
-    return () => pending.delete(fire);
-  }) as SetTimer & { fireAll(): void; armed: number };
+    return () => void pending.delete(fire);
+  }) as unknown as SetTimer & { fireAll(): void; armed: number };
   t.fireAll = () => {
     for (const f of [...pending]) {
       pending.delete(f);
