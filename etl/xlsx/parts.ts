@@ -116,7 +116,14 @@ export async function parsePart(
     if (failure) break;
   }
   if (!failure) parser.write(decode()).close();
-  if (failure) throw new PartError(entry.name, (failure as Error).message);
+  if (failure) {
+    const message = (failure as Error).message;
+    // a character XML 1.0 forbids ("&#xFFFE;", U+0001): not damage, a text that cannot be stored
+    if (/disallowed character|malformed character entity/.test(message)) {
+      throw new XlsxInvalidError(`a character XML forbids in ${entry.name} (${message})`, `ký tự XML không cho phép trong ${entry.name} (${message})`);
+    }
+    throw new PartError(entry.name, message);
+  }
 }
 
 export class PartError extends Error {
