@@ -11,7 +11,7 @@ import { LIMIT_DEFAULTS } from "../core/config.js";
 import { openXlsx } from "./xlsx/index.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
-import { FactKeys, type FileState } from "./parse/sheet.js";
+import { FactKeys, OVER_LIMIT, type FileState } from "./parse/sheet.js";
 import { nsnnSource } from "./parse/kinds/tasks.js";
 
 export interface ReadOptions {
@@ -104,6 +104,7 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     indicatorKeys: new Map(),
     indicatorSort: 0,
     pendingNsnn: [],
+    maxProblems: opts.limits.maxProblemsPerFile ?? LIMIT_DEFAULTS.maxProblemsPerFile,
   };
   let fatal = false;
   try {
@@ -152,8 +153,13 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
  * count the rest in one PROBLEMS_MORE.
  */
 export function capProblems(out: ParsedFile, max: number): void {
-  const ps = out.problems;
-  if (ps.length <= max) return;
+  const all = out.problems;
+  if (all.length <= max) return;
+  // the stand-ins of problems not made (FileState.maxProblems) are counted, not kept
+  const ps = all.filter((p) => !isStandIn(p));
+  let standInErrors = 0;
+  for (const p of all) if (isStandIn(p) && p.severity === "error") standInErrors++;
+  const standIns = all.length - ps.length;
   const kept: typeof ps = [];
   for (const p of ps) if (p.severity === "error" && kept.length < max) kept.push(p);
   for (const p of ps) if (p.severity !== "error" && kept.length < max) kept.push(p);
@@ -162,8 +168,11 @@ export function capProblems(out: ParsedFile, max: number): void {
   let keptErrors = 0;
   for (const p of kept) if (p.severity === "error") keptErrors++;
   out.problems = kept;
-  out.problems.push(prob("PROBLEMS_MORE", { file: out.fileId }, { more: ps.length - kept.length, errors: errors - keptErrors, kept: kept.length }));
+  const more = ps.length - kept.length + standIns;
+  if (more > 0) out.problems.push(prob("PROBLEMS_MORE", { file: out.fileId }, { more, errors: errors - keptErrors + standInErrors, kept: kept.length }));
 }
+
+const isStandIn = (p: ParsedFile["problems"][number]): boolean => p === OVER_LIMIT.error || p === OVER_LIMIT.warning || p === OVER_LIMIT.info;
 
 /** Funding given as "NSNN" in a sheet without levels: the level comes from this file's register. */
 function resolveNsnn(fs: FileState): void {
