@@ -43,7 +43,7 @@ export const withinTolerance = (a: bigint, b: bigint): boolean => (a > b ? a - b
  * located (VALUE_TOO_LARGE), instead of failing a cast or an overflow deep in a load.
  */
 export const MAX_FIGURE_DIGITS = 20;
-export const MAX_FIGURE = "1e20";
+export const MAX_FIGURE = "10^20";
 
 /** Does a decimal string ("-123.45") have more integer digits than the warehouse takes? */
 export function figureTooLarge(decimal: string): boolean {
