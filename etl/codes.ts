@@ -30,7 +30,7 @@ export const CODES = {
   FILE_READ_OUT_OF_MEMORY: { severity: "error", vi: (d) => `đọc tệp cần quá nhiều bộ nhớ (hơn ${s(d.limitMb)} MB); tệp đã được để riêng, các tệp khác vẫn được nạp`, en: (d) => `reading the file needs too much memory (over ${s(d.limitMb)} MB); it was set aside, the other files still load` },
   FILE_READ_TIMEOUT: { severity: "error", vi: (d) => `đọc tệp quá lâu (hơn ${s(d.seconds)} giây); tệp đã được để riêng, các tệp khác vẫn được nạp`, en: (d) => `reading the file takes too long (over ${s(d.seconds)} s); it was set aside, the other files still load` },
   FILE_READ_FAILED: { severity: "error", vi: (d) => `không đọc được tệp (${s(d.detail)}); tệp đã được để riêng, các tệp khác vẫn được nạp`, en: (d) => `the file could not be read (${s(d.detail)}); it was set aside, the other files still load` },
-  FILE_LOAD_FAILED: { severity: "error", vi: (d) => `nạp tệp vào kho dữ liệu thất bại (${s(d.detail)}); tệp đã được để riêng`, en: (d) => `loading the file into the warehouse failed (${s(d.detail)}); the file was set aside` },
+  FILE_LOAD_FAILED: { severity: "error", vi: (d) => `nạp tệp vào kho dữ liệu thất bại (${s(d.detail)}); kho dữ liệu giữ nguyên như trước khi nạp tệp này`, en: (d) => `loading the file into the warehouse failed (${s(d.detail)}); the warehouse keeps nothing of it` },
   PROBLEMS_MORE: { severity: "info", vi: (d) => `và ${s(d.more)} vấn đề nữa trong tệp này (${s(d.errors)} lỗi); chỉ giữ ${s(d.kept)} vấn đề đầu tiên`, en: (d) => `and ${s(d.more)} more problems in this file (${s(d.errors)} errors); only the first ${s(d.kept)} are kept` },
   FILE_SKIPPED: { severity: "info", vi: (d) => `bỏ qua tệp (${s(d.reasonVi)})`, en: (d) => `file skipped (${s(d.reason)})` },
   // Sheet

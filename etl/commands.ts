@@ -59,9 +59,11 @@ export interface EtlLoadOptions {
   acceptPartial?: boolean;
   quiet?: boolean;
   config?: Config;
+  /** how files are read (default: parserFor(config), in workers) */
+  parser?: FileParser;
 }
 
-export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date; checkpoint?: (point: string) => void; parser?: FileParser }): Promise<LoadReport> {
+export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date; checkpoint?: (point: string) => void }): Promise<LoadReport> {
   const config = o.config ?? loadConfig();
   const scan = scanInbox(o.inbox);
   const tty = !o.quiet && process.stderr.isTTY;

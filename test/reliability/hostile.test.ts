@@ -414,6 +414,39 @@ describe("finding 1: ordinary figures of 10^9 đồng and more load; only what c
   }
 });
 
+describe("finding 2 (etl load): a file that makes the loader throw rejects the run with a report, logged; the warehouse is as it was", () => {
+  it("etl-load-loader-throws", { timeout: 120_000 }, async () => {
+    const inbox = copySampleInbox("load-throws");
+    mkdirSync(join(inbox, "Hostile"));
+    await writeBook(join(inbox, "Hostile", "hong.xlsx"), { sheetParts: [row1('<c r="A1"><v>1</v></c>')] });
+    const dir = tempDir("load-throws");
+    const db = join(dir, "phuluc.duckdb");
+    let held = false;
+    let outcome = "";
+    try {
+      const pooled = pooledParser(CONFIG);
+      const parser: typeof pooled = (f) => (f.fileId.startsWith("Hostile/") ? Promise.reject(new Error("the loader's own failure")) : pooled(f));
+      const report = join(dir, "report.json");
+      const code = await etlLoad({ inbox, db, quiet: true, config: CONFIG, report, parser });
+      expect(code).toBe(1);
+      const r = JSON.parse(readFileSync(report, "utf8")) as { outcome: string; problems: Problem[] };
+      expect(r.outcome).toBe("rejected");
+      const p = r.problems.find((x) => x.code === "FILE_LOAD_FAILED");
+      expect(p?.place).toEqual({ file: "Hostile/hong.xlsx" });
+      expect(wellFormed(p!)).toBeNull();
+      const log = readFileSync(`${db}.runs.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { outcome: string });
+      expect(log.map((l) => l.outcome)).toEqual(["rejected"]);
+      expect(existsSync(db)).toBe(false); // no generation was published
+      outcome = `rejected run, logged: ${p!.en}`;
+      held = true;
+    } finally {
+      tally("etl-load-loader-throws", 2, "etl load: a file whose load throws", held, outcome);
+      removeDir(dir);
+      removeDir(join(inbox, ".."));
+    }
+  });
+});
+
 describe("finding 2: under etl watch a file that kills its reader, or makes the loader throw, is set aside; the others load in the same tick", () => {
   const silent = (): Logger & { lines: { msg?: string; obj: object }[] } => {
     const lines: { msg?: string; obj: object }[] = [];
