@@ -393,6 +393,11 @@ describe("finding 1: ordinary figures of 10^9 đồng and more load; only what c
           try {
             const got = await w.all<{ v: string }>("select value::varchar v from fact_indicator where file_id = $f and cell = 'G8'", { f: TDC });
             expect(got.map((x) => x.v.replace(/\.0+$/, ""))).toEqual([stored]);
+            // and the analysts' views and the appendix that shows it (PL06) compute with it
+            const stg = await w.all<{ v: string }>("select value::varchar v from stg_fact_indicator where file_id = $f and cell = 'G8'", { f: TDC });
+            expect(stg.map((x) => x.v.replace(/\.0+$/, ""))).toEqual([stored]);
+            const pl06 = [...(await w.all<Record<string, unknown>>("select * from pl06(2023)")), ...(await w.all<Record<string, unknown>>("select * from pl06(2024)"))];
+            expect(pl06.some((r) => Object.values(r).some((x) => x !== null && String(x).replace(/\.0+$/, "") === stored))).toBe(true);
           } finally {
             w.close();
           }
