@@ -73,9 +73,10 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * A number as Number() would read an xsd:double (NaN for what is not one: "0x55", "", "1_0"). Plain decimals of up to 15 digits are read by hand (an
- * exact integer divided by an exact power of ten is correctly rounded, so the double is the same
- * as Number()'s); anything else (exponents, spaces, long digit runs) goes to Number().
+ * A number as Number() reads an xsd:double; NaN for what is not one ("0x55", "0b1", "", which
+ * Number() reads as 85, 1 and 0). Plain decimals of up to 15 digits are read by hand (an exact
+ * integer divided by an exact power of ten is correctly rounded, so the double is the same as
+ * Number()'s); anything else (exponents, spaces, long digit runs) goes to Number() once checked.
  */
 export function parseNumber(s: string): number {
   const n = s.length;
