@@ -11,7 +11,10 @@ const args = JSON.parse(rawArgs ?? "{}") as Record<string, unknown>;
 
 /** A province's configuration with limits wide enough for the generated national workbooks. */
 function benchConfig(schema: typeof import("../core/config.js").ConfigSchema, province: string) {
-  return schema.parse({ province: { code: province, name: province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500 } });
+  return schema.parse({ province: { code: province, name: province }, limits: { maxRows: 2_000_000, maxFileBytes: 500 * 1024 * 1024, maxInflatedBytes: 4 * 1024 * 1024 * 1024, maxColumns: 500,
+    // the bench's files are as large as it is told to make them: the hostile-file limits (cells,
+    // shared strings, the reading worker's heap and deadline) must not be what it measures
+    maxCellsPerSheet: 200_000_000, maxSharedStrings: 100_000_000, readHeapMb: 16_384, readTimeoutMs: 24 * 3_600_000 } });
 }
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);

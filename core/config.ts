@@ -6,6 +6,21 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 
+/** Defaults of the reader's limits that older configurations do not name. */
+export const LIMIT_DEFAULTS = {
+  maxCellsPerSheet: 2_000_000,
+  maxTextChars: 32_767,
+  maxSharedStrings: 2_000_000,
+  maxStyles: 65_000,
+  maxMergesPerSheet: 100_000,
+  maxSheets: 1_000,
+  maxDepth: 64,
+  maxMarkupChars: 1024 * 1024,
+  maxProblemsPerFile: 1_000,
+  readHeapMb: 768,
+  readTimeoutMs: 120_000,
+};
+
 export const ConfigSchema = z.object({
   province: z
     .object({
@@ -17,15 +32,38 @@ export const ConfigSchema = z.object({
   keepGenerationsDays: z.number().int().min(0).default(90),
   /** Keep at least this many generations whatever their age. */
   keepGenerationsMin: z.number().int().min(1).default(10),
-  /** Limits on xlsx input (decompression bombs, absurd sheets). */
+  /**
+   * Limits on xlsx input (decompression bombs, absurd sheets, hostile files). Each protects the
+   * reader's memory or time; what passes one is refused as a located problem, never a crash.
+   */
   limits: z
     .object({
       maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+      /** inflated bytes of ALL the parts of one file together (sheets read twice count twice) */
       maxInflatedBytes: z.number().int().positive().default(512 * 1024 * 1024),
       maxColumns: z.number().int().positive().default(500),
       maxRows: z.number().int().positive().default(200_000),
+      /** cells of one sheet, empty ones included (each costs memory until the sheet is parsed) */
+      maxCellsPerSheet: z.number().int().positive().default(LIMIT_DEFAULTS.maxCellsPerSheet),
+      /** characters of one text: Excel's own limit for a cell is 32 767 */
+      maxTextChars: z.number().int().positive().default(LIMIT_DEFAULTS.maxTextChars),
+      maxSharedStrings: z.number().int().positive().default(LIMIT_DEFAULTS.maxSharedStrings),
+      /** entries of each style table (number formats, fonts, cell formats): Excel's own is 64 000 */
+      maxStyles: z.number().int().positive().default(LIMIT_DEFAULTS.maxStyles),
+      maxMergesPerSheet: z.number().int().positive().default(LIMIT_DEFAULTS.maxMergesPerSheet),
+      maxSheets: z.number().int().positive().default(LIMIT_DEFAULTS.maxSheets),
+      /** XML nesting depth of the workbook's small parts */
+      maxDepth: z.number().int().positive().default(LIMIT_DEFAULTS.maxDepth),
+      /** characters of one unfinished piece of markup (a tag, a comment) */
+      maxMarkupChars: z.number().int().positive().default(LIMIT_DEFAULTS.maxMarkupChars),
+      /** problems kept per file; the rest are counted ("… and N more") */
+      maxProblemsPerFile: z.number().int().positive().default(LIMIT_DEFAULTS.maxProblemsPerFile),
+      /** heap of the worker that reads one file (MB): past it the file is refused, the service lives */
+      readHeapMb: z.number().int().positive().default(LIMIT_DEFAULTS.readHeapMb),
+      /** time one file may take to read (ms): past it the file is refused */
+      readTimeoutMs: z.number().int().positive().default(LIMIT_DEFAULTS.readTimeoutMs),
     })
-    .default({ maxFileBytes: 50 * 1024 * 1024, maxInflatedBytes: 512 * 1024 * 1024, maxColumns: 500, maxRows: 200_000 }),
+    .default({ maxFileBytes: 50 * 1024 * 1024, maxInflatedBytes: 512 * 1024 * 1024, maxColumns: 500, maxRows: 200_000, ...LIMIT_DEFAULTS }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

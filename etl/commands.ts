@@ -7,16 +7,44 @@ import { configPath, loadConfig, type Config } from "../core/config.js";
 import { formatProblem, type Problem } from "../core/problem.js";
 import { say, sayError, terminalSafe } from "../core/terminal.js";
 import type { Db } from "../warehouse/db.js";
-import { forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
+import { FileLoadError, forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
+import { prob } from "./codes.js";
+import { pooledParser } from "./read-pool.js";
 import { EXIT, type ExitCode } from "../cli/exit.js";
 import { scanInbox } from "./inbox.js";
 import { readInboxFile } from "./read.js";
 import { installAnalystViews } from "../queries/install.js";
 import { runDataTests } from "../queries/data-tests.js";
 
-/** How every load reads an inbox file: the configured limits and province. */
-export function parserFor(config: Config): FileParser {
-  return (f) => readInboxFile(f.path, f.fileId, f.office, { limits: config.limits, province: config.province.code });
+/**
+ * How every load reads an inbox file: the configured limits and province, in a worker with a heap
+ * limit and a deadline (read-pool.ts) — `inProcess` reads on this thread instead.
+ */
+export function parserFor(config: Config, o: { inProcess?: boolean } = {}): FileParser {
+  if (o.inProcess) return (f) => readInboxFile(f.path, f.fileId, f.office, { limits: config.limits, province: config.province.code });
+  return pooledParser(config);
+}
+
+/**
+ * A run that failed on one file (FileLoadError) as a rejected run's report: the file and a
+ * located problem, the warehouse as it was. Logged like every other run (appendRunLog).
+ */
+export function rejectedByFile(e: FileLoadError, command: string, now: () => Date = () => new Date()): LoadReport {
+  const at = now().toISOString();
+  const detail = ((e.cause as Error)?.message ?? String(e.cause)).split("\n")[0]!.slice(0, 300);
+  return {
+    command,
+    runId: null,
+    outcome: "rejected",
+    startedAt: at,
+    finishedAt: at,
+    files: [{ fileId: e.fileId, office: e.office, sha256: "", status: "rejected", rows: 0, errors: 1, warnings: 0 }],
+    skipped: [],
+    rowsLoaded: 0,
+    changes: [],
+    changeCounts: { added: 0, updated: 0, removed: 0 },
+    problems: [prob("FILE_LOAD_FAILED", { file: e.fileId }, { detail })],
+  };
 }
 
 /** What every load does inside its transaction once the facts are in. */
@@ -32,6 +60,8 @@ export interface EtlLoadOptions {
   acceptPartial?: boolean;
   quiet?: boolean;
   config?: Config;
+  /** how files are read (default: parserFor(config), in workers) */
+  parser?: FileParser;
 }
 
 export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () => Date; checkpoint?: (point: string) => void }): Promise<LoadReport> {
@@ -40,7 +70,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
   const tty = !o.quiet && process.stderr.isTTY;
   return loadFiles(
     scan,
-    parserFor(config),
+    o.parser ?? parserFor(config),
     {
       dbPath: o.db,
       province: config.province,
@@ -53,9 +83,15 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
         ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${terminalSafe(p.file)} — ${p.rows} dòng/rows`)
         : undefined,
     },
-  ).finally(() => {
-    if (tty) process.stderr.write("\r\x1b[K");
-  });
+  )
+    .catch((e) => {
+      // one file failed the run: all or nothing, so the run is rejected — with a report, naming it
+      if (e instanceof FileLoadError) return rejectedByFile(e, o.command ?? "etl load", o.now);
+      throw e;
+    })
+    .finally(() => {
+      if (tty) process.stderr.write("\r\x1b[K");
+    });
 }
 
 /** The line every run's summary starts with: which province, from which configuration file. */

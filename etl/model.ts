@@ -4,7 +4,7 @@
 //
 // Amounts are decimal strings in triệu đồng (already converted from đồng / nghìn / tỷ), at most
 // 6 decimals — never JS numbers, so that nothing passes through a binary float on its way to
-// DECIMAL(18,6). Indicator values are decimal strings in the indicator's own unit.
+// DECIMAL(38,6). Indicator values are decimal strings in the indicator's own unit.
 import type { Problem } from "../core/problem.js";
 
 export type Level = "QUOC_GIA" | "BO" | "TINH" | "CO_SO" | "HUYEN" | "KHAC";

@@ -7,14 +7,15 @@ import { stat } from "node:fs/promises";
 import type { Place, Problem } from "../core/problem.js";
 import { prob, type Code } from "./codes.js";
 import type { ParsedFile } from "./model.js";
+import { LIMIT_DEFAULTS } from "../core/config.js";
 import { openXlsx } from "./xlsx/index.js";
-import { XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";
+import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
-import { FactKeys, type FileState } from "./parse/sheet.js";
+import { FactKeys, OVER_LIMIT, type FileState } from "./parse/sheet.js";
 import { nsnnSource } from "./parse/kinds/tasks.js";
 
 export interface ReadOptions {
-  limits: ReaderLimits;
+  limits: ReaderLimits & { maxProblemsPerFile?: number };
   /** the province code of the configuration (carried by the loader onto every figure) */
   province: string;
   /** the reader to use; the fast reader by default (tests pass the exceljs reference) */
@@ -31,6 +32,8 @@ const OPEN_CODES: Record<OpenFailure, Code> = {
   too_large: "FILE_TOO_LARGE",
   too_many_columns: "SHEET_TOO_MANY_COLUMNS",
   too_many_rows: "SHEET_TOO_MANY_ROWS",
+  limit: "FILE_LIMIT_EXCEEDED",
+  invalid: "FILE_INVALID",
 };
 
 async function sha256(path: string): Promise<string> {
@@ -44,13 +47,19 @@ function openProblem(fileId: string, e: unknown, sheet: string | undefined, limi
     const code = OPEN_CODES[e.reason] ?? "FILE_TRUNCATED";
     const place: Place = { file: fileId };
     // the file-level failures are the whole file's, wherever the reader noticed them
-    if (code.startsWith("SHEET_") || code === "FILE_TRUNCATED") {
+    if (code.startsWith("SHEET_") || code === "FILE_TRUNCATED" || code === "FILE_LIMIT_EXCEEDED" || code === "FILE_INVALID") {
       const w = e.where ?? "";
       const bang = w.lastIndexOf("!");
       const cell = bang >= 0 ? w.slice(bang + 1) : w;
       const sh = bang >= 0 ? w.slice(0, bang).replace(/^'|'$/g, "") : sheet;
       if (sh) place.sheet = sh;
       if (/^[A-Z]{1,3}\d+$/.test(cell)) place.cell = cell;
+    }
+    if (e instanceof XlsxLimitError) {
+      return prob(code, place, { what: e.what, whatVi: e.whatVi, limit: e.max, limitName: e.limit, ...(e.where ? { where: e.where } : {}) });
+    }
+    if (e instanceof XlsxInvalidError) {
+      return prob(code, place, { what: e.what, whatVi: e.whatVi, ...(e.where ? { where: e.where } : {}) });
     }
     const limit = e.reason === "too_many_rows" ? limits.maxRows : e.reason === "too_many_columns" ? limits.maxColumns : undefined;
     return prob(code, place, { detail: e.message, ...(e.where ? { where: e.where } : {}), ...(limit ? { limit } : {}) });
@@ -95,6 +104,7 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     indicatorKeys: new Map(),
     indicatorSort: 0,
     pendingNsnn: [],
+    maxProblems: opts.limits.maxProblemsPerFile ?? LIMIT_DEFAULTS.maxProblemsPerFile,
   };
   let fatal = false;
   try {
@@ -126,6 +136,7 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
   if (!fatal && !out.sheets.some((s) => s.kinds.length > 0 && s.rows > 0) && !out.sheets.some((s) => s.status === "error")) {
     out.problems.push(prob("FILE_NO_DATA", { file: fileId }));
   }
+  capProblems(out, opts.limits.maxProblemsPerFile ?? LIMIT_DEFAULTS.maxProblemsPerFile);
   try {
     const after = await stat(absPath);
     const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs || (await sha256(absPath)) !== out.sha256;
@@ -135,6 +146,33 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
   }
   return out;
 }
+
+/**
+ * A file that raises a problem on each of 150 000 rows says what is wrong with the first ones:
+ * keep `max` (errors first, so that a flood of warnings cannot hide why the file was refused) and
+ * count the rest in one PROBLEMS_MORE.
+ */
+export function capProblems(out: ParsedFile, max: number): void {
+  const all = out.problems;
+  if (all.length <= max) return;
+  // the stand-ins of problems not made (FileState.maxProblems) are counted, not kept
+  const ps = all.filter((p) => !isStandIn(p));
+  let standInErrors = 0;
+  for (const p of all) if (isStandIn(p) && p.severity === "error") standInErrors++;
+  const standIns = all.length - ps.length;
+  const kept: typeof ps = [];
+  for (const p of ps) if (p.severity === "error" && kept.length < max) kept.push(p);
+  for (const p of ps) if (p.severity !== "error" && kept.length < max) kept.push(p);
+  let errors = 0;
+  for (const p of ps) if (p.severity === "error") errors++;
+  let keptErrors = 0;
+  for (const p of kept) if (p.severity === "error") keptErrors++;
+  out.problems = kept;
+  const more = ps.length - kept.length + standIns;
+  if (more > 0) out.problems.push(prob("PROBLEMS_MORE", { file: out.fileId }, { more, errors: errors - keptErrors + standInErrors, kept: kept.length }));
+}
+
+const isStandIn = (p: ParsedFile["problems"][number]): boolean => p === OVER_LIMIT.error || p === OVER_LIMIT.warning || p === OVER_LIMIT.info;
 
 /** Funding given as "NSNN" in a sheet without levels: the level comes from this file's register. */
 function resolveNsnn(fs: FileState): void {

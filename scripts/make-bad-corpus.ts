@@ -753,6 +753,117 @@ function cases(): Case[] {
       ),
     },
   });
+  // Issue 13: what crashed the ETL or was silently guessed. Small files; the large hostile ones
+  // (bombs of strings, cells, nesting) are made at test time by test/reliability/hostile.test.ts.
+  add({
+    name: "indicator-value-too-large",
+    exit: 1,
+    problems: [ERR("VALUE_TOO_LARGE", IND, IND_SHEET, "E4")],
+    note: "A fine of 10^25 đồng (a slip of the keyboard): past what the warehouse takes (10^20), refused at its cell rather than failing the load with an overflow. 1 500 000 000 đồng, an ordinary fine, loads (test/reliability/hostile.test.ts).",
+    files: { [IND]: bytes(indicatorWb({ rows: INDS().map((r, i) => (i === 2 ? { ...r, th6t: 1e25 } : r)) })) },
+  });
+  const indSheet = (rows: string): string =>
+    PKG.sheetHead +
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Lĩnh vực</t></is></c><c r="B1" t="inlineStr"><is><t>Chỉ tiêu</t></is></c><c r="C1" t="inlineStr"><is><t>Đơn vị tính</t></is></c><c r="D1" t="inlineStr"><is><t>Kế hoạch 2023</t></is></c></row>' +
+    rows +
+    PKG.sheetTail;
+  const indRow = (r: number, d: string): string =>
+    `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>Thanh tra, kiểm tra</t></is></c><c r="B${r}" t="inlineStr"><is><t>Số cơ sở được thanh tra</t></is></c><c r="C${r}" t="inlineStr"><is><t>cơ sở</t></is></c>${d}</row>`;
+  add({
+    name: "cell-given-twice",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND, IND_SHEET, "D2")],
+    note: "D2 is written twice in its row (337, then 733): which one is the figure? An error, never 'the last one wins'.",
+    files: { [IND]: tinyXlsx(IND_SHEET, indSheet(indRow(2, '<c r="D2"><v>337</v></c><c r="D2"><v>733</v></c>'))) },
+  });
+  add({
+    name: "number-in-hex",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND, IND_SHEET, "D2")],
+    note: "A numeric cell stores \"0x55\": not a number (Number() would read 85).",
+    files: { [IND]: tinyXlsx(IND_SHEET, indSheet(indRow(2, '<c r="D2"><v>0x55</v></c>'))) },
+  });
+  // (&#xFFFE; in a cell is not here: every committed package's XML must be well-formed, which
+  // test/xlsx/fastxml.test.ts checks; test/reliability/hostile.test.ts makes that case.)
+  add({
+    name: "invalid-utf8",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND, IND_SHEET)],
+    note: "The sheet holds bytes that are not UTF-8 (0xC3 0x28): an error, not U+FFFD in a label.",
+    files: {
+      [IND]: (() => {
+        const xml = strToU8(indSheet(indRow(2, '<c r="D2"><v>337</v></c>')).replace("cơ sở</t>", "c\u0001 sở</t>"));
+        // the placeholder U+0001 becomes the invalid pair
+        const at = xml.indexOf(1);
+        const bad = new Uint8Array(xml.length + 1);
+        bad.set(xml.subarray(0, at));
+        bad.set([0xc3, 0x28], at);
+        bad.set(xml.subarray(at + 1), at + 2);
+        return zipSync(
+          {
+            "[Content_Types].xml": strToU8(PKG.types()),
+            "_rels/.rels": strToU8(PKG.rels),
+            "xl/workbook.xml": strToU8(PKG.workbook(IND_SHEET)),
+            "xl/_rels/workbook.xml.rels": strToU8(PKG.wbRels),
+            "xl/worksheets/sheet1.xml": bad,
+          },
+          { level: 9, mtime: ZIP_MTIME },
+        );
+      })(),
+    },
+  });
+  add({
+    name: "row-past-excel",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND, IND_SHEET)],
+    note: "A row numbered 4 294 967 297 (past 2^32; Excel stops at 1 048 576): refused at its sheet, not an integer overflow later.",
+    files: { [IND]: tinyXlsx(IND_SHEET, indSheet(indRow(4294967297, '<c r="D4294967297"><v>337</v></c>'))) },
+  });
+  add({
+    name: "duplicate-zip-entry",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND)],
+    note: "The zip holds xl/worksheets/sheet1.xml twice (different figures): zip tools differ on which one they read, so it is refused, not read as 'the last one wins'.",
+    files: {
+      [IND]: (() => {
+        const zip = zipSync(
+          {
+            "[Content_Types].xml": strToU8(PKG.types()),
+            "_rels/.rels": strToU8(PKG.rels),
+            "xl/workbook.xml": strToU8(PKG.workbook(IND_SHEET)),
+            "xl/_rels/workbook.xml.rels": strToU8(PKG.wbRels),
+            "xl/worksheets/sheet1.xml": strToU8(indSheet(indRow(2, '<c r="D2"><v>337</v></c>'))),
+            "xl/worksheets/sheetX.xml": strToU8(indSheet(indRow(2, '<c r="D2"><v>733</v></c>'))),
+          },
+          { level: 9, mtime: ZIP_MTIME },
+        );
+        // rename the second entry in its local header and in the central directory
+        const from = strToU8("xl/worksheets/sheetX.xml");
+        for (let i = 0; i + from.length <= zip.length; i++) {
+          if (from.every((b, k) => zip[i + k] === b)) zip[i + 19] = 0x31; // "X" → "1"
+        }
+        return zip;
+      })(),
+    },
+  });
+  add({
+    name: "sheets-same-part",
+    exit: 1,
+    problems: [ERR("FILE_INVALID", IND, "Chi tieu 2")],
+    note: "Two sheet entries read the same part: its figures would be loaded twice (20 000 such entries once took the reader down).",
+    files: {
+      [IND]: zipSync(
+        {
+          "[Content_Types].xml": strToU8(PKG.types()),
+          "_rels/.rels": strToU8(PKG.rels),
+          "xl/workbook.xml": strToU8(PKG.workbook(IND_SHEET).replace("</sheets>", '<sheet name="Chi tieu 2" sheetId="2" r:id="rId1"/></sheets>')),
+          "xl/_rels/workbook.xml.rels": strToU8(PKG.wbRels),
+          "xl/worksheets/sheet1.xml": strToU8(indSheet(indRow(2, '<c r="D2"><v>337</v></c>'))),
+        },
+        { level: 9, mtime: ZIP_MTIME },
+      ),
+    },
+  });
   return C;
 }
 

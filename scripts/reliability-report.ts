@@ -44,6 +44,7 @@ export function renderReport(figs: Record<string, J>, kills: { named: number; ra
   const s = figs.sandbox;
   const i = figs.injection;
   const z = figs.fuzz;
+  const h = figs.hostile;
   const rows: string[][] = [];
   if (c) {
     rows.push([
@@ -114,6 +115,16 @@ export function renderReport(figs: Record<string, J>, kills: { named: number; ra
       "API key (`api-keys.test.ts`)",
       `${n(ak.attempts)} attempts: weak keys, \`serve\` with a weak key, loose key-file modes, the worker's environment, the source map by four spellings`,
       `${n(ak.held)} held`,
+    ]);
+  }
+  if (h) {
+    const by = Object.entries((h.byFinding ?? {}) as Record<string, { attempts: number; held: number; broken: number }>)
+      .map(([f, v]) => `finding ${f}: ${n(v.held)} of ${n(v.attempts)}`)
+      .join(", ");
+    rows.push([
+      "Hostile workbooks (`hostile.test.ts`, issue 13)",
+      `${n(h.attempts)} attacks: figures of 10⁹ đồng and more through \`etl load\`, files that kill their reader or the loader under \`etl watch\`, and small files that crashed or stalled the reader (bombs of strings, cells, nesting, styles, merges, sheets; unterminated tags; duplicate parts and cells, "0x55", invalid UTF-8, characters XML forbids), each read in a process of its own`,
+      `${n(h.held)} held, ${n(h.broken)} broken (${by}); every refusal a located problem in both languages; the costliest file: ${h.worst?.memory?.id} (${n(h.worst?.memory?.maxRssMb)} MB peak, ${n(Math.round((h.worst?.memory?.ms ?? 0) / 100) / 10)} s; goal ${n(h.memoryGoalMb)} MB, asserted), the slowest: ${h.worst?.time?.id} (${n(Math.round((h.worst?.time?.ms ?? 0) / 100) / 10)} s, recorded, not asserted)`,
     ]);
   }
   const bugs: string[] = [];

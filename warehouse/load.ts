@@ -9,7 +9,7 @@
 //   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
 // A changed file (same identity, new hash) replaces everything its earlier version gave; the
 // report lists updates and removals old → new. The same bytes again change nothing.
-import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
+import { BOOLEAN, DuckDBDataChunk, HUGEINT, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
 import { isError, problem } from "../core/problem.js";
 import { parseDecimal } from "../core/money.js";
@@ -77,11 +77,11 @@ export type FileParser = (file: InboxScan["files"][number]) => Promise<ParsedFil
 
 const STAGING = `
 create temp table ld_in (
-  kind integer, k1 integer, year integer, measure integer, source integer, amount bigint, sheet integer, col integer, "row" integer);
+  kind integer, k1 integer, year integer, measure integer, source integer, amount hugeint, sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
 create temp table ld_fact (
-  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(18,6),
+  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(38,6),
   file_id varchar, file_hash varchar, sheet varchar, cell varchar, origin varchar);
 create temp table ld_task (
   task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
@@ -197,18 +197,18 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   for (const x of f.budgetLines) put("budget_line", x.line, x.year, x.measure, x.source, x.amount, x.at);
   for (const x of f.indicatorFacts) put("indicator", x.key, x.year, x.measure, "", x.value, x.at);
   const c = cols;
-  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, BIGINT, INTEGER, INTEGER, INTEGER], n, [
+  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, HUGEINT, INTEGER, INTEGER, INTEGER], n, [
     c.kind, c.k1, c.year, c.measure, c.source, c.amount, c.sheet, c.col, c.row,
   ]);
   await appendColumnChunks(db, "ld_key", [INTEGER, V], keys.values.length, [keys.values.map((_, j) => j + 1), keys.values]);
   await appendColumnChunks(db, "ld_small", [INTEGER, V], small.values.length, [small.values.map((_, j) => j + 1), small.values]);
   // One set-based step puts the strings back, adds the file's identity and hash, and makes the
-  // amounts exact DECIMAL(18,6): micro-units × 0.000001 is a decimal product, never a float.
+  // amounts exact DECIMAL(38,6): micro-units (HUGEINT past int64) × 0.000001 is a decimal product, never a float.
   // The small strings come back by joins on a table of a handful of rows: looking them up in a
   // list parameter ($small[kind]) made this statement about twice as slow.
   await db.run(
     `insert into ld_fact
-     select sk.s, k.s, year, sm.s, so.s, (amount::decimal(18,0) * 0.000001)::decimal(18,6),
+     select sk.s, k.s, year, sm.s, so.s, (amount::decimal(38,0) * 0.000001)::decimal(38,6),
             $file, $hash, sh.s, sc.s || "row"::varchar, $origin
        from ld_in join ld_key k on k.id = ld_in.k1
        join ld_small sk on sk.id = ld_in.kind join ld_small sm on sm.id = ld_in.measure
@@ -390,7 +390,11 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   return out;
 }
 
-/** Warnings: a figure 1 000 × (or more) its own previous year's, same key, measure and source. */
+/**
+ * Warnings: a figure 1 000 × (or more) its own previous year's, same key, measure and source.
+ * Compared as doubles: a heuristic needs no exact digits, and amount × 1 000 in DECIMAL overflowed
+ * for an ordinary figure in đồng (1.5·10^9 × 1 000 past DECIMAL(18,6)).
+ */
 async function unitJumps(db: Db, province: string): Promise<Problem[]> {
   const rows = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string }>(
     `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
@@ -399,7 +403,7 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
        from ld_fact s join allf p
          on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
         and p.origin = s.origin
-      where s.kind <> 'task_approved' and p.amount > 0 and s.amount >= p.amount * 1000
+      where s.kind <> 'task_approved' and p.amount > 0 and s.amount::double >= p.amount::double * 1000
       order by s.file_id, s.sheet, s.cell limit 1000`,
     { province },
   );
@@ -535,6 +539,23 @@ export class WarehouseBusyError extends Error {
 }
 
 /**
+ * Reading or staging one file threw (not a problem of the file's content that the parser could
+ * place, but a failure of phuluc or of DuckDB on it). Nothing is published; the caller knows which
+ * file it was — `etl load` reports it as a rejected run, `etl watch` sets the file aside and loads
+ * the others.
+ */
+export class FileLoadError extends Error {
+  override name = "FileLoadError";
+  constructor(
+    readonly fileId: string,
+    readonly office: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${fileId}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/**
  * Load the files of a scanned inbox. Returns the report; `runId` is the new generation, or null
  * when nothing was published (rejected, or nothing changed).
  */
@@ -562,7 +583,12 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     let next: Promise<ParsedFile> | null = scan.files.length ? parse(scan.files[0]!) : null;
     for (const f of scan.files) {
       i++;
-      const parsed = await next!;
+      let parsed: ParsedFile;
+      try {
+        parsed = await next!;
+      } catch (e) {
+        throw new FileLoadError(f.fileId, f.office, e);
+      }
       next = i < scan.files.length ? parse(scan.files[i]!) : null;
       // a parser that throws (a mistake in phuluc, not in the file) fails the run; the file read
       // ahead must not be left as an unhandled rejection meanwhile
@@ -580,28 +606,34 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         errors,
         warnings: parsed.problems.filter((x) => x.severity === "warning").length,
       };
-      report.problems.push(...parsed.problems);
+      // a loop, not push(...parsed.problems): 150 000 problems spread into a call overflow the stack
+      for (const p of parsed.problems) report.problems.push(p);
       if (errors > 0) {
         outcome.status = "rejected";
         rejected.add(parsed.fileId);
       } else if (known.get(parsed.fileId) === parsed.sha256) {
         outcome.status = "unchanged";
       } else {
-        outcome.rows = await stageFile(db, parsed);
-        if (!known.has(parsed.fileId)) outcome.firstLoad = true;
-        noteCodeColumns(codeColumns, parsed);
-        await db.run(
-          `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
-          {
-            id: parsed.fileId,
-            office: parsed.office,
-            sha: parsed.sha256,
-            size: parsed.size,
-            mtime: Math.round(parsed.mtimeMs),
-            sheets: JSON.stringify(parsed.sheets),
-          },
-        );
-        await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
+        try {
+          outcome.rows = await stageFile(db, parsed);
+          if (!known.has(parsed.fileId)) outcome.firstLoad = true;
+          noteCodeColumns(codeColumns, parsed);
+          await db.run(
+            `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
+            {
+              id: parsed.fileId,
+              office: parsed.office,
+              sha: parsed.sha256,
+              size: parsed.size,
+              mtime: Math.round(parsed.mtimeMs),
+              sheets: JSON.stringify(parsed.sheets),
+            },
+          );
+          await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
+        } catch (e) {
+          // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
+          throw new FileLoadError(parsed.fileId, parsed.office, e);
+        }
       }
       report.files.push(outcome);
       opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });

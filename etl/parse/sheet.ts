@@ -3,8 +3,8 @@
 // cell and place a problem on it.
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
-import { parseDecimal } from "../../core/money.js";
-import { prob, type Code } from "../codes.js";
+import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
+import { CODES, prob, type Code } from "../codes.js";
 import type { CellRef, ParsedFile } from "../model.js";
 import type { XCell } from "../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
@@ -25,7 +25,20 @@ export interface FileState {
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
   pendingNsnn: { factIndex: number }[];
+  /**
+   * Problems past this many are not made: a stand-in of their severity takes their place (so a
+   * row still knows it failed), and read.ts capProblems counts them. 150 000 rows each with a
+   * problem held 150 000 messages. Unset: every problem is made.
+   */
+  maxProblems?: number;
 }
+
+/** Stand-ins for problems past FileState.maxProblems (one shared object per severity). */
+export const OVER_LIMIT: Record<Problem["severity"], Problem> = {
+  error: Object.freeze({ code: "PROBLEMS_MORE", severity: "error", place: {}, vi: "", en: "" }) as Problem,
+  warning: Object.freeze({ code: "PROBLEMS_MORE", severity: "warning", place: {}, vi: "", en: "" }) as Problem,
+  info: Object.freeze({ code: "PROBLEMS_MORE", severity: "info", place: {}, vi: "", en: "" }) as Problem,
+};
 
 /**
  * Values by (space, key, year, measure, source): nested maps, so a figure's key is not a string
@@ -179,7 +192,9 @@ export class SheetCtx {
     return p;
   }
   add(code: Code, ref: string | undefined, data: Record<string, unknown> = {}, other?: CellRef): void {
-    this.problems.push(prob(code, this.place(ref, other), data));
+    const ps = this.problems;
+    if (this.fs.maxProblems !== undefined && ps.length >= this.fs.maxProblems) ps.push(OVER_LIMIT[CODES[code].severity as Problem["severity"]]);
+    else ps.push(prob(code, this.place(ref, other), data));
   }
   col(role: RoleName): Column | undefined {
     return this.byRole.get(role);
@@ -250,7 +265,7 @@ export class SheetCtx {
       this.fail(ref, t);
       return undefined;
     }
-    return t.value;
+    return this.fits(ref, t.value);
   }
   /** A plain number in its own unit (indicators): decimal string, null blank, undefined reported. */
   number(r: RowView, col: Column): string | null | undefined {
@@ -268,7 +283,13 @@ export class SheetCtx {
     }
     if (n.value === null) return null;
     const t = toTrieu(n.value, "trieu"); // only to round at 6 decimals
-    return t.ok ? t.value : undefined;
+    return t.ok ? this.fits(ref, t.value) : undefined;
+  }
+  /** A figure the warehouse holds, or undefined after reporting VALUE_TOO_LARGE at the cell. */
+  private fits(ref: string, v: string): string | undefined {
+    if (!figureTooLarge(v)) return v;
+    this.add("VALUE_TOO_LARGE", ref, { value: v.length > 40 ? `${v.slice(0, 12)}… (${v.split(".")[0]!.replace("-", "").length} chữ số / digits)` : v, limit: MAX_FIGURE });
+    return undefined;
   }
 }
 

@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../../core/config.js";
-import { loadFiles, WarehouseBusyError, type LoadReport } from "../../warehouse/load.js";
+import { FileLoadError, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../../warehouse/load.js";
 import { pruneGenerations } from "../../warehouse/generations.js";
-import { afterLoad, appendRunLog, parserFor } from "../commands.js";
+import { afterLoad, appendRunLog, parserFor, rejectedByFile } from "../commands.js";
 import { scanInbox } from "../inbox.js";
 import { splitReady, type Seen } from "./stability.js";
 import { problemsText, writeQualityReport } from "./quality.js";
@@ -28,6 +28,8 @@ export interface TickOptions {
   log: Logger;
   /** retention of processed/, rejected/ and reports, in days */
   keepDays?: number;
+  /** how files are read (default: parserFor(config), in workers) */
+  parser?: FileParser;
 }
 
 export interface TickResult {
@@ -48,18 +50,35 @@ export async function runTick(o: TickOptions): Promise<TickResult> {
     return { status: waiting.length ? "waiting" : "idle", runId: null, folder: null, report: null, waiting };
   }
   let report: LoadReport;
-  try {
-    report = await loadFiles(
-      { files: ready, skipped: [], problems: [] },
-      parserFor(o.config),
-      { dbPath: o.db, province: o.config.province, acceptPartial: true, command: "etl watch", now: o.now, afterLoad },
-    );
-  } catch (e) {
-    if (e instanceof WarehouseBusyError) {
-      o.log.warn({ db: o.db }, "another run holds the warehouse: skipping this tick");
-      return { status: "busy", runId: null, folder: null, report: null, waiting };
+  // Files read in workers never throw (a dead worker is a rejected file); a file that still makes
+  // the loader throw is set aside with FILE_LOAD_FAILED and the tick loads the others, in the same
+  // tick — one office's file must never block the rest.
+  const failed: LoadReport[] = [];
+  const parse = o.parser ?? parserFor(o.config);
+  for (;;) {
+    const left = ready.filter((f) => !failed.some((r) => r.files[0]!.fileId === f.fileId));
+    try {
+      report = await loadFiles(
+        { files: left, skipped: [], problems: [] },
+        parse,
+        { dbPath: o.db, province: o.config.province, acceptPartial: true, command: "etl watch", now: o.now, afterLoad },
+      );
+      break;
+    } catch (e) {
+      if (e instanceof WarehouseBusyError) {
+        o.log.warn({ db: o.db }, "another run holds the warehouse: skipping this tick");
+        return { status: "busy", runId: null, folder: null, report: null, waiting };
+      }
+      if (!(e instanceof FileLoadError) || !left.some((f) => f.fileId === e.fileId)) throw e;
+      o.log.error({ file: e.fileId, err: (e.cause as Error)?.message ?? String(e.cause) }, "the file failed the load: set aside, loading the others");
+      failed.push(rejectedByFile(e, "etl watch", o.now));
     }
-    throw e;
+  }
+  for (const r of failed) {
+    report.files.push(...r.files);
+    for (const p of r.problems) report.problems.push(p);
+    if (report.outcome === "loaded") report.outcome = "partial";
+    else if (report.outcome === "unchanged") report.outcome = "rejected";
   }
   appendRunLog(o.db, report);
   const folder = report.runId ? `run-${String(report.runId).padStart(6, "0")}` : `tick-${stamp(o.now())}`;

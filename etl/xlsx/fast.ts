@@ -2,7 +2,8 @@
 // and the purpose-built scanner for sheet XML. Rows are yielded one at a time; only the shared
 // strings and the styles are held for the whole workbook.
 import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
-import { XlsxOpenError } from "./types.js";
+import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
+import { LIMIT_DEFAULTS } from "../../core/config.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { SheetScanner } from "./scanner.js";
@@ -18,6 +19,10 @@ function asOpenError(err: unknown): unknown {
     return new XlsxOpenError(err.reason === "encrypted" ? "encrypted" : err.reason, err.message);
   }
   if (err instanceof PartError) return new XlsxOpenError("truncated", `damaged workbook part: ${err.message}`, err.part);
+  // TextDecoder({ fatal: true }): bytes that are not UTF-8 are an error, never U+FFFD
+  if (err instanceof TypeError && (err as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
+    return new XlsxInvalidError("bytes that are not valid UTF-8", "các byte không phải UTF-8 hợp lệ");
+  }
   return err;
 }
 
@@ -59,8 +64,10 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     throw asOpenError(err);
   }
   try {
-    // the small parts share one budget; each sheet read then gets what is left of it
+    // ONE budget for the whole file: the small parts and every sheet read draw on it, so that
+    // 2 000 sheets pointing at one part that inflates to 100 MB stop at the limit, not 2 000 × it
     const budget = new InflateBudget(limits.maxInflatedBytes);
+    const lim = { ...LIMIT_DEFAULTS, ...limits };
     const rootRels = await readRels(zip, "", budget);
     const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
     const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
@@ -73,9 +80,28 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const dir = mainPart.includes("/") ? mainPart.slice(0, mainPart.lastIndexOf("/") + 1) : "";
     const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? dir + "sharedStrings.xml";
     const stName = rels.find((r) => REL_STYLES.test(r.type))?.target ?? dir + "styles.xml";
-    const styles = await readStyles(zip, zip.get(stName), budget);
-    const sharedStrings = await readSharedStrings(zip, zip.get(ssName), budget);
-    const partsUsed = budget.used;
+    if (wb.sheets.length > lim.maxSheets) {
+      throw new XlsxLimitError("maxSheets", lim.maxSheets, `sheets in the workbook (${wb.sheets.length})`, `số trang tính (${wb.sheets.length})`);
+    }
+    // two sheet entries reading one part: the same figures twice (or 20 000 times)
+    const partOf = new Map<string, string>();
+    for (const sh of wb.sheets) {
+      const target = relById.get(sh.rid)?.target;
+      const entry = target ? zip.get(target) : undefined;
+      if (!entry) continue;
+      const before = partOf.get(entry.name);
+      if (before !== undefined) {
+        throw new XlsxInvalidError(
+          `sheets "${before}" and "${sh.name}" are the same part (${entry.name})`,
+          `trang "${before}" và trang "${sh.name}" cùng là một phần của tệp (${entry.name})`,
+          `${sh.name}!`,
+        );
+      }
+      partOf.set(entry.name, sh.name);
+    }
+    const partLimits = { maxDepth: lim.maxDepth, maxTextChars: lim.maxTextChars, maxMarkupChars: lim.maxMarkupChars };
+    const styles = await readStyles(zip, zip.get(stName), budget, { ...partLimits, maxStyles: lim.maxStyles });
+    const sharedStrings = await readSharedStrings(zip, zip.get(ssName), budget, { ...partLimits, maxSharedStrings: lim.maxSharedStrings });
 
     const info: WorkbookInfo = {
       date1904: wb.date1904,
@@ -98,17 +124,19 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
         date1904: wb.date1904,
         maxColumns: limits.maxColumns,
         maxRows: limits.maxRows,
+        maxCellsPerSheet: lim.maxCellsPerSheet,
+        maxTextChars: lim.maxTextChars,
+        maxMergesPerSheet: lim.maxMergesPerSheet,
+        maxMarkupChars: lim.maxMarkupChars,
       });
-      const sheetBudget = new InflateBudget(limits.maxInflatedBytes);
-      sheetBudget.used = partsUsed;
-      const decoder = new TextDecoder("utf-8");
+      const decoder = new TextDecoder("utf-8", { fatal: true });
       // Each chunk is cut at its last '<' and the tail is carried over as bytes: the scanner then
       // gets whole tags in one flat string, instead of gluing an unfinished tag to the next chunk
       // (a cons string, slower to index). A chunk without '<' (a long text) goes as it is, so
       // nothing piles up; the decoder runs in stream mode for the characters such a chunk splits.
       let carry: Uint8Array | null = null;
       try {
-        for await (const chunk of zip.inflate(entry, sheetBudget)) {
+        for await (const chunk of zip.inflate(entry, budget)) {
           let bytes = chunk;
           if (carry) {
             bytes = new Uint8Array(carry.length + chunk.length);
@@ -128,9 +156,13 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
         if (done.length) yield done;
         scanner.end();
       } catch (err) {
-        throw asOpenError(err);
+        const e = asOpenError(err);
+        // what the scanner could not place is at least in this sheet
+        if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, `${sheet.name}!`);
+        throw e;
       }
-      sheetInfo.merges.push(...scanner.merges);
+      // a loop, not push(...): a spread of a huge list overflows the stack
+      for (const m of scanner.merges) sheetInfo.merges.push(m);
     }
 
     return {

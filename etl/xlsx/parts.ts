@@ -5,6 +5,14 @@ import { posix } from "node:path";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { InflateBudget, ZipEntry, ZipFile } from "./zip.js";
 import { decodeXstring } from "./scanner.js";
+import { XlsxInvalidError, XlsxLimitError } from "./types.js";
+
+/** The limits a small part is read under (ReaderLimits; defaults when absent). */
+export interface PartLimits {
+  maxDepth?: number;
+  maxTextChars?: number;
+  maxMarkupChars?: number;
+}
 
 /** Excel's built-in number formats (ECMA-376 §18.8.30); the ids missing here are locale-specific. */
 export const BUILTIN_NUMFMTS: Record<number, string> = {
@@ -51,29 +59,72 @@ export async function parsePart(
     text?: (text: string) => void;
     close?: (name: string) => void;
   },
+  limits: PartLimits = {},
 ): Promise<void> {
+  const maxDepth = limits.maxDepth ?? 64;
+  const maxText = limits.maxTextChars ?? 32_767;
+  const maxMarkup = limits.maxMarkupChars ?? 1024 * 1024;
   const parser = new SaxesParser({ xmlns: false, position: false });
   let failure: Error | null = null;
   parser.on("error", (e) => {
     failure ??= e;
   });
-  if (handlers.open) {
-    const open = handlers.open;
-    parser.on("opentag", (t: SaxesTagPlain) => open(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing, t.name));
-  }
+  // Nesting is counted here and stops the parse at once (a throw from a handler leaves write()):
+  // saxes keeps a stack of open elements, which 40 million nested tags made gigabytes of.
+  let depth = 0;
+  const open = handlers.open;
+  parser.on("opentag", (t: SaxesTagPlain) => {
+    if (!t.isSelfClosing && ++depth > maxDepth) {
+      throw new XlsxLimitError("maxDepth", maxDepth, `levels of XML nesting in ${entry.name}`, `số cấp lồng XML trong ${entry.name}`);
+    }
+    open?.(local(t.name), t.attributes as Record<string, string>, t.isSelfClosing, t.name);
+  });
   if (handlers.text) parser.on("text", handlers.text);
   if (handlers.text) parser.on("cdata", handlers.text);
-  if (handlers.close) {
-    const close = handlers.close;
-    parser.on("closetag", (t) => close(local(t.name)));
-  }
-  const decoder = new TextDecoder("utf-8");
+  const close = handlers.close;
+  parser.on("closetag", (t) => {
+    depth--;
+    close?.(local(t.name));
+  });
+  // saxes gathers a text, or an unfinished tag, whole before it tells us: a run of characters with
+  // no '<' (or no '>') past what any cell text (or tag) needs is refused before it is gathered
+  let sinceLt = 0;
+  let sinceGt = 0;
+  const runs = (text: string): void => {
+    const lt = text.lastIndexOf("<");
+    sinceLt = lt < 0 ? sinceLt + text.length : text.length - lt - 1;
+    const gt = text.lastIndexOf(">");
+    sinceGt = gt < 0 ? sinceGt + text.length : text.length - gt - 1;
+    if (sinceLt > maxText * 10) {
+      throw new XlsxLimitError("maxTextChars", maxText, `characters in one text in ${entry.name}`, `số ký tự của một đoạn chữ trong ${entry.name}`);
+    }
+    if (sinceGt > maxMarkup + maxText * 10) {
+      throw new XlsxLimitError("maxMarkupChars", maxMarkup, `characters in one unfinished tag in ${entry.name}`, `số ký tự của một thẻ XML chưa đóng trong ${entry.name}`);
+    }
+  };
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new XlsxInvalidError(`bytes that are not valid UTF-8 in ${entry.name}`, `các byte không phải UTF-8 hợp lệ trong ${entry.name}`);
+    }
+  };
   for await (const chunk of zip.inflate(entry, budget)) {
-    parser.write(decoder.decode(chunk, { stream: true }));
+    const text = decode(chunk);
+    runs(text);
+    parser.write(text);
     if (failure) break;
   }
-  if (!failure) parser.write(decoder.decode()).close();
-  if (failure) throw new PartError(entry.name, (failure as Error).message);
+  if (!failure) parser.write(decode()).close();
+  if (failure) {
+    const message = (failure as Error).message;
+    // a character XML 1.0 forbids ("&#xFFFE;", U+0001): not damage, a text that cannot be stored
+    if (/disallowed character|malformed character entity/.test(message)) {
+      throw new XlsxInvalidError(`a character XML forbids in ${entry.name} (${message})`, `ký tự XML không cho phép trong ${entry.name} (${message})`);
+    }
+    throw new PartError(entry.name, message);
+  }
 }
 
 export class PartError extends Error {
@@ -174,15 +225,20 @@ export interface Styles {
   font: (string | undefined)[];
 }
 
-export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<Styles> {
+export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget, limits: PartLimits & { maxStyles?: number } = {}): Promise<Styles> {
   if (!entry) return { numFmt: [], font: [] };
   const custom = new Map<number, string>();
   const fonts: (string | undefined)[] = [];
   const xfs: { numFmtId: number; fontId: number }[] = [];
   let section = "";
   let inFont = false;
+  const maxStyles = limits.maxStyles ?? 65_000;
+  let entries = 0;
   await parsePart(zip, entry, budget, {
     open(name, a, selfClosing) {
+      if ((name === "numFmt" || name === "font" || name === "xf") && ++entries > maxStyles * 3) {
+        throw new XlsxLimitError("maxStyles", maxStyles, "entries in a style table", "số mục của một bảng định dạng");
+      }
       switch (name) {
         case "numFmts":
         case "fonts":
@@ -212,7 +268,10 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
       if (name === "font") inFont = false;
       else if (name === section) section = "";
     },
-  });
+  }, limits);
+  if (xfs.length > maxStyles || fonts.length > maxStyles || custom.size > maxStyles) {
+    throw new XlsxLimitError("maxStyles", maxStyles, "entries in a style table", "số mục của một bảng định dạng");
+  }
   return {
     numFmt: xfs.map((x) => custom.get(x.numFmtId) ?? BUILTIN_NUMFMTS[x.numFmtId] ?? "General"),
     font: xfs.map((x) => fonts[x.fontId]),
@@ -220,8 +279,14 @@ export async function readStyles(zip: ZipFile, entry: ZipEntry | undefined, budg
 }
 
 /** The shared string table: rich text runs joined, phonetic runs (<rPh>) left out. */
-export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget): Promise<string[]> {
+export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefined, budget: InflateBudget, limits: PartLimits & { maxSharedStrings?: number } = {}): Promise<string[]> {
   if (!entry) return [];
+  const maxCount = limits.maxSharedStrings ?? 2_000_000;
+  const maxText = limits.maxTextChars ?? 32_767;
+  const tooMany = (): XlsxLimitError =>
+    new XlsxLimitError("maxSharedStrings", maxCount, "shared strings", "số chuỗi dùng chung");
+  const tooLong = (): XlsxLimitError =>
+    new XlsxLimitError("maxTextChars", maxText, `characters in shared string ${out.length + 1}`, `số ký tự của chuỗi dùng chung thứ ${out.length + 1}`);
   const out: string[] = [];
   let current = "";
   let inSi = false;
@@ -233,6 +298,7 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
         current = "";
         inSi = true;
         if (selfClosing) {
+          if (out.length >= maxCount) throw tooMany();
           out.push("");
           inSi = false;
         }
@@ -240,16 +306,20 @@ export async function readSharedStrings(zip: ZipFile, entry: ZipEntry | undefine
       else if (name === "t") inT = !selfClosing;
     },
     text(t) {
-      if (inSi && inT && !inPhonetic) current += t;
+      if (inSi && inT && !inPhonetic) {
+        current += t;
+        if (current.length > maxText) throw tooLong();
+      }
     },
     close(name) {
       if (name === "t") inT = false;
       else if (name === "rPh") inPhonetic = false;
       else if (name === "si" && inSi) {
+        if (out.length >= maxCount) throw tooMany();
         out.push(decodeXstring(current));
         inSi = false;
       }
     },
-  });
+  }, limits);
   return out;
 }

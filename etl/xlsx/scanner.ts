@@ -7,7 +7,7 @@
 // text of the element being read, so a tag or an entity split between two chunks is fine. It is
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { XCell, XRow } from "./types.js";
-import { XlsxOpenError } from "./types.js";
+import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { colLetters } from "./refs.js";
 // an ISO date cell's value as Excel's serial: shared with the fill's snapshot (addin/xlsx)
 import { isoToSerial } from "../../core/serial.js";
@@ -21,7 +21,23 @@ export interface ScanContext {
   date1904: boolean;
   maxColumns: number;
   maxRows: number;
+  /** the reader's other limits (ReaderLimits); defaults when absent */
+  maxCellsPerSheet?: number;
+  maxTextChars?: number;
+  maxMergesPerSheet?: number;
+  maxMarkupChars?: number;
 }
+
+/** Excel's last row: a reference past it is not a worksheet's (and past 2^31 breaks integers). */
+export const EXCEL_MAX_ROW = 1_048_576;
+
+/** An xsd:double as Excel writes it; anything else Number() would read ("0x55", "0b1", "") is not. */
+const XSD_DOUBLE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*(?:-?INF|NaN)\s*$/;
+
+/** Characters XML 1.0 does not allow (Char production): they can only come from a broken writer. */
+export const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const isXmlChar = (c: number): boolean =>
+  c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
 const enum Capture {
   None,
@@ -60,9 +76,10 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * A number as Number() would read it. Plain decimals of up to 15 digits are read by hand (an
- * exact integer divided by an exact power of ten is correctly rounded, so the double is the same
- * as Number()'s); anything else (exponents, spaces, long digit runs) goes to Number().
+ * A number as Number() reads an xsd:double; NaN for what is not one ("0x55", "0b1", "", which
+ * Number() reads as 85, 1 and 0). Plain decimals of up to 15 digits are read by hand (an exact
+ * integer divided by an exact power of ten is correctly rounded, so the double is the same as
+ * Number()'s); anything else (exponents, spaces, long digit runs) goes to Number() once checked.
  */
 export function parseNumber(s: string): number {
   const n = s.length;
@@ -72,7 +89,7 @@ export function parseNumber(s: string): number {
     neg = true;
     i = 1;
   }
-  if (i >= n) return Number(s);
+  if (i >= n) return NaN;
   let m = 0;
   let digits = 0;
   let frac = -1;
@@ -80,14 +97,20 @@ export function parseNumber(s: string): number {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
-      if (++digits > 15) return Number(s);
+      if (++digits > 15) return slow(s);
       if (frac >= 0) frac++;
     } else if (c === 46 && frac < 0) frac = 0;
-    else return Number(s);
+    else return slow(s);
   }
-  if (digits === 0) return Number(s);
+  if (digits === 0) return slow(s);
   const v = frac > 0 ? m / POW10[frac] : m;
   return neg ? -v : v;
+}
+
+function slow(s: string): number {
+  if (!XSD_DOUBLE.test(s)) return NaN;
+  const t = s.trim();
+  return t === "INF" ? Infinity : t === "-INF" ? -Infinity : Number(t);
 }
 
 /**
@@ -128,7 +151,10 @@ export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
     if (e.charCodeAt(0) === 35) {
       const code = e.charCodeAt(1) === 120 ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      // "&#xFFFE;", "&#1;": a reference to a character XML 1.0 forbids is not text, whatever a
+      // lenient reader would make of it (and it would make the warehouse's own exports invalid)
+      if (!isXmlChar(code)) throw new XlsxInvalidError(`a reference to a character XML forbids (${m})`, `tham chiếu tới ký tự XML không cho phép (${m})`);
+      return String.fromCodePoint(code);
     }
     return ENTITIES[e] ?? m;
   });
@@ -153,6 +179,11 @@ export class SheetScanner {
   private rowCounted = false;
   private lastCol = 0;
   private unordered = false;
+  private cellCount = 0;
+  private readonly maxCells: number;
+  private readonly maxText: number;
+  private readonly maxMerges: number;
+  private readonly maxMarkup: number;
 
   // the cell being read
   private cCol = 0;
@@ -175,11 +206,46 @@ export class SheetScanner {
 
   readonly merges: string[] = [];
 
-  constructor(private readonly ctx: ScanContext) {}
+  constructor(private readonly ctx: ScanContext) {
+    this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
+    this.maxText = ctx.maxTextChars ?? 32_767;
+    this.maxMerges = ctx.maxMergesPerSheet ?? 100_000;
+    this.maxMarkup = ctx.maxMarkupChars ?? 1024 * 1024;
+  }
+
+  private where(ref?: string): string {
+    return `${this.ctx.sheet}!${ref ?? ""}`;
+  }
+
+  private tooLong(): XlsxLimitError {
+    return new XlsxLimitError("maxTextChars", this.maxText, "characters in one text", "số ký tự của một đoạn chữ", this.where(this.cCol ? this.cRef : undefined));
+  }
+
+  /** Entities decoded, the place named when one is not allowed. */
+  private decode(text: string): string {
+    try {
+      return decodeEntities(text);
+    } catch (e) {
+      if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, this.where(this.cCol ? this.cRef : undefined));
+      throw e;
+    }
+  }
 
   /** Scans one chunk; returns the rows it completed. */
   feed(chunk: string): XRow[] {
     this.out = [];
+    if (this.rest.length) {
+      // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
+      // without scanning it again (rescanning on every chunk made a long unterminated tag cost
+      // time quadratic in its length), and refuse markup no worksheet has.
+      if (this.rest.length + chunk.length > this.maxMarkup) {
+        throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+      }
+      if (chunk.indexOf(">") < 0) {
+        this.rest += chunk;
+        return this.out;
+      }
+    }
     const buf = this.rest.length ? this.rest + chunk : chunk;
     this.rest = "";
     const len = buf.length;
@@ -187,18 +253,27 @@ export class SheetScanner {
     while (pos < len) {
       const lt = buf.indexOf("<", pos);
       if (lt < 0) {
-        if (this.capture !== Capture.None) this.raw += buf.slice(pos);
+        if (this.capture !== Capture.None) this.captureText(buf.slice(pos));
         break;
       }
-      if (this.capture !== Capture.None && lt > pos) this.raw += buf.slice(pos, lt);
+      if (this.capture !== Capture.None && lt > pos) this.captureText(buf.slice(pos, lt));
       const end = this.tag(buf, lt);
       if (end < 0) {
         this.rest = buf.slice(lt);
+        if (this.rest.length > this.maxMarkup) {
+          throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+        }
         break;
       }
       pos = end + 1;
     }
     return this.out;
+  }
+
+  /** Text of an element read across chunks; entities can make 10 characters of one, no more. */
+  private captureText(t: string): void {
+    if (this.raw.length + t.length > this.maxText * 10) throw this.tooLong();
+    this.raw += t;
   }
 
   /** The end of input: an unfinished tag or row means the part was cut short. */
@@ -220,7 +295,7 @@ export class SheetScanner {
       const e = buf.indexOf("]]>", lt + 9);
       if (e < 0) return -1;
       // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
-      if (this.capture !== Capture.None) this.raw += buf.slice(lt + 9, e).replace(/&/g, "&amp;");
+      if (this.capture !== Capture.None) this.captureText(buf.slice(lt + 9, e).replace(/&/g, "&amp;"));
       return e + 2;
     }
     if (lt + 9 > buf.length) return -1; // cannot tell which yet
@@ -325,7 +400,12 @@ export class SheetScanner {
         this.inSheetData = !closing && !selfClosing;
         return gt;
       case Tag.MergeCell:
-        if (!closing && this.aRef0 >= 0) this.merges.push(decodeEntities(buf.slice(this.aRef0, this.aRef1)));
+        if (!closing && this.aRef0 >= 0) {
+          if (this.merges.length >= this.maxMerges) {
+            throw new XlsxLimitError("maxMergesPerSheet", this.maxMerges, "merged areas in one sheet", "số vùng ô gộp trong một trang tính", this.where());
+          }
+          this.merges.push(this.decode(buf.slice(this.aRef0, this.aRef1)));
+        }
         return gt;
     }
     return gt;
@@ -392,6 +472,13 @@ export class SheetScanner {
     let r = this.aR0 >= 0 ? this.intAt(buf, this.aR0, this.aR1) : 0;
     // rows without r follow the previous one
     if (!(r > 0)) r = this.lastRow + 1;
+    else if (r > EXCEL_MAX_ROW) {
+      const text = buf.slice(this.aR0, Math.min(this.aR1, this.aR0 + 20));
+      throw new XlsxInvalidError(`row number ${text} is past Excel's last row (${EXCEL_MAX_ROW})`, `số dòng ${text} vượt quá dòng cuối của Excel (${EXCEL_MAX_ROW})`, this.where(`A${this.lastRow + 1}`));
+    } else if (r <= this.lastRow) {
+      // rows come in order, each once: a row given again would give its cells twice
+      throw new XlsxInvalidError(`row ${r} is given twice (or out of order, after row ${this.lastRow})`, `dòng ${r} được ghi hai lần (hoặc sai thứ tự, sau dòng ${this.lastRow})`, this.where(`A${r}`));
+    }
     this.lastRow = r;
     this.lastCol = 0;
     this.unordered = false;
@@ -403,7 +490,16 @@ export class SheetScanner {
     const row = this.row;
     if (!row) return;
     // writers put cells in column order; sort the rare file that does not
-    if (this.unordered) row.cells.sort((a, b) => a.col - b.col);
+    if (this.unordered) {
+      row.cells.sort((a, b) => a.col - b.col);
+      // a cell given twice is an error, never "the last one wins"
+      for (let k = 1; k < row.cells.length; k++) {
+        if (row.cells[k]!.col === row.cells[k - 1]!.col) {
+          const ref = row.cells[k]!.ref;
+          throw new XlsxInvalidError(`cell ${ref} is given twice`, `ô ${ref} được ghi hai lần`, this.where(ref));
+        }
+      }
+    }
     this.out.push(row);
     this.row = null;
   }
@@ -428,6 +524,9 @@ export class SheetScanner {
     }
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
+    if (++this.cellCount > this.maxCells) {
+      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
+    }
     this.cCol = col;
     this.cRef = ref;
     this.cStyle = this.aS;
@@ -464,8 +563,9 @@ export class SheetScanner {
         let e = k + 2;
         while (e < len && buf.charCodeAt(e) !== 62) e++;
         if (e < len) {
+          if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
           const text = own(normaliseEol(buf.slice(gt + 1, k)));
-          this.setText(kind, amp ? decodeEntities(text) : text);
+          this.setText(kind, amp ? this.decode(text) : text);
           return e;
         }
       }
@@ -474,7 +574,7 @@ export class SheetScanner {
       return gt;
     }
     if (this.capture === kind) {
-      this.setText(kind, own(decodeEntities(normaliseEol(this.raw))));
+      this.setText(kind, own(this.decode(normaliseEol(this.raw))));
       this.capture = Capture.None;
       this.raw = "";
     }
@@ -484,7 +584,21 @@ export class SheetScanner {
   private setText(kind: Capture, text: string): void {
     if (kind === Capture.V) this.cV = text;
     else if (kind === Capture.F) this.cF = text === "" ? null : text;
-    else this.cInline = (this.cInline ?? "") + text; // rich text runs join
+    else {
+      // rich text runs join
+      this.cInline = (this.cInline ?? "") + text;
+      if (this.cInline.length > this.maxText) throw this.tooLong();
+    }
+    if (kind !== Capture.T && text.length > this.maxText) throw this.tooLong();
+  }
+
+  /** A text a cell stores: within Excel's length, and only characters XML allows. */
+  private checkText(t: string): string {
+    if (t.length > this.maxText) throw this.tooLong();
+    if (NOT_XML_CHAR.test(t)) {
+      throw new XlsxInvalidError("a character XML forbids in the text", "ký tự XML không cho phép trong đoạn chữ", this.where(this.cRef));
+    }
+    return t;
   }
 
   private closeCell(): void {
@@ -499,24 +613,34 @@ export class SheetScanner {
         if (v !== null && v !== "") {
           type = "n";
           value = parseNumber(v);
+          // "0x55" is not 85: a stored number that is not an xsd:double is an error, not a guess
+          if (Number.isNaN(value) && v.trim() !== "NaN") {
+            const shown = v.length > 40 ? v.slice(0, 40) + "…" : v;
+            throw new XlsxInvalidError(`the cell's stored number "${shown}" is not a number`, `số lưu trong ô "${shown}" không phải là số`, this.where(this.cRef));
+          }
         }
         break;
       case CellType.S:
         if (v !== null && v !== "") {
           type = "s";
-          value = ctx.sharedStrings[parseNumber(v)] ?? "";
+          const s = ctx.sharedStrings[parseNumber(v)];
+          if (s === undefined) {
+            const shown = v.length > 20 ? v.slice(0, 20) + "…" : v;
+            throw new XlsxInvalidError(`the cell points at shared string ${shown}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${shown}, tệp không có chuỗi này`, this.where(this.cRef));
+          }
+          value = s;
         }
         break;
       case CellType.Str:
         if (v !== null) {
           type = "s";
-          value = decodeXstring(v);
+          value = decodeXstring(this.checkText(v));
         }
         break;
       case CellType.Inline:
         if (this.cInline !== null || v !== null) {
           type = "s";
-          value = decodeXstring((this.cInline ?? v)!);
+          value = decodeXstring(this.checkText((this.cInline ?? v)!));
         }
         break;
       case CellType.B:

@@ -67,7 +67,9 @@ export type OpenFailure =
   | "not_workbook" // a zip with no workbook part (by _rels/.rels or as xl/workbook.xml)
   | "too_large" // over the configured size or inflated-size limit (decompression bomb)
   | "too_many_columns"
-  | "too_many_rows";
+  | "too_many_rows"
+  | "limit" // another of the reader's limits (texts, shared strings, styles, merges, cells, nesting, …)
+  | "invalid"; // not a valid workbook at a known place (a cell given twice, invalid UTF-8, …)
 
 export class XlsxOpenError extends Error {
   constructor(
@@ -86,4 +88,40 @@ export interface ReaderLimits {
   maxInflatedBytes: number;
   maxColumns: number;
   maxRows: number;
+  // the rest default to LIMIT_DEFAULTS (core/config.ts) when not given
+  maxCellsPerSheet?: number;
+  maxTextChars?: number;
+  maxSharedStrings?: number;
+  maxStyles?: number;
+  maxMergesPerSheet?: number;
+  maxSheets?: number;
+  maxDepth?: number;
+  maxMarkupChars?: number;
+}
+
+/** A limit passed: which one, its value, and where. The ETL reports it as FILE_LIMIT_EXCEEDED. */
+export class XlsxLimitError extends XlsxOpenError {
+  constructor(
+    readonly limit: string,
+    readonly max: number,
+    /** what is counted, in English and Vietnamese ("cells in one sheet") */
+    readonly what: string,
+    readonly whatVi: string,
+    where?: string,
+  ) {
+    super("limit", `${what}: over ${max}`, where);
+    this.name = "XlsxLimitError";
+  }
+}
+
+/** Not a valid workbook at a known place (FILE_INVALID): an error, never a guess. */
+export class XlsxInvalidError extends XlsxOpenError {
+  constructor(
+    readonly what: string,
+    readonly whatVi: string,
+    where?: string,
+  ) {
+    super("invalid", what, where);
+    this.name = "XlsxInvalidError";
+  }
 }

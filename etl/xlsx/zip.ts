@@ -4,7 +4,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createInflateRaw } from "node:zlib";
-import { XlsxOpenError } from "./types.js";
+import { XlsxInvalidError, XlsxOpenError } from "./types.js";
 
 export interface ZipEntry {
   /** the name as stored ("xl/workbook.xml") */
@@ -229,7 +229,13 @@ export class ZipFile {
       if (size > maxBytes) throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${maxBytes}`);
       const list = await readCentralDirectory(fh, size);
       const entries = new Map<string, ZipEntry>();
-      for (const e of list) entries.set(partKey(e.name), e);
+      for (const e of list) {
+        const key = partKey(e.name);
+        // two entries of one name: which one a reader takes is a guess (zip tools differ), so the
+        // file is refused rather than read with "the last one wins"
+        if (entries.has(key)) throw new XlsxInvalidError(`the zip holds the part "${e.name}" twice`, `tệp nén chứa phần "${e.name}" hai lần`);
+        entries.set(key, e);
+      }
       return new ZipFile(fh, size, entries);
     } catch (err) {
       await fh.close();

@@ -6,7 +6,7 @@ select
   year,
   measure_code,
   source_code,
-  cast(amount as decimal(18,6)) as amount_trieu_dong,
+  cast(amount as decimal(38,6)) as amount_trieu_dong,
   run_id,
   file_id,
   file_hash,

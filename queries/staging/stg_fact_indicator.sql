@@ -5,7 +5,7 @@ select
   indicator_key,
   year,
   measure_code,
-  cast(value as decimal(18,6)) as value,
+  cast(value as decimal(38,6)) as value,
   run_id,
   file_id,
   file_hash,

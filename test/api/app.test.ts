@@ -272,7 +272,7 @@ describe("query", () => {
     expect(r.body).toMatchObject({ generation: 1, checksum: "sum-1", rowCount: 2, truncated: false, maxRows: 100000 });
     expect(r.body.columns).toEqual([
       { name: "task_code", type: "VARCHAR" },
-      { name: "amount", type: "DECIMAL(18,6)" },
+      { name: "amount", type: "DECIMAL(38,6)" },
       { name: "big", type: "BIGINT" },
       { name: "small", type: "BIGINT" },
     ]);

@@ -213,6 +213,21 @@ describe("sheet problems", () => {
   });
 });
 
+describe("problems kept per file (issue 13: 150 000 of them overflowed the stack)", () => {
+  test("past maxProblemsPerFile the rest are counted in one PROBLEMS_MORE, errors first, the file still refused", async () => {
+    const dir = tmpDir();
+    const path = await writeWorkbook(join(dir, "many.xlsx"), [
+      { name: "Rows", rows: [["Mã NV", "Dự toán 2024"], ...Array.from({ length: 30 }, (_, i) => [`T-${i}`, "không phải số"])] },
+    ]);
+    const f = await readInboxFile(path, "many.xlsx", "chung", { limits: { ...LIMITS, maxProblemsPerFile: 10 }, province: "80" });
+    expect(f.problems).toHaveLength(11);
+    expect(f.problems.slice(0, 10).map((p) => `${p.code}@${p.place.cell}`)).toEqual(Array.from({ length: 10 }, (_, i) => `VALUE_NOT_NUMBER@B${i + 2}`));
+    expect(f.problems[10]).toMatchObject({ code: "PROBLEMS_MORE", severity: "info", place: { file: "many.xlsx" }, data: { more: 20, errors: 20, kept: 10 } });
+    expect(f.problems[10]!.en).toContain("20 more problems");
+    expect(f.taskFunding).toEqual([]);
+  });
+});
+
 describe("file problems", () => {
   const read = (path: string, id: string, limits = LIMITS) => readInboxFile(path, id, "chung", { limits, province: "80" });
   const only = async (path: string, id: string, limits = LIMITS) => (await read(path, id, limits)).problems.map((p) => [p.code, p.severity, p.place]);

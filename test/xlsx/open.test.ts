@@ -121,7 +121,8 @@ describe("limits", () => {
   it("a bomb in the shared strings stops too, before any sheet is read", async () => {
     const path = handMadeXlsx(join(dir, "sstbomb.xlsx"), {
       sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>' }],
-      rawSharedStrings: [`<t>${" ".repeat(4 * 1024 * 1024)}</t>`],
+      // many ordinary strings (one long one would stop at maxTextChars first)
+      rawSharedStrings: Array.from({ length: 200_000 }, (_, i) => `<t>texte numéro ${i} ${" ".repeat(8)}</t>`),
       level: 1,
     });
     const e = await failure(path, { ...LIMITS, maxInflatedBytes: 1024 * 1024 });

@@ -1,0 +1,72 @@
+// Every inbox file is read in a worker of a WorkerPool (pool.ts): with a heap limit and a deadline
+// from the configuration (limits.readHeapMb, limits.readTimeoutMs). A file that kills its worker —
+// V8 out of memory, past the deadline, a crash — or makes the reader throw becomes a rejected file
+// with a located problem like any other; the process, and the other offices' files, live on.
+// `etl load` and `etl watch` both read this way (commands.ts parserFor).
+import type { Config } from "../core/config.js";
+import { LIMIT_DEFAULTS } from "../core/config.js";
+import { prob } from "./codes.js";
+import type { ParsedFile } from "./model.js";
+import { WorkerPool, type PoolResult, type SetTimer } from "./pool.js";
+import { readInboxFile, type ReadOptions } from "./read.js";
+import type { FileParser } from "../warehouse/load.js";
+
+export interface ReadTask {
+  absPath: string;
+  fileId: string;
+  office: string;
+  opts: Pick<ReadOptions, "limits" | "province">;
+}
+
+/** The worker's side: one file read. */
+export function readTask(t: ReadTask): Promise<ParsedFile> {
+  return readInboxFile(t.absPath, t.fileId, t.office, t.opts);
+}
+
+export interface ReadPoolOptions {
+  heapMb: number;
+  timeoutMs: number;
+  size?: number;
+  setTimer?: SetTimer;
+}
+
+/** A pool reading inbox files (the entry is this very module, as .ts or compiled .js). */
+export function newReadPool(o: ReadPoolOptions): WorkerPool<ReadTask, ParsedFile> {
+  return new WorkerPool<ReadTask, ParsedFile>({ entry: import.meta.url, fn: "readTask", ...o });
+}
+
+/** What a failed read becomes: a rejected file whose problem says what happened. */
+export function failedRead(t: ReadTask, r: Exclude<PoolResult<ParsedFile>, { ok: true }>, o: ReadPoolOptions): ParsedFile {
+  const out: ParsedFile = { fileId: t.fileId, office: t.office, sha256: "", size: 0, mtimeMs: 0, sheets: [], tasks: [], taskFunding: [], budgetLines: [], indicators: [], indicatorFacts: [], problems: [] };
+  const place = { file: t.fileId };
+  if (r.failure === "out_of_memory") out.problems.push(prob("FILE_READ_OUT_OF_MEMORY", place, { limitMb: o.heapMb }));
+  else if (r.failure === "timeout") out.problems.push(prob("FILE_READ_TIMEOUT", place, { seconds: Math.round(o.timeoutMs / 100) / 10 }));
+  else out.problems.push(prob("FILE_READ_FAILED", place, { detail: r.detail.split("\n")[0]!.slice(0, 300) }));
+  return out;
+}
+
+/** Read one file through `pool`; never rejects. */
+export async function readPooled(pool: WorkerPool<ReadTask, ParsedFile>, t: ReadTask, o: ReadPoolOptions): Promise<ParsedFile> {
+  const r = await pool.run(t);
+  return r.ok ? r.value : failedRead(t, r, o);
+}
+
+// One pool per heap/deadline pair for the life of the process: a service's ticks reuse its workers.
+const pools = new Map<string, WorkerPool<ReadTask, ParsedFile>>();
+
+export function pooledParser(config: Config, o: Partial<ReadPoolOptions> = {}): FileParser {
+  const opts: ReadPoolOptions = {
+    heapMb: o.heapMb ?? config.limits.readHeapMb ?? LIMIT_DEFAULTS.readHeapMb,
+    timeoutMs: o.timeoutMs ?? config.limits.readTimeoutMs ?? LIMIT_DEFAULTS.readTimeoutMs,
+    ...(o.size ? { size: o.size } : {}),
+    ...(o.setTimer ? { setTimer: o.setTimer } : {}),
+  };
+  let pool: WorkerPool<ReadTask, ParsedFile>;
+  if (o.setTimer || o.size) pool = newReadPool(opts);
+  else {
+    const key = `${opts.heapMb}/${opts.timeoutMs}`;
+    pool = pools.get(key) ?? newReadPool(opts);
+    pools.set(key, pool);
+  }
+  return (f) => readPooled(pool, { absPath: f.path, fileId: f.fileId, office: f.office, opts: { limits: config.limits, province: config.province.code } }, opts);
+}
