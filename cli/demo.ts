@@ -94,6 +94,30 @@ const fillCode = await fillCommand(
 );
 if (fillReport) printFill(fillReport);
 say(fillCode === 0 ? `   Filled workbook: ${filled}` : `   The fill ended with exit code ${fillCode}: see above.`);
+
+// Since 1 July 2025 Long An and Tây Ninh are one province (Tây Ninh, code 80): the merged
+// department's inbox holds a folder per former province, and its 2026 plan sums their figures.
+const tn = join(root, "sample", "tay-ninh");
+const tnDb = join(out, "tay-ninh.duckdb");
+const tnFilled = join(out, "phu-luc-2026-tay-ninh.xlsx");
+const tnConfigFile = join(tn, "phuluc.config.json");
+const tnConfig = loadConfig(tnConfigFile);
+say("");
+say(`2b. The merged ${tnConfig.province.name} (${tnConfig.province.code}), plan year 2026: ${join(tn, "inbox")} → ${tnDb}`);
+say("   " + provinceLine(tnConfig, tnConfigFile));
+const tnReport = await runLoad({ inbox: join(tn, "inbox"), db: tnDb, config: tnConfig, quiet: true });
+appendRunLog(tnDb, tnReport);
+if (tnReport.outcome === "rejected") {
+  printReport(tnReport, (s) => say("   " + s), 15);
+  process.exit(1);
+}
+const tnCode = await fillCommand(
+  { db: tnDb, year: 2026, template: join(tn, "template.xlsx"), out: tnFilled, form: [], json: true },
+  { log: () => {}, err: (s) => sayError("   " + s) },
+);
+say(tnCode === 0
+  ? `   Filled workbook: ${tnFilled} (its N-2 and N-1 columns are the two former provinces' sums: sample/tay-ninh/README.md)`
+  : `   The fill ended with exit code ${tnCode}: see above.`);
 say("");
 say(`Analysts: npx phuluc query --db ${db} -e "select * from pl02(2024)"  (--format xlsx --out pl02.xlsx for Excel)`);
 

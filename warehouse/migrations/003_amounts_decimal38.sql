@@ -1,4 +1,4 @@
--- phuluc warehouse, schema version 2: amounts and indicator values DECIMAL(38,6).
+-- phuluc warehouse, schema version 3: amounts and indicator values DECIMAL(38,6).
 -- DECIMAL(18,6) held at most 10^12: a national total in đồng (an indicator in its own unit, about
 -- 2·10^15 đồng) did not fit, and the unit-jump check's × 1 000 overflowed at 10^9. DECIMAL(38,6)
 -- holds 10^32 with đồng kept (0.000001 triệu); the ETL refuses a figure of 10^20 or more, so that
