@@ -110,6 +110,14 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
   if (opts.province && !opts.lake) throw new UsageError("--province goes with --lake");
   if (opts.asCurrentUnits && !opts.lake) throw new UsageError("--as-current-units goes with --lake");
   if (!opts.cert !== !opts.key) throw new UsageError("https needs both --cert and --key");
+  let keyInfo;
+  try {
+    keyInfo = ensureKey(env);
+  } catch (e) {
+    // a weak PHULUC_API_KEY, a key file others can read: the operator's to fix, said plainly
+    if (e instanceof KeyRefused) throw new UsageError(e.message);
+    throw e;
+  }
   const port = opts.port ?? intEnv(env, "PORT") ?? 3000;
   const scheme = opts.cert ? "https" : "http";
   if (opts.db) checkReadable(opts.db, "warehouse", "make it with `phuluc etl load <inbox> --db <file>`");
@@ -147,14 +155,6 @@ export async function startServer(opts: ServeOptions, env: Env = process.env, sa
   const actual = (server.address() as AddressInfo).port;
   url = `${scheme}://${displayHost}:${actual}`;
 
-  let keyInfo;
-  try {
-    keyInfo = ensureKey(env);
-  } catch (e) {
-    // a weak PHULUC_API_KEY, a key file others can read: the operator's to fix, said plainly
-    if (e instanceof KeyRefused) throw new UsageError(e.message);
-    throw e;
-  }
   const reader: Reader = opts.db ? new WarehouseReader(opts.db) : new LakeReader(opts.lake!, { province: opts.province, asCurrentUnits: opts.asCurrentUnits });
   const sandbox = new SandboxPool({
     source: opts.db ? { kind: "db", dbPath: resolve(opts.db) } : { kind: "lake", lake: resolve(opts.lake!), province: opts.province, asCurrentUnits: opts.asCurrentUnits },

@@ -129,12 +129,12 @@ describe("refusals in one line", () => {
   afterAll(() => new Promise<void>((ok) => busy.close(() => ok())));
 
   it("serve on a busy port names the port and how to choose another (exit 1, no stack)", async () => {
-    const r = await phuluc(["serve", "--db", wh.dbPath, "--port", String(port)], dir, { PHULUC_API_KEY: "k".repeat(32) });
+    const r = await phuluc(["serve", "--db", wh.dbPath, "--port", String(port)], dir, { PHULUC_API_KEY: "kJ8r2QpZ7vX4mN9tB3wL6yH1cF5sD0gAe7Ur" });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^phuluc: port ${port} on 127\\.0\\.0\\.1 is in use: choose another with --port <n> or PORT=<n>`));
-    const viaEnv = await phuluc(["serve", "--db", wh.dbPath], dir, { PHULUC_API_KEY: "k".repeat(32), PORT: String(port) });
+    const viaEnv = await phuluc(["serve", "--db", wh.dbPath], dir, { PHULUC_API_KEY: "kJ8r2QpZ7vX4mN9tB3wL6yH1cF5sD0gAe7Ur", PORT: String(port) });
     expect(viaEnv.code).toBe(1);
     expect(viaEnv.stderr.trim().split("\n")).toHaveLength(1);
   });
@@ -142,7 +142,7 @@ describe("refusals in one line", () => {
   it("a missing warehouse is refused by serve and query; an unexpected error has no stack without --debug", async () => {
     const gone = join(dir, "nowhere.duckdb");
     for (const args of [["serve", "--db", gone, "--port", "0"], ["query", "--db", gone, "-e", "select 1"]]) {
-      const r = await phuluc(args, dir, { PHULUC_API_KEY: "k".repeat(32) });
+      const r = await phuluc(args, dir, { PHULUC_API_KEY: "kJ8r2QpZ7vX4mN9tB3wL6yH1cF5sD0gAe7Ur" });
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split("\n")).toEqual([`phuluc: warehouse not found: ${gone} — make it with \`phuluc etl load <inbox> --db <file>\``]);
     }

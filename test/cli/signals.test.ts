@@ -62,7 +62,7 @@ function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...clean, PHULUC_API_KEY: "signals-test-key-0123456789", PHULUC_LOG_LEVEL: "silent", ...env },
+    env: { ...clean, PHULUC_API_KEY: "kJ8r2QpZ7vX4mN9tB3wL6yH1cF5sD0gAe7Ur", PHULUC_LOG_LEVEL: "silent", ...env },
   });
   started.push(child);
   let out = "";
