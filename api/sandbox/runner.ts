@@ -169,6 +169,7 @@ export class SandboxPool implements QueryRunner {
   private queue: Array<{ resolve: (w: Worker) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }> = [];
   private nextId = 1;
   private closed = false;
+  private refusedFull = 0;
   /**
    * Time with no worker up (all starting: at first, or after a kill) is not charged to the
    * requests waiting through it — they could not have run anyway, and a query killed at its limit
@@ -206,6 +207,11 @@ export class SandboxPool implements QueryRunner {
   /** Requests waiting for a worker now (for operators, and tests that wait for a queue). */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Requests refused at once because the queue was full, since start (for operators: a rising count means add workers). */
+  get refusedQueueFull(): number {
+    return this.refusedFull;
   }
 
   /** Start the workers now rather than on the first query. */
@@ -282,7 +288,10 @@ export class SandboxPool implements QueryRunner {
     if (signal?.aborted) return Promise.reject(gone());
     const w = this.idle.shift();
     if (w) return Promise.resolve(w);
-    if (this.queue.length >= this.queueLimit) return Promise.reject(this.busy());
+    if (this.queue.length >= this.queueLimit) {
+      this.refusedFull++;
+      return Promise.reject(this.busy());
+    }
     const p = new Promise<Worker>((resolve, reject) => {
       const entry: (typeof this.queue)[number] = {
         resolve: (w) => {
