@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
+import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
 import { createApp } from "./app.js";
 import { ensureKey, keyCheckFor, rotateKey, type Env } from "./keys.js";
 import { LakeReader } from "./lake.js";

@@ -1,7 +1,7 @@
 // `npm run phuluc -- <command>`: argument parsing only; each command lives with its stage.
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, ProblemError } from "../core/problem.js";
-import { EXIT, UsageError, type ExitCode } from "./exit.js";
+import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
 
 const program = new Command("phuluc")
   .description("Phụ lục KH&CN: offices' spreadsheets → DuckDB warehouse → the appendix workbook")

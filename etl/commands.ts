@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "../core/config.js";
 import { formatProblem, type Problem } from "../core/problem.js";
 import type { Db } from "../warehouse/db.js";
 import { forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
-import { EXIT, type ExitCode } from "../cli/exit.js";
+import { EXIT, type ExitCode } from "../core/exit.js";
 import { scanInbox } from "./inbox.js";
 import { readInboxFile } from "./read.js";
 import { installAnalystViews } from "../queries/install.js";
