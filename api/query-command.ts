@@ -2,7 +2,7 @@
 // /api/query (same rules: one SELECT, external access off, caps, time limit).
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { EXIT, UsageError, type ExitCode } from "../cli/exit.js";
+import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
 import { terminalSafe, terminalSafeLines } from "../core/terminal.js";
 import { ApiError } from "./errors.js";
 import { jsonRows, kindOf, trimDecimal, type Format, type ResultColumn } from "./formats.js";

@@ -6,7 +6,7 @@ import { createServer as createNet, type AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { EXIT, Refusal, UsageError, type ExitCode } from "../cli/exit.js";
+import { EXIT, Refusal, UsageError, type ExitCode } from "../core/exit.js";
 import { terminalSafe } from "../core/terminal.js";
 import { createApp } from "./app.js";
 import { ensureKey, KeyRefused, keyCheckFor, rotateKey, type Env } from "./keys.js";

@@ -3,7 +3,7 @@
 // that the workbook's PL03 holds N task rows (a refill matches every row).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { InboxScan, ParsedFile, TaskRecord } from "../etl/model.js";
+import type { InboxScan, ParsedFile, TaskRecord } from "../warehouse/model.js";
 import { loadFiles } from "../warehouse/load.js";
 import { openCurrent } from "../warehouse/generations.js";
 import { afterLoad } from "../etl/commands.js";

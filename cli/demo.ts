@@ -11,7 +11,7 @@ import { fillCommand } from "../addin/xlsx/fill-command.js";
 import type { FillReport } from "../addin/xlsx/fill.js";
 import { busyPort, portFree, serveCommand } from "../api/serve-command.js";
 import { buildPane } from "../scripts/build-pane.js";
-import { Refusal } from "./exit.js";
+import { Refusal } from "../core/exit.js";
 import { stopWhenOrphaned } from "./orphan.js";
 
 stopWhenOrphaned();

@@ -6,7 +6,7 @@ import { configPath, ConfigSchema } from "../core/config.js";
 import { listProvinces, type Province } from "../core/provinces.js";
 import { say, sayError } from "../core/terminal.js";
 import { fold } from "../core/text.js";
-import { EXIT, UsageError, type ExitCode } from "./exit.js";
+import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
 
 export interface InitOptions {
   province?: string;

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigMissingError } from "../core/config.js";
 import { formatProblem, ProblemError } from "../core/problem.js";
 import { sayError, terminalSafeLines } from "../core/terminal.js";
-import { EXIT, Refusal, UsageError, type ExitCode } from "./exit.js";
+import { EXIT, Refusal, UsageError, type ExitCode } from "../core/exit.js";
 import { stopWhenOrphaned } from "./orphan.js";
 
 // Through `npm run phuluc -- …` / `npm start` npm runs us from the package's folder; the user's

@@ -10,7 +10,7 @@ import type { Db } from "../warehouse/db.js";
 import { FileLoadError, forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
 import { prob } from "./codes.js";
 import { pooledParser } from "./read-pool.js";
-import { EXIT, type ExitCode } from "../cli/exit.js";
+import { EXIT, type ExitCode } from "../core/exit.js";
 import { scanInbox } from "./inbox.js";
 import { readInboxFile } from "./read.js";
 import { installAnalystViews } from "../queries/install.js";

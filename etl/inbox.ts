@@ -9,7 +9,7 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { nfc } from "../core/text.js";
-import type { InboxScan } from "./model.js";
+import type { InboxScan } from "../warehouse/model.js";
 import { prob } from "./codes.js";
 import { formerUnitFolder } from "../core/units.js";
 

@@ -6,7 +6,7 @@
 import type { Config } from "../core/config.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { prob } from "./codes.js";
-import type { ParsedFile } from "./model.js";
+import type { ParsedFile } from "../warehouse/model.js";
 import { WorkerPool, type PoolResult, type SetTimer } from "./pool.js";
 import { readInboxFile, type ReadOptions } from "./read.js";
 import type { FileParser } from "../warehouse/load.js";

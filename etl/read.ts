@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Place, Problem } from "../core/problem.js";
 import { prob, type Code } from "./codes.js";
-import type { ParsedFile } from "./model.js";
+import type { ParsedFile } from "../warehouse/model.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { openXlsx } from "./xlsx/index.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "./xlsx/types.js";

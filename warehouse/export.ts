@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { openCurrent } from "./generations.js";
 import { sqlString, type Db } from "./db.js";
 import { schemaVersion } from "./migrate.js";
-import type { ExitCode } from "../cli/exit.js";
+import type { ExitCode } from "../core/exit.js";
 
 export const YEAR_FACTS = ["fact_task_funding", "fact_budget_line", "fact_indicator"] as const;
 export const PROVINCE_TABLES = ["task", "fact_task_approved", "indicator", "source_file", "load_run"] as const;

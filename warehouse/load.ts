@@ -13,7 +13,7 @@ import { BOOLEAN, DuckDBDataChunk, HUGEINT, INTEGER, listValue, VARCHAR, type Du
 import type { Problem } from "../core/problem.js";
 import { isError, problem } from "../core/problem.js";
 import { parseDecimal } from "../core/money.js";
-import type { InboxScan, ParsedFile } from "../etl/model.js";
+import type { InboxScan, ParsedFile } from "./model.js";
 import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { openCurrent } from "./generations.js";
-import type { ExitCode } from "../cli/exit.js";
+import type { ExitCode } from "../core/exit.js";
 
 export interface RunRow {
   run_id: number;

@@ -7,7 +7,7 @@
 // is never overwritten.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
+import { EXIT, UsageError, type ExitCode } from "../../core/exit.js";
 import { formatProblem, isError } from "../../core/problem.js";
 import { terminalSafe, terminalSafeLines } from "../../core/terminal.js";
 import type { Db } from "../../warehouse/db.js";

@@ -5,7 +5,7 @@ import { memo } from "./memo.js";
 
 /** normalise, once per distinct header text */
 const normalise = memo(normaliseText);
-import type { Measure, Source } from "../model.js";
+import type { Measure, Source } from "../../warehouse/model.js";
 import type { XRow } from "../xlsx/types.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
 

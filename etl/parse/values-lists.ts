@@ -1,7 +1,7 @@
 // The value lists of spec/inputs.md "Values", with their synonyms, matched on folded text.
 import { fold } from "../../core/text.js";
 import { memo } from "./memo.js";
-import type { Area, Field, Level, Status } from "../model.js";
+import type { Area, Field, Level, Status } from "../../warehouse/model.js";
 
 const strip = (s: string): string => fold(s).replace(/[.:;]+$/, "").trim();
 

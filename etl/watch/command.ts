@@ -7,7 +7,7 @@ import { Cron } from "croner";
 import pino from "pino";
 import { existsSync, statSync } from "node:fs";
 import { configPath, loadConfig } from "../../core/config.js";
-import { EXIT, UsageError, type ExitCode } from "../../cli/exit.js";
+import { EXIT, UsageError, type ExitCode } from "../../core/exit.js";
 import { runTick, type Logger } from "./tick.js";
 import type { Seen } from "./stability.js";
 

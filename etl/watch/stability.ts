@@ -1,7 +1,7 @@
 // A file still being copied from a network share must wait: it is read only when its size and
 // modification time are the same as at the previous look AND older than the settle time. Pure
 // (clock and observations injected) so that schedules are tested without sleeping.
-import type { InboxScan } from "../model.js";
+import type { InboxScan } from "../../warehouse/model.js";
 
 export type Seen = Map<string, { size: number; mtimeMs: number }>;
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { formatTable, queryCommand as realQueryCommand, type QueryCommandOptions } from "../../api/query-command.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
-import { UsageError } from "../../cli/exit.js";
+import { UsageError } from "../../core/exit.js";
 import { makeWarehouse, type TestWarehouse } from "./fixtures.js";
 
 let wh: TestWarehouse;

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import type { ParsedFile } from "../../etl/model.js";
+import type { ParsedFile } from "../../warehouse/model.js";
 import { readInboxFile } from "../../etl/read.js";
 import type { WorkbookInfo, XCell, XlsxReader, XRow } from "../../etl/xlsx/types.js";
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UsageError } from "../../cli/exit.js";
+import { UsageError } from "../../core/exit.js";
 import { makeTemplate } from "../../addin/template/make-template.js";
 import { exitCodeOf, fillCommand } from "../../addin/xlsx/fill-command.js";
 import { fillWorkbook, type FillResult } from "../../addin/xlsx/fill.js";

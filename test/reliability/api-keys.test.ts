@@ -12,7 +12,7 @@ import { ensureKey, fileKeyCheck, KeyRefused, keyWeakness, newKey, staticKeyChec
 import { WarehouseReader } from "../../api/readers.js";
 import { startServer } from "../../api/serve-command.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
-import { UsageError } from "../../cli/exit.js";
+import { UsageError } from "../../core/exit.js";
 import { freshWarehouse, recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
 
 const figures = { attempts: 0, held: 0 };

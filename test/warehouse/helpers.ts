@@ -1,5 +1,5 @@
 // Builders of ParsedFile values for loader tests (the parser has its own tests on real files).
-import type { InboxScan, ParsedFile, TaskRecord } from "../../etl/model.js";
+import type { InboxScan, ParsedFile, TaskRecord } from "../../warehouse/model.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // Amount columns of a sheet: "<measure> <year> [<source>]". An unsourced column beside sourced
 // ones of the same measure and year is their total: checked against them, never loaded.
-import type { Measure, Source } from "../../model.js";
+import type { Measure, Source } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import { micro, type RowView, type SheetCtx } from "../sheet.js";
 import { formatDecimal, withinTolerance } from "../../../core/money.js";

@@ -2,7 +2,7 @@
 // its descendants is in the sheet, otherwise it is checked against them (SUM_ROW_MISMATCH).
 import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
-import type { Source } from "../../model.js";
+import type { Source } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import { claimFact, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { cellText } from "../values.js";

@@ -3,7 +3,7 @@
 // line does not apply and values are kept as given.
 import { normalise as normaliseText } from "../../../core/text.js";
 import { memo } from "../memo.js";
-import type { Area, IndicatorRecord } from "../../model.js";
+import type { Area, IndicatorRecord } from "../../../warehouse/model.js";
 import { claimFact, claimKey, type RowView, type SheetCtx } from "../sheet.js";
 import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";

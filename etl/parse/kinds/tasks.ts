@@ -2,7 +2,7 @@
 // A sheet may be both: a register with funding columns.
 import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
-import type { Level, Source, TaskRecord } from "../../model.js";
+import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../xlsx/types.js";
 import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
