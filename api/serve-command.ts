@@ -64,7 +64,7 @@ export async function findPane(
   const sources = Math.max(newest(join(root, "addin"), /\.(ts|html|css|png)$/), newest(join(root, "core"), /\.ts$/));
   if (built[0] && builtAt(built[0]) >= sources) return built[0];
   say("phuluc: building the task pane (its sources changed or it was never built)…");
-  const { buildPane } = await import("../scripts/build-pane.js");
+  const { buildPane } = await import("../addin/build.js");
   return (await buildPane({ outDir: where.buildInto ?? join(root, "out", "pane") })).outDir;
 }
 

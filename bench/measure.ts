@@ -154,7 +154,7 @@ async function main(): Promise<Record<string, unknown>> {
       return { seconds: convert + load, convertSeconds: convert, loadSeconds: load, csvFiles: tables, peakRssMb: peakRssMb() };
     }
     case "fill": {
-      const { fillWorkbook } = await import("../addin/xlsx/fill.js");
+      const { fillWorkbook } = await import("../fill/fill.js");
       const { openCurrent } = await import("../warehouse/generations.js");
       const template = readFileSync(args.template as string);
       const db = await openCurrent(args.db as string);
@@ -196,9 +196,9 @@ async function main(): Promise<Record<string, unknown>> {
     }
     case "office": {
       // The Office.js back end under office-addin-mock, applying the refill's plan.
-      const { fillWorkbook } = await import("../addin/xlsx/fill.js");
+      const { fillWorkbook } = await import("../fill/fill.js");
       const { openCurrent } = await import("../warehouse/generations.js");
-      const { measureOfficeFill } = await import("../addin/office/measure.js");
+      const { measureOfficeFill } = await import("../test/doubles/office-measure.js");
       const db = await openCurrent(args.db as string);
       const { plan } = await fillWorkbook({ db, year: args.year as number, template: readFileSync(args.template as string) });
       db.close();

@@ -51,7 +51,7 @@ export async function setupPl03(o: { dir: string; tasks: number; template: strin
   const scan: InboxScan = { files: files.map((f) => ({ fileId: f.fileId, office: f.office, path: f.fileId, size: 1, mtimeMs: 0 })), skipped: [], problems: [] };
   const r = await loadFiles(scan, async (f) => files.find((x) => x.fileId === f.fileId)!, { dbPath: db, province: { code: "80", name: "Long An" }, afterLoad });
   if (r.outcome !== "loaded") throw new Error(`pl03 setup load: ${r.outcome} ${JSON.stringify(r.problems.slice(0, 3))}`);
-  const { fillWorkbook } = await import("../addin/xlsx/fill.js");
+  const { fillWorkbook } = await import("../fill/fill.js");
   const w = await openCurrent(db);
   const filled = await fillWorkbook({ db: w, year: 2024, template: readFileSync(o.template) });
   w.close();

@@ -13,9 +13,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import ExcelJS from "exceljs";
-import { openFastXlsx } from "../etl/xlsx/fast.js";
-import { InflateBudget, ZipFile } from "../etl/xlsx/zip.js";
-import type { ReaderLimits } from "../etl/xlsx/types.js";
+import { openFastXlsx } from "../xlsx/fast.js";
+import { InflateBudget, ZipFile } from "../xlsx/zip.js";
+import type { ReaderLimits } from "../xlsx/types.js";
 
 export type ParseWhich = "floor" | "fast" | "exceljs";
 

@@ -7,10 +7,10 @@ import { configPath, loadConfig } from "../core/config.js";
 import { HIERARCHY } from "../core/hierarchy.js";
 import { say, sayError } from "../core/terminal.js";
 import { runLoad, printReport, appendRunLog, provinceLine } from "../etl/commands.js";
-import { fillCommand } from "../addin/xlsx/fill-command.js";
-import type { FillReport } from "../addin/xlsx/fill.js";
+import { fillCommand } from "../fill/command.js";
+import type { FillReport } from "../fill/fill.js";
 import { busyPort, portFree, serveCommand } from "../api/serve-command.js";
-import { buildPane } from "../scripts/build-pane.js";
+import { buildPane } from "../addin/build.js";
 import { Refusal } from "../core/exit.js";
 import { stopWhenOrphaned } from "./orphan.js";
 

@@ -94,7 +94,7 @@ program
   .option("--form <sheet=form>", "pick a sheet for an ambiguous form (repeatable)", collect, [])
   .option("--json", "print the result as JSON")
   .action((o) => {
-    run = async () => (await import("../addin/xlsx/fill-command.js")).fillCommand(o);
+    run = async () => (await import("../fill/command.js")).fillCommand(o);
   });
 
 program

@@ -1,7 +1,7 @@
 // The schema of the chart sheet definition (queries/charts/charts.json): which native charts a
 // fill puts on its own sheet ("Biểu đồ"), over which figures of the filled forms. Data, like a
 // form: next year's charts are a new charts.json, never TypeScript. The binding engine
-// (addin/engine/charts.ts) takes a parsed ChartSheetDef; only queries/charts.ts reads the file.
+// (fill/engine/charts.ts) takes a parsed ChartSheetDef; only queries/charts.ts reads the file.
 //
 // A point names a figure of a form as "<form>:<row_key>:<column_id>" ("pl01:09:c5"): the chart
 // shows exactly what the form shows, and the chart sheet's cell carries the form cell's lineage.

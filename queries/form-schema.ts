@@ -1,5 +1,5 @@
 // The schema of an appendix form definition (queries/forms/<code>/form.json). A form is data:
-// next year's form is a new form.json, never TypeScript. The binding engine (addin/engine/)
+// next year's form is a new form.json, never TypeScript. The binding engine (fill/engine/)
 // takes parsed FormDef objects; only queries/forms.ts reads the files.
 //
 // Texts that carry years use {N}, {N-1}, {N-2} (N = the plan year); the engine matches them

@@ -18,9 +18,9 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 /** The folders the program runs from (tests, bench and the sample are not shipped). */
-export const SOURCE_DIRS = ["cli", "core", "etl", "warehouse", "queries", "api", "addin"];
-/** Files of scripts/ that the program imports at run time. */
-const SCRIPT_FILES = ["scripts/build-pane.ts"];
+export const SOURCE_DIRS = ["cli", "core", "xlsx", "etl", "warehouse", "queries", "fill", "api", "addin"];
+/** Files of scripts/ that the program imports at run time (none: the pane build lives in addin/). */
+const SCRIPT_FILES = [];
 const STAMP = join(DIST, ".built");
 
 function walk(dir, out = []) {
@@ -71,7 +71,7 @@ export async function build() {
   writeFileSync(main, "#!/usr/bin/env node\n" + readFileSync(main, "utf8"));
   chmodSync(main, 0o755);
   // The task pane for `serve` (office.js from Office's CDN, as Microsoft documents for Excel).
-  execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-pane.ts"), "--out", join(DIST, "pane")], {
+  execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "addin", "build.ts"), "--out", join(DIST, "pane")], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -99,7 +99,7 @@ function guardsOf(node: Node, text: string): string[] {
 function sourceFiles(project: Project, root: string, sources: string[]): string[] {
   return project.program
     .getSourceFileNames()
-    .filter((f) => sources.some((d) => f.startsWith(join(root, d) + "/")) && f.endsWith(".ts") && !/mock-excel\.ts$|measure\.ts$/.test(f));
+    .filter((f) => sources.some((d) => f.startsWith(join(root, d) + "/")) && f.endsWith(".ts"));
 }
 
 export interface AuditOptions {

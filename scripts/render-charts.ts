@@ -15,9 +15,9 @@ import { fileURLToPath } from "node:url";
 import { ConfigSchema } from "../core/config.js";
 import { runLoad } from "../etl/commands.js";
 import { openCurrent } from "../warehouse/generations.js";
-import { fillWorkbook } from "../addin/xlsx/fill.js";
+import { fillWorkbook } from "../fill/fill.js";
 import { loadChartSheet } from "../queries/charts.js";
-import { withYear } from "../addin/engine/index.js";
+import { withYear } from "../fill/engine/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = resolve(process.argv[2] ?? join(root, "docs", "charts-headless.png"));

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigSchema } from "../core/config.js";
 import { runLoad } from "../etl/commands.js";
 import { openCurrent } from "../warehouse/generations.js";
-import { fillWorkbook } from "../addin/xlsx/fill.js";
+import { fillWorkbook } from "../fill/fill.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = resolve(process.argv[2] ?? join(root, "docs", "forms"));

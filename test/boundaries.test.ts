@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The stage folders, in the order data flows; scripts/, bench/ and test/ may use any of them. */
-export const STAGES = ["core", "etl", "warehouse", "queries", "fill", "api", "addin", "cli"].filter((d) => existsSync(join(ROOT, d)));
+export const STAGES = ["core", "xlsx", "etl", "warehouse", "queries", "fill", "api", "addin", "cli"].filter((d) => existsSync(join(ROOT, d)));
 
 export interface Rule { folder: string; allowed: string[] | "any"; typesOnly?: string[] }
 

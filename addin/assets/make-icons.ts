@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crc32 } from "../xlsx/package.js"; // a PNG chunk's CRC is the zip one
+import { crc32 } from "../../xlsx/package.js"; // a PNG chunk's CRC is the zip one
 
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);

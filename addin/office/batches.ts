@@ -6,7 +6,7 @@
 // the row count. Everything a form needs (row inserts/deletes, the text format of text cells, one
 // values assignment per block) is queued into as few requests as the payload limit allows:
 // normally ONE write sync per form; a block whose JSON would pass the budget is cut by rows.
-import type { Block, FormPlan, PlanCell, RowOp } from "../engine/types.js";
+import type { Block, FormPlan, PlanCell, RowOp } from "../../fill/engine/types.js";
 
 /** Excel on the web refuses a request (and a response) above 5 MB. */
 export const EXCEL_WEB_PAYLOAD_LIMIT = 5 * 1024 * 1024;

@@ -1,5 +1,5 @@
 // The chart sheet "Biểu đồ" through Office.js: the same plan as the headless fill
-// (addin/engine/charts.ts over queries/charts/charts.json) written into the open workbook — each
+// (fill/engine/charts.ts over queries/charts/charts.json) written into the open workbook — each
 // chart's table as values (texts with "@" set first, figures with the chart's number format) and
 // a native chart over it. Everything used is ExcelApi 1.1–1.4 (worksheets.getItemOrNullObject,
 // charts.add, Chart.name/title/setPosition/delete, Range.clear), inside the manifest's 1.5.
@@ -11,9 +11,9 @@
 import chartsJson from "../../queries/charts/charts.json";
 import type { ChartSheetDef } from "../../queries/chart-schema.js";
 import type { FormData } from "../../queries/types.js";
-import { parsePoint, planChartSheet, type ChartPlan, type ChartSheetPlan } from "../engine/charts.js";
-import type { WorkbookPlan } from "../engine/types.js";
-import type { WorkbookLineage } from "../xlsx/lineage-xml.js";
+import { parsePoint, planChartSheet, type ChartPlan, type ChartSheetPlan } from "../../fill/engine/charts.js";
+import type { WorkbookPlan } from "../../fill/engine/types.js";
+import type { WorkbookLineage } from "../../fill/lineage-xml.js";
 import { a1, areaAddress } from "./batches.js";
 
 /**

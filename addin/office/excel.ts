@@ -6,11 +6,11 @@
 //
 // Only Office.js objects and the pure batches/lineage modules here; the pane's `Office.onReady`
 // wiring lives in addin/pane/.
-import type { ChartSheetPlan } from "../engine/charts.js";
+import type { ChartSheetPlan } from "../../fill/engine/charts.js";
 import { insertChartSheet, withChartLineage } from "./charts.js";
-import type { GridSnapshot, GridValue, Area, FormPlan, WorkbookPlan } from "../engine/types.js";
-import { FIRST_ROWS } from "../engine/locate.js";
-import { LINEAGE_NS, buildLineageXml, parseLineageXml, type WorkbookLineage, type LineageSheet } from "../xlsx/lineage-xml.js";
+import type { GridSnapshot, GridValue, Area, FormPlan, WorkbookPlan } from "../../fill/engine/types.js";
+import { FIRST_ROWS } from "../../fill/engine/locate.js";
+import { LINEAGE_NS, buildLineageXml, parseLineageXml, type WorkbookLineage, type LineageSheet } from "../../fill/lineage-xml.js";
 import {
   DEFAULT_REQUEST_BUDGET,
   a1,

@@ -1,5 +1,5 @@
 // The task pane page: the Office.onReady wiring and the DOM. Excel work is in addin/office/
-// (exported functions), the binding in addin/engine/ (pure), the API calls in ./api.ts, the texts
+// (exported functions), the binding in fill/engine/ (pure), the API calls in ./api.ts, the texts
 // in ./i18n.ts (one language at a time), figures through the form's number format (./numfmt.ts).
 //
 // In Excel, in the order the officer works (a pane 320–450 px wide): connect and the plan year
@@ -13,8 +13,8 @@
 // also submits — listening to both sent every request twice), and every action is refused while
 // another runs.
 import type { FormDef } from "../../queries/form-schema.js";
-import { locateForms, planWorkbook, type Located } from "../engine/index.js";
-import type { CellChange, FormPlan, WorkbookPlan } from "../engine/types.js";
+import { locateForms, planWorkbook, type Located } from "../../fill/engine/index.js";
+import type { CellChange, FormPlan, WorkbookPlan } from "../../fill/engine/types.js";
 import { a1, areaAddress } from "../office/batches.js";
 import {
   describeExcelError,
@@ -25,7 +25,7 @@ import {
   type FillResult,
 } from "../office/excel.js";
 import { hostSupports } from "../office/requirements.js";
-import type { WorkbookLineage } from "../xlsx/lineage-xml.js";
+import type { WorkbookLineage } from "../../fill/lineage-xml.js";
 import { createClient, normaliseServer, PaneApiError, type Client, type FormResponse, type RunInfo } from "./api.js";
 import { oneLanguage, pickLang, t, type Lang, type MessageKey } from "./i18n.js";
 import { loadSettings, saveSettings, type PaneSettings } from "./settings.js";

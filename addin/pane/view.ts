@@ -3,7 +3,7 @@
 // (escaped), so that they are tested without a browser and shared by Excel and preview modes.
 import type { FormDef } from "../../queries/form-schema.js";
 import type { FormRow } from "../../queries/types.js";
-import { withYear } from "../engine/match.js";
+import { withYear } from "../../fill/engine/match.js";
 import type { FormResponse } from "./api.js";
 import { t, type Lang } from "./i18n.js";
 import { formatAs } from "./numfmt.js";

@@ -6,7 +6,7 @@ import { memo } from "./memo.js";
 /** normalise, once per distinct header text */
 const normalise = memo(normaliseText);
 import type { Measure, Source } from "../../warehouse/model.js";
-import type { XRow } from "../xlsx/types.js";
+import type { XRow } from "../../xlsx/types.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
 
 export const HEADER_SEARCH_ROWS = 20;

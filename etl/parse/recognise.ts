@@ -3,7 +3,7 @@
 // over the data checked. Everything found is written into the file's state; nothing throws.
 import { prob, type Code } from "../codes.js";
 import type { SheetKind, SheetSummary } from "../../warehouse/model.js";
-import type { XRow, XSheetInfo } from "../xlsx/types.js";
+import type { XRow, XSheetInfo } from "../../xlsx/types.js";
 import { decodeLegacy, type LegacyResult } from "../text/legacy.js";
 import { colLetters, findHeader, parseArea, type Area, type Column } from "./headers.js";
 import { amountColumns } from "./kinds/amounts.js";

@@ -6,7 +6,7 @@ import { nfc } from "../../core/text.js";
 import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { CODES, prob, type Code } from "../codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
-import type { XCell } from "../xlsx/types.js";
+import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
 import { isBlankText, numberFromCell, plainDecimal, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 

@@ -2,7 +2,7 @@
 // code of what is wrong, and the caller places the problem. They are fuzzed with fast-check.
 import { fold } from "../../core/text.js";
 import { memo } from "./memo.js";
-import type { XCell } from "../xlsx/types.js";
+import type { XCell } from "../../xlsx/types.js";
 
 export type Fail = { ok: false; code: "VALUE_NOT_NUMBER" | "VALUE_AMBIGUOUS_NUMBER" | "VALUE_ERROR" | "FORMULA_NO_CACHE" | "MONTH_INVALID" | "DATE_OUT_OF_RANGE"; detail?: Record<string, unknown> };
 export type Result<T> = { ok: true; value: T } | Fail;

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { formatPlace, type Problem } from "../../core/problem.js";
 import type { LoadReport } from "../../warehouse/load.js";
 
-// The look of the appendices (addin/template/make-template.ts): Times New Roman, a bold centred
+// The look of the appendices (fill/template/make-template.ts): Times New Roman, a bold centred
 // title, bold centred wrapped headers, thin borders on every table cell.
 const FONT = "Times New Roman";
 const thin: Partial<ExcelJS.Border> = { style: "thin" };

@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { applyFormPlan, fillWorkbook, textRowRuns } from "../../addin/office/excel.js";
 import { planRequests } from "../../addin/office/batches.js";
-import { createMockExcel, type MockEvent } from "../../addin/office/mock-excel.js";
-import type { FormPlan } from "../../addin/engine/types.js";
+import { createMockExcel, type MockEvent } from "../doubles/mock-excel.js";
+import type { FormPlan } from "../../fill/engine/types.js";
 import { pl03Plan, pl03Template, workbookPlan } from "./fixtures.js";
 
 const g = globalThis as { Excel?: unknown };

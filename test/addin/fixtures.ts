@@ -1,6 +1,6 @@
 // Plans and sheets for the Office.js back-end tests: a PL03-like list form of any length, with
 // the texts that Excel would turn into formulas, numbers or dates if written without "@".
-import type { Block, FormPlan, PlanCell, WorkbookPlan } from "../../addin/engine/types.js";
+import type { Block, FormPlan, PlanCell, WorkbookPlan } from "../../fill/engine/types.js";
 
 export const TRICKY_TEXTS = ["=1+1", "01", "3/2024", "- Nhiệm vụ cấp tỉnh", "+84 272", "1.234,5"];
 

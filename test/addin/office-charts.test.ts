@@ -1,4 +1,4 @@
-// The chart sheet "Biểu đồ" through Office.js, on office-addin-mock (addin/office/mock-excel.ts)
+// The chart sheet "Biểu đồ" through Office.js, on office-addin-mock (test/doubles/mock-excel.ts)
 // holding the bundled template: Fill all with the real engine writes the charts' tables (texts
 // "@" first) and adds native charts (type, source range, title, name, place) in ≤ 3 syncs; a
 // second fill replaces the charts instead of adding more; the sheet's cells equal the headless
@@ -7,13 +7,13 @@ import ExcelJS from "exceljs";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { locateForms, planChartSheet, planWorkbook } from "../../addin/engine/index.js";
+import { locateForms, planChartSheet, planWorkbook } from "../../fill/engine/index.js";
 import { bundledChartSheet, chartsFor } from "../../addin/office/charts.js";
 import { fillWorkbook } from "../../addin/office/excel.js";
-import { createMockExcel, type MockExcel } from "../../addin/office/mock-excel.js";
-import { writeChartSheet } from "../../addin/xlsx/charts.js";
-import { LINEAGE_NS, parseLineageXml } from "../../addin/xlsx/lineage-xml.js";
-import { Package } from "../../addin/xlsx/package.js";
+import { createMockExcel, type MockExcel } from "../doubles/mock-excel.js";
+import { writeChartSheet } from "../../fill/xlsx/charts.js";
+import { LINEAGE_NS, parseLineageXml } from "../../fill/lineage-xml.js";
+import { Package } from "../../xlsx/package.js";
 import { loadChartSheet } from "../../queries/charts.js";
 import { loadForms } from "../../queries/forms.js";
 import type { FormData } from "../../queries/types.js";

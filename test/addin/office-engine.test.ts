@@ -3,11 +3,11 @@
 // planWorkbook on the forms' sheets, then the writes — every form found, ≤ 3 syncs each, text
 // cells "@" before their values, the lineage part readable by the headless parser.
 import { afterEach, describe, expect, it } from "vitest";
-import { locateForms, planWorkbook } from "../../addin/engine/index.js";
+import { locateForms, planWorkbook } from "../../fill/engine/index.js";
 import { fillWorkbook } from "../../addin/office/excel.js";
-import { createMockExcel } from "../../addin/office/mock-excel.js";
+import { createMockExcel } from "../doubles/mock-excel.js";
 import { templateSheets } from "./template.js";
-import { LINEAGE_NS, parseLineageXml } from "../../addin/xlsx/lineage-xml.js";
+import { LINEAGE_NS, parseLineageXml } from "../../fill/lineage-xml.js";
 import { loadForms } from "../../queries/forms.js";
 import { cannedData } from "./stub-api.js";
 

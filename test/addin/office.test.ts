@@ -1,4 +1,4 @@
-// The Office.js back end against office-addin-mock (addin/office/mock-excel.ts records every
+// The Office.js back end against office-addin-mock (test/doubles/mock-excel.ts records every
 // property set and method call with the sync it belongs to).
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -14,10 +14,10 @@ import {
   writeLineage,
 } from "../../addin/office/excel.js";
 import { EXCEL_WEB_PAYLOAD_LIMIT, planRequests, textRects, sliceBlock, colLetters } from "../../addin/office/batches.js";
-import { createMockExcel, type MockEvent, type MockExcel } from "../../addin/office/mock-excel.js";
-import { measureOfficeFill } from "../../addin/office/measure.js";
-import { LINEAGE_NS, buildLineageXml, parseLineageXml } from "../../addin/xlsx/lineage-xml.js";
-import type { FormPlan } from "../../addin/engine/types.js";
+import { createMockExcel, type MockEvent, type MockExcel } from "../doubles/mock-excel.js";
+import { measureOfficeFill } from "../doubles/office-measure.js";
+import { LINEAGE_NS, buildLineageXml, parseLineageXml } from "../../fill/lineage-xml.js";
+import type { FormPlan } from "../../fill/engine/types.js";
 import { TRICKY_TEXTS, pl03Plan, pl03Template, workbookPlan } from "./fixtures.js";
 
 const g = globalThis as { Excel?: unknown };

@@ -1,6 +1,6 @@
 // The task pane end to end in chromium, at the widths Excel gives a task pane (320, 350, 450 px):
 // the real server (startServer → createApp) over a warehouse the real ETL built from sample/inbox,
-// the pane as scripts/build-pane.ts builds it, and — in the page — the recording mock Excel
+// the pane as addin/build.ts builds it, and — in the page — the recording mock Excel
 // holding the bundled template (sample/template.xlsx), exposed as the `Excel` global. The pane's
 // own code connects (the key typed, Enter), reads the workbook, shows what a fill will change,
 // fills all (keyboard), lists the changes; then the simulated workbook's cells are compared with
@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildPane } from "../../scripts/build-pane.js";
-import type { MockSheetInit } from "../../addin/office/mock-excel.js";
+import { buildPane } from "../../addin/build.js";
+import type { MockSheetInit } from "../doubles/mock-excel.js";
 import { checkWidth, excelPage, findChromium, launch, type WidthFigures } from "./browser/harness.js";
 import { templateSheets } from "./template.js";
 
@@ -82,7 +82,7 @@ describe.skipIf(!CHROMIUM)("the task pane end to end (chromium, mock Excel, real
     const { startServer } = await import("../../api/serve-command.js");
     server = await startServer({ db, host: "127.0.0.1", port: 0, paneDir }, { ...process.env, PHULUC_API_KEY: KEY, PHULUC_LOG_LEVEL: "silent" }, () => {});
     // the headless fill of the same template from the same warehouse
-    const { fillCommand } = await import("../../addin/xlsx/fill-command.js");
+    const { fillCommand } = await import("../../fill/command.js");
     const out = join(work, "headless.xlsx");
     const code = await fillCommand({ db, year: YEAR, template: join(ROOT, "sample", "template.xlsx"), out, form: [] }, { log: () => {}, err: () => {} });
     expect([0, 3]).toContain(code);

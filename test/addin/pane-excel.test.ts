@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildPane } from "../../scripts/build-pane.js";
+import { buildPane } from "../../addin/build.js";
 import { excelPage, findChromium, launch } from "./browser/harness.js";
 import { startStubApi } from "./stub-api.js";
 import { templateSheets } from "./template.js";

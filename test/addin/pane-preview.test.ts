@@ -1,6 +1,6 @@
 // The pane in a real browser: the real server (api/serve-command.ts startServer → createApp) on
 // 127.0.0.1 over a warehouse built from sample/inbox by the real ETL, the pane built by
-// scripts/build-pane.ts with the npm package's office.js, Debian's chromium driven by
+// addin/build.ts with the npm package's office.js, Debian's chromium driven by
 // playwright-core. Outside Excel the page opens in preview mode; the figures it shows must be the
 // API's. Every request to another host is refused (no network at run time) and listed.
 // At 320, 350 and 450 px: no sideways scroll, axe, the keyboard. Saves docs/pane-preview.png.
@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { buildPane } from "../../scripts/build-pane.js";
+import { buildPane } from "../../addin/build.js";
 import { formatFigure } from "../../addin/pane/view.js";
 import { checkWidth } from "./browser/harness.js";
 

@@ -2,7 +2,7 @@
 // exceljs: values, formulas ("=…") and number formats.
 import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
-import type { MockSheetInit, MockValue } from "../../addin/office/mock-excel.js";
+import type { MockSheetInit, MockValue } from "../doubles/mock-excel.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 

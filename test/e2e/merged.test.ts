@@ -11,9 +11,9 @@ import { fileURLToPath } from "node:url";
 import { ConfigSchema } from "../../core/config.js";
 import { runLoad } from "../../etl/commands.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { fillWorkbook } from "../../addin/xlsx/fill.js";
+import { fillWorkbook } from "../../fill/fill.js";
 import { computeForm, formLineage } from "../../queries/compute.js";
-import { formForYear } from "../../addin/engine/form-year.js";
+import { formForYear } from "../../fill/engine/form-year.js";
 import { loadForms } from "../../queries/forms.js";
 import { LINES, MERGED, MERGED_FILES, mergedRegisterSheet, newWorkbook, writeWorkbook, type MergedTask } from "../../scripts/make-sample.js";
 

@@ -11,7 +11,7 @@ import ExcelJS from "exceljs";
 import { ConfigSchema } from "../../core/config.js";
 import { runLoad } from "../../etl/commands.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { fillWorkbook } from "../../addin/xlsx/fill.js";
+import { fillWorkbook } from "../../fill/fill.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const golden = join(dirname(fileURLToPath(import.meta.url)), "golden", "sample-2024.json");

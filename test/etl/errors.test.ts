@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, test } from "vitest";
 import { readInboxFile } from "../../etl/read.js";
-import { openXlsx } from "../../etl/xlsx/index.js";
+import { openXlsx } from "../../xlsx/index.js";
 import { codes, LIMITS, parseWorkbook, tmpDir, writeWorkbook, type CellSpec } from "./helpers.js";
 
 const REG_HEADER = ["Mã nhiệm vụ", "Tên nhiệm vụ", "Cấp quản lý", "Lĩnh vực", "Tổ chức chủ trì", "Bắt đầu", "Kết thúc", "Tổng kinh phí", "NSTW", "NSĐP", "Ngoài NSNN"];

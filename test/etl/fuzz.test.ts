@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { readInboxFile } from "../../etl/read.js";
-import type { XCell, XRow } from "../../etl/xlsx/types.js";
+import type { XCell, XRow } from "../../xlsx/types.js";
 import { gridReader, LIMITS, tmpDir } from "./helpers.js";
 
 const WORDS = [

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { ParsedFile } from "../../warehouse/model.js";
 import { readInboxFile } from "../../etl/read.js";
-import type { WorkbookInfo, XCell, XlsxReader, XRow } from "../../etl/xlsx/types.js";
+import type { WorkbookInfo, XCell, XlsxReader, XRow } from "../../xlsx/types.js";
 
 export type CellSpec =
   | string

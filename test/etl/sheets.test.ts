@@ -2,7 +2,7 @@
 // through the real reader, with the exact content expected.
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { openXlsx } from "../../etl/xlsx/index.js";
+import { openXlsx } from "../../xlsx/index.js";
 import { toTcvn3, toVni } from "../../etl/text/legacy.js";
 import { codes, LIMITS, parseWorkbook, tmpDir, writeWorkbook } from "./helpers.js";
 

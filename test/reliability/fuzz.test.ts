@@ -1,12 +1,12 @@
 // Fuzzing with fast-check, fixed seeds and bounded runs: the header normaliser (core/text.ts), the
 // number, month and date parsers (etl/parse/values.ts), the sheet recogniser on random grids (the
 // whole read path behind readInboxFile, over an in-memory reader) and the binding engine
-// (addin/engine/) on random grids. None may throw anything but a ProblemError of located problems;
+// (fill/engine/) on random grids. None may throw anything but a ProblemError of located problems;
 // what they return must be well formed.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { locateForms, planWorkbook } from "../../addin/engine/index.js";
-import type { GridSnapshot, GridValue } from "../../addin/engine/types.js";
+import { locateForms, planWorkbook } from "../../fill/engine/index.js";
+import type { GridSnapshot, GridValue } from "../../fill/engine/types.js";
 import { ProblemError, type Problem } from "../../core/problem.js";
 import { fold, nfc, normalise } from "../../core/text.js";
 import {
@@ -21,7 +21,7 @@ import {
   type NumberStyle,
 } from "../../etl/parse/values.js";
 import { readInboxFile } from "../../etl/read.js";
-import type { XCell, XlsxReader, XRow } from "../../etl/xlsx/types.js";
+import type { XCell, XlsxReader, XRow } from "../../xlsx/types.js";
 import { loadForms } from "../../queries/forms.js";
 import { A1, CONFIG, recordFigures, wellFormed } from "./helpers.js";
 
@@ -264,7 +264,7 @@ describe("sheet recogniser on random grids (readInboxFile over an in-memory read
   }, 120_000);
 });
 
-describe("binding engine on random grids (addin/engine)", () => {
+describe("binding engine on random grids (fill/engine)", () => {
   const forms = loadForms();
   it("locateForms and planWorkbook never throw; their problems are located", () => {
     prop([fc.array(grid, { minLength: 1, maxLength: 3 }), fc.integer({ min: 2000, max: 2100 })], (gs, year) => {

@@ -5,7 +5,7 @@
 import ExcelJS from "exceljs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fillCommand } from "../../addin/xlsx/fill-command.js";
+import { fillCommand } from "../../fill/command.js";
 import { BAD_CORPUS, CONFIG, freshWarehouse, listCases, load, removeDir, ROOT, SAMPLE_INBOX, tempDir } from "../reliability/helpers.js";
 
 const dirs: string[] = [];

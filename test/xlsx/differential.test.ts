@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { openFastXlsx } from "../../etl/xlsx/fast.js";
-import { openExcelJsXlsx } from "../../etl/xlsx/reference.js";
-import { openXlsx, sniffFile } from "../../etl/xlsx/index.js";
-import { XlsxOpenError, type XCell } from "../../etl/xlsx/types.js";
+import { openFastXlsx } from "../../xlsx/fast.js";
+import { openExcelJsXlsx } from "../doubles/reference-reader.js";
+import { openXlsx, sniffFile } from "../../xlsx/index.js";
+import { XlsxOpenError, type XCell } from "../../xlsx/types.js";
 import { generateBenchSet } from "../../bench/xlsx-floor.js";
 import { LIMITS, exceljs1904, exceljsBasic, handMadeXlsx, readAll, tempDir, type ReadResult } from "./fixtures.js";
 import { realWorldXlsx, styledTo, type Flavour, type RealWorldSpec } from "./real-world.js";
@@ -18,7 +18,7 @@ afterAll(cleanup);
 const DATE_FMT = /[dmyh]/i;
 
 /**
- * The deliberate differences between the readers, and only those (see etl/xlsx/reference.ts):
+ * The deliberate differences between the readers, and only those (see test/doubles/reference-reader.ts):
  * - exceljs unescapes backslashes in custom number formats ("#,##0\ đ" → "#,##0 đ");
  * - exceljs reads an empty shared string as no value;
  * - exceljs loses the type of a formula's cached result: booleans arrive as 1/0, errors as NaN;

@@ -6,10 +6,10 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx } from "../../etl/xlsx/fast.js";
-import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../etl/xlsx/scanner.js";
-import { cellRef, colLetters, parseRef } from "../../etl/xlsx/index.js";
-import type { XRow } from "../../etl/xlsx/types.js";
+import { openFastXlsx } from "../../xlsx/fast.js";
+import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
+import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
+import type { XRow } from "../../xlsx/types.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir();

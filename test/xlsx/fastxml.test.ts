@@ -1,4 +1,4 @@
-// The fill's fast XML reader (addin/xlsx/fastxml.ts) against saxes, the library it stands beside:
+// The fill's fast XML reader (xlsx/fastxml.ts) against saxes, the library it stands beside:
 // on every XML part of the packages in this repository and on seeded mutations of them, a text
 // the fast reader accepts must give exactly saxes's events, and a text saxes refuses must never
 // be accepted by the fast reader (it hands anything it doubts to saxes).
@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { scanXml, XmlFallback, type XmlEvents } from "../../addin/xlsx/fastxml.js";
-import { saxesEvents } from "../../addin/xlsx/xml.js";
+import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
+import { saxesEvents } from "../../xlsx/xml.js";
 import { seededRandom } from "../../core/random.js";
 
 type Ev = (string | boolean | [string, string][])[];

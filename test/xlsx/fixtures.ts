@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { strToU8, zipSync, type Zippable } from "fflate";
-import type { ReaderLimits, XCell, XlsxReader, XRow, XSheetInfo } from "../../etl/xlsx/types.js";
+import type { ReaderLimits, XCell, XlsxReader, XRow, XSheetInfo } from "../../xlsx/types.js";
 
 export const LIMITS: ReaderLimits = { maxFileBytes: 50 * 1024 * 1024, maxInflatedBytes: 64 * 1024 * 1024, maxColumns: 500, maxRows: 200_000 };
 

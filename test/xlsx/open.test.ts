@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { openXlsx, sniffFile, XlsxOpenError, type ReaderLimits } from "../../etl/xlsx/index.js";
+import { openXlsx, sniffFile, XlsxOpenError, type ReaderLimits } from "../../xlsx/index.js";
 import { LIMITS, exceljsBasic, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir();

@@ -4,7 +4,7 @@ import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as withi
 import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
-import type { XCell } from "../../xlsx/types.js";
+import type { XCell } from "../../../xlsx/types.js";
 import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";

@@ -1,6 +1,6 @@
 // Bundled (esbuild, IIFE) into the page before pane.js: a workbook in the recording mock Excel
 // and an Office object that says "Excel", so that the pane runs in Excel mode in chromium.
-import { createMockExcel, type MockSheetInit } from "../../../addin/office/mock-excel.js";
+import { createMockExcel, type MockSheetInit } from "../../doubles/mock-excel.js";
 
 declare global {
   interface Window {

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { build } from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import type { MockSheetInit } from "../../../addin/office/mock-excel.js";
+import type { MockSheetInit } from "../../doubles/mock-excel.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 

@@ -1,0 +1,177 @@
+// The ETL's xlsx reader: our zip layer (streaming inflate, bounded), saxes for the small parts,
+// and the purpose-built scanner for sheet XML. Rows are yielded one at a time; only the shared
+// strings and the styles are held for the whole workbook.
+import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
+import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
+import { LIMIT_DEFAULTS } from "../core/config.js";
+import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
+import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
+import { SheetScanner } from "./scanner.js";
+
+const REL_OFFICE_DOCUMENT = /\/officeDocument$/;
+const REL_SHARED_STRINGS = /\/sharedStrings$/;
+const REL_STYLES = /\/styles$/;
+
+/** Turns the zip and XML layers' errors into the interface's XlsxOpenError. */
+function asOpenError(err: unknown): unknown {
+  if (err instanceof XlsxOpenError) return err;
+  if (err instanceof ZipError) {
+    return new XlsxOpenError(err.reason === "encrypted" ? "encrypted" : err.reason, err.message);
+  }
+  if (err instanceof PartError) return new XlsxOpenError("truncated", `damaged workbook part: ${err.message}`, err.part);
+  // TextDecoder({ fatal: true }): bytes that are not UTF-8 are an error, never U+FFFD
+  if (err instanceof TypeError && (err as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
+    return new XlsxInvalidError("bytes that are not valid UTF-8", "các byte không phải UTF-8 hợp lệ");
+  }
+  return err;
+}
+
+/**
+ * Rows one at a time from the scanner's batches (one batch per inflated chunk). A plain iterator
+ * rather than an async generator: a row already scanned is handed over in one microtask instead
+ * of a generator's several, which shows at millions of rows.
+ */
+function oneByOne(open: () => AsyncGenerator<XRow[]>): AsyncIterable<XRow> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<XRow> {
+      const source = open();
+      let batch: XRow[] = [];
+      let i = 0;
+      return {
+        async next(): Promise<IteratorResult<XRow>> {
+          while (i >= batch.length) {
+            const r = await source.next();
+            if (r.done) return { done: true, value: undefined };
+            batch = r.value;
+            i = 0;
+          }
+          return { done: false, value: batch[i++] };
+        },
+        async return(): Promise<IteratorResult<XRow>> {
+          await source.return(undefined);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<XlsxReader> {
+  let zip: ZipFile;
+  try {
+    zip = await ZipFile.open(path, limits.maxFileBytes);
+  } catch (err) {
+    throw asOpenError(err);
+  }
+  try {
+    // ONE budget for the whole file: the small parts and every sheet read draw on it, so that
+    // 2 000 sheets pointing at one part that inflates to 100 MB stop at the limit, not 2 000 × it
+    const budget = new InflateBudget(limits.maxInflatedBytes);
+    const lim = { ...LIMIT_DEFAULTS, ...limits };
+    const rootRels = await readRels(zip, "", budget);
+    const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
+    const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
+    if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no workbook part (none named by _rels/.rels, no xl/workbook.xml): not an Excel workbook");
+    // the entry's name as a part name ("xl\book.xml" from a writer that used backslashes)
+    const mainPart = partKey(mainEntry.name);
+    const rels = await readRels(zip, mainPart, budget);
+    const relById = new Map(rels.map((r) => [r.id, r]));
+    const wb = await readWorkbook(zip, mainEntry, budget);
+    const dir = mainPart.includes("/") ? mainPart.slice(0, mainPart.lastIndexOf("/") + 1) : "";
+    const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? dir + "sharedStrings.xml";
+    const stName = rels.find((r) => REL_STYLES.test(r.type))?.target ?? dir + "styles.xml";
+    if (wb.sheets.length > lim.maxSheets) {
+      throw new XlsxLimitError("maxSheets", lim.maxSheets, `sheets in the workbook (${wb.sheets.length})`, `số trang tính (${wb.sheets.length})`);
+    }
+    // two sheet entries reading one part: the same figures twice (or 20 000 times)
+    const partOf = new Map<string, string>();
+    for (const sh of wb.sheets) {
+      const target = relById.get(sh.rid)?.target;
+      const entry = target ? zip.get(target) : undefined;
+      if (!entry) continue;
+      const before = partOf.get(entry.name);
+      if (before !== undefined) {
+        throw new XlsxInvalidError(
+          `sheets "${before}" and "${sh.name}" are the same part (${entry.name})`,
+          `trang "${before}" và trang "${sh.name}" cùng là một phần của tệp (${entry.name})`,
+          `${sh.name}!`,
+        );
+      }
+      partOf.set(entry.name, sh.name);
+    }
+    const partLimits = { maxDepth: lim.maxDepth, maxTextChars: lim.maxTextChars, maxMarkupChars: lim.maxMarkupChars };
+    const styles = await readStyles(zip, zip.get(stName), budget, { ...partLimits, maxStyles: lim.maxStyles });
+    const sharedStrings = await readSharedStrings(zip, zip.get(ssName), budget, { ...partLimits, maxSharedStrings: lim.maxSharedStrings });
+
+    const info: WorkbookInfo = {
+      date1904: wb.date1904,
+      sheets: wb.sheets.map((s, index) => ({ name: s.name, index, state: s.state, merges: [] })),
+    };
+
+    async function* batches(sheetIndex: number): AsyncGenerator<XRow[]> {
+      const sheet = wb.sheets[sheetIndex];
+      const sheetInfo = info.sheets[sheetIndex];
+      if (!sheet || !sheetInfo) throw new RangeError(`no sheet ${sheetIndex}`);
+      const target = relById.get(sheet.rid)?.target;
+      const entry = target ? zip.get(target) : undefined;
+      sheetInfo.merges.length = 0;
+      if (!entry) return; // e.g. a chart sheet's part, or a sheet the file lists but lacks
+      const scanner = new SheetScanner({
+        sheet: sheet.name,
+        sharedStrings,
+        numFmt: styles.numFmt,
+        font: styles.font,
+        date1904: wb.date1904,
+        maxColumns: limits.maxColumns,
+        maxRows: limits.maxRows,
+        maxCellsPerSheet: lim.maxCellsPerSheet,
+        maxTextChars: lim.maxTextChars,
+        maxMergesPerSheet: lim.maxMergesPerSheet,
+        maxMarkupChars: lim.maxMarkupChars,
+      });
+      const decoder = new TextDecoder("utf-8", { fatal: true });
+      // Each chunk is cut at its last '<' and the tail is carried over as bytes: the scanner then
+      // gets whole tags in one flat string, instead of gluing an unfinished tag to the next chunk
+      // (a cons string, slower to index). A chunk without '<' (a long text) goes as it is, so
+      // nothing piles up; the decoder runs in stream mode for the characters such a chunk splits.
+      let carry: Uint8Array | null = null;
+      try {
+        for await (const chunk of zip.inflate(entry, budget)) {
+          let bytes = chunk;
+          if (carry) {
+            bytes = new Uint8Array(carry.length + chunk.length);
+            bytes.set(carry);
+            bytes.set(chunk, carry.length);
+            carry = null;
+          }
+          const cut = bytes.lastIndexOf(60);
+          if (cut > 0) {
+            carry = bytes.slice(cut);
+            bytes = bytes.subarray(0, cut);
+          }
+          const done = scanner.feed(decoder.decode(bytes, { stream: true }));
+          if (done.length) yield done;
+        }
+        const done = scanner.feed(decoder.decode(carry ?? new Uint8Array(0)));
+        if (done.length) yield done;
+        scanner.end();
+      } catch (err) {
+        const e = asOpenError(err);
+        // what the scanner could not place is at least in this sheet
+        if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, `${sheet.name}!`);
+        throw e;
+      }
+      // a loop, not push(...): a spread of a huge list overflows the stack
+      for (const m of scanner.merges) sheetInfo.merges.push(m);
+    }
+
+    return {
+      info: async () => info,
+      rows: (i: number) => oneByOne(() => batches(i)),
+      close: () => zip.close(),
+    };
+  } catch (err) {
+    await zip.close();
+    throw asOpenError(err);
+  }
+}

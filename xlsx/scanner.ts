@@ -1,0 +1,708 @@
+// The purpose-built scanner of worksheet XML: the ETL's hot path (millions of cells). A generic
+// SAX parser builds an event and an attribute object for every tag; this one knows the handful
+// of elements a sheet's values live in (row, c, v, f, is/t, mergeCell) and skips the rest. Each
+// tag is read in ONE forward pass of charCodeAt (name, attributes, quotes, '>'), attribute
+// values are kept as positions in the chunk, and only what a cell needs becomes a string. It is
+// fed decoded text chunks of any size and keeps across calls only an unfinished tag and the raw
+// text of the element being read, so a tag or an entity split between two chunks is fine. It is
+// checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
+import type { XCell, XRow } from "./types.js";
+import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
+import { colLetters } from "./refs.js";
+// an ISO date cell's value as Excel's serial: shared with the fill's snapshot (fill/xlsx)
+import { isoToSerial } from "../core/serial.js";
+export { isoToSerial };
+
+export interface ScanContext {
+  sheet: string;
+  sharedStrings: string[];
+  numFmt: string[];
+  font: (string | undefined)[];
+  date1904: boolean;
+  maxColumns: number;
+  maxRows: number;
+  /** the reader's other limits (ReaderLimits); defaults when absent */
+  maxCellsPerSheet?: number;
+  maxTextChars?: number;
+  maxMergesPerSheet?: number;
+  maxMarkupChars?: number;
+}
+
+/** Excel's last row: a reference past it is not a worksheet's (and past 2^31 breaks integers). */
+export const EXCEL_MAX_ROW = 1_048_576;
+
+/** An xsd:double as Excel writes it; anything else Number() would read ("0x55", "0b1", "") is not. */
+const XSD_DOUBLE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*(?:-?INF|NaN)\s*$/;
+
+/** Characters XML 1.0 does not allow (Char production): they can only come from a broken writer. */
+export const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const isXmlChar = (c: number): boolean =>
+  c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+const enum Capture {
+  None,
+  V,
+  F,
+  T,
+}
+
+// the cell types (`t` attribute) as small integers: compared per cell
+const enum CellType {
+  N,
+  S,
+  Str,
+  Inline,
+  B,
+  E,
+  D,
+}
+
+// the elements the scanner acts on
+const enum Tag {
+  Other,
+  Row,
+  C,
+  V,
+  F,
+  T,
+  Is,
+  RPh,
+  SheetData,
+  MergeCell,
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A number as Number() reads an xsd:double; NaN for what is not one ("0x55", "0b1", "", which
+ * Number() reads as 85, 1 and 0). Plain decimals of up to 15 digits are read by hand (an exact
+ * integer divided by an exact power of ten is correctly rounded, so the double is the same as
+ * Number()'s); anything else (exponents, spaces, long digit runs) goes to Number() once checked.
+ */
+export function parseNumber(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  if (s.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n) return NaN;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      if (++digits > 15) return slow(s);
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return slow(s);
+  }
+  if (digits === 0) return slow(s);
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
+function slow(s: string): number {
+  if (!XSD_DOUBLE.test(s)) return NaN;
+  const t = s.trim();
+  return t === "INF" ? Infinity : t === "-INF" ? -Infinity : Number(t);
+}
+
+/**
+ * A text of its own. A slice of 13 characters or more is a view into the whole decoded chunk
+ * (V8's sliced strings), which would then live as long as the cell's text does: a task title kept
+ * in the ParsedFile, or a text remembered by a cache, would pin 64 KB of XML each. Gluing a
+ * character on and slicing it off makes V8 copy the text into a string of its own.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** Replaces the five named entities and numeric character references. */
+/**
+ * Excel's own escape inside text (ST_Xstring): "_x000D_" is a carriage return, "_x005F_" an
+ * underscore (so "_x005F_x000D_" is the literal text "_x000D_"). XML cannot carry a bare CR, so
+ * Excel writes it this way; a reader that keeps the escape stores "_x000D_" as if it were text.
+ */
+export function decodeXstring(s: string): string {
+  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/**
+ * XML's end-of-line handling, which a parser applies to the raw text before anything else: "\r\n"
+ * and a lone "\r" are "\n". Excel writes a cell's line break as "_x000D_\r\n" or "\r\n" in inline
+ * strings and formula results; kept raw they read "\r\r\n" and "\r\n", where the same text as a
+ * shared string (saxes normalises) reads "\r\n" and "\n". A CR the file means is "&#13;" or
+ * "_x000D_", both decoded after this.
+ */
+export function normaliseEol(s: string): string {
+  return s.indexOf("\r") < 0 ? s : s.replace(/\r\n?/g, "\n");
+}
+
+export function decodeEntities(s: string): string {
+  if (s.indexOf("&") < 0) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
+    if (e.charCodeAt(0) === 35) {
+      const code = e.charCodeAt(1) === 120 ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // "&#xFFFE;", "&#1;": a reference to a character XML 1.0 forbids is not text, whatever a
+      // lenient reader would make of it (and it would make the warehouse's own exports invalid)
+      if (!isXmlChar(code)) throw new XlsxInvalidError(`a reference to a character XML forbids (${m})`, `tham chiếu tới ký tự XML không cho phép (${m})`);
+      return String.fromCodePoint(code);
+    }
+    return ENTITIES[e] ?? m;
+  });
+}
+
+export class SheetScanner {
+  /** rows completed by the current feed() */
+  private out: XRow[] = [];
+  /** unprocessed text: an unfinished tag from the previous chunk */
+  private rest = "";
+  /** raw (entity-encoded) text of the element being captured across a chunk boundary */
+  private raw = "";
+  private capture = Capture.None;
+  private inInline = false;
+  private inPhonetic = false;
+  private inSheetData = false;
+
+  private row: XRow | null = null;
+  private lastRow = 0;
+  /** rows holding a value or a formula (the row limit counts these only) */
+  private rowCount = 0;
+  private rowCounted = false;
+  private lastCol = 0;
+  private unordered = false;
+  private cellCount = 0;
+  private readonly maxCells: number;
+  private readonly maxText: number;
+  private readonly maxMerges: number;
+  private readonly maxMarkup: number;
+
+  // the cell being read
+  private cCol = 0;
+  private cRef = "";
+  private cStyle = 0;
+  private cType = CellType.N;
+  private cV: string | null = null;
+  private cF: string | null = null;
+  private cHasF = false;
+  private cInline: string | null = null;
+
+  // the attributes of the tag being read, as positions in the chunk (a0 < 0: absent)
+  private aR0 = -1;
+  private aR1 = -1;
+  private aS = 0;
+  private aT = CellType.N;
+  private aHidden = false;
+  private aRef0 = -1;
+  private aRef1 = -1;
+
+  readonly merges: string[] = [];
+
+  constructor(private readonly ctx: ScanContext) {
+    this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
+    this.maxText = ctx.maxTextChars ?? 32_767;
+    this.maxMerges = ctx.maxMergesPerSheet ?? 100_000;
+    this.maxMarkup = ctx.maxMarkupChars ?? 1024 * 1024;
+  }
+
+  private where(ref?: string): string {
+    return `${this.ctx.sheet}!${ref ?? ""}`;
+  }
+
+  private tooLong(): XlsxLimitError {
+    return new XlsxLimitError("maxTextChars", this.maxText, "characters in one text", "số ký tự của một đoạn chữ", this.where(this.cCol ? this.cRef : undefined));
+  }
+
+  /** Entities decoded, the place named when one is not allowed. */
+  private decode(text: string): string {
+    try {
+      return decodeEntities(text);
+    } catch (e) {
+      if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, this.where(this.cCol ? this.cRef : undefined));
+      throw e;
+    }
+  }
+
+  /** Scans one chunk; returns the rows it completed. */
+  feed(chunk: string): XRow[] {
+    this.out = [];
+    if (this.rest.length) {
+      // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
+      // without scanning it again (rescanning on every chunk made a long unterminated tag cost
+      // time quadratic in its length), and refuse markup no worksheet has.
+      if (this.rest.length + chunk.length > this.maxMarkup) {
+        throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+      }
+      if (chunk.indexOf(">") < 0) {
+        this.rest += chunk;
+        return this.out;
+      }
+    }
+    const buf = this.rest.length ? this.rest + chunk : chunk;
+    this.rest = "";
+    const len = buf.length;
+    let pos = 0;
+    while (pos < len) {
+      const lt = buf.indexOf("<", pos);
+      if (lt < 0) {
+        if (this.capture !== Capture.None) this.captureText(buf.slice(pos));
+        break;
+      }
+      if (this.capture !== Capture.None && lt > pos) this.captureText(buf.slice(pos, lt));
+      const end = this.tag(buf, lt);
+      if (end < 0) {
+        this.rest = buf.slice(lt);
+        if (this.rest.length > this.maxMarkup) {
+          throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
+        }
+        break;
+      }
+      pos = end + 1;
+    }
+    return this.out;
+  }
+
+  /** Text of an element read across chunks; entities can make 10 characters of one, no more. */
+  private captureText(t: string): void {
+    if (this.raw.length + t.length > this.maxText * 10) throw this.tooLong();
+    this.raw += t;
+  }
+
+  /** The end of input: an unfinished tag or row means the part was cut short. */
+  end(): XRow[] {
+    this.out = [];
+    if (this.rest.trim().length || this.row) {
+      throw new XlsxOpenError("truncated", `sheet "${this.ctx.sheet}": the sheet XML ends inside a row`, this.ctx.sheet);
+    }
+    return this.out;
+  }
+
+  /** Comments, CDATA, declarations: returns the index of their last character, or -1. */
+  private special(buf: string, lt: number): number {
+    if (buf.startsWith("<!--", lt)) {
+      const e = buf.indexOf("-->", lt + 4);
+      return e < 0 ? -1 : e + 2;
+    }
+    if (buf.startsWith("<![CDATA[", lt)) {
+      const e = buf.indexOf("]]>", lt + 9);
+      if (e < 0) return -1;
+      // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
+      if (this.capture !== Capture.None) this.captureText(buf.slice(lt + 9, e).replace(/&/g, "&amp;"));
+      return e + 2;
+    }
+    if (lt + 9 > buf.length) return -1; // cannot tell which yet
+    const e = buf.indexOf(">", lt + 1);
+    return e;
+  }
+
+  /**
+   * Reads the tag at `lt` in one pass and acts on it. Returns the index of the last character it
+   * consumed, or -1 when the tag does not end in this chunk (nothing has been changed then).
+   */
+  private tag(buf: string, lt: number): number {
+    const len = buf.length;
+    let i = lt + 1;
+    let c = buf.charCodeAt(i);
+    if (c === 33 /* ! */) return this.special(buf, lt);
+    if (c === 63 /* ? */) {
+      const e = buf.indexOf("?>", i);
+      return e < 0 ? -1 : e + 1;
+    }
+    const closing = c === 47; /* / */
+    if (closing) i++;
+    // the local name: skip a namespace prefix ("x:c" in files from the Open XML SDK)
+    let nameStart = i;
+    for (; i < len; i++) {
+      c = buf.charCodeAt(i);
+      if (c === 62 || c === 47 || c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 58) nameStart = i + 1;
+    }
+    if (i >= len) return -1;
+    const kind = this.kindOf(buf, nameStart, i - nameStart);
+    this.aR0 = -1;
+    this.aS = 0;
+    this.aT = CellType.N;
+    this.aHidden = false;
+    this.aRef0 = -1;
+    // attributes, up to the '>' (a '>' inside a quoted value is legal XML and is skipped)
+    let selfClosing = false;
+    for (;;) {
+      while (i < len && isSpace((c = buf.charCodeAt(i)))) i++;
+      if (i >= len) return -1;
+      if (c === 62) break;
+      if (c === 47) {
+        if (i + 1 >= len) return -1;
+        if (buf.charCodeAt(i + 1) === 62) {
+          selfClosing = true;
+          i++;
+          break;
+        }
+        i++;
+        continue;
+      }
+      let an0 = i;
+      for (; i < len; i++) {
+        c = buf.charCodeAt(i);
+        if (c === 61 || c === 62 || c === 47 || isSpace(c)) break;
+        if (c === 58) an0 = i + 1;
+      }
+      const an1 = i;
+      while (i < len && (c = buf.charCodeAt(i)) !== 34 && c !== 39 && c !== 62) i++;
+      if (i >= len) return -1;
+      if (c === 62) break; // an attribute without a value: not XML, but do not stall on it
+      const v1 = buf.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (v1 < 0) return -1;
+      if (kind !== Tag.Other) this.attribute(buf, kind, an0, an1 - an0, i + 1, v1);
+      i = v1 + 1;
+    }
+    const gt = i;
+    if (kind === Tag.Other) return gt;
+    switch (kind) {
+      case Tag.C:
+        if (closing) this.closeCell();
+        else this.openCell(buf, selfClosing);
+        return gt;
+      case Tag.V:
+        return this.textElement(buf, gt, Capture.V, closing, selfClosing);
+      case Tag.F:
+        if (!closing && this.cCol) this.cHasF = true;
+        // a shared formula's dependents are empty <f t="shared" si="n"/>: their text stays null
+        return this.textElement(buf, gt, Capture.F, closing, selfClosing);
+      case Tag.T:
+        if (this.inInline && !this.inPhonetic) return this.textElement(buf, gt, Capture.T, closing, selfClosing);
+        return gt;
+      case Tag.Row:
+        if (closing) this.closeRow();
+        else {
+          this.openRow(buf);
+          if (selfClosing) this.closeRow();
+        }
+        return gt;
+      case Tag.Is:
+        if (closing) this.inInline = false;
+        else if (this.cCol) {
+          this.inInline = !selfClosing;
+          this.cInline = "";
+        }
+        return gt;
+      case Tag.RPh:
+        this.inPhonetic = !closing && !selfClosing;
+        return gt;
+      case Tag.SheetData:
+        this.inSheetData = !closing && !selfClosing;
+        return gt;
+      case Tag.MergeCell:
+        if (!closing && this.aRef0 >= 0) {
+          if (this.merges.length >= this.maxMerges) {
+            throw new XlsxLimitError("maxMergesPerSheet", this.maxMerges, "merged areas in one sheet", "số vùng ô gộp trong một trang tính", this.where());
+          }
+          this.merges.push(this.decode(buf.slice(this.aRef0, this.aRef1)));
+        }
+        return gt;
+    }
+    return gt;
+  }
+
+  private kindOf(buf: string, at: number, n: number): Tag {
+    const c0 = buf.charCodeAt(at);
+    if (n === 1) return c0 === 99 ? Tag.C : c0 === 118 ? Tag.V : c0 === 102 ? Tag.F : c0 === 116 ? Tag.T : Tag.Other;
+    if (n === 3 && c0 === 114) {
+      if (buf.charCodeAt(at + 1) === 111 && buf.charCodeAt(at + 2) === 119) return Tag.Row;
+      if (buf.startsWith("rPh", at)) return Tag.RPh;
+      return Tag.Other;
+    }
+    if (n === 2 && c0 === 105 && buf.charCodeAt(at + 1) === 115) return Tag.Is;
+    if (n === 9 && buf.startsWith("sheetData", at)) return Tag.SheetData;
+    if (n === 9 && buf.startsWith("mergeCell", at)) return Tag.MergeCell;
+    return Tag.Other;
+  }
+
+  /** Notes the attributes the scanner uses; values stay positions in the chunk. */
+  private attribute(buf: string, kind: Tag, an0: number, an: number, v0: number, v1: number): void {
+    const n0 = buf.charCodeAt(an0);
+    if (kind === Tag.C) {
+      if (an !== 1) return;
+      if (n0 === 114 /* r */) {
+        this.aR0 = v0;
+        this.aR1 = v1;
+      } else if (n0 === 115 /* s */) this.aS = Math.max(0, this.intAt(buf, v0, v1));
+      else if (n0 === 116 /* t */) {
+        const vl = v1 - v0;
+        const c = buf.charCodeAt(v0);
+        if (vl === 1) this.aT = c === 115 ? CellType.S : c === 98 ? CellType.B : c === 101 ? CellType.E : c === 100 ? CellType.D : CellType.N;
+        else if (vl === 3 && c === 115) this.aT = CellType.Str;
+        else if (vl === 9 && c === 105) this.aT = CellType.Inline;
+      }
+    } else if (kind === Tag.Row) {
+      if (an === 1 && n0 === 114) {
+        this.aR0 = v0;
+        this.aR1 = v1;
+      } else if (an === 6 && buf.startsWith("hidden", an0)) {
+        const c = buf.charCodeAt(v0);
+        this.aHidden = (v1 - v0 === 1 && c === 49) || (v1 - v0 === 4 && c === 116);
+      }
+    } else if (kind === Tag.MergeCell && an === 3 && buf.startsWith("ref", an0)) {
+      this.aRef0 = v0;
+      this.aRef1 = v1;
+    }
+  }
+
+  /** A non-negative integer written in buf[v0..v1), or -1. */
+  private intAt(buf: string, v0: number, v1: number): number {
+    if (v1 === v0) return -1;
+    let n = 0;
+    for (let k = v0; k < v1; k++) {
+      const d = buf.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
+  private openRow(buf: string): void {
+    if (!this.inSheetData) return;
+    let r = this.aR0 >= 0 ? this.intAt(buf, this.aR0, this.aR1) : 0;
+    // rows without r follow the previous one
+    if (!(r > 0)) r = this.lastRow + 1;
+    else if (r > EXCEL_MAX_ROW) {
+      const text = buf.slice(this.aR0, Math.min(this.aR1, this.aR0 + 20));
+      throw new XlsxInvalidError(`row number ${text} is past Excel's last row (${EXCEL_MAX_ROW})`, `số dòng ${text} vượt quá dòng cuối của Excel (${EXCEL_MAX_ROW})`, this.where(`A${this.lastRow + 1}`));
+    } else if (r <= this.lastRow) {
+      // rows come in order, each once: a row given again would give its cells twice
+      throw new XlsxInvalidError(`row ${r} is given twice (or out of order, after row ${this.lastRow})`, `dòng ${r} được ghi hai lần (hoặc sai thứ tự, sau dòng ${this.lastRow})`, this.where(`A${r}`));
+    }
+    this.lastRow = r;
+    this.lastCol = 0;
+    this.unordered = false;
+    this.rowCounted = false;
+    this.row = { row: r, hidden: this.aHidden, cells: [] };
+  }
+
+  private closeRow(): void {
+    const row = this.row;
+    if (!row) return;
+    // writers put cells in column order; sort the rare file that does not
+    if (this.unordered) {
+      row.cells.sort((a, b) => a.col - b.col);
+      // a cell given twice is an error, never "the last one wins"
+      for (let k = 1; k < row.cells.length; k++) {
+        if (row.cells[k]!.col === row.cells[k - 1]!.col) {
+          const ref = row.cells[k]!.ref;
+          throw new XlsxInvalidError(`cell ${ref} is given twice`, `ô ${ref} được ghi hai lần`, this.where(ref));
+        }
+      }
+    }
+    this.out.push(row);
+    this.row = null;
+  }
+
+  private openCell(buf: string, selfClosing: boolean): void {
+    if (!this.row) return;
+    let ref = "";
+    let col = 0;
+    if (this.aR0 >= 0) {
+      ref = buf.slice(this.aR0, this.aR1);
+      // the column from the letters of the reference
+      for (let k = this.aR0; k < this.aR1; k++) {
+        const ch = buf.charCodeAt(k) & ~32;
+        if (ch < 65 || ch > 90) break;
+        col = col * 26 + (ch - 64);
+      }
+    }
+    // cells without r follow the previous one in the row
+    if (col === 0) {
+      col = this.lastCol + 1;
+      ref = colLetters(col) + this.row.row;
+    }
+    if (col <= this.lastCol) this.unordered = true;
+    this.lastCol = col;
+    if (++this.cellCount > this.maxCells) {
+      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
+    }
+    this.cCol = col;
+    this.cRef = ref;
+    this.cStyle = this.aS;
+    this.cType = this.aT;
+    this.cV = null;
+    this.cF = null;
+    this.cHasF = false;
+    this.cInline = null;
+    if (selfClosing) this.closeCell();
+  }
+
+  /**
+   * <v>, <f> and <t>: text-only elements. The common case (the closing tag in the same chunk) is
+   * read in one pass; otherwise the text is captured until the closing tag arrives.
+   */
+  private textElement(buf: string, gt: number, kind: Capture, closing: boolean, selfClosing: boolean): number {
+    if (!this.cCol) return gt;
+    if (!closing) {
+      if (selfClosing) {
+        if (kind === Capture.V) this.cV = "";
+        return gt;
+      }
+      const len = buf.length;
+      let k = gt + 1;
+      let amp = false;
+      let c = 0;
+      for (; k < len; k++) {
+        c = buf.charCodeAt(k);
+        if (c === 60) break;
+        if (c === 38) amp = true;
+      }
+      // the closing tag follows in this chunk: take the text in one slice
+      if (k + 1 < len && buf.charCodeAt(k + 1) === 47) {
+        let e = k + 2;
+        while (e < len && buf.charCodeAt(e) !== 62) e++;
+        if (e < len) {
+          if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
+          const text = own(normaliseEol(buf.slice(gt + 1, k)));
+          this.setText(kind, amp ? this.decode(text) : text);
+          return e;
+        }
+      }
+      this.capture = kind;
+      this.raw = "";
+      return gt;
+    }
+    if (this.capture === kind) {
+      this.setText(kind, own(this.decode(normaliseEol(this.raw))));
+      this.capture = Capture.None;
+      this.raw = "";
+    }
+    return gt;
+  }
+
+  private setText(kind: Capture, text: string): void {
+    if (kind === Capture.V) this.cV = text;
+    else if (kind === Capture.F) this.cF = text === "" ? null : text;
+    else {
+      // rich text runs join
+      this.cInline = (this.cInline ?? "") + text;
+      if (this.cInline.length > this.maxText) throw this.tooLong();
+    }
+    if (kind !== Capture.T && text.length > this.maxText) throw this.tooLong();
+  }
+
+  /** A text a cell stores: within Excel's length, and only characters XML allows. */
+  private checkText(t: string): string {
+    if (t.length > this.maxText) throw this.tooLong();
+    if (NOT_XML_CHAR.test(t)) {
+      throw new XlsxInvalidError("a character XML forbids in the text", "ký tự XML không cho phép trong đoạn chữ", this.where(this.cRef));
+    }
+    return t;
+  }
+
+  private closeCell(): void {
+    const row = this.row;
+    if (!row || !this.cCol) return;
+    const ctx = this.ctx;
+    let type: XCell["type"] = "z";
+    let value: XCell["value"] = null;
+    const v = this.cV;
+    switch (this.cType) {
+      case CellType.N:
+        if (v !== null && v !== "") {
+          type = "n";
+          value = parseNumber(v);
+          // "0x55" is not 85: a stored number that is not an xsd:double is an error, not a guess
+          if (Number.isNaN(value) && v.trim() !== "NaN") {
+            const shown = v.length > 40 ? v.slice(0, 40) + "…" : v;
+            throw new XlsxInvalidError(`the cell's stored number "${shown}" is not a number`, `số lưu trong ô "${shown}" không phải là số`, this.where(this.cRef));
+          }
+        }
+        break;
+      case CellType.S:
+        if (v !== null && v !== "") {
+          type = "s";
+          const s = ctx.sharedStrings[parseNumber(v)];
+          if (s === undefined) {
+            const shown = v.length > 20 ? v.slice(0, 20) + "…" : v;
+            throw new XlsxInvalidError(`the cell points at shared string ${shown}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${shown}, tệp không có chuỗi này`, this.where(this.cRef));
+          }
+          value = s;
+        }
+        break;
+      case CellType.Str:
+        if (v !== null) {
+          type = "s";
+          value = decodeXstring(this.checkText(v));
+        }
+        break;
+      case CellType.Inline:
+        if (this.cInline !== null || v !== null) {
+          type = "s";
+          value = decodeXstring(this.checkText((this.cInline ?? v)!));
+        }
+        break;
+      case CellType.B:
+        if (v !== null && v !== "") {
+          type = "b";
+          value = v.trim() === "1" || v.trim() === "true";
+        }
+        break;
+      case CellType.E:
+        if (v !== null && v !== "") {
+          type = "e";
+          value = v;
+        }
+        break;
+      case CellType.D:
+        if (v !== null && v !== "") {
+          const serial = isoToSerial(v, ctx.date1904);
+          type = serial === null ? "s" : "n";
+          value = serial ?? v;
+        }
+        break;
+    }
+    // The limits count cells that hold something: a row formatted out to column XFD, or a
+    // million formatted rows, hold no figure and must not cost the sheet its data in A:H. A
+    // styled empty cell past the column limit is not handed over at all (nothing to read in it,
+    // and 16 000 of them a row would be memory for nothing); a limit error names a cell that
+    // holds a value or a formula, so the office finds what the message speaks of.
+    if (type !== "z" || this.cHasF) {
+      if (this.cCol > ctx.maxColumns) {
+        throw new XlsxOpenError(
+          "too_many_columns",
+          `sheet "${ctx.sheet}" has a value in column ${colLetters(this.cCol)} (${this.cRef}), over the limit of ${ctx.maxColumns} columns`,
+          this.cRef,
+        );
+      }
+      if (!this.rowCounted) {
+        this.rowCounted = true;
+        if (++this.rowCount > ctx.maxRows) {
+          throw new XlsxOpenError(
+            "too_many_rows",
+            `sheet "${ctx.sheet}" has values in more than ${ctx.maxRows} rows (${this.cRef})`,
+            `${ctx.sheet}!${this.cRef}`,
+          );
+        }
+      }
+    } else if (this.cCol > ctx.maxColumns) {
+      this.cCol = 0;
+      this.inInline = false;
+      return;
+    }
+    // one object shape for every cell keeps the consumer's property access monomorphic
+    const cell: XCell = {
+      col: this.cCol,
+      ref: this.cRef,
+      type,
+      value,
+      numFmt: ctx.numFmt[this.cStyle] ?? "General",
+      font: ctx.font[this.cStyle],
+    };
+    if (this.cHasF) cell.formula = this.cF;
+    row.cells.push(cell);
+    this.cCol = 0;
+    this.inInline = false;
+  }
+}
