@@ -25,6 +25,8 @@ import {
   type FillResult,
 } from "../office/excel.js";
 import { hostSupports } from "../office/requirements.js";
+import { chartsFor } from "../office/charts.js";
+import type { FormData } from "../../queries/types.js";
 import type { WorkbookLineage } from "../../fill/lineage-xml.js";
 import { createClient, normaliseServer, PaneApiError, type Client, type FormResponse, type RunInfo } from "./api.js";
 import { oneLanguage, pickLang, t, type Lang, type MessageKey } from "./i18n.js";
@@ -289,17 +291,14 @@ function renderConnected(): void {
 /** The forms that have figures for the plan year (a form without is never filled: it would be blanked). */
 const formsWithData = (): FormDef[] => state.forms.filter((f) => state.datas.has(f.code));
 
+/** The figures of these forms as the engine takes them. */
+const formDatas = (defs: FormDef[]): FormData[] =>
+  defs.map((d) => state.datas.get(d.code)!).map((d) => ({ form: d.form, year: d.year, generation: d.generation, rows: d.rows }));
+
 const planArgs = (defs: FormDef[]) => ({
   year: state.year!,
   generation: [...state.datas.values()][0]?.generation ?? 0,
-  plan: (sheets: Parameters<typeof planWorkbook>[0]) =>
-    planWorkbook(
-      sheets,
-      defs,
-      defs.map((d) => state.datas.get(d.code)!).map((d) => ({ form: d.form, year: d.year, generation: d.generation, rows: d.rows })),
-      state.year!,
-      state.choices,
-    ),
+  plan: (sheets: Parameters<typeof planWorkbook>[0]) => planWorkbook(sheets, defs, formDatas(defs), state.year!, state.choices),
 });
 
 /** Read the workbook and plan a fill of every form found, writing nothing. */
@@ -491,6 +490,9 @@ async function fill(only: string | null): Promise<void> {
     if (defs.length === 0) throw new PaneApiError("NO_FIGURES", `${L("noFigures")} / ${t("en", "noFigures")}`, 0);
     const result = await fillWorkbook({
       ...planArgs(defs),
+      // Fill all also writes the chart sheet "Biểu đồ" (queries/charts/charts.json), as `fill
+      // --charts` does headless; filling one form leaves the charts as they are.
+      charts: only ? undefined : chartsFor(formDatas(defs), state.year!),
       supports: hostSupports(),
       locate: (heads) =>
         locateForms(heads, defs, state.year!, state.choices)
@@ -533,7 +535,8 @@ function renderResult(): void {
   if (notFound.length) {
     parts.push(`<h3>${esc(L("notFilled"))}</h3><ul class="changes">${notFound.map((p) => `<li>${esc(p[state.lang])}</li>`).join("")}</ul>`);
   }
-  const syncs = Object.entries(log.perForm).map(([f, n]) => `${formName(f)} ${n}`).join(", ");
+  // the chart sheet's syncs are logged under "charts": named by its sheet, not as a form
+  const syncs = Object.entries(log.perForm).map(([f, n]) => `${f === "charts" && r.fill.charts ? r.fill.charts.sheetName : formName(f)} ${n}`).join(", ");
   parts.push(`<p class="hint">${esc(L("syncs", { list: syncs || "0" }))}</p>`);
   $("result-body").innerHTML = parts.join("");
 }

@@ -81,10 +81,10 @@ describe.skipIf(!CHROMIUM)("the task pane end to end (chromium, mock Excel, real
     expect(report.outcome).not.toBe("rejected");
     const { startServer } = await import("../../api/serve-command.js");
     server = await startServer({ db, host: "127.0.0.1", port: 0, paneDir }, { ...process.env, PHULUC_API_KEY: KEY, PHULUC_LOG_LEVEL: "silent" }, () => {});
-    // the headless fill of the same template from the same warehouse
+    // the headless fill of the same template from the same warehouse, with its chart sheet (as Fill all)
     const { fillCommand } = await import("../../fill/command.js");
     const out = join(work, "headless.xlsx");
-    const code = await fillCommand({ db, year: YEAR, template: join(ROOT, "sample", "template.xlsx"), out, form: [] }, { log: () => {}, err: () => {} });
+    const code = await fillCommand({ db, year: YEAR, template: join(ROOT, "sample", "template.xlsx"), out, form: [], charts: true }, { log: () => {}, err: () => {} });
     expect([0, 3]).toContain(code);
     headless = await templateSheets(out);
     ({ context } = await launch(CHROMIUM!, join(work, "profile"), { width: 350, officeJs: "block" }));
@@ -145,8 +145,9 @@ describe.skipIf(!CHROMIUM)("the task pane end to end (chromium, mock Excel, real
     expect(await page.getAttribute("#status", "class")).not.toContain("error");
     expect(fillReqs.map((r) => r.path)).toEqual(["/api/health"]);
     const syncs = JSON.parse((await page.getAttribute("#result", "data-syncs")) ?? "{}") as Record<string, number>;
-    expect(Object.keys(syncs)).toHaveLength(6);
-    for (const n of Object.values(syncs)) expect(n).toBeLessThanOrEqual(3);
+    // six forms, and the chart sheet Fill all writes after them
+    expect(Object.keys(syncs).sort()).toEqual(["charts", "pl01", "pl02", "pl03", "pl04", "pl05", "pl06"]);
+    for (const [k, n] of Object.entries(syncs)) if (k !== "charts") expect(n).toBeLessThanOrEqual(3);
     const wire = await page.evaluate(() => {
       const s = window.__phuluc.events.filter((e) => e.kind === "sync") as { requestBytes: number; responseBytes: number }[];
       return { syncs: s.length, maxRequest: Math.max(...s.map((e) => e.requestBytes)), maxResponse: Math.max(...s.map((e) => e.responseBytes)), textWithoutFormat: window.__phuluc.textWithoutTextFormat.length };
@@ -187,6 +188,10 @@ describe.skipIf(!CHROMIUM)("the task pane end to end (chromium, mock Excel, real
       }
     }
     figures.cellsCompared = compared;
+    // and the chart sheet holds native charts, as many as the headless fill drew
+    const def = (await import("../../queries/charts.js")).loadChartSheet()!;
+    const charts = await page.evaluate(() => window.__phuluc.charts.map((c) => c.sheet));
+    expect(charts).toEqual(def.charts.map(() => def.sheetName));
     expect(diffs.slice(0, 20)).toEqual([]);
 
     await page.screenshot({ path: join(SHOTS, "pane-after-fill.png"), fullPage: true });
