@@ -371,7 +371,14 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
   if (!h) {
     const options: Record<string, string> = {};
     if (opts.readOnly && k !== ":memory:") options.access_mode = "READ_ONLY";
-    const limits: Limits = { ...opts, ...opts.sandbox };
+    // the sandbox's own limits first, the open's where it gives none
+    const sb = opts.sandbox ?? {};
+    const limits: Limits = {
+      memoryLimit: sb.memoryLimit ?? opts.memoryLimit,
+      threads: sb.threads ?? opts.threads,
+      tempDirectory: sb.tempDirectory ?? opts.tempDirectory,
+      maxTempSize: sb.maxTempSize ?? opts.maxTempSize,
+    };
     if (limits.threads) options.threads = String(Math.max(1, Math.floor(limits.threads)));
     if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
     if (limits.tempDirectory) options.temp_directory = limits.tempDirectory;
