@@ -13,7 +13,6 @@
 //           widths that fit, DECIMAL (money) as numbers in #,##0.###, dates and timestamps as
 //           real dates; every text as a text cell (never a formula), with the characters XML
 //           cannot carry escaped as Excel does (_xHHHH_)
-import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
 // apache-arrow and exceljs are loaded on first use: the worker must start fast (its start-up is
 // what a request waits for after a timeout killed the previous worker).
 import type { DataType, Vector } from "apache-arrow";
@@ -21,7 +20,7 @@ import type ExcelJS from "exceljs";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { sqlString, type Db } from "../warehouse/db.js";
+import { sqlString, type ColumnType, type Db, type Value } from "../warehouse/db.js";
 
 export const FORMATS = ["json", "csv", "arrow", "parquet", "xlsx"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -354,13 +353,13 @@ const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /**
  * `trusted` is an ordinary in-memory DuckDB of the worker (never the analysts' connection);
- * `types` and `rows` are DuckDB's own (DuckDBValue), so nothing is converted on the way.
+ * `types` and `rows` are DuckDB's own (a chunk's values()), so nothing is converted on the way.
  */
 export async function toParquet(
   trusted: Db,
   columns: ResultColumn[],
-  types: DuckDBType[],
-  rows: DuckDBValue[][],
+  types: ColumnType[],
+  rows: Value[][],
   tmpDir: string,
 ): Promise<Buffer> {
   const table = "result_out";
@@ -369,16 +368,7 @@ export async function toParquet(
   );
   const file = join(tmpDir, `phuluc-${process.pid}-${randomUUID()}.parquet`);
   try {
-    const app = await trusted.connection.createAppender(table);
-    try {
-      for (const row of rows) {
-        for (let i = 0; i < row.length; i++) app.appendValue(row[i], types[i]);
-        app.endRow();
-      }
-      app.flushSync();
-    } finally {
-      app.closeSync();
-    }
+    await trusted.appendRows(table, types, rows);
     await trusted.run(`copy ${table} to ${sqlString(file)} (format parquet)`);
     return readFileSync(file);
   } finally {

@@ -10,7 +10,7 @@ import { EXIT, Refusal, UsageError, type ExitCode } from "../core/exit.js";
 import { terminalSafe } from "../core/terminal.js";
 import { createApp } from "./app.js";
 import { ensureKey, KeyRefused, keyCheckFor, rotateKey, type Env } from "./keys.js";
-import { LakeReader } from "./lake.js";
+import { LakeReader } from "../warehouse/lake.js";
 import { WarehouseReader, type Reader } from "./readers.js";
 import { SandboxPool } from "./sandbox/runner.js";
 

@@ -22,7 +22,6 @@ import ExcelJS from "exceljs";
 import { HIERARCHY } from "../core/hierarchy.js";
 import { seededRandom } from "../core/random.js";
 import { levelInForce, predecessorsOf, unitsForYear } from "../core/units.js";
-import { listProvinces } from "../core/provinces.js";
 
 // ───────────────────────────── randomness ─────────────────────────────
 
@@ -48,8 +47,8 @@ class Rng {
 
 // ───────────────────────────── fixed reference data ─────────────────────────────
 
-/** The 63 provinces and their statistical codes (before the 2025 mergers): the list `phuluc init` offers. */
-export const PROVINCES: readonly [string, string][] = listProvinces().map((p) => [p.code, p.name]);
+/** The 63 former provinces and their statistical codes (the units of 2024, before the 2025 mergers), in code order. */
+export const PROVINCES: readonly [string, string][] = unitsForYear(2024).map((u) => [u.code, u.name]);
 
 const LINES = HIERARCHY;
 

@@ -1,9 +1,11 @@
-// `phuluc init`: writes phuluc.config.json for a province of the built-in list, so that no load
-// ever guesses its province. `--province <code or name>`, or a question on a terminal.
+// `phuluc init`: writes phuluc.config.json for one of today's 34 provincial units (core/units.ts over
+// core/admin/units.json), so that no load ever guesses its province. `--province <code or name>`,
+// or a question on a terminal. A former province is not offered: its department is now the merged
+// unit's (80 is Tây Ninh since 1 July 2025; Long An's files go in the "80 Long An" folder of its inbox).
 import { existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { configPath, ConfigSchema } from "../core/config.js";
-import { listProvinces, type Province } from "../core/provinces.js";
+import { allUnits, currentUnitOf, currentUnits } from "../core/units.js";
 import { say, sayError } from "../core/terminal.js";
 import { fold } from "../core/text.js";
 import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
@@ -18,12 +20,33 @@ export interface InitOptions {
   ask?: (question: string) => Promise<string>;
 }
 
-/** A province by its code ("80", "8" too) or its name, diacritics and case aside ("long an"). */
-export function findProvince(given: string, list: Province[] = listProvinces()): Province | undefined {
+/** A provincial unit as the configuration names it. */
+export interface Province {
+  /** the statistical code, two digits ("80") */
+  code: string;
+  name: string;
+}
+
+/** Today's provincial units, in code order. */
+export const listProvinces = (): Province[] => currentUnits().map((u) => ({ code: u.code, name: u.name }));
+
+/** A province by its code ("80", "8" too) or its name, diacritics and case aside ("tây ninh"). */
+export function findProvince<P extends Province = Province>(given: string, list: P[] = listProvinces() as P[]): P | undefined {
   const g = given.trim();
   if (/^\d{1,2}$/.test(g)) return list.find((p) => p.code === g.padStart(2, "0"));
   const f = fold(g).replace(/^(tinh|thanh pho|tp\.?) /, "");
   return list.find((p) => fold(p.name).replace(/^tp\. /, "") === f) ?? list.find((p) => p.code === g);
+}
+
+/**
+ * A former province (before 1 July 2025), by its code or name, and the unit that took it in:
+ * "long an" → Long An, now Tây Ninh (80). Its department is the merged unit's now.
+ */
+export function findFormer(given: string): { former: Province; current: Province } | undefined {
+  const former = allUnits().filter((u) => u.valid_to !== null);
+  const hit = findProvince(given, former);
+  const now = hit && currentUnitOf(hit.id);
+  return hit && now ? { former: { code: hit.code, name: hit.name }, current: { code: now.code, name: now.name } } : undefined;
 }
 
 function printList(list: Province[]): void {
@@ -62,7 +85,16 @@ export async function initCommand(o: InitOptions): Promise<ExitCode> {
     printList(list);
     given = await ask("Mã hoặc tên / code or name: ");
   }
-  const province = findProvince(given, list);
+  let province = findProvince(given, list);
+  if (!province) {
+    const merged = findFormer(given);
+    if (merged) {
+      province = merged.current;
+      say(
+        `phuluc: ${merged.former.name} (${merged.former.code}) is part of ${province.name} (${province.code}) since 1 July 2025; its files go in the inbox folder "${merged.former.code} ${merged.former.name}" / ${merged.former.name} đã hợp nhất vào ${province.name}`,
+      );
+    }
+  }
   if (!province) throw new UsageError(`no province "${given}" in the built-in list (\`phuluc init --list\`) / không có tỉnh "${given}"`);
   // Through the schema, so that init never writes a file the loads would refuse.
   const config = ConfigSchema.parse({ province });

@@ -67,6 +67,9 @@ export const unitForYear = (code: string, year: number): AdminUnit | undefined =
 /** The units a year's figures belong to (63 up to 2024, 34 from 2025). */
 export const unitsForYear = (year: number): AdminUnit[] => allUnits().filter((u) => inForce(u, `${year}-12-31`));
 
+/** The provincial units of today (34 since 1 July 2025), in code order: what `phuluc init` offers. */
+export const currentUnits = (): AdminUnit[] => allUnits().filter((u) => u.valid_to === null).sort((a, b) => a.code.localeCompare(b.code));
+
 /** The unit that took a unit in (itself when it still exists). */
 export function currentUnitOf(id: string): AdminUnit | undefined {
   let u = unitById(id);

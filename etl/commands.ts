@@ -8,7 +8,7 @@ import { formatProblem, type Problem } from "../core/problem.js";
 import { say, sayError, terminalSafe } from "../core/terminal.js";
 import type { Db } from "../warehouse/db.js";
 import { FileLoadError, forgetFile, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../warehouse/load.js";
-import { prob } from "./codes.js";
+import { prob } from "../core/codes.js";
 import { pooledParser } from "./read-pool.js";
 import { EXIT, type ExitCode } from "../core/exit.js";
 import { scanInbox } from "./inbox.js";

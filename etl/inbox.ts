@@ -10,7 +10,7 @@ import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { nfc } from "../core/text.js";
 import type { InboxScan } from "../warehouse/model.js";
-import { prob } from "./codes.js";
+import { prob } from "../core/codes.js";
 import { formerUnitFolder } from "../core/units.js";
 
 export const CHUNG = "chung";

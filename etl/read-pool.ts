@@ -5,7 +5,7 @@
 // `etl load` and `etl watch` both read this way (commands.ts parserFor).
 import type { Config } from "../core/config.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
-import { prob } from "./codes.js";
+import { prob } from "../core/codes.js";
 import type { ParsedFile } from "../warehouse/model.js";
 import { WorkerPool, type PoolResult, type SetTimer } from "./pool.js";
 import { readInboxFile, type ReadOptions } from "./read.js";

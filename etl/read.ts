@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Place, Problem } from "../core/problem.js";
-import { prob, type Code } from "./codes.js";
+import { prob, type Code } from "../core/codes.js";
 import type { ParsedFile } from "../warehouse/model.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { openXlsx } from "../xlsx/index.js";

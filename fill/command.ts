@@ -82,9 +82,8 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   let db: (Db & { generation?: number }) | null = null;
   try {
     if (opts.lake) {
-      const { openLake, lakeRun } = await import("../api/lake.js");
-      const lake = await openLake(opts.lake, { province: opts.province, asCurrentUnits: opts.asCurrentUnits });
-      db = Object.assign(lake, { generation: (await lakeRun(lake)).generation });
+      const { openLake } = await import("../warehouse/lake.js");
+      db = await openLake(opts.lake, { province: opts.province, asCurrentUnits: opts.asCurrentUnits });
     } else {
       const { openCurrent } = await import("../warehouse/generations.js");
       db = await openCurrent(opts.db!, opts.asOf);

@@ -7,9 +7,17 @@
 // process" and lets us close an instance when its last reader is done.
 import {
   DuckDBConnection,
+  DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBInstance,
+  DuckDBTimestampValue,
+  JSDuckDBValueConverter,
   JsonDuckDBValueConverter,
+  StatementType,
+  type DuckDBDataChunk,
+  type DuckDBPreparedStatement,
+  type DuckDBResult,
+  type DuckDBType,
   type DuckDBValue,
   type DuckDBValueConverter,
   type Json,
@@ -18,11 +26,24 @@ import { realpathSync } from "node:fs";
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
+/** A value as DuckDB holds it (what a chunk's values() gives and appendRows takes back). */
+export type Value = DuckDBValue;
+/** A column's type as DuckDB holds it. */
+export type ColumnType = DuckDBType;
 
-export interface OpenOptions {
-  readOnly: boolean;
+/** An instance's resources, set when it is created (never by SET, never from a query). */
+export interface Limits {
   /** DuckDB's own memory cap (it spills to disk past it); the ETL keeps its process small */
   memoryLimit?: string;
+  threads?: number;
+  /** where a query that outgrows memoryLimit may spill (default: beside the database file) */
+  tempDirectory?: string;
+  /** how much it may spill there (DuckDB's default is 90% of the free disk) */
+  maxTempSize?: string;
+}
+
+export interface OpenOptions extends Limits {
+  readOnly: boolean;
   /**
    * A writer whose every commit is followed by a checkpoint anyway (a load's one transaction):
    * the commit checkpoints at once instead of first writing the whole transaction to the WAL
@@ -31,18 +52,10 @@ export interface OpenOptions {
    */
   checkpointOnCommit?: boolean;
   /**
-   * The analysts' sandbox: external access off (no file reads, COPY, ATTACH, INSTALL), with
-   * only these folders reachable (e.g. a Parquet lake), then configuration locked.
+   * The analysts' sandbox: SANDBOX_POLICY (external access off but for these folders, e.g. a
+   * Parquet lake; configuration locked), with its own limits.
    */
-  sandbox?: {
-    allowedDirectories?: string[];
-    memoryLimit?: string;
-    threads?: number;
-    /** where a query that outgrows memoryLimit may spill (default: beside the database file) */
-    tempDirectory?: string;
-    /** how much it may spill there (DuckDB's default is 90% of the free disk) */
-    maxTempSize?: string;
-  };
+  sandbox?: Limits & { allowedDirectories?: string[] };
 }
 
 /**
@@ -174,6 +187,32 @@ export class Db {
     return this.conn;
   }
 
+  /**
+   * The statements DuckDB's own parser finds in `sql` (its parser error is thrown as it is):
+   * how many, and the first one prepared. For the analysts' sandbox, which runs one SELECT only.
+   */
+  async statements(sql: string): Promise<{ count: number; prepareFirst: () => Promise<Prepared> }> {
+    const extracted = await this.conn.extractStatements(sql);
+    return { count: extracted.count, prepareFirst: async () => new Prepared(await extracted.prepare(0)) };
+  }
+
+  /**
+   * Rows of DuckDB's own values (a chunk's values()) into `table`, through the appender: nothing
+   * converted on the way, and no SQL built from the values.
+   */
+  async appendRows(table: string, types: ColumnType[], rows: Value[][]): Promise<void> {
+    const app = await this.conn.createAppender(table);
+    try {
+      for (const row of rows) {
+        for (let i = 0; i < row.length; i++) app.appendValue(row[i], types[i]);
+        app.endRow();
+      }
+      app.flushSync();
+    } finally {
+      app.closeSync();
+    }
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.run("begin transaction");
     try {
@@ -189,6 +228,119 @@ export class Db {
   close(): void {
     this.conn.closeSync();
     this.release();
+  }
+}
+
+/** How a parameter's text is bound: as the type named, or ("auto"/"text") as text DuckDB casts. */
+export type BindType = "auto" | "text" | "int" | "double" | "decimal" | "date" | "timestamp" | "bool";
+
+/** One prepared statement (Db.statements): its kind, its parameters, and its result read in chunks. */
+export class Prepared {
+  constructor(private readonly p: DuckDBPreparedStatement) {}
+
+  get isSelect(): boolean {
+    return this.p.statementType === StatementType.SELECT;
+  }
+
+  /** DuckDB's name of the statement's type ("COPY", "ATTACH" …) */
+  get statementType(): string {
+    return StatementType[this.p.statementType] ?? String(this.p.statementType);
+  }
+
+  /** The names of the `$name` parameters the statement uses. */
+  parameterNames(): string[] {
+    const names: string[] = [];
+    for (let i = 1; i <= this.p.parameterCount; i++) names.push(this.p.parameterName(i));
+    return names;
+  }
+
+  /** Bind one parameter from its text (null binds NULL); a text that is not of its type throws. */
+  bind(name: string, type: BindType, value: string | null): void {
+    const p = this.p;
+    const i = p.parameterIndex(name);
+    if (value === null) {
+      p.bindNull(i);
+      return;
+    }
+    switch (type) {
+      case "int":
+        p.bindBigInt(i, BigInt(value));
+        break;
+      case "double":
+        p.bindDouble(i, Number(value));
+        break;
+      case "bool":
+        p.bindBoolean(i, value.toLowerCase() === "true");
+        break;
+      case "decimal": {
+        const negative = value.startsWith("-");
+        const [ip, fr = ""] = value.replace(/^[+-]/, "").split(".");
+        const unscaled = BigInt((ip || "0") + fr) * (negative ? -1n : 1n);
+        const width = Math.min(38, Math.max(18, (ip || "0").length + fr.length));
+        p.bindDecimal(i, new DuckDBDecimalValue(unscaled, width, fr.length));
+        break;
+      }
+      case "date": {
+        const [y, m, d] = value.split("-").map(Number);
+        p.bindDate(i, DuckDBDateValue.fromParts({ year: y, month: m, day: d }));
+        break;
+      }
+      case "timestamp": {
+        const iso = value.replace(" ", "T");
+        const ms = Date.parse(/[Zz]|[+-]\d{2}(:?\d{2})?$/.test(iso) ? iso : `${iso}Z`);
+        if (!Number.isFinite(ms)) throw new Error(`${name}: "${value}" is not a timestamp`);
+        p.bindTimestamp(i, new DuckDBTimestampValue(BigInt(ms) * 1000n));
+        break;
+      }
+      default:
+        // auto / text: DuckDB casts the text to the type the SQL gives $name (year = $year → INTEGER).
+        p.bindVarchar(i, value);
+    }
+  }
+
+  /** Run it, its result read chunk by chunk (never held whole by DuckDB's client). */
+  async stream(): Promise<ChunkReader> {
+    return new ChunkReader(await this.p.stream());
+  }
+
+  destroy(): void {
+    this.p.destroySync();
+  }
+}
+
+/** A streaming result: its columns, then its rows a chunk at a time. */
+export class ChunkReader {
+  readonly names: string[];
+  readonly types: ColumnType[];
+  constructor(private readonly r: DuckDBResult) {
+    this.names = r.columnNames();
+    this.types = r.columnTypes();
+  }
+
+  /** The next chunk, or null when the rows are done. */
+  async next(): Promise<ResultChunk | null> {
+    const c = await this.r.fetchChunk();
+    return c && c.rowCount > 0 ? new ResultChunk(c) : null;
+  }
+}
+
+/** One chunk of rows, in the three forms its readers need. */
+export class ResultChunk {
+  constructor(private readonly c: DuckDBDataChunk) {}
+  get rowCount(): number {
+    return this.c.rowCount;
+  }
+  /** JSON-safe values, as Db.all gives them (DECIMAL and BIGINT as text, dates as ISO text) */
+  json(): unknown[][] {
+    return this.c.convertRows(JsonDuckDBValueConverter) as unknown[][];
+  }
+  /** JS values (BIGINT as bigint, dates as Date) */
+  js(): unknown[][] {
+    return this.c.convertRows(JSDuckDBValueConverter) as unknown[][];
+  }
+  /** DuckDB's own values, for appendRows */
+  values(): Value[][] {
+    return this.c.getRows();
   }
 }
 
@@ -219,13 +371,20 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
   if (!h) {
     const options: Record<string, string> = {};
     if (opts.readOnly && k !== ":memory:") options.access_mode = "READ_ONLY";
-    if (opts.sandbox?.threads) options.threads = String(opts.sandbox.threads);
-    const memory = opts.sandbox?.memoryLimit ?? opts.memoryLimit;
-    if (memory) options.memory_limit = memory;
+    // the sandbox's own limits first, the open's where it gives none
+    const sb = opts.sandbox ?? {};
+    const limits: Limits = {
+      memoryLimit: sb.memoryLimit ?? opts.memoryLimit,
+      threads: sb.threads ?? opts.threads,
+      tempDirectory: sb.tempDirectory ?? opts.tempDirectory,
+      maxTempSize: sb.maxTempSize ?? opts.maxTempSize,
+    };
+    if (limits.threads) options.threads = String(Math.max(1, Math.floor(limits.threads)));
+    if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
+    if (limits.tempDirectory) options.temp_directory = limits.tempDirectory;
+    if (limits.maxTempSize) options.max_temp_directory_size = limits.maxTempSize;
     if (opts.sandbox) Object.assign(options, SANDBOX_POLICY.pathSettings);
     if (opts.checkpointOnCommit && !opts.readOnly) options.checkpoint_threshold = "1KB";
-    if (opts.sandbox?.tempDirectory) options.temp_directory = opts.sandbox.tempDirectory;
-    if (opts.sandbox?.maxTempSize) options.max_temp_directory_size = opts.sandbox.maxTempSize;
     const instance = await DuckDBInstance.create(k, options);
     h = { instance, readOnly: opts.readOnly, users: 0 };
     if (shareable) held.set(k, h);

@@ -7,23 +7,43 @@
 // merged Tây Ninh (core/admin/units.json). --as-current-units rolls every former unit's years into
 // the unit that took it in (72 and 80 of 2024 → 80), so that a ten-year national series is on the 34
 // current units throughout; --province then means a current unit with all its former ones.
+//
+// The server and the sandbox read a lake too: `LakeReader` has the same use() as GenerationReader,
+// and the lake's "generation" is its newest load run (`lakeRun`), so a re-export changes it without
+// a reopen (the views read the files at each query). An analysts' connection gives its limits
+// (memory, threads, spill folder) here; they are the instance's, set before the lock.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { lockDown, openDb, sqlString, type Db } from "./db.js";
+import { lockDown, openDb, sqlString, type Db, type Limits } from "./db.js";
 import { DIMENSIONS, PROVINCE_TABLES, YEAR_FACTS } from "./export.js";
 import { migrate } from "./migrate.js";
 import { allUnits, currentUnitOf } from "../core/units.js";
 import { writeUnits } from "./units.js";
 
-export async function openLake(
-  lake: string,
-  opts: { province?: string; asCurrentUnits?: boolean; prepare?: (db: Db) => Promise<void> } = {},
-): Promise<Db & { generation: number }> {
+export interface LakeOptions extends Limits {
+  /** one province (a current unit with its former ones under asCurrentUnits) */
+  province?: string;
+  /** roll former units' years into the units that took them in */
+  asCurrentUnits?: boolean;
+}
+
+const PROVINCE = /^[0-9A-Z]{1,8}$/;
+
+export async function openLake(lake: string, opts: LakeOptions = {}): Promise<Db & { generation: number }> {
+  if (opts.province !== undefined && !PROVINCE.test(opts.province)) {
+    throw new Error(`--province: 1–8 digits or capital letters (e.g. "80"), got "${opts.province}"`);
+  }
   const dir = resolve(lake);
   if (!existsSync(join(dir, "_dims"))) {
     throw new Error(`${lake} is not a phuluc Parquet lake (no _dims folder) / không phải thư mục xuất Parquet của phuluc`);
   }
-  const db = await openDb(":memory:", { readOnly: false });
+  const db = await openDb(":memory:", {
+    readOnly: false,
+    memoryLimit: opts.memoryLimit,
+    threads: opts.threads,
+    tempDirectory: opts.tempDirectory,
+    maxTempSize: opts.maxTempSize,
+  });
   try {
     // The schema first (so the queries' views bind), then each table replaced by a view over the lake.
     await migrate(db);
@@ -66,7 +86,6 @@ export async function openLake(
       const file = t === "province" ? join(dir, "_dims", "province_*.parquet") : join(dir, "_dims", `${t}.parquet`);
       await db.run(`create view ${t} as select * from read_parquet(${sqlString(file)})${t === "province" ? where : ""}`);
     }
-    await opts.prepare?.(db);
     // the analysts' policy (db.ts), with the lake the one folder reachable
     await lockDown(db, [dir]);
     const g = await db.all<{ g: number | null }>("select max(run_id) as g from load_run");
@@ -81,4 +100,44 @@ function hasParquet(d: string): boolean {
   return readdirSync(d, { withFileTypes: true }).some((e) =>
     e.isDirectory() ? hasParquet(join(d, e.name)) : e.name.endsWith(".parquet"),
   );
+}
+
+/** The newest load run the lake carries: its number (the generation) and checksum. */
+export async function lakeRun(db: Db): Promise<{ generation: number; checksum: string | null }> {
+  try {
+    const r = await db.all<{ run_id: number; checksum: string }>("select run_id, checksum from load_run order by run_id desc limit 1");
+    if (r.length > 0) return { generation: Number(r[0].run_id), checksum: r[0].checksum ?? null };
+  } catch {
+    /* a lake without load_run */
+  }
+  return { generation: 0, checksum: null };
+}
+
+/** The server's reader over a lake, with the same use() as GenerationReader. */
+export class LakeReader {
+  private db: Promise<Db> | null = null;
+
+  constructor(
+    private readonly lakeDir: string,
+    private readonly opts: LakeOptions = {},
+  ) {}
+
+  async use<T>(fn: (db: Db, generation: number) => Promise<T>): Promise<T> {
+    if (!this.db) {
+      const opening = openLake(this.lakeDir, this.opts);
+      this.db = opening;
+      opening.catch(() => {
+        if (this.db === opening) this.db = null;
+      });
+    }
+    const db = await this.db;
+    const { generation } = await lakeRun(db);
+    return fn(db, generation);
+  }
+
+  close(): void {
+    const d = this.db;
+    this.db = null;
+    d?.then((db) => db.close()).catch(() => undefined);
+  }
 }

@@ -11,7 +11,8 @@
 // report lists updates and removals old → new. The same bytes again change nothing.
 import { BOOLEAN, DuckDBDataChunk, HUGEINT, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
-import { isError, problem } from "../core/problem.js";
+import { isError } from "../core/problem.js";
+import { prob } from "../core/codes.js";
 import { parseDecimal } from "../core/money.js";
 import type { InboxScan, ParsedFile } from "./model.js";
 import type { Db } from "./db.js";
@@ -276,14 +277,7 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   for (const d of dupFacts) {
     const what = [d.kind, d.k1, d.year || "", d.measure, d.source].filter((x) => x !== "" && x !== 0).join(" ");
     out.push(
-      problem(
-        "KEY_DUPLICATE",
-        "error",
-        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
-        `Cùng một số liệu (${what}) được khai ở hai nơi: ${d.a_file} ${d.a_sheet}!${d.a_cell} và ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
-        `The same figure (${what}) is given in two places: ${d.a_file} ${d.a_sheet}!${d.a_cell} and ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
-        { key: what },
-      ),
+      prob("KEY_DUPLICATE", place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }), { key: what }),
     );
   }
   // 2. task codes registered by two files (a register row with no amounts still counts).
@@ -300,14 +294,10 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   );
   for (const d of dupTasks) {
     out.push(
-      problem(
-        "TASK_CODE_DUPLICATE",
-        "error",
-        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
-        `Mã nhiệm vụ ${d.code} có ở hai nơi: ${d.a_file} ${d.a_sheet}!${d.a_cell} và ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
-        `Task code ${d.code} is registered twice: ${d.a_file} ${d.a_sheet}!${d.a_cell} and ${d.b_file} ${d.b_sheet}!${d.b_cell}`,
-        { taskCode: d.code },
-      ),
+      prob("TASK_CODE_DUPLICATE", place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }), {
+        key: d.code,
+        taskCode: d.code,
+      }),
     );
   }
   // 3. indicators defined by two files.
@@ -323,14 +313,7 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   );
   for (const d of dupInd) {
     out.push(
-      problem(
-        "KEY_DUPLICATE",
-        "error",
-        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
-        `Chỉ tiêu "${d.k}" có ở hai tệp: ${d.a_file} và ${d.b_file}`,
-        `Indicator "${d.k}" is given by two files: ${d.a_file} and ${d.b_file}`,
-        { key: d.k },
-      ),
+      prob("KEY_DUPLICATE", place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }), { key: d.k }),
     );
   }
   // 5. a merged department: a 01–18 figure given both as the department's own (a file at the top
@@ -351,14 +334,10 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   for (const d of twice) {
     const what = `${d.k1} ${d.year} ${d.measure} ${d.source}`;
     out.push(
-      problem(
-        "ORIGIN_COUNTED_TWICE",
-        "error",
-        place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }),
-        `Dòng chi ${what} có cả trong tệp của Sở hiện nay (${d.a_file} ${d.a_sheet}!${d.a_cell}) và trong tệp của tỉnh cũ (${d.b_file} ${d.b_sheet}!${d.b_cell}): biểu sẽ cộng hai lần; hãy để số liệu của từng tỉnh cũ trong thư mục của tỉnh đó và bỏ bản còn lại`,
-        `Budget line ${what} is given both by the department itself (${d.a_file} ${d.a_sheet}!${d.a_cell}) and by a former province (${d.b_file} ${d.b_sheet}!${d.b_cell}): the forms would count it twice; keep each former province's figures in its folder only and remove the other copy`,
-        { key: what, origin: d.origin },
-      ),
+      prob("ORIGIN_COUNTED_TWICE", place({ file_id: d.a_file, sheet: d.a_sheet, cell: d.a_cell }, { file_id: d.b_file, sheet: d.b_sheet, cell: d.b_cell }), {
+        key: what,
+        origin: d.origin,
+      }),
     );
   }
   // 4. funding for a task that no register has, in this run or in the warehouse.
@@ -377,14 +356,7 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
     const col = codeColumns?.get(`${u.file_id}\u0000${u.sheet}`);
     const at = col ? { ...u, cell: col + u.cell.replace(/^[A-Z]+/, "") } : u;
     out.push(
-      problem(
-        "FUNDING_UNKNOWN_TASK",
-        "error",
-        place(at),
-        `Kinh phí cho nhiệm vụ ${u.k1} nhưng không có danh mục nhiệm vụ nào có mã này (${u.file_id} ${u.sheet}!${at.cell})`,
-        `Funding for task ${u.k1}, but no task register has this code (${u.file_id} ${u.sheet}!${at.cell})`,
-        { taskCode: u.k1 },
-      ),
+      prob("FUNDING_UNKNOWN_TASK", place(at), { taskCode: u.k1 }),
     );
   }
   return out;
@@ -408,14 +380,7 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
     { province },
   );
   return rows.map((r) =>
-    problem(
-      "UNIT_JUMP_1000X",
-      "warning",
-      place(r),
-      `Số liệu ${r.amount} gấp ${"≥"}1 000 lần năm trước (${r.prev}) — kiểm tra đơn vị tính (đồng / nghìn đồng / triệu đồng)`,
-      `Figure ${r.amount} is ≥ 1 000 × the previous year's (${r.prev}) — check the unit (đồng / nghìn / triệu)`,
-      { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev },
-    ),
+    prob("UNIT_JUMP_1000X", place(r), { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev }),
   );
 }
 
@@ -502,14 +467,14 @@ async function commitStaging(db: Db, province: string, runId: number): Promise<v
 
 function foreignFolder(fileId: string, origin: { id: string; code: string; name: string }, province: { code: string; name: string }): Problem {
   const folder = fileId.slice(0, fileId.indexOf("/"));
-  return problem(
-    "FOLDER_NOT_FORMER_UNIT",
-    "error",
-    { file: fileId },
-    `${fileId}: thư mục "${folder}" là của tỉnh ${origin.name} (mã ${origin.code}, trước 01/7/2025), không phải một tỉnh cũ đã hợp nhất vào ${province.name} (${province.code}); hãy chuyển tệp sang hộp thư của đúng Sở, hoặc sửa cấu hình province`,
-    `${fileId}: folder "${folder}" is former province ${origin.name} (code ${origin.code}, before 1 July 2025), which was not merged into ${province.name} (${province.code}); move the file to the right department's inbox, or fix the configured province`,
-    { folder, unit: origin.id },
-  );
+  return prob("FOLDER_NOT_FORMER_UNIT", { file: fileId }, {
+    folder,
+    unit: origin.id,
+    formerName: origin.name,
+    formerCode: origin.code,
+    provinceName: province.name,
+    province: province.code,
+  });
 }
 
 /** Drop the staged records of files set aside (accept-partial). */
@@ -781,7 +746,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
     const f = await db.all<{ office_code: string; sha256: string }>("select office_code, sha256 from source_file where file_id = $id", { id: fileId });
     if (f.length === 0) {
       report.problems.push(
-        problem("FILE_NOT_LOADED", "error", { file: fileId }, `Tệp ${fileId} không có trong kho dữ liệu`, `File ${fileId} is not in the warehouse`),
+        prob("FILE_NOT_LOADED", { file: fileId }),
       );
       report.outcome = "rejected";
       return false;
@@ -797,13 +762,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
     );
     for (const o of orphans) {
       report.problems.push(
-        problem(
-          "FUNDING_UNKNOWN_TASK",
-          "error",
-          { file: o.file_id, sheet: o.sheet, cell: o.cell },
-          `Không thể bỏ ${fileId}: kinh phí của nhiệm vụ ${o.task_code} ở ${o.file_id} ${o.sheet}!${o.cell} cần danh mục này`,
-          `Cannot forget ${fileId}: funding of task ${o.task_code} at ${o.file_id} ${o.sheet}!${o.cell} needs its register`,
-        ),
+        prob("FUNDING_UNKNOWN_TASK", { file: o.file_id, sheet: o.sheet, cell: o.cell }, { taskCode: o.task_code, forgetting: fileId }),
       );
     }
     report.files.push({ fileId, office: f[0]!.office_code, sha256: f[0]!.sha256, status: "forgotten", rows: 0, errors: 0, warnings: 0 });

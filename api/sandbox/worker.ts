@@ -2,22 +2,12 @@
 // SQL on a locked-down, read-only DuckDB (openDb's sandbox: external access off, configuration
 // locked, memory and threads capped). A runaway or crashing query takes down only this process;
 // the parent kills it on timeout and starts a fresh one. It runs one request at a time.
-import {
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  DuckDBTimestampValue,
-  JSDuckDBValueConverter,
-  JsonDuckDBValueConverter,
-  StatementType,
-  type DuckDBDataChunk,
-  type DuckDBPreparedStatement,
-} from "@duckdb/node-api";
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
-import { hiddenReference, openDb, type Db } from "../../warehouse/db.js";
+import { hiddenReference, openDb, type Db, type Prepared, type ResultChunk } from "../../warehouse/db.js";
 import { currentGeneration } from "../../warehouse/generations.js";
 import { ApiError, tooLarge, toWire, XLSX_MAX_CELLS, xlsxTooLarge } from "../errors.js";
 import { jsonRows, toArrow, toCsv, toParquet, toXlsx, uniqueNames, type ResultSet } from "../formats.js";
-import { lakeRun, openLake } from "../lake.js";
+import { lakeRun, openLake } from "../../warehouse/lake.js";
 import type { TypedParams } from "./params.js";
 import { blankPaths, namedPath, serverPaths } from "./paths.js";
 import type { FromWorker, QueryOutcome, ToWorker, WireOutcome, WorkerConfig } from "./protocol.js";
@@ -81,54 +71,13 @@ const pathRefusal = () =>
 
 const paramError = (detail: string) => new ApiError("QUERY_PARAMS", "tham số không hợp lệ", "invalid parameter", detail);
 
-function bind(p: DuckDBPreparedStatement, params: TypedParams): void {
-  const wanted = new Set<string>();
-  for (let i = 1; i <= p.parameterCount; i++) wanted.add(p.parameterName(i));
+function bind(p: Prepared, params: TypedParams): void {
+  const wanted = new Set(p.parameterNames());
   const missing = [...wanted].filter((n) => !(n in params));
   if (missing.length > 0) throw paramError(`missing ${missing.map((n) => `$${n}`).join(", ")}`);
   const extra = Object.keys(params).filter((n) => !wanted.has(n));
   if (extra.length > 0) throw paramError(`not used by the SQL: ${extra.join(", ")}`);
-  for (const [name, { type, value }] of Object.entries(params)) {
-    const i = p.parameterIndex(name);
-    if (value === null) {
-      p.bindNull(i);
-      continue;
-    }
-    switch (type) {
-      case "int":
-        p.bindBigInt(i, BigInt(value));
-        break;
-      case "double":
-        p.bindDouble(i, Number(value));
-        break;
-      case "bool":
-        p.bindBoolean(i, value.toLowerCase() === "true");
-        break;
-      case "decimal": {
-        const negative = value.startsWith("-");
-        const [ip, fr = ""] = value.replace(/^[+-]/, "").split(".");
-        const unscaled = BigInt((ip || "0") + fr) * (negative ? -1n : 1n);
-        const width = Math.min(38, Math.max(18, (ip || "0").length + fr.length));
-        p.bindDecimal(i, new DuckDBDecimalValue(unscaled, width, fr.length));
-        break;
-      }
-      case "date": {
-        const [y, m, d] = value.split("-").map(Number);
-        p.bindDate(i, DuckDBDateValue.fromParts({ year: y, month: m, day: d }));
-        break;
-      }
-      case "timestamp": {
-        const iso = value.replace(" ", "T");
-        const ms = Date.parse(/[Zz]|[+-]\d{2}(:?\d{2})?$/.test(iso) ? iso : `${iso}Z`);
-        if (!Number.isFinite(ms)) throw paramError(`${name}: "${value}" is not a timestamp`);
-        p.bindTimestamp(i, new DuckDBTimestampValue(BigInt(ms) * 1000n));
-        break;
-      }
-      default:
-        // auto / text: DuckDB casts the text to the type the SQL gives $name (year = $year → INTEGER).
-        p.bindVarchar(i, value);
-    }
-  }
+  for (const [name, { type, value }] of Object.entries(params)) p.bind(name, type, value);
 }
 
 /** About the bytes a row takes as JSON or CSV text (values, quotes, separators; not the keys). */
@@ -189,10 +138,9 @@ function writeJsonAnswer(base: Omit<QueryOutcome, "rows" | "bytes" | "answer">, 
 
 async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Promise<WireOutcome> {
   const src = await source();
-  const conn = src.db.connection;
   let extracted;
   try {
-    extracted = await conn.extractStatements(req.sql);
+    extracted = await src.db.statements(req.sql);
   } catch (e) {
     throw classify(e);
   }
@@ -221,20 +169,15 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       hidden,
     );
   }
-  let p: DuckDBPreparedStatement;
+  let p: Prepared;
   try {
-    p = await extracted.prepare(0);
+    p = await extracted.prepareFirst();
   } catch (e) {
     throw classify(e);
   }
   try {
-    if (p.statementType !== StatementType.SELECT) {
-      throw new ApiError(
-        "QUERY_NOT_SELECT",
-        "chỉ được chạy câu SELECT",
-        "only SELECT is allowed",
-        StatementType[p.statementType] ?? String(p.statementType),
-      );
+    if (!p.isSelect) {
+      throw new ApiError("QUERY_NOT_SELECT", "chỉ được chạy câu SELECT", "only SELECT is allowed", p.statementType);
     }
     try {
       bind(p, req.params);
@@ -250,23 +193,23 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
     } catch (e) {
       throw classify(e);
     }
-    const names = uniqueNames(result.columnNames());
-    const types = result.columnTypes();
-    const chunks: DuckDBDataChunk[] = [];
+    const names = uniqueNames(result.names);
+    const types = result.types;
+    const chunks: ResultChunk[] = [];
     const rows: unknown[][] = [];
     let read = 0;
     let size = 0;
     while (read <= req.maxRows) {
       let chunk;
       try {
-        chunk = await result.fetchChunk();
+        chunk = await result.next();
       } catch (e) {
         throw classify(e);
       }
-      if (!chunk || chunk.rowCount === 0) break;
+      if (!chunk) break;
       read += chunk.rowCount;
       chunks.push(chunk);
-      const json = chunk.convertRows(JsonDuckDBValueConverter) as unknown[][];
+      const json = chunk.json();
       for (const row of json) {
         if (rows.length >= req.maxRows) break;
         size += textSize(row);
@@ -289,7 +232,7 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       maxRows: req.maxRows,
       format: req.format,
     };
-    const jsRows = () => chunks.flatMap((c) => c.convertRows(JSDuckDBValueConverter) as unknown[][]).slice(0, rowCount);
+    const jsRows = () => chunks.flatMap((c) => c.js()).slice(0, rowCount);
     if (req.format === "json" && req.deliver === "inline") return { ...base, rows: rs.rows };
     if (req.format === "json") return { ...base, file: writeJsonAnswer(base, rs, req.maxBytes) };
     let bytes: Uint8Array;
@@ -308,7 +251,7 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
       }
       case "parquet":
         trusted ??= await openDb(":memory:", { readOnly: false });
-        bytes = await toParquet(trusted, rs.columns, types, chunks.flatMap((c) => c.getRows()).slice(0, rowCount), config.tmpDir);
+        bytes = await toParquet(trusted, rs.columns, types, chunks.flatMap((c) => c.values()).slice(0, rowCount), config.tmpDir);
         break;
       default:
         throw new ApiError("BAD_REQUEST", "định dạng không hợp lệ", "unknown format", String(req.format));
@@ -317,7 +260,7 @@ async function execute(req: Extract<ToWorker, { type: "query" }>["request"]): Pr
     if (req.deliver === "inline") return { ...base, bytes };
     return { ...base, file: writeAnswer([bytes]) };
   } finally {
-    p.destroySync();
+    p.destroy();
   }
 }
 

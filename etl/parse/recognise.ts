@@ -1,7 +1,7 @@
 // One sheet, start to end: legacy text converted, header found, the kind recognised (in the order
 // of spec/inputs.md: budget lines, indicators, tasks), rows typed and parsed by their kind, merges
 // over the data checked. Everything found is written into the file's state; nothing throws.
-import { prob, type Code } from "../codes.js";
+import { prob, type Code } from "../../core/codes.js";
 import type { SheetKind, SheetSummary } from "../../warehouse/model.js";
 import type { XRow, XSheetInfo } from "../../xlsx/types.js";
 import { decodeLegacy, type LegacyResult } from "../text/legacy.js";

@@ -4,7 +4,7 @@
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
 import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
-import { CODES, prob, type Code } from "../codes.js";
+import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";

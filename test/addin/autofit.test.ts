@@ -1,14 +1,13 @@
 // The Office.js back end grows the rows it writes texts into (Range.format.autofitRows, ExcelApi
 // 1.2): queued with the last write request of a form, so a form still costs one write sync.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyFormPlan, fillWorkbook, textRowRuns } from "../../addin/office/excel.js";
 import { planRequests } from "../../addin/office/batches.js";
 import { createMockExcel, type MockEvent } from "../doubles/mock-excel.js";
 import type { FormPlan } from "../../fill/engine/types.js";
 import { pl03Plan, pl03Template, workbookPlan } from "./fixtures.js";
+import { useMockExcel } from "./office-fill.js";
 
-const g = globalThis as { Excel?: unknown };
-afterEach(() => void delete g.Excel);
 
 type Call = Extract<MockEvent, { kind: "call" }>;
 const autofits = (events: MockEvent[]): Call[] => events.filter((e): e is Call => e.kind === "call" && e.method === "autofitRows");
@@ -34,7 +33,7 @@ describe("textRowRuns (pure)", () => {
 describe("autofitRows on the mock", () => {
   it("queued after the values, in the same sync; the form still takes one write sync", async () => {
     const mock = createMockExcel([pl03Template()]);
-    g.Excel = mock.Excel;
+    useMockExcel(mock);
     const plan = pl03Plan(4);
     let syncs = 0;
     await (mock.Excel as typeof Excel).run(async (context) => {
@@ -51,7 +50,7 @@ describe("autofitRows on the mock", () => {
 
   it("with the writes split into several requests: once, with the last one", async () => {
     const mock = createMockExcel([pl03Template()]);
-    g.Excel = mock.Excel;
+    useMockExcel(mock);
     const plan = pl03Plan(300);
     const requests = planRequests(plan, 30_000).length;
     expect(requests).toBeGreaterThan(1);
@@ -66,7 +65,7 @@ describe("autofitRows on the mock", () => {
 
   it("a form that writes no text (a fixed form's figures) is not autofitted; sync count per form unchanged", async () => {
     const mock = createMockExcel([pl03Template()]);
-    g.Excel = mock.Excel;
+    useMockExcel(mock);
     const plan: FormPlan = { ...pl03Plan(0), blocks: [{ row: 9, col: 7, cells: [[{ n: 1 }, { n: 2 }], [{ n: 3 }, { n: 4 }]] }] };
     const result = await fillWorkbook({
       year: 2024,

@@ -6,10 +6,9 @@
 import ExcelJS from "exceljs";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { locateForms, planChartSheet, planWorkbook } from "../../fill/engine/index.js";
+import { describe, expect, it } from "vitest";
+import { planChartSheet } from "../../fill/engine/index.js";
 import { bundledChartSheet, chartsFor } from "../../addin/office/charts.js";
-import { fillWorkbook } from "../../addin/office/excel.js";
 import { createMockExcel, type MockExcel } from "../doubles/mock-excel.js";
 import { writeChartSheet } from "../../fill/xlsx/charts.js";
 import { LINEAGE_NS, parseLineageXml } from "../../fill/lineage-xml.js";
@@ -19,10 +18,9 @@ import { loadForms } from "../../queries/forms.js";
 import type { FormData } from "../../queries/types.js";
 import { cannedData } from "./stub-api.js";
 import { templateSheets } from "./template.js";
+import { fillWithEngine } from "./office-fill.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const g = globalThis as { Excel?: unknown };
-afterEach(() => void delete g.Excel);
 
 const forms = loadForms();
 const year = 2024;
@@ -36,21 +34,8 @@ function figures(): FormData[] {
   return datas;
 }
 
-async function fillAll(mock: MockExcel, datas: FormData[], charts = true) {
-  g.Excel = mock.Excel;
-  return fillWorkbook({
-    year,
-    generation: 9,
-    locate: (heads) =>
-      locateForms(heads, forms, year)
-        .filter((l) => l.status === "found" && l.sheetName)
-        .map((l) => ({ form: l.form, sheetName: l.sheetName! })),
-    plan: (sheets) => planWorkbook(sheets, forms, datas, year),
-    supports: () => true,
-    now: () => new Date("2026-01-01T00:00:00Z"),
-    charts: charts ? chartsFor(datas, year) : undefined,
-  });
-}
+const fillAll = (mock: MockExcel, datas: FormData[], charts = true) =>
+  fillWithEngine(mock, { forms, datas, year, charts: charts ? chartsFor(datas, year) : undefined });
 
 describe("the chart sheet through Office.js (office-addin-mock)", () => {
   it("the add-in's bundled definition is the one the headless fill reads", () => {

@@ -2,17 +2,13 @@
 // read with exceljs into the recording mock Excel), the engine's locateForms on the first rows and
 // planWorkbook on the forms' sheets, then the writes — every form found, ≤ 3 syncs each, text
 // cells "@" before their values, the lineage part readable by the headless parser.
-import { afterEach, describe, expect, it } from "vitest";
-import { locateForms, planWorkbook } from "../../fill/engine/index.js";
-import { fillWorkbook } from "../../addin/office/excel.js";
+import { describe, expect, it } from "vitest";
 import { createMockExcel } from "../doubles/mock-excel.js";
 import { templateSheets } from "./template.js";
+import { fillWithEngine } from "./office-fill.js";
 import { LINEAGE_NS, parseLineageXml } from "../../fill/lineage-xml.js";
 import { loadForms } from "../../queries/forms.js";
 import { cannedData } from "./stub-api.js";
-
-const g = globalThis as { Excel?: unknown };
-afterEach(() => void delete g.Excel);
 
 describe("Office.js back end + the binding engine on the bundled template", () => {
   it("locates and fills every form within the sync budget", async () => {
@@ -20,18 +16,7 @@ describe("Office.js back end + the binding engine on the bundled template", () =
     const year = 2024;
     const datas = forms.map((f) => cannedData(f, year, 9));
     const mock = createMockExcel(await templateSheets());
-    g.Excel = mock.Excel;
-    const result = await fillWorkbook({
-      year,
-      generation: 9,
-      locate: (heads) =>
-        locateForms(heads, forms, year)
-          .filter((l) => l.status === "found" && l.sheetName)
-          .map((l) => ({ form: l.form, sheetName: l.sheetName! })),
-      plan: (sheets) => planWorkbook(sheets, forms, datas, year),
-      supports: () => true,
-      now: () => new Date("2026-01-01T00:00:00Z"),
-    });
+    const result = await fillWithEngine(mock, { forms, datas, year });
     expect(result.plan.forms.map((f) => f.form).sort()).toEqual(forms.map((f) => f.code).sort());
     for (const f of result.plan.forms) expect(result.log.perForm[f.form], f.form).toBeLessThanOrEqual(3);
     expect(result.log.workbook).toBe(4);

@@ -1,6 +1,6 @@
 // The Office.js back end against office-addin-mock (test/doubles/mock-excel.ts records every
 // property set and method call with the sync it belongs to).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   applyFormPlan,
   describeExcelError,
@@ -14,21 +14,14 @@ import {
   writeLineage,
 } from "../../addin/office/excel.js";
 import { EXCEL_WEB_PAYLOAD_LIMIT, planRequests, textRects, sliceBlock, colLetters } from "../../addin/office/batches.js";
-import { createMockExcel, type MockEvent, type MockExcel } from "../doubles/mock-excel.js";
+import { createMockExcel, type MockEvent } from "../doubles/mock-excel.js";
 import { measureOfficeFill } from "../doubles/office-measure.js";
 import { LINEAGE_NS, buildLineageXml, parseLineageXml } from "../../fill/lineage-xml.js";
 import type { FormPlan } from "../../fill/engine/types.js";
 import { TRICKY_TEXTS, pl03Plan, pl03Template, workbookPlan } from "./fixtures.js";
+import { useMockExcel } from "./office-fill.js";
 
-const g = globalThis as { Excel?: unknown };
-afterEach(() => {
-  delete g.Excel;
-});
-
-function install(mock: MockExcel): typeof Excel {
-  g.Excel = mock.Excel;
-  return mock.Excel as typeof Excel;
-}
+const install = useMockExcel;
 
 const all = () => true;
 const none = () => false;

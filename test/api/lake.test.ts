@@ -6,7 +6,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.js";
 import { staticKeyCheck } from "../../api/keys.js";
-import { LakeReader } from "../../api/lake.js";
+import { LakeReader } from "../../warehouse/lake.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
 import { exportParquet } from "../../warehouse/export.js";
 import { openCurrent } from "../../warehouse/generations.js";

@@ -9,8 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findProvince, initCommand } from "../../cli/init.js";
-import { listProvinces } from "../../core/provinces.js";
+import { findFormer, findProvince, initCommand, listProvinces } from "../../cli/init.js";
 import { makeWarehouse, type TestWarehouse } from "../api/fixtures.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -58,14 +57,22 @@ afterAll(() => {
 });
 
 describe("phuluc init", () => {
-  it("finds provinces by code or name from the built-in list", () => {
-    expect(listProvinces()).toHaveLength(63);
-    expect(findProvince("80")).toEqual({ code: "80", name: "Long An" });
+  it("finds provinces by code or name among today's 34 units; a former one gives the unit that took it in", () => {
+    expect(listProvinces()).toHaveLength(34);
+    expect(listProvinces().map((p) => p.code)).toEqual([...listProvinces().map((p) => p.code)].sort());
+    expect(findProvince("80")).toEqual({ code: "80", name: "Tây Ninh" });
     expect(findProvince("1")).toEqual({ code: "01", name: "Hà Nội" });
-    expect(findProvince("tỉnh long an")?.code).toBe("80");
+    expect(findProvince("tỉnh tây ninh")?.code).toBe("80");
     expect(findProvince("Ho Chi Minh")?.code).toBe("79");
     expect(findProvince("tp. hồ chí minh")?.code).toBe("79");
     expect(findProvince("99")).toBeUndefined();
+    // former provinces are not offered, but are recognised
+    expect(findProvince("long an")).toBeUndefined();
+    expect(findProvince("72")).toBeUndefined();
+    expect(findFormer("long an")).toEqual({ former: { code: "80", name: "Long An" }, current: { code: "80", name: "Tây Ninh" } });
+    expect(findFormer("72")).toEqual({ former: { code: "72", name: "Tây Ninh" }, current: { code: "80", name: "Tây Ninh" } });
+    expect(findFormer("Hà Giang")?.current).toEqual({ code: "08", name: "Tuyên Quang" });
+    expect(findFormer("Atlantis")).toBeUndefined();
   });
 
   it("writes phuluc.config.json where the command runs; refuses to overwrite; asks on a terminal", async () => {
@@ -78,7 +85,16 @@ describe("phuluc init", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; --force/);
     expect((await phuluc(["init", "--province", "80", "--force"], here)).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(here, "phuluc.config.json"), "utf8")).province.code).toBe("80");
+    expect(JSON.parse(readFileSync(join(here, "phuluc.config.json"), "utf8")).province).toEqual({ code: "80", name: "Tây Ninh" });
+    // a former province: the unit that took it in, said so
+    const former = await phuluc(["init", "--province", "Long An", "--force"], here);
+    expect(former.code).toBe(0);
+    expect(former.stdout).toMatch(/Long An \(80\) is part of Tây Ninh \(80\) since 1 July 2025/);
+    expect(JSON.parse(readFileSync(join(here, "phuluc.config.json"), "utf8")).province).toEqual({ code: "80", name: "Tây Ninh" });
+    const list = await phuluc(["init", "--list"], here);
+    expect(list.stdout).toMatch(/80 Tây Ninh/);
+    expect(list.stdout).not.toMatch(/Long An|Bình Dương/);
+    expect(list.stdout.match(/\b\d{2} \S/g)).toHaveLength(34);
     // without --province and without a terminal: a usage error naming the flag
     const none = await phuluc(["init"], mkdtempSync(join(dir, "init-")));
     expect(none.code).toBe(2);

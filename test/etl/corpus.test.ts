@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { CODES } from "../../etl/codes.js";
+import { acrossFiles, CODES } from "../../core/codes.js";
 import { scanInbox } from "../../etl/inbox.js";
 import { readInboxFile } from "../../etl/read.js";
 import { LIMITS } from "./helpers.js";
@@ -16,7 +16,8 @@ interface Expected {
 }
 const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((c) => existsSync(join(ROOT, c, "expected.json"))).sort() : [];
 // the loader's cross-file checks (codes of its own, or a second place in another file)
-const crossFile = (e: Expected["problems"][number]) => !(e.code in CODES) || (e.other?.file !== undefined && e.other.file !== e.file);
+const crossFile = (e: Expected["problems"][number]) =>
+  !(e.code in CODES) || acrossFiles(e.code) || (e.other?.file !== undefined && e.other.file !== e.file);
 
 describe.runIf(cases.length > 0)("bad-workbook corpus, file by file", () => {
   test.each(cases)("%s", async (c) => {

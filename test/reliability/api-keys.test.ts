@@ -2,8 +2,6 @@
 // file others may read is refused (not fixed: see api/README.md); the SQL worker does not inherit
 // the key (nor HOME); the pane's source map is not served without the key.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +12,7 @@ import { startServer } from "../../api/serve-command.js";
 import { SandboxPool } from "../../api/sandbox/runner.js";
 import { UsageError } from "../../core/exit.js";
 import { freshWarehouse, recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
+import { listen, type Listening } from "./server.js";
 
 const figures = { attempts: 0, held: 0 };
 const dirs: string[] = [];
@@ -101,7 +100,7 @@ describe("the API key (issue 13, finding 8)", () => {
 
   describe("the pane's source map", () => {
     let w: WarehouseDir;
-    let server: Server;
+    let running: Listening | undefined;
     let base = "";
     const KEY = newKey();
 
@@ -118,15 +117,12 @@ describe("the API key (issue 13, finding 8)", () => {
         sandbox: { run: () => Promise.reject(new Error("no sandbox here")), close: async () => undefined },
         paneDir: pane,
       });
-      server = await new Promise<Server>((resolve) => {
-        const s = app.listen(0, "127.0.0.1", () => resolve(s));
-      });
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      running = await listen(app);
+      base = running.base;
     });
 
     afterAll(async () => {
-      server?.closeAllConnections();
-      await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+      await running?.close();
       if (w) removeDir(w.dir);
     });
 

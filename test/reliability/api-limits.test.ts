@@ -12,17 +12,12 @@
 import { connect, type Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../api/app.js";
 import { ApiError } from "../../api/errors.js";
-import { staticKeyCheck } from "../../api/keys.js";
 import { queryCommand } from "../../api/query-command.js";
-import { WarehouseReader } from "../../api/readers.js";
-import { SandboxPool, type SandboxOptions } from "../../api/sandbox/runner.js";
-import { tryLock, writeGeneration } from "../../warehouse/generations.js";
-import { freshWarehouse, recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
+import type { SandboxOptions } from "../../api/sandbox/runner.js";
+import { recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
+import { serveWarehouse, smallWarehouse, type Running } from "./server.js";
 
 const KEY = "reliability-api-limits-key-0123456789abcdef";
 const SLOW = "select count(*) as n from range(300000) a, range(300000) b where a.range + b.range = -1";
@@ -42,52 +37,11 @@ const figures = {
   healthAnsweredDuringHeavy: 0,
 };
 
-async function smallWarehouse(): Promise<WarehouseDir> {
-  const w = await freshWarehouse("api-limits");
-  const lock = tryLock(w.db);
-  if (!lock) throw new Error("writer lock held");
-  try {
-    await writeGeneration(w.db, async ({ db, number }) => {
-      await db.run("insert into province values ('80', 'Long An')");
-      await db.run(
-        `insert into load_run values ($run, '2026-06-01T08:00:00Z'::timestamptz, '2026-06-01T08:01:00Z'::timestamptz,
-           'etl load', 'loaded', 0, 0, 0, 'limits-checksum', '{}'::json)`,
-        { run: number },
-      );
-      return { publish: true, value: null };
-    });
-  } finally {
-    lock.release();
-  }
-  return w;
-}
-
-interface Running {
-  base: string;
-  pool: SandboxPool;
-  close(): Promise<void>;
-}
-
 let w: WarehouseDir;
 const running: Running[] = [];
 
 async function serve(pool: Partial<SandboxOptions>, app: { answerIdleMs?: number } = {}): Promise<Running> {
-  const sandbox = new SandboxPool({ source: { kind: "db", dbPath: w.db }, ...pool }).start();
-  const reader = new WarehouseReader(w.db);
-  const a = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox, queryPerMinute: 100_000, ...app });
-  const server = await new Promise<Server>((resolve) => {
-    const s = a.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const r: Running = {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    pool: sandbox,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((ok) => server.close(() => ok()));
-      reader.close();
-      await sandbox.close();
-    },
-  };
+  const r = await serveWarehouse({ db: w.db, key: KEY, pool, app: { queryPerMinute: 100_000, ...app } });
   running.push(r);
   // the workers up and the warehouse open: a case's time limit is not spent on start-up
   for (let i = 0; ; i++) {
@@ -123,7 +77,7 @@ async function post(base: string, body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  w = await smallWarehouse();
+  w = await smallWarehouse("api-limits", "limits-checksum");
 }, 60_000);
 
 afterAll(async () => {

@@ -4,19 +4,14 @@
 // string_split(), to_base64(), hex() and failing casts; each answer is decoded back and must name
 // neither the warehouse's folder, nor the temp folder, nor the home folder. The sandbox hides them
 // at the source (neutral settings, refused catalogue), so no answer filter is what holds here.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { realpathSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../api/app.js";
-import { staticKeyCheck } from "../../api/keys.js";
-import { WarehouseReader } from "../../api/readers.js";
-import { SandboxPool } from "../../api/sandbox/runner.js";
 import { exportParquet } from "../../warehouse/export.js";
-import { openCurrent, tryLock, writeGeneration } from "../../warehouse/generations.js";
-import { freshWarehouse, recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
+import { openCurrent } from "../../warehouse/generations.js";
+import { recordFigures, removeDir, type WarehouseDir } from "./helpers.js";
+import { serveWarehouse, smallWarehouse, type Running } from "./server.js";
 
 const KEY = "reliability-paths-key-0123456789abcdefghij";
 
@@ -58,38 +53,16 @@ const DRESSES: Record<string, { sql: (x: string) => string; decode: (v: unknown)
 
 const figures = { attempts: 0, refused: 0, answeredWithoutPath: 0, leaks: [] as string[] };
 
-async function smallWarehouse(): Promise<WarehouseDir> {
-  const w = await freshWarehouse("paths");
-  const lock = tryLock(w.db);
-  if (!lock) throw new Error("writer lock held");
-  try {
-    await writeGeneration(w.db, async ({ db, number }) => {
-      await db.run("insert into province values ('80', 'Long An')");
-      await db.run(
-        `insert into load_run values ($run, '2026-06-01T08:00:00Z'::timestamptz, '2026-06-01T08:01:00Z'::timestamptz,
-           'etl load', 'loaded', 0, 0, 0, 'paths-checksum', '{}'::json)`,
-        { run: number },
-      );
-      return { publish: true, value: null };
-    });
-  } finally {
-    lock.release();
-  }
-  return w;
-}
-
 for (const kind of ["warehouse", "lake"] as const)
 describe(`no path leaks through the sandbox on a ${kind}, however dressed (issue 13, finding 6)`, () => {
   let w: WarehouseDir;
-  let pool: SandboxPool;
-  let reader: WarehouseReader;
-  let server: Server;
+  let running: Running | undefined;
   let base = "";
   let secrets: string[] = [];
   let lake = "";
 
   beforeAll(async () => {
-    w = await smallWarehouse();
+    w = await smallWarehouse("paths");
     if (kind === "lake") {
       // the lake's views read its folder by absolute path: one more place a path could come from
       lake = join(w.dir, "lake");
@@ -100,26 +73,20 @@ describe(`no path leaks through the sandbox on a ${kind}, however dressed (issue
         db.close();
       }
     }
-    pool = new SandboxPool({
-      source: kind === "lake" ? { kind: "lake", lake } : { kind: "db", dbPath: w.db },
-      timeLimitMs: 20_000,
-    }).start();
-    reader = new WarehouseReader(w.db);
-    const app = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox: pool, queryPerMinute: 100_000 });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    running = await serveWarehouse({
+      db: w.db,
+      key: KEY,
+      pool: { source: kind === "lake" ? { kind: "lake", lake } : { kind: "db", dbPath: w.db }, timeLimitMs: 20_000 },
+      app: { queryPerMinute: 100_000 },
     });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = running.base;
     const forms = (p: string) => [p, realpathSync(p)];
     // the warehouse's folder, the temp folder (the workers' folders are in it), the home folder
     secrets = [...new Set([...forms(w.dir), ...forms(tmpdir()), ...forms(homedir())])].filter((p) => p.length > 1);
   }, 60_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-    reader?.close();
-    await pool?.close();
+    await running?.close();
     if (w) removeDir(w.dir);
     if (kind === "lake") recordFigures("paths", figures);
   });

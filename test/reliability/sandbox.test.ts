@@ -5,18 +5,12 @@
 // server must still answer /api/health afterwards. The warehouse must be exactly as before and no
 // file named by an attempt may exist.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../api/app.js";
-import { staticKeyCheck } from "../../api/keys.js";
 import { queryCommand } from "../../api/query-command.js";
-import { WarehouseReader } from "../../api/readers.js";
-import { SandboxPool } from "../../api/sandbox/runner.js";
-import { tryLock, writeGeneration } from "../../warehouse/generations.js";
-import { dumpWarehouse, freshWarehouse, recordFigures, removeDir, type Dump, type WarehouseDir } from "./helpers.js";
+import { dumpWarehouse, recordFigures, removeDir, type Dump, type WarehouseDir } from "./helpers.js";
+import { serveWarehouse, smallWarehouse, type Running } from "./server.js";
 
 const KEY = "reliability-sandbox-key-0123456789";
 const TIME_LIMIT_MS = 2500;
@@ -121,59 +115,28 @@ const figures = {
   codes: {} as Record<string, number>,
 };
 
-/** A warehouse with a few rows, written by the generations writer (no ETL involved). */
-async function smallWarehouse(): Promise<WarehouseDir> {
-  const w = await freshWarehouse("sandbox");
-  const lock = tryLock(w.db);
-  if (!lock) throw new Error("writer lock held");
-  try {
-    await writeGeneration(w.db, async ({ db, number }) => {
-      await db.run("insert into province values ('80', 'Long An')");
-      await db.run(
-        `insert into load_run values ($run, '2026-06-01T08:00:00Z'::timestamptz, '2026-06-01T08:01:00Z'::timestamptz,
-           'etl load', 'loaded', 0, 0, 0, 'sandbox-checksum', '{}'::json)`,
-        { run: number },
-      );
-      return { publish: true, value: null };
-    });
-  } finally {
-    lock.release();
-  }
-  return w;
-}
-
 describe("SQL sandbox: escape attempts through the API and the query command", () => {
   let w: WarehouseDir;
-  let pool: SandboxPool;
-  let server: Server;
-  let reader: WarehouseReader;
+  let running: Running | undefined;
   let base = "";
   let before: Dump;
   let scratch: string;
   let secrets: string[];
 
   beforeAll(async () => {
-    w = await smallWarehouse();
+    w = await smallWarehouse("sandbox");
     scratch = join(w.dir, "attempts");
     mkdirSync(scratch);
     before = (await dumpWarehouse(w.db))!;
-    pool = new SandboxPool({ source: { kind: "db", dbPath: w.db }, timeLimitMs: TIME_LIMIT_MS, maxRows: MAX_ROWS }).start();
-    reader = new WarehouseReader(w.db);
-    const app = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox: pool, queryPerMinute: 10_000 });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    running = await serveWarehouse({ db: w.db, key: KEY, pool: { timeLimitMs: TIME_LIMIT_MS, maxRows: MAX_ROWS }, app: { queryPerMinute: 10_000 } });
+    base = running.base;
     // What a caller must not learn: where the warehouse lives, the home folder, the sandbox's
     // temp folders. (Paths the caller wrote into its own SQL may be echoed back: not a leak.)
     secrets = [w.dir, homedir(), join(tmpdir(), "phuluc-sandbox-"), "/.duckdb/"].filter((s) => s.length > 1);
   }, 60_000);
 
   afterAll(async () => {
-    server?.closeAllConnections?.();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    reader?.close();
-    await pool?.close();
+    await running?.close();
     if (w) removeDir(w.dir);
     recordFigures("sandbox", figures);
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { exportParquet } from "../../warehouse/export.js";
 import { openLake } from "../../warehouse/lake.js";
+import { fillCommand } from "../../fill/command.js";
+import { makeTemplate } from "../../fill/template/make-template.js";
+import { loadForms } from "../../queries/forms.js";
 import { file, inbox, task, tempDb } from "./helpers.js";
 
 async function province(code: string, amount: string): Promise<string> {
@@ -50,5 +53,29 @@ describe("Parquet export and lake", () => {
     expect(await one.all("select province_code, count(*)::int n from task group by all")).toEqual([{ province_code: "80", n: 1 }]);
     expect(await one.all("select code:province_code from province")).toEqual([{ code: "80" }]);
     one.close();
+  });
+
+  it("one lake module for every reader: the analysts' limits are the instance's, and `fill --lake` reads it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "phuluc-lake-"));
+    const lake = join(dir, "lake");
+    const db = await openCurrent(await province("80", "12.5"));
+    await exportParquet(db, lake);
+    db.close();
+    // the sandbox's limits, given as the instance's options (no SET before the lock)
+    const limited = await openLake(lake, { memoryLimit: "256MB", threads: 1 });
+    const [set] = await limited.all<{ m: string; t: number }>("select current_setting('memory_limit') m, current_setting('threads')::int t");
+    expect(set).toEqual({ m: "244.1 MiB", t: 1 });
+    await expect(limited.run("set threads = 4")).rejects.toThrow(/lock/i);
+    limited.close();
+    // fill/command.ts opens the lake from warehouse/ (it used to go through api/)
+    const template = join(dir, "template.xlsx");
+    writeFileSync(template, await makeTemplate(loadForms(), 2024));
+    const out: string[] = [];
+    const io = { log: (x: string) => out.push(x), err: (x: string) => out.push(x) };
+    expect(await fillCommand({ lake, province: "80", year: 2024, template, check: true, json: true, form: [] }, io)).toBe(0);
+    expect(JSON.parse(out.join("\n"))).toMatchObject({ generation: 1, written: null });
+    out.length = 0;
+    expect(await fillCommand({ lake, province: "80' or 1=1 --", year: 2024, template, check: true, form: [] }, io)).toBe(1);
+    expect(out.join("\n")).toMatch(/--province: 1–8 digits or capital letters/);
   });
 });

@@ -1,13 +1,18 @@
-// The ETL's problem codes, each with its severity and its message in Vietnamese and English.
-// Every message starts with the place (file › sheet!cell) so that a line read alone in a log or
-// an e-mail still says where to look; the templates fill in the details from `data`.
-import { formatPlace, problem, type Place, type Problem, type Severity } from "../core/problem.js";
+// The problem codes of the ETL and the load (etl/, warehouse/load.ts): one catalogue, each code
+// with its severity and its one message in Vietnamese and English, so that a code means the same
+// words wherever it is raised (test/core/codes.test.ts holds the source to it). Every message
+// starts with the place (file › sheet!cell, and "(& …)" for the other place of a "given twice")
+// so that a line read alone in a log or an e-mail still says where to look; the templates fill in
+// the details from `data`.
+import { formatPlace, problem, type Place, type Problem, type Severity } from "./problem.js";
 
 type Data = Record<string, unknown>;
 type Template = (d: Data) => string;
 
 interface CodeDef {
   severity: Severity;
+  /** found only by the load, across files and the warehouse (never by reading one file) */
+  acrossFiles?: true;
   vi: Template;
   en: Template;
 }
@@ -58,6 +63,32 @@ export const CODES = {
   SUM_ROW_MISMATCH: { severity: "error", vi: (d) => `dòng ${s(d.line)} cột "${s(d.column)}": ${s(d.value)} khác tổng các dòng con ${s(d.sum)}`, en: (d) => `row ${s(d.line)} column "${s(d.column)}": ${s(d.value)} differs from the sum of its children ${s(d.sum)}` },
   LEVEL_ENDED: { severity: "error", vi: (d) => `cấp quản lý "${s(d.value)}" chỉ còn đến hết ngày ${s(d.endedVi)} (${s(d.source)}); nhiệm vụ bắt đầu ${s(d.start)} không được mang cấp này — hãy chọn cấp khác (tỉnh, cơ sở…)`, en: (d) => `the level "${s(d.value)}" ended on ${s(d.ended)} (${s(d.source)}); a task starting ${s(d.start)} cannot have it — choose another level (tỉnh, cơ sở…)` },
   TASK_CODE_DUPLICATE: { severity: "error", vi: (d) => `mã nhiệm vụ "${s(d.key)}" xuất hiện hai lần`, en: (d) => `task code "${s(d.key)}" appears twice` },
+  // Across files (warehouse/load.ts: the staged files against each other and the warehouse)
+  FUNDING_UNKNOWN_TASK: {
+    acrossFiles: true,
+    severity: "error",
+    vi: (d) => `kinh phí cho nhiệm vụ ${s(d.taskCode)} nhưng không có danh mục nhiệm vụ nào có mã này${d.forgetting ? ` nếu bỏ ${s(d.forgetting)}; không bỏ được tệp đó` : ""}`,
+    en: (d) => `funding for task ${s(d.taskCode)}, but no task register has this code${d.forgetting ? ` once ${s(d.forgetting)} is forgotten; it cannot be forgotten` : ""}`,
+  },
+  ORIGIN_COUNTED_TWICE: {
+    acrossFiles: true,
+    severity: "error",
+    vi: (d) => `dòng chi ${s(d.key)} có cả trong tệp của Sở hiện nay và trong tệp của tỉnh cũ (nơi thứ hai): biểu sẽ cộng hai lần; hãy để số liệu của từng tỉnh cũ trong thư mục của tỉnh đó và bỏ bản còn lại`,
+    en: (d) => `budget line ${s(d.key)} is given both by the department itself and by a former province (the second place): the forms would count it twice; keep each former province's figures in its folder only and remove the other copy`,
+  },
+  FOLDER_NOT_FORMER_UNIT: {
+    acrossFiles: true,
+    severity: "error",
+    vi: (d) => `thư mục "${s(d.folder)}" là của tỉnh ${s(d.formerName)} (mã ${s(d.formerCode)}, trước 01/7/2025), không phải một tỉnh cũ đã hợp nhất vào ${s(d.provinceName)} (${s(d.province)}); hãy chuyển tệp sang hộp thư của đúng Sở, hoặc sửa cấu hình province`,
+    en: (d) => `folder "${s(d.folder)}" is former province ${s(d.formerName)} (code ${s(d.formerCode)}, before 1 July 2025), which was not merged into ${s(d.provinceName)} (${s(d.province)}); move the file to the right department's inbox, or fix the configured province`,
+  },
+  FILE_NOT_LOADED: { acrossFiles: true, severity: "error", vi: () => "tệp không có trong kho dữ liệu", en: () => "the file is not in the warehouse" },
+  UNIT_JUMP_1000X: {
+    acrossFiles: true,
+    severity: "warning",
+    vi: (d) => `số liệu ${s(d.amount)} gấp ≥1 000 lần năm trước (${s(d.previous)}) — kiểm tra đơn vị tính (đồng / nghìn đồng / triệu đồng)`,
+    en: (d) => `figure ${s(d.amount)} is ≥ 1 000 × the previous year's (${s(d.previous)}) — check the unit (đồng / nghìn / triệu)`,
+  },
   KEY_DUPLICATE: { severity: "error", vi: (d) => `số liệu ${s(d.key)} được ghi hai lần`, en: (d) => `the figure ${s(d.key)} is given twice` },
   MEASURE_BOTH_DU_TOAN_DE_XUAT: { severity: "error", vi: (d) => `${s(d.key)} năm ${s(d.year)} có cả dự toán và đề xuất; chỉ được ghi một`, en: (d) => `${s(d.key)} has both du_toan and de_xuat for ${s(d.year)}; give only one` },
   LEGACY_ENCODING_UNCONVERTIBLE: { severity: "error", vi: (d) => `chữ mã cũ (${s(d.encoding)}) không chuyển được sang Unicode: "${s(d.value)}"; hãy chuyển mã bằng Unikey`, en: (d) => `legacy-encoded text (${s(d.encoding)}) cannot be converted to Unicode: "${s(d.value)}"; convert it with a tool such as Unikey` },
@@ -78,4 +109,9 @@ export function prob(code: Code, place: Place, data: Data = {}): Problem {
   const where = formatPlace(place);
   const pre = where ? `${where}: ` : "";
   return problem(code, def.severity, place, pre + def.vi(data), pre + def.en(data), Object.keys(data).length ? data : undefined);
+}
+
+/** Whether `code` is found only by the load, across files (a one-file reading never raises it). */
+export function acrossFiles(code: string): boolean {
+  return (CODES as Record<string, CodeDef>)[code]?.acrossFiles === true;
 }

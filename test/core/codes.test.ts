@@ -1,0 +1,90 @@
+// One catalogue of problem codes (core/codes.ts): a code has one severity and one message in each
+// language, wherever it is raised. Read from the source, like test/boundaries.test.ts: a code
+// raised with hand-written words next to the catalogue (KEY_DUPLICATE had two messages, one in
+// the ETL and one in the load), or a code nobody added, fails here.
+import { describe, expect, it } from "vitest";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CODES, prob, type Code } from "../../core/codes.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const STAGES = ["core", "xlsx", "etl", "warehouse", "queries", "fill", "api", "addin", "cli"];
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) out.push(p);
+  }
+  return out;
+}
+
+const sources = STAGES.flatMap((s) => walk(join(ROOT, s))).map((f) => ({ file: relative(ROOT, f).replace(/\\/g, "/"), src: readFileSync(f, "utf8") }));
+
+/** Codes given to the catalogue: prob("X", …), a sheet's add("X", …), claimKey's code argument. */
+function catalogueUses(src: string): string[] {
+  return [
+    ...src.matchAll(/\bprob\(\s*"([A-Z][A-Z0-9_]+)"/g),
+    ...src.matchAll(/\badd\(\s*"([A-Z][A-Z0-9_]+)"/g),
+    ...src.matchAll(/\bclaimKey\([^;]*?"([A-Z][A-Z0-9_]+)"\)/g),
+  ].map((m) => m[1]);
+}
+
+/** Codes raised with words written at the call: problem("X", severity, place, vi, en). */
+function handWritten(src: string): string[] {
+  return [...src.matchAll(/\bproblem\(\s*"([A-Z][A-Z0-9_]+)"/g)].map((m) => m[1]);
+}
+
+/**
+ * The folders whose problems still carry their own words (the fill's and the forms' checks,
+ * with codes no other stage raises). The list may only shrink: a new file that writes its own
+ * message goes through the catalogue instead.
+ */
+const NOT_YET_IN_CATALOGUE = new Set([
+  "fill/engine/locate.ts",
+  "fill/engine/plan.ts",
+  "fill/engine/workbook.ts",
+  "fill/xlsx/apply.ts",
+  "fill/xlsx/charts.ts",
+  "queries/charts.ts",
+  "queries/forms.ts",
+  "queries/rules.ts",
+]);
+
+describe("the problem-code catalogue (core/codes.ts)", () => {
+  it("has every code the ETL and the load raise", () => {
+    const uses = sources.flatMap(({ file, src }) => catalogueUses(src).map((c) => ({ file, c })));
+    expect(uses.length).toBeGreaterThan(50);
+    expect(uses.filter(({ c }) => !(c in CODES)).map(({ file, c }) => `${file}: ${c}`)).toEqual([]);
+  });
+
+  it("no catalogue code is also raised with hand-written words (one code, one message)", () => {
+    const twice = sources.flatMap(({ file, src }) => handWritten(src).filter((c) => c in CODES).map((c) => `${file}: ${c}`));
+    expect(twice).toEqual([]);
+  });
+
+  it("etl/, warehouse/ and the other stages write no message by hand, but for the files not yet moved", () => {
+    const byHand = sources.filter(({ src }) => handWritten(src).length > 0).map(({ file }) => file);
+    expect(byHand.filter((f) => !NOT_YET_IN_CATALOGUE.has(f))).toEqual([]);
+  });
+
+  it("every catalogue code is raised somewhere, its message in both languages starting with the place", () => {
+    const unused = Object.keys(CODES).filter((c) => !sources.some(({ file, src }) => file !== "core/codes.ts" && src.includes(`"${c}"`)));
+    expect(unused).toEqual([]);
+    for (const code of Object.keys(CODES) as Code[]) {
+      const p = prob(code, { file: "a.xlsx", sheet: "S", cell: "B7", other: { file: "b.xlsx", sheet: "S", cell: "B8" } }, {});
+      expect(p.vi.startsWith("a.xlsx › S!B7 (& b.xlsx › S!B8): "), code).toBe(true);
+      expect(p.en.startsWith("a.xlsx › S!B7 (& b.xlsx › S!B8): "), code).toBe(true);
+      expect(p.vi, code).not.toEqual(p.en);
+    }
+  });
+
+  it("the load's cross-file problems speak the catalogue's words", () => {
+    const p = prob("KEY_DUPLICATE", { file: "P.KHTC/kp2.xlsx", sheet: "X", cell: "C3", other: { file: "P.KHTC/kp.xlsx", sheet: "KP", cell: "E9" } }, { key: "task_funding NV-01 2024 du_toan NSNN" });
+    expect(p.vi).toBe("P.KHTC/kp2.xlsx › X!C3 (& P.KHTC/kp.xlsx › KP!E9): số liệu task_funding NV-01 2024 du_toan NSNN được ghi hai lần");
+    const f = prob("FUNDING_UNKNOWN_TASK", { file: "a.xlsx", sheet: "KP", cell: "A9" }, { taskCode: "NV-99", forgetting: "dm.xlsx" });
+    expect(f.en).toBe("a.xlsx › KP!A9: funding for task NV-99, but no task register has this code once dm.xlsx is forgotten; it cannot be forgotten");
+  });
+});
