@@ -8,7 +8,7 @@
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { XCell, XRow } from "./types.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
-import { colLetters } from "./refs.js";
+import { colLetters, MAX_ROW } from "./refs.js";
 // an ISO date cell's value as Excel's serial: shared with the fill's snapshot (fill/xlsx)
 import { isoToSerial } from "../core/serial.js";
 export { isoToSerial };
@@ -29,7 +29,7 @@ export interface ScanContext {
 }
 
 /** Excel's last row: a reference past it is not a worksheet's (and past 2^31 breaks integers). */
-export const EXCEL_MAX_ROW = 1_048_576;
+export const EXCEL_MAX_ROW = MAX_ROW;
 
 /** An xsd:double as Excel writes it; anything else Number() would read ("0x55", "0b1", "") is not. */
 const XSD_DOUBLE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*(?:-?INF|NaN)\s*$/;

@@ -7,6 +7,7 @@ import { memo } from "./memo.js";
 const normalise = memo(normaliseText);
 import type { Measure, Source } from "../../warehouse/model.js";
 import type { XRow } from "../../xlsx/types.js";
+import { colLetters, parseRef } from "../../xlsx/refs.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
 
 export const HEADER_SEARCH_ROWS = 20;
@@ -195,24 +196,13 @@ export interface Area {
   ref: string;
 }
 
-export function colLetters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function parseRef(ref: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref.trim().toUpperCase());
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { row: Number(m[2]), col };
-}
+// A1 references are the toolkit's (one module for the reader, the fill and the pane)
+export { colLetters };
 
 export function parseArea(ref: string): Area | null {
   const [a, b] = ref.split(":");
-  const p = a ? parseRef(a) : null;
-  const q = b ? parseRef(b) : p;
+  const p = a ? parseRef(a.trim()) : null;
+  const q = b ? parseRef(b.trim()) : p;
   if (!p || !q) return null;
   return { r1: Math.min(p.row, q.row), c1: Math.min(p.col, q.col), r2: Math.max(p.row, q.row), c2: Math.max(p.col, q.col), ref };
 }

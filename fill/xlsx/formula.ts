@@ -8,9 +8,7 @@
 // and 3-D references (Sheet1:Sheet3!A1) are left as they are.
 // No node: imports (the task pane may reuse it).
 import type { RowOp } from "../engine/types.js";
-
-export const MAX_ROW = 1_048_576;
-export const MAX_COL = 16_384;
+import { colLetters, colNumber, MAX_COL, MAX_ROW } from "../../xlsx/refs.js";
 
 /** A parsed A1 area. Whole columns have r1 = r2 = 0; whole rows have c1 = c2 = 0. */
 export interface A1Area {
@@ -31,52 +29,7 @@ export interface FormulaRef {
   area: A1Area;
 }
 
-// ---------------------------------------------------------------- A1 pieces
-
-export function colLetters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
-// the letters of the first columns, which nearly every cell name uses
-const LETTERS: string[] = [];
-export const cellName = (row: number, col: number): string => (col < 1024 ? (LETTERS[col] ??= colLetters(col)) : colLetters(col)) + row;
-
-/** "B7" → { row: 7, col: 2 } ($ allowed); null otherwise. */
-export function parseCell(ref: string): { row: number; col: number } | null {
-  // by hand: every cell of a sheet is read through here (/^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/)
-  const n = ref.length;
-  let i = ref.charCodeAt(0) === 36 /* $ */ ? 1 : 0;
-  let col = 0;
-  const c0 = i;
-  for (; i < n && i - c0 < 4; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
-    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
-    else break;
-  }
-  const letters = i - c0;
-  if (letters < 1 || letters > 3) return null;
-  if (ref.charCodeAt(i) === 36) i++;
-  let row = 0;
-  const r0 = i;
-  for (; i < n; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-    row = row * 10 + (c - 48);
-  }
-  const digits = i - r0;
-  if (digits < 1 || digits > 7) return null;
-  if (row < 1 || row > MAX_ROW || col > MAX_COL) return null;
-  return { row, col };
-}
+// ---------------------------------------------------------------- A1 areas
 
 const CELL = /^(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})$/;
 const ROW = /^(\$?)(\d{1,7})$/;

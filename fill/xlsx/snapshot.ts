@@ -5,7 +5,8 @@
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
 import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
 import { richText } from "./cells.js";
-import { parseArea, parseCell, translateFormula } from "./formula.js";
+import { parseArea, translateFormula } from "./formula.js";
+import { parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
 import { childElements, decodeXstring, firstChild, localName, saxesEvents, type XmlDocument } from "../../xlsx/xml.js";
@@ -93,7 +94,7 @@ function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, s
       col = 0;
     } else if (ln === "c" && parent === "row") {
       const r = a.get("r");
-      const ref = r ? parseCell(r) : null;
+      const ref = r ? parseRef(r) : null;
       col = ref ? ref.col : col + 1;
       if (ref) row = ref.row;
       cur = { t: a.get("t") ?? "n", s: a.get("s"), v: null, f: null, fAttrs: null, inline: null };

@@ -4,7 +4,8 @@
 // saxes reads the sheet once, tracking positions, and the edits are spliced into the original
 // text: every byte the fill does not change stays as it was.
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { parseCell, shiftFormula, translateFormula, type Moves } from "./formula.js";
+import { shiftFormula, translateFormula, type Moves } from "./formula.js";
+import { parseRef } from "../../xlsx/refs.js";
 
 export interface FormulaPatchContext {
   /** the sheet's own name (bare references belong to it) */
@@ -79,7 +80,7 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
       row = t.attributes.r ? Number(t.attributes.r) : row + 1;
       col = 0;
     } else if (ln === "c" && parent === "row") {
-      const ref = t.attributes.r ? parseCell(t.attributes.r) : null;
+      const ref = t.attributes.r ? parseRef(t.attributes.r) : null;
       col = ref ? ref.col : col + 1;
       if (ref) row = ref.row;
       cell = { start: tagStart, end: p.position, attrs: { ...t.attributes }, stale: false, v: null };
