@@ -4,7 +4,7 @@
 import { posix } from "node:path";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { InflateBudget, ZipEntry, ZipFile } from "./zip.js";
-import { decodeXstring } from "./scanner.js";
+import { decodeXstring } from "./escape.js";
 import { XlsxInvalidError, XlsxLimitError } from "./types.js";
 
 /** The limits a small part is read under (ReaderLimits; defaults when absent). */

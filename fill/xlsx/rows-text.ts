@@ -12,7 +12,7 @@
 import type { PlanCell, RowOp } from "../engine/types.js";
 import { cellRef, colNumber } from "../../xlsx/refs.js";
 import type { TextStyles } from "../../xlsx/styles.js";
-import { encodeXstring, escapeText } from "../../xlsx/xml.js";
+import { encodeXstring, escapeText } from "../../xlsx/escape.js";
 
 /** What a written value puts in its cell: the same markup the tree path serialises to. */
 export interface CellValue {

@@ -9,7 +9,8 @@ import { parseArea, translateFormula } from "./formula.js";
 import { parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
-import { childElements, decodeXstring, firstChild, localName, saxesEvents, type XmlDocument } from "../../xlsx/xml.js";
+import { childElements, firstChild, localName, saxesEvents, type XmlDocument } from "../../xlsx/xml.js";
+import { decodeXstring } from "../../xlsx/escape.js";
 import { isoToSerial } from "../../core/serial.js";
 
 export interface SnapshotOptions {
