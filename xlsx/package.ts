@@ -17,7 +17,21 @@ import {
   type Zippable,
 } from "fflate";
 import * as zlib from "node:zlib";
-import { childElements, elem, firstChild, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
+import { childElements, elem, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
+import {
+  readPartText,
+  relativeTarget,
+  relsPartName,
+  relsReader,
+  REL_CHARTSHEET,
+  REL_OFFICE_DOCUMENT,
+  REL_WORKSHEET,
+  workbookReader,
+  type Relationship,
+  type WorkbookPart,
+} from "./opc.js";
+
+export { relsPartName, resolveTarget, type Relationship } from "./opc.js";
 
 /** Refuse packages that would inflate past this (a decompression bomb). */
 const MAX_INFLATED = 512 * 1024 * 1024;
@@ -235,18 +249,7 @@ export class Package {
   rels(source: string): Relationship[] {
     const relsName = relsPartName(source);
     if (!this.has(relsName)) return [];
-    const doc = this.readXml(relsName);
-    return childElements(doc.root, "Relationship").map((r) => {
-      const target = r.attrs.get("Target") ?? "";
-      const external = r.attrs.get("TargetMode") === "External";
-      return {
-        id: r.attrs.get("Id") ?? "",
-        type: r.attrs.get("Type") ?? "",
-        target,
-        external,
-        part: external ? null : resolveTarget(source, target),
-      };
-    });
+    return readPartText(this.readText(relsName), () => relsReader(source));
   }
 
   /** Add a relationship from `source` to the part `targetPart`; returns its id. */
@@ -306,35 +309,26 @@ export class Package {
 
   /** The workbook part ("xl/workbook.xml" in practice), from the package relationships. */
   workbookPart(): string {
-    const r = this.rels("").find((x) => x.type.endsWith("/officeDocument"));
+    const r = this.rels("").find((x) => REL_OFFICE_DOCUMENT.test(x.type));
     if (!r?.part) throw new XlsxPackageError("the package has no workbook (officeDocument relationship)");
     return r.part;
+  }
+
+  /** workbook.xml read: the sheets (with their relationship ids) and the date system. */
+  workbook(): WorkbookPart {
+    return readPartText(this.readText(this.workbookPart()), workbookReader);
   }
 
   /** Every sheet of the workbook in order, with its part. */
   sheets(): SheetEntry[] {
     const wb = this.workbookPart();
     const rels = new Map(this.rels(wb).map((r) => [r.id, r]));
-    const doc = this.readXml(wb);
-    const sheetsEl = firstChild(doc.root, "sheets");
-    if (!sheetsEl) return [];
-    return childElements(sheetsEl, "sheet").map((s, position) => {
-      let rid = "";
-      for (const [k, v] of s.attrs) if (k === "r:id" || k.endsWith(":id")) rid = v;
-      const rel = rels.get(rid);
-      const kind = rel?.type.endsWith("/worksheet") ? "worksheet" : rel?.type.endsWith("/chartsheet") ? "chartsheet" : "other";
-      return { name: s.attrs.get("name") ?? "", sheetId: s.attrs.get("sheetId") ?? "", position, part: rel?.part ?? "", kind, state: s.attrs.get("state") ?? "visible" };
+    return this.workbook().sheets.map((s, position) => {
+      const rel = rels.get(s.rid);
+      const kind = rel && REL_WORKSHEET.test(rel.type) ? "worksheet" : rel && REL_CHARTSHEET.test(rel.type) ? "chartsheet" : "other";
+      return { name: s.name, sheetId: s.sheetId, position, part: rel?.part ?? "", kind, state: s.state };
     });
   }
-}
-
-export interface Relationship {
-  id: string;
-  type: string;
-  target: string;
-  external: boolean;
-  /** the target as a part name ("xl/worksheets/sheet1.xml"), null when external */
-  part: string | null;
 }
 
 export interface SheetEntry {
@@ -344,37 +338,10 @@ export interface SheetEntry {
   position: number;
   part: string;
   kind: "worksheet" | "chartsheet" | "other";
-  state: string;
+  state: "visible" | "hidden" | "veryHidden";
 }
 
 const normal = (name: string): string => (name.startsWith("/") ? name.slice(1) : name);
-
-export function relsPartName(source: string): string {
-  const s = normal(source);
-  if (s === "") return "_rels/.rels";
-  const i = s.lastIndexOf("/");
-  return `${s.slice(0, i + 1)}_rels/${s.slice(i + 1)}.rels`;
-}
-
-/** Resolve a relationship target against its source part ("xl/workbook.xml" + "worksheets/sheet1.xml"). */
-export function resolveTarget(source: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const s = normal(source);
-  const base = s.includes("/") ? s.slice(0, s.lastIndexOf("/")).split("/") : [];
-  for (const seg of target.split("/")) {
-    if (seg === "..") base.pop();
-    else if (seg !== "." && seg !== "") base.push(seg);
-  }
-  return base.join("/");
-}
-
-function relativeTarget(source: string, targetPart: string): string {
-  const from = normal(source).split("/").slice(0, -1);
-  const to = normal(targetPart).split("/");
-  let i = 0;
-  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
-  return [...from.slice(i).map(() => ".."), ...to.slice(i)].join("/");
-}
 
 const MTIME = new Date(Date.UTC(1980, 0, 1, 12));
 

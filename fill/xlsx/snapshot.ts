@@ -4,12 +4,12 @@
 // values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
 import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
-import { richText } from "./cells.js";
 import { parseArea, translateFormula } from "./formula.js";
 import { parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
-import { childElements, firstChild, localName, saxesEvents, type XmlDocument } from "../../xlsx/xml.js";
+import { localName, saxesEvents } from "../../xlsx/xml.js";
+import { readPartText, REL_SHARED_STRINGS, REL_STYLES, sharedStringsReader } from "../../xlsx/opc.js";
 import { decodeXstring } from "../../xlsx/escape.js";
 import { isoToSerial } from "../../core/serial.js";
 
@@ -27,13 +27,12 @@ export async function snapshotWorkbook(bytes: Uint8Array, opts: SnapshotOptions 
 export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridSnapshot[] {
   const wb = pkg.workbookPart();
   const rels = pkg.rels(wb);
-  const sstPart = rels.find((r) => r.type.endsWith("/sharedStrings"))?.part;
-  const stylesPart = rels.find((r) => r.type.endsWith("/styles"))?.part;
-  const sst = sstPart && pkg.has(sstPart) ? sharedStrings(pkg.readXml(sstPart)) : [];
-  const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readXml(stylesPart) : null);
-  // the workbook's own <workbookPr> (a child of the root; Excel's extensions put theirs deeper)
-  const pr = firstChild(pkg.readXml(wb).root, "workbookPr");
-  const date1904 = pr?.attrs.get("date1904") === "1" || pr?.attrs.get("date1904") === "true";
+  const sstPart = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.part;
+  const stylesPart = rels.find((r) => REL_STYLES.test(r.type))?.part;
+  // the same readers as the ETL's (the limits are the reader's defaults)
+  const sst = sstPart && pkg.has(sstPart) ? readPartText(pkg.readText(sstPart), sharedStringsReader) : [];
+  const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readText(stylesPart) : null);
+  const { date1904 } = pkg.workbook();
   const wanted = opts.sheets ? new Set(opts.sheets.map((s) => s.toLowerCase())) : null;
   const out: GridSnapshot[] = [];
   let index = 0;
@@ -45,10 +44,6 @@ export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridS
     out.push(snapshotSheet(pkg.readText(s.part), s.name, i, sst, formats, opts.firstRows, date1904));
   }
   return out;
-}
-
-function sharedStrings(doc: XmlDocument): string[] {
-  return childElements(doc.root, "si").map((si) => decodeXstring(richText(si)));
 }
 
 interface RawCell {
