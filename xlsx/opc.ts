@@ -82,6 +82,41 @@ export function readPartText<T>(text: string, make: () => PartReader<T>): T {
   return run(saxesEvents);
 }
 
+// ---------------------------------------------------------------- [Content_Types].xml
+
+export interface ContentTypes {
+  /** by extension, lower-case */
+  defaults: Map<string, string>;
+  /** by part name without the leading "/", lower-case (OPC part names compare so) */
+  overrides: Map<string, string>;
+}
+
+export function contentTypesReader(): PartReader<ContentTypes> {
+  const types: ContentTypes = { defaults: new Map(), overrides: new Map() };
+  return {
+    open(name, a) {
+      if (name === "Override" && a.PartName !== undefined) {
+        const key = normal(a.PartName.replace(/\\/g, "/")).toLowerCase();
+        if (!types.overrides.has(key)) types.overrides.set(key, a.ContentType ?? "");
+      } else if (name === "Default" && a.Extension !== undefined) {
+        const key = a.Extension.toLowerCase();
+        if (!types.defaults.has(key)) types.defaults.set(key, a.ContentType ?? "");
+      }
+    },
+    result: () => types,
+  };
+}
+
+/** The content type of a part: its Override, else the Default of its extension; null when neither. */
+export function contentTypeOf(types: ContentTypes, part: string): string | null {
+  const key = normal(part).toLowerCase();
+  const over = types.overrides.get(key);
+  if (over !== undefined) return over;
+  const slash = key.lastIndexOf("/");
+  const dot = key.lastIndexOf(".");
+  return types.defaults.get(dot > slash ? key.slice(dot + 1) : "") ?? null;
+}
+
 // ---------------------------------------------------------------- relationships
 
 export interface Relationship {

@@ -19,6 +19,8 @@ import {
 import * as zlib from "node:zlib";
 import { childElements, elem, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
 import {
+  contentTypeOf,
+  contentTypesReader,
   readPartText,
   relativeTarget,
   relsPartName,
@@ -282,12 +284,7 @@ export class Package {
 
   /** The content type of a part (Override, else Default by extension). */
   contentType(part: string): string | null {
-    const doc = this.readXml("[Content_Types].xml");
-    const pn = "/" + normal(part);
-    for (const o of childElements(doc.root, "Override")) if ((o.attrs.get("PartName") ?? "").toLowerCase() === pn.toLowerCase()) return o.attrs.get("ContentType") ?? null;
-    const ext = pn.slice(pn.lastIndexOf(".") + 1).toLowerCase();
-    for (const d of childElements(doc.root, "Default")) if ((d.attrs.get("Extension") ?? "").toLowerCase() === ext) return d.attrs.get("ContentType") ?? null;
-    return null;
+    return contentTypeOf(readPartText(this.readText("[Content_Types].xml"), contentTypesReader), part);
   }
 
   setOverride(part: string, contentType: string | null): void {
