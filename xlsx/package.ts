@@ -5,7 +5,7 @@
 // Also the OPC plumbing the fill needs: relationships, content types and the sheet list.
 import { inflateSync, Zip, ZipPassThrough, zipSync, type ZipInputFile, type Zippable } from "fflate";
 import * as zlib from "node:zlib";
-import { LIMIT_DEFAULTS } from "../core/config.js";
+import { ZIP_LIMIT_DEFAULTS } from "../core/config.js";
 import { centralDirectoryOf, checkEntry, dataOffset, entriesByPart, ZipError, type ZipEntry } from "./zip.js";
 import { childElements, elem, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
 import {
@@ -68,7 +68,7 @@ export class Package {
   static open(bytes: Uint8Array, limits: PackageLimits = {}): Package {
     // no file-size limit unless the caller sets one: the fill's own workbooks may be large
     const maxFile = limits.maxFileBytes ?? Infinity;
-    const maxInflated = limits.maxInflatedBytes ?? LIMIT_DEFAULTS.maxInflatedBytes;
+    const maxInflated = limits.maxInflatedBytes ?? ZIP_LIMIT_DEFAULTS.maxInflatedBytes;
     if (bytes.length > maxFile) throw new XlsxPackageError(`the workbook is ${bytes.length} bytes, over the limit of ${maxFile}`);
     let list: ZipEntry[];
     try {

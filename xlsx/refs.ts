@@ -59,3 +59,71 @@ export function parseRef(ref: string): { row: number; col: number } | null {
   if (row < 1 || row > MAX_ROW || col > MAX_COL) return null;
   return { row, col };
 }
+
+/** A parsed A1 area. Whole columns have r1 = r2 = 0; whole rows have c1 = c2 = 0. */
+export interface A1Area {
+  kind: "cell" | "range" | "rows" | "cols";
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+  /** $ markers: [row1, col1, row2, col2] */
+  abs: [boolean, boolean, boolean, boolean];
+}
+
+/** A cell reference as a formula may write it (letters and digits within their counts, $ allowed). */
+export const A1_CELL = /^(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})$/;
+const ROW = /^(\$?)(\d{1,7})$/;
+const COL = /^(\$?)([A-Za-z]{1,3})$/;
+
+/** Parse "B7", "$B$7:C9", "3:5", "A:C"; null when the text is not an area. */
+export function parseArea(text: string): A1Area | null {
+  const parts = text.split(":");
+  if (parts.length > 2) return null;
+  const [a, b] = parts;
+  let m1 = A1_CELL.exec(a);
+  if (m1) {
+    const c1 = colNumber(m1[2]);
+    const r1 = Number(m1[4]);
+    if (c1 > MAX_COL || r1 < 1 || r1 > MAX_ROW) return null;
+    if (b === undefined) return { kind: "cell", r1, c1, r2: r1, c2: c1, abs: [m1[3] === "$", m1[1] === "$", m1[3] === "$", m1[1] === "$"] };
+    const m2 = A1_CELL.exec(b);
+    if (!m2) return null;
+    const c2 = colNumber(m2[2]);
+    const r2 = Number(m2[4]);
+    if (c2 > MAX_COL || r2 < 1 || r2 > MAX_ROW) return null;
+    return { kind: "range", r1, c1, r2, c2, abs: [m1[3] === "$", m1[1] === "$", m2[3] === "$", m2[1] === "$"] };
+  }
+  if (b === undefined) return null;
+  m1 = ROW.exec(a);
+  const m2r = ROW.exec(b);
+  if (m1 && m2r) {
+    const r1 = Number(m1[2]);
+    const r2 = Number(m2r[2]);
+    if (r1 < 1 || r2 < 1 || r1 > MAX_ROW || r2 > MAX_ROW) return null;
+    return { kind: "rows", r1, c1: 0, r2, c2: 0, abs: [m1[1] === "$", false, m2r[1] === "$", false] };
+  }
+  const k1 = COL.exec(a);
+  const k2 = COL.exec(b);
+  if (k1 && k2) {
+    const c1 = colNumber(k1[2]);
+    const c2 = colNumber(k2[2]);
+    if (c1 > MAX_COL || c2 > MAX_COL) return null;
+    return { kind: "cols", r1: 0, c1, r2: 0, c2, abs: [false, k1[1] === "$", false, k2[1] === "$"] };
+  }
+  return null;
+}
+
+export function formatArea(a: A1Area): string {
+  const d = (x: boolean): string => (x ? "$" : "");
+  switch (a.kind) {
+    case "cell":
+      return `${d(a.abs[1])}${colLetters(a.c1)}${d(a.abs[0])}${a.r1}`;
+    case "range":
+      return `${d(a.abs[1])}${colLetters(a.c1)}${d(a.abs[0])}${a.r1}:${d(a.abs[3])}${colLetters(a.c2)}${d(a.abs[2])}${a.r2}`;
+    case "rows":
+      return `${d(a.abs[0])}${a.r1}:${d(a.abs[2])}${a.r2}`;
+    case "cols":
+      return `${d(a.abs[1])}${colLetters(a.c1)}:${d(a.abs[3])}${colLetters(a.c2)}`;
+  }
+}

@@ -6,7 +6,7 @@
 // fed decoded text chunks of any size and keeps across calls only an unfinished tag and the raw
 // text of the element being read, so a tag or an entity split between two chunks is fine. It is
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
-import type { XCell, XRow } from "./types.js";
+import type { ReaderLimits, XCell, XRow } from "./types.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { colLetters, MAX_ROW } from "./refs.js";
 import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from "./escape.js";
@@ -14,19 +14,13 @@ import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from
 import { isoToSerial } from "../core/serial.js";
 export { isoToSerial };
 
-export interface ScanContext {
+/** A sheet's context: the workbook's tables and the reader's limits (the optional ones default when absent). */
+export interface ScanContext extends Pick<ReaderLimits, "maxColumns" | "maxRows" | "maxCellsPerSheet" | "maxTextChars" | "maxMergesPerSheet" | "maxMarkupChars"> {
   sheet: string;
   sharedStrings: string[];
   numFmt: string[];
   font: (string | undefined)[];
   date1904: boolean;
-  maxColumns: number;
-  maxRows: number;
-  /** the reader's other limits (ReaderLimits); defaults when absent */
-  maxCellsPerSheet?: number;
-  maxTextChars?: number;
-  maxMergesPerSheet?: number;
-  maxMarkupChars?: number;
 }
 
 /** Excel's last row: a reference past it is not a worksheet's (and past 2^31 breaks integers). */

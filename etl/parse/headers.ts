@@ -7,7 +7,7 @@ import { memo } from "./memo.js";
 const normalise = memo(normaliseText);
 import type { Measure, Source } from "../../warehouse/model.js";
 import type { XRow } from "../../xlsx/types.js";
-import { colLetters, parseRef } from "../../xlsx/refs.js";
+import { colLetters, parseArea as parseA1Area, type A1Area } from "../../xlsx/refs.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
 
 export const HEADER_SEARCH_ROWS = 20;
@@ -188,23 +188,16 @@ export const headerish = memo(headerish_);
 // ---------------------------------------------------------------------------------------------
 // Merges and the header block
 
-export interface Area {
-  r1: number;
-  c1: number;
-  r2: number;
-  c2: number;
-  ref: string;
-}
+/** A merged area: its corners (the toolkit's A1Area's) and the reference as the file wrote it. */
+export type Area = Pick<A1Area, "r1" | "c1" | "r2" | "c2"> & { ref: string };
 
 // A1 references are the toolkit's (one module for the reader, the fill and the pane)
 export { colLetters };
 
 export function parseArea(ref: string): Area | null {
-  const [a, b] = ref.split(":");
-  const p = a ? parseRef(a.trim()) : null;
-  const q = b ? parseRef(b.trim()) : p;
-  if (!p || !q) return null;
-  return { r1: Math.min(p.row, q.row), c1: Math.min(p.col, q.col), r2: Math.max(p.row, q.row), c2: Math.max(p.col, q.col), ref };
+  const a = parseA1Area(ref.trim());
+  if (!a || a.kind === "rows" || a.kind === "cols") return null;
+  return { r1: Math.min(a.r1, a.r2), c1: Math.min(a.c1, a.c2), r2: Math.max(a.r1, a.r2), c2: Math.max(a.c1, a.c2), ref };
 }
 
 /** Text of the grid at (row, col), a merged area showing its top-left cell's text. */

@@ -18,7 +18,6 @@ import { readRows, writeRows, type CellRec, type RowRec } from "./cells.js";
 import {
   moveRow,
   moveRowsAll,
-  parseArea,
   shiftAnchoredFormula,
   shiftFormula,
   shiftRef,
@@ -26,7 +25,7 @@ import {
   translateFormula,
   type Moves,
 } from "./formula.js";
-import { cellRef, parseRef } from "../../xlsx/refs.js";
+import { cellRef, parseArea, parseRef } from "../../xlsx/refs.js";
 import { writeLineagePart } from "./lineage.js";
 import type { LineageSheet } from "../lineage-xml.js";
 import { Package, type SheetEntry } from "../../xlsx/package.js";

@@ -4,8 +4,8 @@
 // values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
 import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
-import { parseArea, translateFormula } from "./formula.js";
-import { parseRef } from "../../xlsx/refs.js";
+import { translateFormula } from "./formula.js";
+import { parseArea, parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
 import { localName, saxesEvents } from "../../xlsx/xml.js";

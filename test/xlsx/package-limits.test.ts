@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync, zipSync } from "fflate";
-import { ConfigSchema, LIMIT_DEFAULTS } from "../../core/config.js";
+import { ConfigSchema, ZIP_LIMIT_DEFAULTS } from "../../core/config.js";
 import { openXlsx, XlsxInvalidError, XlsxOpenError } from "../../xlsx/index.js";
 import { Package, XlsxPackageError } from "../../xlsx/package.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
@@ -44,7 +44,7 @@ async function readerFailure(path: string, maxInflatedBytes: number): Promise<un
 
 describe("one zip layer, one decompression limit", () => {
   it("the package's default limit is the configuration's", () => {
-    expect(ConfigSchema.parse({}).limits.maxInflatedBytes).toBe(LIMIT_DEFAULTS.maxInflatedBytes);
+    expect(ConfigSchema.parse({}).limits.maxInflatedBytes).toBe(ZIP_LIMIT_DEFAULTS.maxInflatedBytes);
     // a 4 MB sheet opens under the default and stops under 1 MB, as the reader does
     const bytes = readFileSync(bomb("fits.xlsx"));
     expect(Package.open(bytes).read("xl/worksheets/sheet1.xml").length).toBeGreaterThan(4 * MB);
