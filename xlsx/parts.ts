@@ -52,7 +52,8 @@ export async function parsePart(
   if (handlers.text) parser.on("cdata", handlers.text);
   const close = handlers.close;
   parser.on("closetag", (t) => {
-    depth--;
+    // saxes closes a self-closing tag too, which the count above never opened
+    if (!t.isSelfClosing) depth--;
     close?.(local(t.name));
   });
   // saxes gathers a text, or an unfinished tag, whole before it tells us: a run of characters with
