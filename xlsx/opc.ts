@@ -4,8 +4,7 @@
 // for XML events and the result they build. The ETL drives them streaming from the zip with its
 // limits (parts.ts parsePart); the fill, whose package is in memory, over the part's text
 // (readPartText). No node: imports (the fill's package layer and the pane may use it).
-import { scanXml, XmlFallback } from "./fastxml.js";
-import { saxesEvents } from "./xml.js";
+import { readXmlEvents } from "./xml.js";
 import { decodeXstring } from "./escape.js";
 import { XlsxLimitError } from "./types.js";
 
@@ -63,23 +62,16 @@ export const localOf = (name: string): string => name.slice(name.indexOf(":") + 
  * when it cannot vouch for the text — with a fresh reader, as nothing read half counts.
  */
 export function readPartText<T>(text: string, make: () => PartReader<T>): T {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const run = (drive: typeof scanXml): T => {
+  return readXmlEvents(text, (read) => {
     const r = make();
-    drive(src, {
+    read({
       opentag: r.open ? (name, attrs, selfClosing) => r.open!(localOf(name), Object.fromEntries(attrs), selfClosing, name) : undefined,
       text: r.text ? (t) => r.text!(t) : undefined,
       cdata: r.text ? (t) => r.text!(t) : undefined,
       closetag: r.close ? (name) => r.close!(localOf(name)) : undefined,
     });
     return r.result();
-  };
-  try {
-    return run(scanXml);
-  } catch (e) {
-    if (!(e instanceof XmlFallback)) throw e;
-  }
-  return run(saxesEvents);
+  });
 }
 
 // ---------------------------------------------------------------- [Content_Types].xml

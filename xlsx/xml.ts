@@ -56,13 +56,22 @@ export interface ParseOptions {
 }
 
 export function parseXml(text: string, opts: ParseOptions = {}): XmlDocument {
+  return readXmlEvents(text, (read, src, fast) => buildTree(src, read, fast && opts.rawCellValues === true));
+}
+
+/**
+ * The one way the toolkit reads a whole XML text (a byte-order mark skipped): `run` is given the
+ * fast reader's events, and when it cannot vouch for the text, runs again from a clean state over
+ * saxes's (which gives the same events for a document both read, or its own error).
+ */
+export function readXmlEvents<T>(text: string, run: (read: (ev: XmlEvents) => void, src: string, fast: boolean) => T): T {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return buildTree(src, (ev) => scanXml(src, ev), opts.rawCellValues === true);
+    return run((ev) => scanXml(src, ev), src, true);
   } catch (e) {
     if (!(e instanceof XmlFallback)) throw e;
   }
-  return buildTree(src, (ev) => saxesEvents(src, ev), false);
+  return run((ev) => saxesEvents(src, ev), src, false);
 }
 
 /** The same events as scanXml, from saxes (what the fast reader leaves to it, and errors). */

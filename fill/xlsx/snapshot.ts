@@ -3,12 +3,12 @@
 // has a value or a formula, and every merged area (styled empty cells do not widen it). Cached
 // values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
-import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
+import type { XmlEvents } from "../../xlsx/fastxml.js";
 import { translateFormula } from "./formula.js";
 import { parseArea, parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
-import { localName, saxesEvents } from "../../xlsx/xml.js";
+import { localName, readXmlEvents } from "../../xlsx/xml.js";
 import { readPartText, REL_SHARED_STRINGS, REL_STYLES, sharedStringsReader } from "../../xlsx/opc.js";
 import { decodeXstring } from "../../xlsx/escape.js";
 import { isoToSerial } from "../../core/serial.js";
@@ -57,13 +57,7 @@ interface RawCell {
 // One pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go. The fast
 // reader first; saxes when it cannot vouch for the text (see fastxml.ts), from a clean state.
 function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
-  const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-  try {
-    return readSheet((ev) => scanXml(src, ev), name, index, sst, formats, firstRows, date1904);
-  } catch (e) {
-    if (!(e instanceof XmlFallback)) throw e;
-  }
-  return readSheet((ev) => saxesEvents(src, ev), name, index, sst, formats, firstRows, date1904);
+  return readXmlEvents(xml, (read) => readSheet(read, name, index, sst, formats, firstRows, date1904));
 }
 
 function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
