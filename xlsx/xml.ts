@@ -393,10 +393,11 @@ export function setText(el: XmlElement, text: string): void {
 
 /**
  * Insert `child` into `parent` respecting a schema's child order: it goes before the first
- * existing child whose local name comes later in `order`.
+ * existing child whose local name comes later in `order`. A node that is not an element (raw
+ * markup standing for one) says which element it stands for with `local`.
  */
-export function insertOrdered(parent: XmlElement, child: XmlElement, order: readonly string[]): void {
-  const rank = order.indexOf(localName(child.name));
+export function insertOrdered(parent: XmlElement, child: XmlNode, order: readonly string[], local = child.kind === "element" ? localName(child.name) : ""): void {
+  const rank = order.indexOf(local);
   let at = parent.children.length;
   for (let i = 0; i < parent.children.length; i++) {
     const c = parent.children[i];

@@ -754,17 +754,7 @@ class SheetGrid implements CellWriter {
 
 /** Put a cell's new value (as markup standing for a `local` element) where the schema wants it. */
 function insertValue(c: XmlElement, node: RawXml, local: "f" | "v" | "is"): void {
-  const rank = CELL_CHILD_ORDER.indexOf(local);
-  let at = c.children.length;
-  for (let i = 0; i < c.children.length; i++) {
-    const x = c.children[i];
-    if (x.kind === "element" && CELL_CHILD_ORDER.indexOf(localName(x.name)) > rank) {
-      at = i;
-      break;
-    }
-  }
-  c.children.splice(at, 0, node);
-  c.selfClosing = false;
+  insertOrdered(c, node, CELL_CHILD_ORDER, local);
 }
 
 function writeBlock(grid: CellWriter, b: Block, ts: TextStyles, problems: Problem[], fp: FormPlan): void {
