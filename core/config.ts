@@ -6,6 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 
+/** Defaults of the zip limits: the ETL's reader and the fill's package (xlsx/package.ts) alike. */
+export const ZIP_LIMIT_DEFAULTS = {
+  maxFileBytes: 50 * 1024 * 1024,
+  /** a decompression bomb stops here */
+  maxInflatedBytes: 512 * 1024 * 1024,
+};
+
 /** Defaults of the reader's limits that older configurations do not name. */
 export const LIMIT_DEFAULTS = {
   maxCellsPerSheet: 2_000_000,
@@ -38,9 +45,9 @@ export const ConfigSchema = z.object({
    */
   limits: z
     .object({
-      maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+      maxFileBytes: z.number().int().positive().default(ZIP_LIMIT_DEFAULTS.maxFileBytes),
       /** inflated bytes of ALL the parts of one file together (sheets read twice count twice) */
-      maxInflatedBytes: z.number().int().positive().default(512 * 1024 * 1024),
+      maxInflatedBytes: z.number().int().positive().default(ZIP_LIMIT_DEFAULTS.maxInflatedBytes),
       maxColumns: z.number().int().positive().default(500),
       maxRows: z.number().int().positive().default(200_000),
       /** cells of one sheet, empty ones included (each costs memory until the sheet is parsed) */
@@ -63,7 +70,7 @@ export const ConfigSchema = z.object({
       /** time one file may take to read (ms): past it the file is refused */
       readTimeoutMs: z.number().int().positive().default(LIMIT_DEFAULTS.readTimeoutMs),
     })
-    .default({ maxFileBytes: 50 * 1024 * 1024, maxInflatedBytes: 512 * 1024 * 1024, maxColumns: 500, maxRows: 200_000, ...LIMIT_DEFAULTS }),
+    .default({ ...ZIP_LIMIT_DEFAULTS, maxColumns: 500, maxRows: 200_000, ...LIMIT_DEFAULTS }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,7 +10,7 @@ import type { ChartSheetDef } from "../queries/chart-schema.js";
 import { parsePoint, planChartSheet } from "./engine/charts.js";
 import { applyPlanDetailed } from "./xlsx/apply.js";
 import { madeByFill, writeChartSheet, type ChartSheetWritten } from "./xlsx/charts.js";
-import { colLetters } from "./xlsx/formula.js";
+import { colLetters } from "../xlsx/refs.js";
 import { Package } from "../xlsx/package.js";
 import { snapshotPackage } from "./xlsx/snapshot.js";
 

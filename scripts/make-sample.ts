@@ -13,6 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HIERARCHY } from "../core/hierarchy.js";
+import { colLetters } from "../xlsx/refs.js";
 import ExcelJS from "exceljs";
 import { unzipSync, zipSync } from "fflate";
 
@@ -557,12 +558,6 @@ const BOLD = { bold: true } as const;
 const THIN = { style: "thin" } as const;
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN } as const;
 
-function colLetter(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 function title(ws: ExcelJS.Worksheet, row: number, text: string, lastCol: number, opts: { bold?: boolean; align?: "left" | "center" | "right"; from?: number } = {}): void {
   const from = opts.from ?? 1;
   ws.mergeCells(row, from, row, lastCol);
@@ -646,7 +641,7 @@ function budgetSheet(wb: ExcelJS.Workbook): void {
       const v = BUDGET[col].get(l.code);
       const cell = row.getCell(c);
       if (l.children) {
-        const L = colLetter(c);
+        const L = colLetters(c);
         const kids = l.children.map((k) => `${L}${rowOf.get(k)}`);
         // 04 and 08 over a contiguous block: SUM(range); 01 and 03: SUM of the child cells.
         const contiguous = l.children.every((k, j) => rowOf.get(k) === rowOf.get(l.children![0]!)! + j);
@@ -720,7 +715,7 @@ function fundingSheet(wb: ExcelJS.Workbook): void {
   ws.getCell(r, 3).value = "Tổng cộng";
   ws.getCell(r, 3).font = BOLD;
   for (let c = 4; c <= 8; c++) {
-    const L = colLetter(c);
+    const L = colLetters(c);
     const all = FUNDING_GROUPS.flatMap(([, ts]) => ts);
     const key = (["duToan2023", "uoc2023", "uoc2023Khac", "luyKe2022", "deXuat2024"] as const)[c - 4]!;
     ws.getCell(r, c).value = {
@@ -1202,7 +1197,7 @@ function mergedBudgetSheet(
       const cell = row.getCell(3 + k);
       const v = x.values.get(l.code);
       if (l.children) {
-        const L = colLetter(3 + k);
+        const L = colLetters(3 + k);
         cell.value = { formula: `SUM(${l.children.map((ch) => `${L}${rowOf.get(ch)}`).join(",")})`, result: v ?? 0 };
       } else if (v !== undefined) cell.value = v;
       cell.numFmt = "#,##0";

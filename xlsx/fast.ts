@@ -6,11 +6,8 @@ import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
+import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
 import { SheetScanner } from "./scanner.js";
-
-const REL_OFFICE_DOCUMENT = /\/officeDocument$/;
-const REL_SHARED_STRINGS = /\/sharedStrings$/;
-const REL_STYLES = /\/styles$/;
 
 /** Turns the zip and XML layers' errors into the interface's XlsxOpenError. */
 function asOpenError(err: unknown): unknown {
@@ -69,7 +66,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const budget = new InflateBudget(limits.maxInflatedBytes);
     const lim = { ...LIMIT_DEFAULTS, ...limits };
     const rootRels = await readRels(zip, "", budget);
-    const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target ?? "xl/workbook.xml";
+    const mainName = rootRels.find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.part ?? "xl/workbook.xml";
     const mainEntry = zip.get(mainName) ?? zip.get("xl/workbook.xml");
     if (!mainEntry) throw new XlsxOpenError("not_workbook", "the zip holds no workbook part (none named by _rels/.rels, no xl/workbook.xml): not an Excel workbook");
     // the entry's name as a part name ("xl\book.xml" from a writer that used backslashes)
@@ -78,15 +75,15 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     const relById = new Map(rels.map((r) => [r.id, r]));
     const wb = await readWorkbook(zip, mainEntry, budget);
     const dir = mainPart.includes("/") ? mainPart.slice(0, mainPart.lastIndexOf("/") + 1) : "";
-    const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? dir + "sharedStrings.xml";
-    const stName = rels.find((r) => REL_STYLES.test(r.type))?.target ?? dir + "styles.xml";
+    const ssName = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.part ?? dir + "sharedStrings.xml";
+    const stName = rels.find((r) => REL_STYLES.test(r.type))?.part ?? dir + "styles.xml";
     if (wb.sheets.length > lim.maxSheets) {
       throw new XlsxLimitError("maxSheets", lim.maxSheets, `sheets in the workbook (${wb.sheets.length})`, `số trang tính (${wb.sheets.length})`);
     }
     // two sheet entries reading one part: the same figures twice (or 20 000 times)
     const partOf = new Map<string, string>();
     for (const sh of wb.sheets) {
-      const target = relById.get(sh.rid)?.target;
+      const target = relById.get(sh.rid)?.part;
       const entry = target ? zip.get(target) : undefined;
       if (!entry) continue;
       const before = partOf.get(entry.name);
@@ -112,7 +109,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       const sheet = wb.sheets[sheetIndex];
       const sheetInfo = info.sheets[sheetIndex];
       if (!sheet || !sheetInfo) throw new RangeError(`no sheet ${sheetIndex}`);
-      const target = relById.get(sheet.rid)?.target;
+      const target = relById.get(sheet.rid)?.part;
       const entry = target ? zip.get(target) : undefined;
       sheetInfo.merges.length = 0;
       if (!entry) return; // e.g. a chart sheet's part, or a sheet the file lists but lacks

@@ -14,6 +14,7 @@
 // Events are those of saxes({ xmlns: false }) that the readers here use, in the same order and
 // with the same values (end-of-line and attribute-value normalisation included).
 // No node: imports (the task pane may reuse it).
+import { decodeReferences, normaliseEol } from "./escape.js";
 
 /** The fast reader cannot vouch for this text: read it with saxes. */
 export class XmlFallback extends Error {
@@ -193,8 +194,7 @@ export function scanXml(src: string, ev: XmlEvents): void {
 
 function textValue(raw: string): string {
   if (raw.includes("]]>")) fallback("]]> in text");
-  const s = raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw;
-  return s.includes("&") ? decodeRefs(s) : s;
+  return decodeRefs(normaliseEol(raw));
 }
 
 // literal white space in an attribute value becomes a space (after \r\n became one character);
@@ -204,29 +204,6 @@ function attrValue(raw: string): string {
   return s.includes("&") ? decodeRefs(s) : s;
 }
 
-const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function decodeRefs(s: string): string {
-  let out = "";
-  let i = 0;
-  for (;;) {
-    const amp = s.indexOf("&", i);
-    if (amp < 0) return out + s.slice(i);
-    const semi = s.indexOf(";", amp + 1);
-    if (semi < 0) fallback("a bare &");
-    const ref = s.slice(amp + 1, semi);
-    let ch: string;
-    if (ref.charCodeAt(0) === 35 /* # */) {
-      const code = /^#x[0-9A-Fa-f]+$/.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]+$/.test(ref) ? parseInt(ref.slice(1), 10) : -1;
-      const ok = code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      if (!ok) fallback("a character reference XML forbids");
-      ch = String.fromCodePoint(code);
-    } else {
-      const v = NAMED[ref];
-      if (v === undefined || !Object.prototype.hasOwnProperty.call(NAMED, ref)) fallback("an entity saxes does not know");
-      ch = v;
-    }
-    out += s.slice(i, amp) + ch;
-    i = semi + 1;
-  }
-}
+// saxes refuses a bare "&", an entity it does not know and a reference to a forbidden character
+const decodeRefs = (s: string): string =>
+  decodeReferences(s, (_ref, why) => fallback(why === "forbidden" ? "a character reference XML forbids" : "an entity saxes does not know"));

@@ -1,26 +1,35 @@
 // An .xlsx/.xlsm package (an OPC zip) opened in memory: list, read, replace, add and remove
 // parts, then write it back. Parts nobody touched are written in the order they had with the
-// very compressed bytes they had (fflate's Unzip hands them over raw through a pass-through
-// decoder; Zip takes them back as a ready-made entry): nothing is recompressed but what changed.
+// very compressed bytes they had (read with the toolkit's zip layer, zip.ts; fflate's Zip takes
+// them back as a ready-made entry): nothing is recompressed but what changed.
 // Also the OPC plumbing the fill needs: relationships, content types and the sheet list.
-import {
-  inflateSync,
-  Unzip,
-  UnzipPassThrough,
-  unzipSync,
-  Zip,
-  ZipPassThrough,
-  zipSync,
-  type AsyncFlateStreamHandler,
-  type UnzipDecoderConstructor,
-  type ZipInputFile,
-  type Zippable,
-} from "fflate";
+import { inflateSync, Zip, ZipPassThrough, zipSync, type ZipInputFile, type Zippable } from "fflate";
 import * as zlib from "node:zlib";
-import { childElements, elem, firstChild, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
+import { ZIP_LIMIT_DEFAULTS } from "../core/config.js";
+import { centralDirectoryOf, checkEntry, dataOffset, entriesByPart, ZipError, type ZipEntry } from "./zip.js";
+import { childElements, elem, parseXml, serializeXmlBytes, type XmlDocument } from "./xml.js";
+import {
+  contentTypeOf,
+  contentTypesReader,
+  readPartText,
+  relativeTarget,
+  relsPartName,
+  relsReader,
+  REL_CHARTSHEET,
+  REL_OFFICE_DOCUMENT,
+  REL_WORKSHEET,
+  workbookReader,
+  type Relationship,
+  type WorkbookPart,
+} from "./opc.js";
 
-/** Refuse packages that would inflate past this (a decompression bomb). */
-const MAX_INFLATED = 512 * 1024 * 1024;
+export { relsPartName, resolveTarget, type Relationship } from "./opc.js";
+
+/** The limits a package is opened under (core/config.ts `limits`; its defaults when absent). */
+export interface PackageLimits {
+  maxFileBytes?: number;
+  maxInflatedBytes?: number;
+}
 
 export class XlsxPackageError extends Error {
   override name = "XlsxPackageError";
@@ -49,79 +58,65 @@ export class Package {
     this.raw = raw;
   }
 
-  static open(bytes: Uint8Array): Package {
-    return Package.openFast(bytes) ?? Package.openPlain(bytes);
-  }
-
   /**
-   * The entries inflated by node's zlib (native, several times faster than fflate's JavaScript)
-   * from the stored bytes the package keeps anyway; null whenever anything is unusual (the
-   * central directory and the entries disagree, a name twice, a size that does not match …):
-   * then openPlain reads it as it always did, with its errors.
+   * Opens a package held in memory. The zip is read as the ETL's reader reads a file (zip.ts: the
+   * same central directory, the same refusal of encrypted or unknown entries and of a part stored
+   * twice) and under the same decompression limits (core/config.ts `limits`: the configured ones
+   * when the caller has them, the defaults otherwise): the inflated bytes are counted as they come,
+   * whatever sizes the directory claims, so a bomb that lies about its sizes stops at the limit too.
    */
-  private static openFast(bytes: Uint8Array): Package | null {
-    const order: string[] = [];
-    const sizes: number[] = [];
-    let total = 0;
+  static open(bytes: Uint8Array, limits: PackageLimits = {}): Package {
+    // no file-size limit unless the caller sets one: the fill's own workbooks may be large
+    const maxFile = limits.maxFileBytes ?? Infinity;
+    const maxInflated = limits.maxInflatedBytes ?? ZIP_LIMIT_DEFAULTS.maxInflatedBytes;
+    if (bytes.length > maxFile) throw new XlsxPackageError(`the workbook is ${bytes.length} bytes, over the limit of ${maxFile}`);
+    let list: ZipEntry[];
     try {
-      // the central directory only (nothing inflated): names, order, sizes, the bomb check
-      unzipSync(bytes, {
-        filter: (f) => {
-          total += f.originalSize;
-          if (total > MAX_INFLATED) throw new XlsxPackageError(`the workbook inflates to more than ${MAX_INFLATED} bytes`);
-          order.push(f.name);
-          sizes.push(f.originalSize);
-          return false;
-        },
-      });
+      list = centralDirectoryOf(bytes);
+      entriesByPart(list);
     } catch (e) {
-      if (e instanceof XlsxPackageError) throw e;
-      return null;
-    }
-    if (new Set(order).size !== order.length) return null;
-    const raw = rawEntries(bytes);
-    const parts = new Map<string, Uint8Array>();
-    for (let i = 0; i < order.length; i++) {
-      const r = raw.get(order[i]);
-      if (!r) return null;
-      let data: Uint8Array;
-      if (r.compression === 0) data = r.data;
-      else {
-        try {
-          const b = zlib.inflateRawSync(r.data, { maxOutputLength: Math.max(1, sizes[i]) });
-          data = new Uint8Array(b.buffer, b.byteOffset, b.length);
-        } catch {
-          return null;
-        }
-      }
-      if (data.length !== sizes[i]) return null;
-      parts.set(order[i], data);
-    }
-    if (!parts.has("[Content_Types].xml")) return null;
-    return new Package(order, parts, raw);
-  }
-
-  private static openPlain(bytes: Uint8Array): Package {
-    const order: string[] = [];
-    let total = 0;
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(bytes, {
-        filter: (f) => {
-          total += f.originalSize;
-          if (total > MAX_INFLATED) throw new XlsxPackageError(`the workbook inflates to more than ${MAX_INFLATED} bytes`);
-          order.push(f.name);
-          return true;
-        },
-      });
-    } catch (e) {
-      if (e instanceof XlsxPackageError) throw e;
       throw new XlsxPackageError(`not a readable .xlsx (zip) file: ${(e as Error).message}`);
     }
+    const bomb = (): XlsxPackageError => new XlsxPackageError(`the workbook inflates to more than ${maxInflated} bytes (a decompression bomb?)`);
+    // what the directory says first (nothing inflated yet), then what the data really gives
+    let declared = 0;
+    for (const e of list) if ((declared += e.uncompressedSize) > maxInflated) throw bomb();
+    const order: string[] = [];
     const parts = new Map<string, Uint8Array>();
-    for (const name of order) parts.set(name, files[name]);
-    if (!parts.has("[Content_Types].xml")) throw new XlsxPackageError("not an Office Open XML package: [Content_Types].xml is missing");
-    return new Package(order, parts, rawEntries(bytes));
+    const raw = new Map<string, RawEntry>();
+    let used = 0;
+    for (const e of list) {
+      let stored: Uint8Array;
+      try {
+        checkEntry(e);
+        const start = e.localHeaderOffset + dataOffset(e, bytes.subarray(e.localHeaderOffset, e.localHeaderOffset + 30 + 0xffff * 2));
+        if (start + e.compressedSize > bytes.length) throw new ZipError("truncated", `${e.name}: data runs past the end of the file`);
+        stored = bytes.subarray(start, start + e.compressedSize);
+      } catch (err) {
+        throw new XlsxPackageError(`not a readable .xlsx (zip) file: ${(err as Error).message}`);
+      }
+      let data: Uint8Array;
+      if (e.method === 0) data = stored;
+      else {
+        try {
+          // node's zlib (native, several times faster than fflate's JavaScript), never past the
+          // budget left: one byte more than it says a bomb
+          // (an output buffer of the size the directory states, when it says the truth: one piece)
+          const b = zlib.inflateRawSync(stored, { maxOutputLength: Math.max(1, maxInflated - used + 1), chunkSize: Math.max(64 * 1024, Math.min(e.uncompressedSize + 1, maxInflated - used + 1)) });
+          data = new Uint8Array(b.buffer, b.byteOffset, b.length);
+        } catch (err) {
+          if (err instanceof RangeError) throw bomb();
+          throw new XlsxPackageError(`not a readable .xlsx (zip) file: ${e.name}: ${(err as Error).message}`);
+        }
+      }
+      if ((used += data.length) > maxInflated) throw bomb();
+      order.push(e.name);
+      parts.set(e.name, data);
+      raw.set(e.name, { compression: e.method, data: stored });
+    }
+    const pkg = new Package(order, parts, raw);
+    if (!pkg.has("[Content_Types].xml")) throw new XlsxPackageError("not an Office Open XML package: [Content_Types].xml is missing");
+    return pkg;
   }
 
   /** Part names in zip order (directories included as stored). */
@@ -235,18 +230,7 @@ export class Package {
   rels(source: string): Relationship[] {
     const relsName = relsPartName(source);
     if (!this.has(relsName)) return [];
-    const doc = this.readXml(relsName);
-    return childElements(doc.root, "Relationship").map((r) => {
-      const target = r.attrs.get("Target") ?? "";
-      const external = r.attrs.get("TargetMode") === "External";
-      return {
-        id: r.attrs.get("Id") ?? "",
-        type: r.attrs.get("Type") ?? "",
-        target,
-        external,
-        part: external ? null : resolveTarget(source, target),
-      };
-    });
+    return readPartText(this.readText(relsName), () => relsReader(source));
   }
 
   /** Add a relationship from `source` to the part `targetPart`; returns its id. */
@@ -279,12 +263,7 @@ export class Package {
 
   /** The content type of a part (Override, else Default by extension). */
   contentType(part: string): string | null {
-    const doc = this.readXml("[Content_Types].xml");
-    const pn = "/" + normal(part);
-    for (const o of childElements(doc.root, "Override")) if ((o.attrs.get("PartName") ?? "").toLowerCase() === pn.toLowerCase()) return o.attrs.get("ContentType") ?? null;
-    const ext = pn.slice(pn.lastIndexOf(".") + 1).toLowerCase();
-    for (const d of childElements(doc.root, "Default")) if ((d.attrs.get("Extension") ?? "").toLowerCase() === ext) return d.attrs.get("ContentType") ?? null;
-    return null;
+    return contentTypeOf(readPartText(this.readText("[Content_Types].xml"), contentTypesReader), part);
   }
 
   setOverride(part: string, contentType: string | null): void {
@@ -306,35 +285,26 @@ export class Package {
 
   /** The workbook part ("xl/workbook.xml" in practice), from the package relationships. */
   workbookPart(): string {
-    const r = this.rels("").find((x) => x.type.endsWith("/officeDocument"));
+    const r = this.rels("").find((x) => REL_OFFICE_DOCUMENT.test(x.type));
     if (!r?.part) throw new XlsxPackageError("the package has no workbook (officeDocument relationship)");
     return r.part;
+  }
+
+  /** workbook.xml read: the sheets (with their relationship ids) and the date system. */
+  workbook(): WorkbookPart {
+    return readPartText(this.readText(this.workbookPart()), workbookReader);
   }
 
   /** Every sheet of the workbook in order, with its part. */
   sheets(): SheetEntry[] {
     const wb = this.workbookPart();
     const rels = new Map(this.rels(wb).map((r) => [r.id, r]));
-    const doc = this.readXml(wb);
-    const sheetsEl = firstChild(doc.root, "sheets");
-    if (!sheetsEl) return [];
-    return childElements(sheetsEl, "sheet").map((s, position) => {
-      let rid = "";
-      for (const [k, v] of s.attrs) if (k === "r:id" || k.endsWith(":id")) rid = v;
-      const rel = rels.get(rid);
-      const kind = rel?.type.endsWith("/worksheet") ? "worksheet" : rel?.type.endsWith("/chartsheet") ? "chartsheet" : "other";
-      return { name: s.attrs.get("name") ?? "", sheetId: s.attrs.get("sheetId") ?? "", position, part: rel?.part ?? "", kind, state: s.attrs.get("state") ?? "visible" };
+    return this.workbook().sheets.map((s, position) => {
+      const rel = rels.get(s.rid);
+      const kind = rel && REL_WORKSHEET.test(rel.type) ? "worksheet" : rel && REL_CHARTSHEET.test(rel.type) ? "chartsheet" : "other";
+      return { name: s.name, sheetId: s.sheetId, position, part: rel?.part ?? "", kind, state: s.state };
     });
   }
-}
-
-export interface Relationship {
-  id: string;
-  type: string;
-  target: string;
-  external: boolean;
-  /** the target as a part name ("xl/worksheets/sheet1.xml"), null when external */
-  part: string | null;
 }
 
 export interface SheetEntry {
@@ -344,37 +314,10 @@ export interface SheetEntry {
   position: number;
   part: string;
   kind: "worksheet" | "chartsheet" | "other";
-  state: string;
+  state: "visible" | "hidden" | "veryHidden";
 }
 
 const normal = (name: string): string => (name.startsWith("/") ? name.slice(1) : name);
-
-export function relsPartName(source: string): string {
-  const s = normal(source);
-  if (s === "") return "_rels/.rels";
-  const i = s.lastIndexOf("/");
-  return `${s.slice(0, i + 1)}_rels/${s.slice(i + 1)}.rels`;
-}
-
-/** Resolve a relationship target against its source part ("xl/workbook.xml" + "worksheets/sheet1.xml"). */
-export function resolveTarget(source: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const s = normal(source);
-  const base = s.includes("/") ? s.slice(0, s.lastIndexOf("/")).split("/") : [];
-  for (const seg of target.split("/")) {
-    if (seg === "..") base.pop();
-    else if (seg !== "." && seg !== "") base.push(seg);
-  }
-  return base.join("/");
-}
-
-function relativeTarget(source: string, targetPart: string): string {
-  const from = normal(source).split("/").slice(0, -1);
-  const to = normal(targetPart).split("/");
-  let i = 0;
-  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
-  return [...from.slice(i).map(() => ".."), ...to.slice(i)].join("/");
-}
 
 const MTIME = new Date(Date.UTC(1980, 0, 1, 12));
 
@@ -388,39 +331,6 @@ function levelFor(name: string, data: Uint8Array): 0 | 4 | 6 {
 interface RawEntry {
   compression: number;
   data: Uint8Array;
-}
-
-/** A decoder that hands deflated data over as it is. */
-class RawDeflate {
-  static compression = 8;
-  ondata!: AsyncFlateStreamHandler;
-  constructor(_name: string, _size?: number, _originalSize?: number) {}
-  push(data: Uint8Array, final?: boolean): void {
-    this.ondata(null, data as Uint8Array<ArrayBuffer>, !!final);
-  }
-}
-
-/** Every entry's stored bytes; an empty map when the zip defeats the streaming reader. */
-function rawEntries(bytes: Uint8Array): Map<string, RawEntry> {
-  const out = new Map<string, RawEntry>();
-  try {
-    const unz = new Unzip((file) => {
-      if (file.compression !== 0 && file.compression !== 8) return;
-      const chunks: Uint8Array[] = [];
-      file.ondata = (err, data, final) => {
-        if (err) throw err;
-        chunks.push(data);
-        if (final) out.set(file.name, { compression: file.compression, data: concat(chunks) });
-      };
-      file.start();
-    });
-    unz.register(UnzipPassThrough);
-    unz.register(RawDeflate as unknown as UnzipDecoderConstructor);
-    unz.push(bytes, true);
-  } catch {
-    return new Map();
-  }
-  return out;
 }
 
 /** The stored bytes really are this part (checked before they are reused). */

@@ -6,38 +6,31 @@
 // fed decoded text chunks of any size and keeps across calls only an unfinished tag and the raw
 // text of the element being read, so a tag or an entity split between two chunks is fine. It is
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
-import type { XCell, XRow } from "./types.js";
+import type { ReaderLimits, XCell, XRow } from "./types.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
-import { colLetters } from "./refs.js";
+import { colLetters, MAX_ROW } from "./refs.js";
+import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from "./escape.js";
 // an ISO date cell's value as Excel's serial: shared with the fill's snapshot (fill/xlsx)
 import { isoToSerial } from "../core/serial.js";
 export { isoToSerial };
 
-export interface ScanContext {
+/** A sheet's context: the workbook's tables and the reader's limits (the optional ones default when absent). */
+export interface ScanContext extends Pick<ReaderLimits, "maxColumns" | "maxRows" | "maxCellsPerSheet" | "maxTextChars" | "maxMergesPerSheet" | "maxMarkupChars"> {
   sheet: string;
   sharedStrings: string[];
   numFmt: string[];
   font: (string | undefined)[];
   date1904: boolean;
-  maxColumns: number;
-  maxRows: number;
-  /** the reader's other limits (ReaderLimits); defaults when absent */
-  maxCellsPerSheet?: number;
-  maxTextChars?: number;
-  maxMergesPerSheet?: number;
-  maxMarkupChars?: number;
 }
 
 /** Excel's last row: a reference past it is not a worksheet's (and past 2^31 breaks integers). */
-export const EXCEL_MAX_ROW = 1_048_576;
+export const EXCEL_MAX_ROW = MAX_ROW;
 
 /** An xsd:double as Excel writes it; anything else Number() would read ("0x55", "0b1", "") is not. */
 const XSD_DOUBLE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*(?:-?INF|NaN)\s*$/;
 
 /** Characters XML 1.0 does not allow (Char production): they can only come from a broken writer. */
 export const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const isXmlChar = (c: number): boolean =>
-  c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
 const enum Capture {
   None,
@@ -123,42 +116,20 @@ function own(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-/** Replaces the five named entities and numeric character references. */
 /**
- * Excel's own escape inside text (ST_Xstring): "_x000D_" is a carriage return, "_x005F_" an
- * underscore (so "_x005F_x000D_" is the literal text "_x000D_"). XML cannot carry a bare CR, so
- * Excel writes it this way; a reader that keeps the escape stores "_x000D_" as if it were text.
+ * Entity and character references decoded as the ETL reads them: a reference XML does not know is
+ * kept as written (a lenient reader), one to a character XML 1.0 forbids ("&#xFFFE;", "&#1;") is
+ * refused: it is not text, whatever a lenient reader would make of it (and it would make the
+ * warehouse's own exports invalid).
  */
-export function decodeXstring(s: string): string {
-  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
-
-/**
- * XML's end-of-line handling, which a parser applies to the raw text before anything else: "\r\n"
- * and a lone "\r" are "\n". Excel writes a cell's line break as "_x000D_\r\n" or "\r\n" in inline
- * strings and formula results; kept raw they read "\r\r\n" and "\r\n", where the same text as a
- * shared string (saxes normalises) reads "\r\n" and "\n". A CR the file means is "&#13;" or
- * "_x000D_", both decoded after this.
- */
-export function normaliseEol(s: string): string {
-  return s.indexOf("\r") < 0 ? s : s.replace(/\r\n?/g, "\n");
-}
-
 export function decodeEntities(s: string): string {
-  if (s.indexOf("&") < 0) return s;
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e: string) => {
-    if (e.charCodeAt(0) === 35) {
-      const code = e.charCodeAt(1) === 120 ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      // "&#xFFFE;", "&#1;": a reference to a character XML 1.0 forbids is not text, whatever a
-      // lenient reader would make of it (and it would make the warehouse's own exports invalid)
-      if (!isXmlChar(code)) throw new XlsxInvalidError(`a reference to a character XML forbids (${m})`, `tham chiếu tới ký tự XML không cho phép (${m})`);
-      return String.fromCodePoint(code);
-    }
-    return ENTITIES[e] ?? m;
-  });
+  return s.indexOf("&") < 0 ? s : decodeReferences(s, refuseForbidden);
 }
+
+const refuseForbidden: BadReference = (ref, why) => {
+  if (why === "forbidden") throw new XlsxInvalidError(`a reference to a character XML forbids (${ref})`, `tham chiếu tới ký tự XML không cho phép (${ref})`);
+  return null;
+};
 
 export class SheetScanner {
   /** rows completed by the current feed() */

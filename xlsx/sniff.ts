@@ -1,9 +1,8 @@
 // What a file really is, from its bytes rather than its name: offices save .xls, .ods, CSV and
 // password-protected workbooks under an .xlsx name, and each deserves its own clear message.
 import { open, type FileHandle } from "node:fs/promises";
-import { posix } from "node:path";
-import { SaxesParser } from "saxes";
 import { InflateBudget, readCentralDirectory, inflateEntry, partKey, ZipError, type ZipEntry } from "./zip.js";
+import { contentTypeOf, contentTypesReader, readPartText, REL_OFFICE_DOCUMENT, relsReader, type PartReader } from "./opc.js";
 
 export type SniffKind = "xlsx" | "ole2" | "ods" | "zip_other" | "text" | "empty" | "truncated_zip";
 
@@ -79,18 +78,13 @@ async function smallPart(fh: FileHandle, size: number, entry: ZipEntry | undefin
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Open tags of a small XML text (local names, plain attributes); false when it is not XML. */
-function eachTag(xml: string, onTag: (name: string, attrs: Record<string, string>) => void): boolean {
-  const parser = new SaxesParser({ xmlns: false, position: false });
-  let ok = true;
-  parser.on("error", () => {
-    ok = false;
-  });
-  parser.on("opentag", (t) => {
-    if (ok) onTag(t.name.slice(t.name.indexOf(":") + 1), t.attributes as Record<string, string>);
-  });
-  parser.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).close();
-  return ok;
+/** A small part read with the toolkit's reader; null when it is not XML. */
+function readSmall<T>(xml: string, make: () => PartReader<T>): T | null {
+  try {
+    return readPartText(xml, make);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -98,22 +92,12 @@ function eachTag(xml: string, onTag: (name: string, attrs: Record<string, string
  * (any name is valid OPC, and Excel opens it), [Content_Types].xml says it is a workbook.
  */
 async function workbookByRels(fh: FileHandle, size: number, byName: Map<string, ZipEntry>): Promise<boolean> {
-  const rels = await smallPart(fh, size, byName.get("_rels/.rels"));
-  if (rels === null) return false;
-  const found: { target?: string; override?: string; byDefault?: string } = {};
-  eachTag(rels, (name, a) => {
-    if (found.target === undefined && name === "Relationship" && /\/officeDocument$/.test(a.Type ?? "") && a.TargetMode !== "External" && a.Target) {
-      found.target = partKey(posix.normalize(a.Target.replace(/\\/g, "/")));
-    }
-  });
-  const target = found.target;
+  const relsXml = await smallPart(fh, size, byName.get("_rels/.rels"));
+  const rels = relsXml === null ? null : readSmall(relsXml, () => relsReader(""));
+  const main = rels?.find((r) => REL_OFFICE_DOCUMENT.test(r.type) && !r.external && r.target !== "");
+  const target = main?.part == null ? undefined : partKey(main.part);
   if (target === undefined || !byName.has(target)) return false;
-  const types = await smallPart(fh, size, byName.get("[content_types].xml"));
-  if (types === null) return false;
-  const ext = posix.extname(target).slice(1);
-  eachTag(types, (name, a) => {
-    if (name === "Override" && partKey(a.PartName ?? "") === target) found.override = a.ContentType ?? "";
-    else if (name === "Default" && (a.Extension ?? "").toLowerCase() === ext) found.byDefault = a.ContentType ?? "";
-  });
-  return WORKBOOK_MAIN.test(found.override ?? found.byDefault ?? "");
+  const typesXml = await smallPart(fh, size, byName.get("[content_types].xml"));
+  const types = typesXml === null ? null : readSmall(typesXml, contentTypesReader);
+  return types !== null && WORKBOOK_MAIN.test(contentTypeOf(types, target) ?? "");
 }

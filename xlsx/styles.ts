@@ -2,31 +2,17 @@
 // (@)" for cells the fill writes text into, so that Excel never reads "01" or "3/2024" from data
 // as a number or a date when someone edits the cell.
 import { childElements, elem, firstChild, insertOrdered, type XmlDocument, type XmlElement } from "./xml.js";
+import { readPartText, stylesReader } from "./opc.js";
 
-/** Built-in number formats (ECMA-376 §18.8.30) that matter for reading values. */
-export const BUILTIN_FORMATS: Record<number, string> = {
-  0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
-  12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
-  19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
-  39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
-};
 
 const TEXT_FMT_ID = 49;
 
 const STYLESHEET_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"];
 
-/** Number format code of each cellXfs index. */
-export function numberFormatsOf(doc: XmlDocument | null): string[] {
-  if (!doc) return ["General"];
-  const custom = new Map<number, string>();
-  const numFmts = firstChild(doc.root, "numFmts");
-  if (numFmts) for (const f of childElements(numFmts, "numFmt")) custom.set(Number(f.attrs.get("numFmtId")), f.attrs.get("formatCode") ?? "General");
-  const xfs = firstChild(doc.root, "cellXfs");
-  if (!xfs) return ["General"];
-  return childElements(xfs, "xf").map((x) => {
-    const id = Number(x.attrs.get("numFmtId") ?? 0);
-    return custom.get(id) ?? BUILTIN_FORMATS[id] ?? "General";
-  });
+/** Number format code of each cellXfs index, from styles.xml's text (the ETL's reader of it). */
+export function numberFormatsOf(stylesXml: string | null): string[] {
+  const numFmt = stylesXml === null ? [] : readPartText(stylesXml, stylesReader).numFmt;
+  return numFmt.length ? numFmt : ["General"];
 }
 
 /** Hands out text-format variants of cell styles, adding xfs to styles.xml as needed. */

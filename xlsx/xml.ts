@@ -6,6 +6,7 @@
 // No node: imports, so the task pane can use it too.
 import { SaxesParser } from "saxes";
 import { NO_ATTRS, scanXml, XmlFallback, type XmlEvents } from "./fastxml.js";
+import { escapeAttr, escapeText } from "./escape.js";
 
 export interface XmlElement {
   kind: "element";
@@ -55,13 +56,22 @@ export interface ParseOptions {
 }
 
 export function parseXml(text: string, opts: ParseOptions = {}): XmlDocument {
+  return readXmlEvents(text, (read, src, fast) => buildTree(src, read, fast && opts.rawCellValues === true));
+}
+
+/**
+ * The one way the toolkit reads a whole XML text (a byte-order mark skipped): `run` is given the
+ * fast reader's events, and when it cannot vouch for the text, runs again from a clean state over
+ * saxes's (which gives the same events for a document both read, or its own error).
+ */
+export function readXmlEvents<T>(text: string, run: (read: (ev: XmlEvents) => void, src: string, fast: boolean) => T): T {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return buildTree(src, (ev) => scanXml(src, ev), opts.rawCellValues === true);
+    return run((ev) => scanXml(src, ev), src, true);
   } catch (e) {
     if (!(e instanceof XmlFallback)) throw e;
   }
-  return buildTree(src, (ev) => saxesEvents(src, ev), false);
+  return run((ev) => saxesEvents(src, ev), src, false);
 }
 
 /** The same events as scanXml, from saxes (what the fast reader leaves to it, and errors). */
@@ -173,24 +183,6 @@ function buildTree(src: string, read: (ev: XmlEvents) => void, rawCells: boolean
   return { declaration, prolog, root, epilog };
 }
 
-// \r is written as a reference: a parser turns a literal one into \n, losing it
-const TEXT_ESC = /[&<>\r]/;
-const ATTR_ESC = /[&<"\n\r\t]/;
-const escText = (s: string): string =>
-  TEXT_ESC.test(s) ? s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;") : s;
-/** Text content as serializeXml escapes it. */
-export const escapeText = (s: string): string => escText(s);
-const escAttr = (s: string): string =>
-  ATTR_ESC.test(s)
-    ? s
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")
-        .replace(/"/g, "&quot;")
-        .replace(/\n/g, "&#10;")
-        .replace(/\r/g, "&#13;")
-        .replace(/\t/g, "&#9;")
-    : s;
-
 /** Where serialisation goes: a string, or UTF-8 bytes straight away. */
 interface Sink {
   put(s: string): void;
@@ -199,7 +191,7 @@ interface Sink {
 function writeNode(n: XmlNode, out: Sink): void {
   switch (n.kind) {
     case "text":
-      out.put(escText(n.text));
+      out.put(escapeText(n.text));
       return;
     case "raw":
       out.put(n.xml);
@@ -220,7 +212,7 @@ function writeNode(n: XmlNode, out: Sink): void {
         out.put(" ");
         out.put(k);
         out.put('="');
-        out.put(escAttr(v));
+        out.put(escapeAttr(v));
         out.put('"');
       }
       const kids = n.children;
@@ -401,10 +393,11 @@ export function setText(el: XmlElement, text: string): void {
 
 /**
  * Insert `child` into `parent` respecting a schema's child order: it goes before the first
- * existing child whose local name comes later in `order`.
+ * existing child whose local name comes later in `order`. A node that is not an element (raw
+ * markup standing for one) says which element it stands for with `local`.
  */
-export function insertOrdered(parent: XmlElement, child: XmlElement, order: readonly string[]): void {
-  const rank = order.indexOf(localName(child.name));
+export function insertOrdered(parent: XmlElement, child: XmlNode, order: readonly string[], local = child.kind === "element" ? localName(child.name) : ""): void {
+  const rank = order.indexOf(local);
   let at = parent.children.length;
   for (let i = 0; i < parent.children.length; i++) {
     const c = parent.children[i];
@@ -422,17 +415,4 @@ export function insertOrdered(parent: XmlElement, child: XmlElement, order: read
 export function removeChild(parent: XmlElement, child: XmlNode): void {
   const i = parent.children.indexOf(child);
   if (i >= 0) parent.children.splice(i, 1);
-}
-
-// OOXML's ST_Xstring escapes characters XML 1.0 cannot carry as _xHHHH_ (and a literal "_x" that
-// would read as an escape as _x005F_). Shared strings, inline strings and comments use it.
-const XSTRING_WORK = /_x[0-9A-Fa-f]{4}_|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-export function encodeXstring(s: string): string {
-  if (!XSTRING_WORK.test(s)) return s; // nearly every text: nothing to escape
-  return s
-    .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
-}
-export function decodeXstring(s: string): string {
-  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }

@@ -20,7 +20,6 @@ const SIG_EOCD = 0x06054b50;
 const SIG_EOCD64_LOCATOR = 0x07064b50;
 const SIG_EOCD64 = 0x06064b50;
 const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
 const MAX_EOCD_SEARCH = 22 + 0xffff; // the record plus the longest comment
 
 /** Why a zip could not be read; sniff and the reader map these to OpenFailure reasons. */
@@ -42,10 +41,17 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
   return got === len ? buf : buf.subarray(0, got);
 }
 
-/** Reads the central directory; throws ZipError("truncated") when it is missing or cut short. */
-export async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<ZipEntry[]> {
+/** A read the central directory needs: `len` bytes at `pos` (fewer when the file ends first). */
+type Need = [pos: number, len: number];
+
+/**
+ * The central directory of a zip of `fileSize` bytes, as steps: each yield asks for bytes, so that
+ * the file reader (async, by file handle) and the fill's package (sync, bytes in memory) share
+ * this one reading of it. Throws ZipError("truncated") when it is missing or cut short.
+ */
+function* centralDirectorySteps(fileSize: number): Generator<Need, ZipEntry[], Buffer> {
   const tailLen = Math.min(fileSize, MAX_EOCD_SEARCH);
-  const tail = await readAt(fh, fileSize - tailLen, tailLen);
+  const tail = yield [fileSize - tailLen, tailLen];
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === SIG_EOCD) {
@@ -60,11 +66,11 @@ export async function readCentralDirectory(fh: FileHandle, fileSize: number): Pr
   const eocdAbs = fileSize - tailLen + eocd;
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     // zip64: the real figures are in the zip64 end record that the locator points to
-    const loc = eocd >= 20 ? tail.subarray(eocd - 20, eocd) : await readAt(fh, eocdAbs - 20, 20);
+    const loc = eocd >= 20 ? tail.subarray(eocd - 20, eocd) : yield [eocdAbs - 20, 20];
     if (loc.length < 20 || loc.readUInt32LE(0) !== SIG_EOCD64_LOCATOR) {
       throw new ZipError("truncated", "zip64 locator missing");
     }
-    const rec = await readAt(fh, Number(loc.readBigUInt64LE(8)), 56);
+    const rec = yield [Number(loc.readBigUInt64LE(8)), 56];
     if (rec.length < 56 || rec.readUInt32LE(0) !== SIG_EOCD64) throw new ZipError("truncated", "zip64 end record missing");
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
@@ -73,7 +79,7 @@ export async function readCentralDirectory(fh: FileHandle, fileSize: number): Pr
   if (cdOffset + cdSize > fileSize) throw new ZipError("truncated", "the central directory lies past the end of the file");
   // the directory is usually inside the tail already read
   const tailStart = fileSize - tailLen;
-  const cd = cdOffset >= tailStart ? tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize) : await readAt(fh, cdOffset, cdSize);
+  const cd = cdOffset >= tailStart ? tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize) : yield [cdOffset, cdSize];
   const entries: ZipEntry[] = [];
   let p = 0;
   for (let n = 0; n < count; n++) {
@@ -110,6 +116,60 @@ export async function readCentralDirectory(fh: FileHandle, fileSize: number): Pr
   return entries;
 }
 
+/** Reads the central directory of a file; throws ZipError("truncated") when it is missing or cut short. */
+export async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<ZipEntry[]> {
+  const steps = centralDirectorySteps(fileSize);
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    r = steps.next(await readAt(fh, r.value[0], Math.max(0, r.value[1])));
+  }
+}
+
+/** The same, of a zip in memory. */
+export function centralDirectoryOf(bytes: Uint8Array): ZipEntry[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const steps = centralDirectorySteps(buf.length);
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    const [pos, len] = r.value;
+    r = steps.next(pos < 0 ? Buffer.alloc(0) : buf.subarray(pos, pos + Math.max(0, len)));
+  }
+}
+
+/** Where an entry's data starts, from its local header (`head`: the bytes from the header on). */
+export function dataOffset(entry: ZipEntry, head: Uint8Array): number {
+  if (head.length < 30 || head[0] !== 0x50 || head[1] !== 0x4b || head[2] !== 3 || head[3] !== 4) {
+    throw new ZipError("truncated", `${entry.name}: local header missing`);
+  }
+  return 30 + (head[26] | (head[27] << 8)) + (head[28] | (head[29] << 8));
+}
+
+/**
+ * What an entry must be for the toolkit to read it: not encrypted, stored or deflated. Throws
+ * ZipError otherwise (the reader and the fill's package refuse the same entries).
+ */
+export function checkEntry(entry: ZipEntry): void {
+  if (entry.flags & 1) throw new ZipError("encrypted", `${entry.name} is encrypted`);
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new ZipError("truncated", `${entry.name}: unsupported compression method ${entry.method}`);
+  }
+}
+
+/**
+ * The entries keyed by part name (partKey); two entries of one name are refused: which one a
+ * reader takes is a guess (zip tools differ), so the file is refused rather than read with "the
+ * last one wins".
+ */
+export function entriesByPart(list: ZipEntry[]): Map<string, ZipEntry> {
+  const entries = new Map<string, ZipEntry>();
+  for (const e of list) {
+    const key = partKey(e.name);
+    if (entries.has(key)) throw new XlsxInvalidError(`the zip holds the part "${e.name}" twice`, `tệp nén chứa phần "${e.name}" hai lần`);
+    entries.set(key, e);
+  }
+  return entries;
+}
+
 /** A per-read budget of inflated bytes shared by the parts read through it. */
 export class InflateBudget {
   used = 0;
@@ -139,18 +199,12 @@ const INFLATED = 64 * 1024;
  * ZipError("truncated") when the data ends early or is not valid deflate.
  */
 export async function* inflateEntry(fh: FileHandle, fileSize: number, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {
-  if (entry.flags & 1) throw new ZipError("encrypted", `${entry.name} is encrypted`);
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new ZipError("truncated", `${entry.name}: unsupported compression method ${entry.method}`);
-  }
+  checkEntry(entry);
   // One read for the local header and the first data: a small part costs one trip to the disk
   // (the header's name and extra field are guessed generously; a longer one costs a second read).
   const guess = 30 + entry.name.length * 3 + 256;
   const first = await readAt(fh, entry.localHeaderOffset, Math.min(guess + Math.min(READ, entry.compressedSize), Math.max(0, fileSize - entry.localHeaderOffset)));
-  if (first.length < 30 || first.readUInt32LE(0) !== SIG_LOCAL) {
-    throw new ZipError("truncated", `${entry.name}: local header missing`);
-  }
-  const dataStart = 30 + first.readUInt16LE(26) + first.readUInt16LE(28);
+  const dataStart = dataOffset(entry, first);
   const start = entry.localHeaderOffset + dataStart;
   const end = start + entry.compressedSize;
   if (end > fileSize) throw new ZipError("truncated", `${entry.name}: data runs past the end of the file`);
@@ -227,16 +281,7 @@ export class ZipFile {
     try {
       const { size } = await fh.stat();
       if (size > maxBytes) throw new XlsxOpenError("too_large", `file is ${size} bytes, over the limit of ${maxBytes}`);
-      const list = await readCentralDirectory(fh, size);
-      const entries = new Map<string, ZipEntry>();
-      for (const e of list) {
-        const key = partKey(e.name);
-        // two entries of one name: which one a reader takes is a guess (zip tools differ), so the
-        // file is refused rather than read with "the last one wins"
-        if (entries.has(key)) throw new XlsxInvalidError(`the zip holds the part "${e.name}" twice`, `tệp nén chứa phần "${e.name}" hai lần`);
-        entries.set(key, e);
-      }
-      return new ZipFile(fh, size, entries);
+      return new ZipFile(fh, size, entriesByPart(await readCentralDirectory(fh, size)));
     } catch (err) {
       await fh.close();
       throw err;

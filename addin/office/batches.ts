@@ -7,6 +7,7 @@
 // values assignment per block) is queued into as few requests as the payload limit allows:
 // normally ONE write sync per form; a block whose JSON would pass the budget is cut by rows.
 import type { Block, FormPlan, PlanCell, RowOp } from "../../fill/engine/types.js";
+import { cellRef, colLetters, colNumber } from "../../xlsx/refs.js";
 
 /** Excel on the web refuses a request (and a response) above 5 MB. */
 export const EXCEL_WEB_PAYLOAD_LIMIT = 5 * 1024 * 1024;
@@ -199,16 +200,10 @@ export function planRequests(plan: FormPlan, budget = DEFAULT_REQUEST_BUDGET): W
 
 // ---- reading ---------------------------------------------------------------------------------
 
-/** Column number (1-based) → letters: 1 → A, 28 → AB. */
-export function colLetters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
+/** Column number (1-based) → letters: 1 → A, 28 → AB (the toolkit's A1 module). */
+export { colLetters };
 
-export function a1(row: number, col: number): string {
-  return `${colLetters(col)}${row}`;
-}
+export const a1 = cellRef;
 
 export function areaAddress(row: number, col: number, rows: number, cols: number): string {
   return rows === 1 && cols === 1 ? a1(row, col) : `${a1(row, col)}:${a1(row + rows - 1, col + cols - 1)}`;
@@ -221,10 +216,9 @@ export function parseAddress(address: string): { sheet: string | null; row: numb
   if (sheet && sheet.startsWith("'") && sheet.endsWith("'")) sheet = sheet.slice(1, -1).replace(/''/g, "'");
   const m = /^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$/i.exec(address.slice(bang + 1));
   if (!m) return null;
-  const col = (letters: string) => [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  const c1 = col(m[1]);
+  const c1 = colNumber(m[1]);
   const r1 = Number(m[2]);
-  const c2 = m[3] ? col(m[3]) : c1;
+  const c2 = m[3] ? colNumber(m[3]) : c1;
   const r2 = m[4] ? Number(m[4]) : r1;
   return { sheet, row: Math.min(r1, r2), col: Math.min(c1, c2), rows: Math.abs(r2 - r1) + 1, cols: Math.abs(c2 - c1) + 1 };
 }

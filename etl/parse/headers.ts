@@ -7,6 +7,7 @@ import { memo } from "./memo.js";
 const normalise = memo(normaliseText);
 import type { Measure, Source } from "../../warehouse/model.js";
 import type { XRow } from "../../xlsx/types.js";
+import { colLetters, parseArea as parseA1Area, type A1Area } from "../../xlsx/refs.js";
 import { cellText, unitIn, type MoneyUnit } from "./values.js";
 
 export const HEADER_SEARCH_ROWS = 20;
@@ -187,34 +188,16 @@ export const headerish = memo(headerish_);
 // ---------------------------------------------------------------------------------------------
 // Merges and the header block
 
-export interface Area {
-  r1: number;
-  c1: number;
-  r2: number;
-  c2: number;
-  ref: string;
-}
+/** A merged area: its corners (the toolkit's A1Area's) and the reference as the file wrote it. */
+export type Area = Pick<A1Area, "r1" | "c1" | "r2" | "c2"> & { ref: string };
 
-export function colLetters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function parseRef(ref: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref.trim().toUpperCase());
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { row: Number(m[2]), col };
-}
+// A1 references are the toolkit's (one module for the reader, the fill and the pane)
+export { colLetters };
 
 export function parseArea(ref: string): Area | null {
-  const [a, b] = ref.split(":");
-  const p = a ? parseRef(a) : null;
-  const q = b ? parseRef(b) : p;
-  if (!p || !q) return null;
-  return { r1: Math.min(p.row, q.row), c1: Math.min(p.col, q.col), r2: Math.max(p.row, q.row), c2: Math.max(p.col, q.col), ref };
+  const a = parseA1Area(ref.trim());
+  if (!a || a.kind === "rows" || a.kind === "cols") return null;
+  return { r1: Math.min(a.r1, a.r2), c1: Math.min(a.c1, a.c2), r2: Math.max(a.r1, a.r2), c2: Math.max(a.c1, a.c2), ref };
 }
 
 /** Text of the grid at (row, col), a merged area showing its top-left cell's text. */

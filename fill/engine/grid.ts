@@ -59,17 +59,8 @@ export function mergedValueReader(s: GridSnapshot, maxRow: number): (row: number
   };
 }
 
-/** "A", "B", … "AA" for a 1-based column. */
-export function colLetter(col: number): string {
-  let s = "";
-  let n = col;
-  while (n > 0) {
-    const m = (n - 1) % 26;
-    s = String.fromCharCode(65 + m) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+/** "A", "B", … "AA" for a 1-based column: the toolkit's one A1 module (pure, as the engine is). */
+export { colLetters as colLetter } from "../../xlsx/refs.js";
 
 export function isEmpty(v: GridValue): boolean {
   return v === null || (typeof v === "string" && v.trim() === "");

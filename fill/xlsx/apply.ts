@@ -16,11 +16,8 @@ import type { Block, CellLineage, FormPlan, PlanCell, RowOp, WorkbookPlan } from
 import { problem, type Problem } from "../../core/problem.js";
 import { readRows, writeRows, type CellRec, type RowRec } from "./cells.js";
 import {
-  cellName,
   moveRow,
   moveRowsAll,
-  parseArea,
-  parseCell,
   shiftAnchoredFormula,
   shiftFormula,
   shiftRef,
@@ -28,6 +25,7 @@ import {
   translateFormula,
   type Moves,
 } from "./formula.js";
+import { cellRef, parseArea, parseRef } from "../../xlsx/refs.js";
 import { writeLineagePart } from "./lineage.js";
 import type { LineageSheet } from "../lineage-xml.js";
 import { Package, type SheetEntry } from "../../xlsx/package.js";
@@ -286,7 +284,7 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
       sheets: forms.map((f) => ({
         sheetName: f.sheet.name,
         form: f.plan.form,
-        cells: f.plan.lineage.map((l: CellLineage) => ({ ref: cellName(l.row, l.col), lineageId: l.lineageId })),
+        cells: f.plan.lineage.map((l: CellLineage) => ({ ref: cellRef(l.row, l.col), lineageId: l.lineageId })),
       })).concat(lineage.extraSheets ?? []),
     });
   }
@@ -649,14 +647,14 @@ function shiftRefOrRange(ref: string, ops: readonly RowOp[]): string | null {
 
 /** A single cell that must stay somewhere (active cell, top-left cell): deleted → the row after. */
 function shiftCell(ref: string, ops: readonly RowOp[]): string {
-  const p = parseCell(ref);
+  const p = parseRef(ref);
   if (!p) return ref;
   let row = p.row;
   for (const op of ops) {
     if (op.op === "insert") row = row >= op.at ? row + op.count : row;
     else row = row < op.at ? row : row >= op.at + op.count ? row - op.count : op.at;
   }
-  return cellName(Math.max(1, row), p.col);
+  return cellRef(Math.max(1, row), p.col);
 }
 
 type Bounds = { r1: number; c1: number; r2: number; c2: number } | null;
@@ -674,7 +672,7 @@ function boundsOf(rows: RowRec[]): Bounds {
 }
 
 function setDimension(root: XmlElement, b: Bounds): void {
-  const ref = !b ? "A1" : b.r1 === b.r2 && b.c1 === b.c2 ? cellName(b.r1, b.c1) : `${cellName(b.r1, b.c1)}:${cellName(b.r2, b.c2)}`;
+  const ref = !b ? "A1" : b.r1 === b.r2 && b.c1 === b.c2 ? cellRef(b.r1, b.c1) : `${cellRef(b.r1, b.c1)}:${cellRef(b.r2, b.c2)}`;
   let dim = firstChild(root, "dimension");
   if (!dim) {
     dim = elem("dimension", { ref });
@@ -727,7 +725,7 @@ class SheetGrid implements CellWriter {
     let c = r.cells.find((x) => x.col === col);
     if (!c) {
       const s = newCellStyle(r.el.attrs.get("customFormat"), r.el.attrs.get("s"), this.colStyles, col);
-      c = { col, el: elem("c", s ? { r: cellName(row, col), s } : { r: cellName(row, col) }) };
+      c = { col, el: elem("c", s ? { r: cellRef(row, col), s } : { r: cellRef(row, col) }) };
       r.cells.push(c);
     }
     return c.el;
@@ -744,7 +742,7 @@ class SheetGrid implements CellWriter {
     // of thousands of cells no longer become five objects each until the sheet is written; the
     // same markup as the text path's (rows-text.ts)
     const w = cellValue(v, Number(c.attrs.get("s") ?? 0), ts);
-    if (w.numericText) this.numericTexts.push(cellName(row, col));
+    if (w.numericText) this.numericTexts.push(cellRef(row, col));
     if (w.inlineStr) c.attrs.set("t", "inlineStr");
     if (w.style === 0) c.attrs.delete("s");
     else if (w.style !== null) c.attrs.set("s", String(w.style));
@@ -756,17 +754,7 @@ class SheetGrid implements CellWriter {
 
 /** Put a cell's new value (as markup standing for a `local` element) where the schema wants it. */
 function insertValue(c: XmlElement, node: RawXml, local: "f" | "v" | "is"): void {
-  const rank = CELL_CHILD_ORDER.indexOf(local);
-  let at = c.children.length;
-  for (let i = 0; i < c.children.length; i++) {
-    const x = c.children[i];
-    if (x.kind === "element" && CELL_CHILD_ORDER.indexOf(localName(x.name)) > rank) {
-      at = i;
-      break;
-    }
-  }
-  c.children.splice(at, 0, node);
-  c.selfClosing = false;
+  insertOrdered(c, node, CELL_CHILD_ORDER, local);
 }
 
 function writeBlock(grid: CellWriter, b: Block, ts: TextStyles, problems: Problem[], fp: FormPlan): void {
@@ -782,7 +770,7 @@ function writeBlock(grid: CellWriter, b: Block, ts: TextStyles, problems: Proble
         continue;
       }
       if ("n" in v && !Number.isFinite(v.n)) {
-        problems.push(problem("W_FILL_NOT_FINITE", "warning", { sheet: fp.sheetName, form: fp.form, cell: cellName(row, col) }, "Giá trị không hữu hạn, để trống", "A non-finite number was left blank"));
+        problems.push(problem("W_FILL_NOT_FINITE", "warning", { sheet: fp.sheetName, form: fp.form, cell: cellRef(row, col) }, "Giá trị không hữu hạn, để trống", "A non-finite number was left blank"));
       }
       grid.write(row, col, v, ts);
     }

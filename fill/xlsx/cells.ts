@@ -1,6 +1,6 @@
 // The <sheetData> of a worksheet as rows and cells with their numbers resolved (the r attributes
 // are optional in OOXML: a row or cell without one follows the previous one).
-import { cellName, parseCell } from "./formula.js";
+import { cellRef, parseRef } from "../../xlsx/refs.js";
 import { childElements, firstChild, localName, textOf, type XmlElement, type XmlNode } from "../../xlsx/xml.js";
 
 export interface CellRec {
@@ -23,7 +23,7 @@ export function readRows(sheetData: XmlElement): RowRec[] {
     let prevCol = 0;
     for (const c of childElements(rowEl, "c")) {
       const ref = c.attrs.get("r");
-      const col = ref ? (parseCell(ref)?.col ?? prevCol + 1) : prevCol + 1;
+      const col = ref ? (parseRef(ref)?.col ?? prevCol + 1) : prevCol + 1;
       prevCol = col;
       cells.push({ col, el: c });
     }
@@ -47,7 +47,7 @@ export function writeRows(sheetData: XmlElement, rows: RowRec[]): void {
     // put r first among the attributes, where Excel writes it
     moveAttrFirst(r.el, "r");
     for (const c of r.cells) {
-      const name = cellName(r.row, c.col);
+      const name = cellRef(r.row, c.col);
       // a cell whose r is already right and first (nearly all of them) is left as it is
       if (c.el.attrs.get("r") === name && firstKey(c.el.attrs) === "r") continue;
       c.el.attrs.set("r", name);

@@ -11,7 +11,7 @@
 import { problem, type Problem } from "../../core/problem.js";
 import type { ChartPlan, ChartSheetPlan } from "../engine/charts.js";
 import type { LineageSheet } from "../lineage-xml.js";
-import { colLetters } from "./formula.js";
+import { colLetters } from "../../xlsx/refs.js";
 import { Package, relsPartName } from "../../xlsx/package.js";
 import { childElements, descendants, elem, firstChild, insertOrdered, localName, serializeElement, serializeXml, type XmlDocument, type XmlElement, type XmlNode } from "../../xlsx/xml.js";
 

@@ -8,20 +8,7 @@
 // and 3-D references (Sheet1:Sheet3!A1) are left as they are.
 // No node: imports (the task pane may reuse it).
 import type { RowOp } from "../engine/types.js";
-
-export const MAX_ROW = 1_048_576;
-export const MAX_COL = 16_384;
-
-/** A parsed A1 area. Whole columns have r1 = r2 = 0; whole rows have c1 = c2 = 0. */
-export interface A1Area {
-  kind: "cell" | "range" | "rows" | "cols";
-  r1: number;
-  c1: number;
-  r2: number;
-  c2: number;
-  /** $ markers: [row1, col1, row2, col2] */
-  abs: [boolean, boolean, boolean, boolean];
-}
+import { A1_CELL, formatArea, MAX_COL, MAX_ROW, parseArea, type A1Area } from "../../xlsx/refs.js";
 
 export interface FormulaRef {
   /** the sheet as written (unquoted, '' unescaped), null when the reference has no sheet */
@@ -31,112 +18,9 @@ export interface FormulaRef {
   area: A1Area;
 }
 
-// ---------------------------------------------------------------- A1 pieces
-
-export function colLetters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
-// the letters of the first columns, which nearly every cell name uses
-const LETTERS: string[] = [];
-export const cellName = (row: number, col: number): string => (col < 1024 ? (LETTERS[col] ??= colLetters(col)) : colLetters(col)) + row;
-
-/** "B7" → { row: 7, col: 2 } ($ allowed); null otherwise. */
-export function parseCell(ref: string): { row: number; col: number } | null {
-  // by hand: every cell of a sheet is read through here (/^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/)
-  const n = ref.length;
-  let i = ref.charCodeAt(0) === 36 /* $ */ ? 1 : 0;
-  let col = 0;
-  const c0 = i;
-  for (; i < n && i - c0 < 4; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
-    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
-    else break;
-  }
-  const letters = i - c0;
-  if (letters < 1 || letters > 3) return null;
-  if (ref.charCodeAt(i) === 36) i++;
-  let row = 0;
-  const r0 = i;
-  for (; i < n; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-    row = row * 10 + (c - 48);
-  }
-  const digits = i - r0;
-  if (digits < 1 || digits > 7) return null;
-  if (row < 1 || row > MAX_ROW || col > MAX_COL) return null;
-  return { row, col };
-}
-
-const CELL = /^(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})$/;
-const ROW = /^(\$?)(\d{1,7})$/;
-const COL = /^(\$?)([A-Za-z]{1,3})$/;
-
-/** Parse "B7", "$B$7:C9", "3:5", "A:C"; null when the text is not an area. */
-export function parseArea(text: string): A1Area | null {
-  const parts = text.split(":");
-  if (parts.length > 2) return null;
-  const [a, b] = parts;
-  let m1 = CELL.exec(a);
-  if (m1) {
-    const c1 = colNumber(m1[2]);
-    const r1 = Number(m1[4]);
-    if (c1 > MAX_COL || r1 < 1 || r1 > MAX_ROW) return null;
-    if (b === undefined) return { kind: "cell", r1, c1, r2: r1, c2: c1, abs: [m1[3] === "$", m1[1] === "$", m1[3] === "$", m1[1] === "$"] };
-    const m2 = CELL.exec(b);
-    if (!m2) return null;
-    const c2 = colNumber(m2[2]);
-    const r2 = Number(m2[4]);
-    if (c2 > MAX_COL || r2 < 1 || r2 > MAX_ROW) return null;
-    return { kind: "range", r1, c1, r2, c2, abs: [m1[3] === "$", m1[1] === "$", m2[3] === "$", m2[1] === "$"] };
-  }
-  if (b === undefined) return null;
-  m1 = ROW.exec(a);
-  const m2r = ROW.exec(b);
-  if (m1 && m2r) {
-    const r1 = Number(m1[2]);
-    const r2 = Number(m2r[2]);
-    if (r1 < 1 || r2 < 1 || r1 > MAX_ROW || r2 > MAX_ROW) return null;
-    return { kind: "rows", r1, c1: 0, r2, c2: 0, abs: [m1[1] === "$", false, m2r[1] === "$", false] };
-  }
-  const k1 = COL.exec(a);
-  const k2 = COL.exec(b);
-  if (k1 && k2) {
-    const c1 = colNumber(k1[2]);
-    const c2 = colNumber(k2[2]);
-    if (c1 > MAX_COL || c2 > MAX_COL) return null;
-    return { kind: "cols", r1: 0, c1, r2: 0, c2, abs: [false, k1[1] === "$", false, k2[1] === "$"] };
-  }
-  return null;
-}
-
-export function formatArea(a: A1Area): string {
-  const d = (x: boolean): string => (x ? "$" : "");
-  switch (a.kind) {
-    case "cell":
-      return `${d(a.abs[1])}${colLetters(a.c1)}${d(a.abs[0])}${a.r1}`;
-    case "range":
-      return `${d(a.abs[1])}${colLetters(a.c1)}${d(a.abs[0])}${a.r1}:${d(a.abs[3])}${colLetters(a.c2)}${d(a.abs[2])}${a.r2}`;
-    case "rows":
-      return `${d(a.abs[0])}${a.r1}:${d(a.abs[2])}${a.r2}`;
-    case "cols":
-      return `${d(a.abs[1])}${colLetters(a.c1)}:${d(a.abs[3])}${colLetters(a.c2)}`;
-  }
-}
-
 /** Quote a sheet name for a formula when it needs it. */
 export function quoteSheet(name: string): string {
-  if (/^[\p{L}_][\p{L}\p{N}_.]*$/u.test(name) && !CELL.test(name) && !/^(R\d*C\d*|R|C)$/i.test(name) && !/^(TRUE|FALSE)$/i.test(name)) return name;
+  if (/^[\p{L}_][\p{L}\p{N}_.]*$/u.test(name) && !A1_CELL.test(name) && !/^(R\d*C\d*|R|C)$/i.test(name) && !/^(TRUE|FALSE)$/i.test(name)) return name;
   return `'${name.replace(/'/g, "''")}'`;
 }
 

@@ -7,7 +7,7 @@
 //
 // The pure estimate (`wrappedLines`, `fittedRowHeight`) is separate from reading the sheet and
 // styles XML (`fitWrittenRows`), so that it is unit-tested on numbers.
-import { parseArea } from "./formula.js";
+import { parseArea } from "../../xlsx/refs.js";
 import type { RowRec } from "./cells.js";
 import { childElements, firstChild, type XmlDocument, type XmlElement } from "../../xlsx/xml.js";
 

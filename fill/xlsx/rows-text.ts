@@ -10,9 +10,9 @@
 // returns null, and the caller fills the sheet through the tree (apply.ts), which handles every
 // case. The two are checked against each other (test/fill/xlsx/rows-text.test.ts).
 import type { PlanCell, RowOp } from "../engine/types.js";
-import { cellName, colNumber } from "./formula.js";
+import { cellRef, colNumber } from "../../xlsx/refs.js";
 import type { TextStyles } from "../../xlsx/styles.js";
-import { encodeXstring, escapeText } from "../../xlsx/xml.js";
+import { encodeXstring, escapeText } from "../../xlsx/escape.js";
 
 /** What a written value puts in its cell: the same markup the tree path serialises to. */
 export interface CellValue {
@@ -292,7 +292,7 @@ export class TextRows {
     let c = r.cells[i];
     if (!c || c.col !== col) {
       const s = newCellStyle(get(r.attrs, "customFormat"), get(r.attrs, "s"), this.colStyles, col);
-      c = { col, raw: null, tagEnd: 0, attrs: s ? [["r", cellName(row, col)], ["s", s]] : [["r", cellName(row, col)]], inner: "" };
+      c = { col, raw: null, tagEnd: 0, attrs: s ? [["r", cellRef(row, col)], ["s", s]] : [["r", cellRef(row, col)]], inner: "" };
       r.cells.splice(i, 0, c);
     }
     return { r, c };
@@ -302,7 +302,7 @@ export class TextRows {
     const { c } = this.cell(row, col);
     let attrs = drop(attrsOfCell(c), "t", "cm", "vm");
     const w = cellValue(v, Number(get(attrs, "s") ?? 0), ts);
-    if (w.numericText) this.numericTexts.push(cellName(row, col));
+    if (w.numericText) this.numericTexts.push(cellRef(row, col));
     if (w.inlineStr) attrs.push(["t", "inlineStr"]);
     if (w.style !== null) {
       if (w.style === 0) attrs = drop(attrs, "s");
@@ -319,7 +319,7 @@ export class TextRows {
     let inner = c.inner;
     if (c.raw !== null) inner = c.raw.charCodeAt(c.tagEnd - 1) === 47 ? "" : c.raw.slice(c.tagEnd + 1, c.raw.length - 4);
     let t = "<c";
-    for (const [k, v] of attrsOfCell(c)) t += " " + k + '="' + (k === "r" ? cellName(row, c.col) : v) + '"';
+    for (const [k, v] of attrsOfCell(c)) t += " " + k + '="' + (k === "r" ? cellRef(row, c.col) : v) + '"';
     return inner === "" ? t + "/>" : t + ">" + inner + "</c>";
   }
 

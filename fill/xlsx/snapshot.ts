@@ -3,12 +3,14 @@
 // has a value or a formula, and every merged area (styled empty cells do not widen it). Cached
 // values as stored (a formula cell without one reads null); shared formulas as each cell's own.
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
-import { scanXml, XmlFallback, type XmlEvents } from "../../xlsx/fastxml.js";
-import { richText } from "./cells.js";
-import { parseArea, parseCell, translateFormula } from "./formula.js";
+import type { XmlEvents } from "../../xlsx/fastxml.js";
+import { translateFormula } from "./formula.js";
+import { parseArea, parseRef } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
-import { childElements, decodeXstring, firstChild, localName, saxesEvents, type XmlDocument } from "../../xlsx/xml.js";
+import { localName, readXmlEvents } from "../../xlsx/xml.js";
+import { readPartText, REL_SHARED_STRINGS, REL_STYLES, sharedStringsReader } from "../../xlsx/opc.js";
+import { decodeXstring } from "../../xlsx/escape.js";
 import { isoToSerial } from "../../core/serial.js";
 
 export interface SnapshotOptions {
@@ -25,13 +27,12 @@ export async function snapshotWorkbook(bytes: Uint8Array, opts: SnapshotOptions 
 export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridSnapshot[] {
   const wb = pkg.workbookPart();
   const rels = pkg.rels(wb);
-  const sstPart = rels.find((r) => r.type.endsWith("/sharedStrings"))?.part;
-  const stylesPart = rels.find((r) => r.type.endsWith("/styles"))?.part;
-  const sst = sstPart && pkg.has(sstPart) ? sharedStrings(pkg.readXml(sstPart)) : [];
-  const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readXml(stylesPart) : null);
-  // the workbook's own <workbookPr> (a child of the root; Excel's extensions put theirs deeper)
-  const pr = firstChild(pkg.readXml(wb).root, "workbookPr");
-  const date1904 = pr?.attrs.get("date1904") === "1" || pr?.attrs.get("date1904") === "true";
+  const sstPart = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.part;
+  const stylesPart = rels.find((r) => REL_STYLES.test(r.type))?.part;
+  // the same readers as the ETL's (the limits are the reader's defaults)
+  const sst = sstPart && pkg.has(sstPart) ? readPartText(pkg.readText(sstPart), sharedStringsReader) : [];
+  const formats = numberFormatsOf(stylesPart && pkg.has(stylesPart) ? pkg.readText(stylesPart) : null);
+  const { date1904 } = pkg.workbook();
   const wanted = opts.sheets ? new Set(opts.sheets.map((s) => s.toLowerCase())) : null;
   const out: GridSnapshot[] = [];
   let index = 0;
@@ -45,10 +46,6 @@ export function snapshotPackage(pkg: Package, opts: SnapshotOptions = {}): GridS
   return out;
 }
 
-function sharedStrings(doc: XmlDocument): string[] {
-  return childElements(doc.root, "si").map((si) => decodeXstring(richText(si)));
-}
-
 interface RawCell {
   row: number;
   col: number;
@@ -60,13 +57,7 @@ interface RawCell {
 // One pass over the sheet, no tree: a data sheet of 100 000 rows is read in one go. The fast
 // reader first; saxes when it cannot vouch for the text (see fastxml.ts), from a clean state.
 function snapshotSheet(xml: string, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
-  const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-  try {
-    return readSheet((ev) => scanXml(src, ev), name, index, sst, formats, firstRows, date1904);
-  } catch (e) {
-    if (!(e instanceof XmlFallback)) throw e;
-  }
-  return readSheet((ev) => saxesEvents(src, ev), name, index, sst, formats, firstRows, date1904);
+  return readXmlEvents(xml, (read) => readSheet(read, name, index, sst, formats, firstRows, date1904));
 }
 
 function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sst: string[], formats: string[], firstRows: number | undefined, date1904: boolean): GridSnapshot {
@@ -93,7 +84,7 @@ function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, s
       col = 0;
     } else if (ln === "c" && parent === "row") {
       const r = a.get("r");
-      const ref = r ? parseCell(r) : null;
+      const ref = r ? parseRef(r) : null;
       col = ref ? ref.col : col + 1;
       if (ref) row = ref.row;
       cur = { t: a.get("t") ?? "n", s: a.get("s"), v: null, f: null, fAttrs: null, inline: null };

@@ -4,7 +4,9 @@
 // saxes reads the sheet once, tracking positions, and the edits are spliced into the original
 // text: every byte the fill does not change stays as it was.
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { parseCell, shiftFormula, translateFormula, type Moves } from "./formula.js";
+import { shiftFormula, translateFormula, type Moves } from "./formula.js";
+import { parseRef } from "../../xlsx/refs.js";
+import { escapeAttr, escapeText } from "../../xlsx/escape.js";
 
 export interface FormulaPatchContext {
   /** the sheet's own name (bare references belong to it) */
@@ -22,14 +24,11 @@ interface Edit {
   text: string;
 }
 
-const escText = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const escAttr = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 const local = (n: string): string => n.slice(n.indexOf(":") + 1);
 
 function startTag(name: string, attrs: Record<string, string>, selfClosing: boolean): string {
   let s = "<" + name;
-  for (const k of Object.keys(attrs)) s += ` ${k}="${escAttr(attrs[k])}"`;
+  for (const k of Object.keys(attrs)) s += ` ${k}="${escapeAttr(attrs[k])}"`;
   return s + (selfClosing ? "/>" : ">");
 }
 
@@ -79,7 +78,7 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
       row = t.attributes.r ? Number(t.attributes.r) : row + 1;
       col = 0;
     } else if (ln === "c" && parent === "row") {
-      const ref = t.attributes.r ? parseCell(t.attributes.r) : null;
+      const ref = t.attributes.r ? parseRef(t.attributes.r) : null;
       col = ref ? ref.col : col + 1;
       if (ref) row = ref.row;
       cell = { start: tagStart, end: p.position, attrs: { ...t.attributes }, stale: false, v: null };
@@ -115,7 +114,7 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
           const m = { row, col, text, expand: c.stale || c.changed };
           masters.set(attrs.si, m);
           if (m.expand) {
-            edits.push({ start: f.start, end, text: `<f>${escText(c.text)}</f>` });
+            edits.push({ start: f.start, end, text: `<f>${escapeText(c.text)}</f>` });
             cell.stale ||= c.stale;
           }
         } else {
@@ -123,13 +122,13 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
           if (m?.expand) {
             const own = translateFormula(m.text, row - m.row, col - m.col);
             const c = consider(own);
-            edits.push({ start: f.start, end, text: `<f>${escText(c.text)}</f>` });
+            edits.push({ start: f.start, end, text: `<f>${escapeText(c.text)}</f>` });
             cell.stale ||= c.stale;
           }
         }
       } else if (text) {
         const c = consider(text);
-        if (c.changed) edits.push({ start: f.textStart, end: textEnd, text: escText(c.text) });
+        if (c.changed) edits.push({ start: f.textStart, end: textEnd, text: escapeText(c.text) });
         cell.stale ||= c.stale;
       }
       f = null;
@@ -146,7 +145,7 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
       cell = null;
     } else if (other && (ln === "formula" || ln === "formula1" || ln === "formula2" || (ln === "f" && t.name.includes(":")))) {
       const r = shiftFormula(text, selfInvolved ? ctx.name : null, ctx.moves);
-      if (r.changed) edits.push({ start: other.textStart, end: end - closeLen, text: escText(r.text) });
+      if (r.changed) edits.push({ start: other.textStart, end: end - closeLen, text: escapeText(r.text) });
       other = null;
     }
     text = "";
@@ -172,7 +171,7 @@ export function patchSheetFormulas(raw: string, ctx: FormulaPatchContext): strin
  */
 export function mayMention(xmlLower: string, names: Iterable<string>): boolean {
   for (const n of names) {
-    const esc = escText(n.toLowerCase());
+    const esc = escapeText(n.toLowerCase());
     const forms = [esc, esc.replace(/'/g, "''")];
     for (const q of ["&apos;", "&#39;", "&#x27;"]) forms.push(forms[0].replace(/'/g, q), forms[1].replace(/'/g, q));
     if (forms.some((f) => xmlLower.includes(f))) return true;

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { openXlsx, sniffFile, XlsxOpenError, type ReaderLimits } from "../../xlsx/index.js";
+import { openXlsx, sniffFile, XlsxLimitError, XlsxOpenError, type ReaderLimits } from "../../xlsx/index.js";
 import { LIMITS, exceljsBasic, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir();
@@ -151,6 +151,17 @@ describe("limits", () => {
     const e = await failure(ok, { ...LIMITS, maxRows: 9 });
     expect(e.reason).toBe("too_many_rows");
     expect(e.where).toBe("S!A9001");
+  });
+
+  it("nesting in a small part counts from its real depth, however many self-closing tags came first", async () => {
+    // each <t/> is an element that opens and closes at once: it must not make room for deeper nesting
+    const path = handMadeXlsx(join(dir, "deep-sst.xlsx"), {
+      sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>' }],
+      rawSharedStrings: [...Array.from({ length: 100 }, () => "<t/>"), "<r>".repeat(80) + "<t>x</t>" + "</r>".repeat(80)],
+    });
+    const e = await failure(path, { ...LIMITS, maxDepth: 64 });
+    expect(e).toBeInstanceOf(XlsxLimitError);
+    expect((e as XlsxLimitError).limit).toBe("maxDepth");
   });
 
   it("a file over maxFileBytes is refused before it is read", async () => {

@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { STYLES_XML } from "./fixtures.js";
+import { colLetters } from "../../xlsx/refs.js";
 
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -82,12 +83,7 @@ export function realWorldXlsx(path: string, spec: RealWorldSpec, flavour: Flavou
 /** `n` cells of a row with no value, only a style: a row formatted out to XFD. */
 export function styledTo(row: number, fromCol: number, toCol: number, style = 1): string {
   let out = "";
-  for (let c = fromCol; c <= toCol; c++) out += `<c r="${letters(c)}${row}" s="${style}"/>`;
+  for (let c = fromCol; c <= toCol; c++) out += `<c r="${colLetters(c)}${row}" s="${style}"/>`;
   return out;
 }
 
-export function letters(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}

@@ -167,7 +167,7 @@ describe.each(["rich.xlsx", "rich.xlsm"])("filling %s", (name) => {
 
   it("writes text as text (inline strings in a Text-formatted style), numbers as numbers", async () => {
     const cells = cellsOf(pkg, "xl/worksheets/sheet1.xml");
-    const formats = numberFormatsOf(pkg.readXml("xl/styles.xml"));
+    const formats = numberFormatsOf(pkg.readText("xl/styles.xml"));
     for (const [ref, text] of [["B9", "=1+1"], ["B10", "01"], ["F10", "3/2024"], ["B11", "Mới _x0041_ B"], ["B12", " khoảng trắng\u0001 "], ["E5", "Dự toán năm 2025"]] as const) {
       const c = cells.get(ref)!;
       expect(c.t, ref).toBe("inlineStr");

@@ -1,7 +1,8 @@
 // The reference scanner and the row moves: the cases a careless regex gets wrong.
 import { describe, expect, it } from "vitest";
 import type { RowOp } from "../../../fill/engine/types.js";
-import { mapRefs, moveRows, parseArea, quoteSheet, shiftFormula, shiftSqref, translateFormula } from "../../../fill/xlsx/formula.js";
+import { mapRefs, moveRows, quoteSheet, shiftFormula, shiftSqref, translateFormula } from "../../../fill/xlsx/formula.js";
+import { parseArea } from "../../../xlsx/refs.js";
 
 const ins = (at: number, count: number): RowOp => ({ op: "insert", at, count, formatFrom: at });
 const del = (at: number, count: number): RowOp => ({ op: "delete", at, count });

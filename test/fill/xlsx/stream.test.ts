@@ -29,6 +29,11 @@ describe("patchSheetFormulas", () => {
     );
   });
 
+  it("writes a carriage return in a moved formula as a reference, as the tree does (a literal one reads back as a line feed)", () => {
+    const src = `<worksheet><sheetData><row r="1"><c r="A1" t="str"><f>"a&#13;b"&amp;'PL 03'!B6</f><v>x</v></c></row></sheetData></worksheet>`;
+    expect(patchSheetFormulas(src, ctx)).toBe(`<worksheet><sheetData><row r="1"><c r="A1"><f>"a&#13;b"&amp;'PL 03'!B8</f></c></row></sheetData></worksheet>`);
+  });
+
   it("says when nothing changes, and refuses XML it does not expect", () => {
     expect(patchSheetFormulas('<worksheet><sheetData><row r="1"><c r="A1"><f>B1</f><v>1</v></c></row></sheetData></worksheet>', ctx)).toBeNull();
     expect(() => patchSheetFormulas(`<worksheet><sheetData><row r="1"><c r="A1"><f>'PL 03'!A1</f ></c></row></sheetData></worksheet>`, ctx)).toThrow(/unusual/);
