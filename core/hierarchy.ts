@@ -1,9 +1,9 @@
 // The 01–18 hierarchy of S&T spending (spec/appendices.md), as the offices' sheets and the forms
-// print it: its one home. The ETL's sum checks take their structure from here (etl/parse), the
-// sample and the benchmark's generator their rows. What cannot import it is checked against it
-// (test/core/hierarchy.test.ts): the warehouse's budget_line rows (a migration, history) and the
-// PL01/PL02 rows with their sumOf (data the task pane reads), from which those forms' row-sum rules
-// are derived.
+// print it: its one home. The ETL's sum checks take their structure from here (etl/parse), PL01
+// and PL02 their rows' sumOf when read (queries/forms.ts, "sumsFrom": "hierarchy") and so their
+// row-sum rules, the sample and the benchmark's generator their rows. What cannot import it is
+// checked against it (test/core/hierarchy.test.ts): the warehouse's budget_line rows (a
+// migration, history) and the tests' expected rows.
 export interface HierarchyLine {
   code: string;
   label: string;

@@ -184,6 +184,12 @@ export const FormDef = z
     /** fixed forms: every row */
     rows: z.array(FixedRowDef).optional(),
     /**
+     * "hierarchy": the rows are lines of the 01–18 hierarchy (PL01, PL02) and take their `sumOf`
+     * from its one home, core/hierarchy.ts, when the definition is read (queries/forms.ts); the
+     * rows then state none of their own.
+     */
+    sumsFrom: z.literal("hierarchy").optional(),
+    /**
      * set by formForYear(), never in form.json: the rows the form no longer has in the plan year
      * (a copy of last year's workbook may still carry one; the fill says so instead of ignoring it)
      */
@@ -224,6 +230,7 @@ export const FormDef = z
       for (const r of refs) if (!ids.has(r)) ctx.addIssue({ code: "custom", message: `column ${c.id} computed from unknown ${r}` });
     }
     if (f.kind === "fixed" && !f.rows?.length) ctx.addIssue({ code: "custom", message: "a fixed form needs rows" });
+    if (f.sumsFrom && f.rows?.some((r) => r.sumOf)) ctx.addIssue({ code: "custom", message: "rows take their sumOf from the hierarchy (sumsFrom): give none" });
     if (f.kind === "list" && !f.list) ctx.addIssue({ code: "custom", message: "a list form needs list" });
     if (f.list && !ids.has(f.list.labelColumn)) ctx.addIssue({ code: "custom", message: `list.labelColumn ${f.list.labelColumn} is not a column` });
     for (const p of [...f.recognise.titlePatterns, ...f.recognise.titleLine, ...f.recognise.sheetNames]) {

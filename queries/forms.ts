@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZodError } from "zod";
+import { HIERARCHY_CHILDREN, isHierarchyCode } from "../core/hierarchy.js";
 import { problem, ProblemError } from "../core/problem.js";
 import { parseFormDef, type FormDef } from "./form-schema.js";
 
@@ -12,12 +13,25 @@ export type { FormDef } from "./form-schema.js";
 /** The folder holding one sub-folder per form. */
 export const FORMS_DIR = join(dirname(fileURLToPath(import.meta.url)), "forms");
 
+/**
+ * The rows' sums from the 01–18 hierarchy's one home; every row must be one of its lines. The
+ * definition handed on states its sums (and no longer `sumsFrom`), as one written out would.
+ */
+function withHierarchySums({ sumsFrom: _from, ...def }: FormDef): FormDef {
+  const rows = (def.rows ?? []).map((r) => {
+    if (!isHierarchyCode(r.key)) throw new Error(`row ${r.key} is not a line of the 01–18 hierarchy (sumsFrom)`);
+    const children = HIERARCHY_CHILDREN[r.key];
+    return children ? { ...r, sumOf: [...children] } : r;
+  });
+  return { ...def, rows };
+}
+
 function readForm(dir: string, name: string): FormDef {
   const file = join(dir, name, "form.json");
   try {
     const def = parseFormDef(JSON.parse(readFileSync(file, "utf8")));
     if (def.code !== name) throw new Error(`code "${def.code}" differs from its folder "${name}"`);
-    return def;
+    return def.sumsFrom === "hierarchy" ? withHierarchySums(def) : def;
   } catch (e) {
     const detail =
       e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);

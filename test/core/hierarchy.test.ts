@@ -1,11 +1,13 @@
-// The 01–18 hierarchy has one home, core/hierarchy.ts. The ETL takes its structure from there; what
-// cannot import it — the warehouse's budget_line rows (a migration: history), the PL01/PL02 rows
-// and their sumOf (data, from which those forms' row-sum rules are derived), the tests' expected
-// rows — must say the same.
+// The 01–18 hierarchy has one home, core/hierarchy.ts. The ETL takes its structure from there, and
+// PL01/PL02 their rows' sums (form.json says "sumsFrom": "hierarchy"; their row-sum rules follow);
+// what cannot import it — the warehouse's budget_line rows (a migration: history), the tests'
+// expected rows — must say the same.
 import { describe, expect, it } from "vitest";
 import { HIERARCHY, HIERARCHY_CHILDREN, hierarchyParent } from "../../core/hierarchy.js";
 import { HIERARCHY_CHILDREN as ETL_CHILDREN, hierarchyCode } from "../../etl/parse/values-lists.js";
-import { loadForms } from "../../queries/forms.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { FORMS_DIR, loadForms } from "../../queries/forms.js";
 import { formRules } from "../../queries/rules.js";
 import { LINES } from "../queries/hierarchy.js";
 import { TestWarehouse } from "../queries/warehouse.js";
@@ -30,6 +32,14 @@ describe("the 01–18 hierarchy, one home", () => {
       );
     } finally {
       w.close();
+    }
+  });
+
+  it("PL01 and PL02 state no sums of their own: they take them from it", () => {
+    for (const code of ["pl01", "pl02"]) {
+      const raw = JSON.parse(readFileSync(join(FORMS_DIR, code, "form.json"), "utf8")) as { sumsFrom?: string; rows: { sumOf?: string[] }[] };
+      expect(raw.sumsFrom, code).toBe("hierarchy");
+      expect(raw.rows.filter((r) => r.sumOf), code).toEqual([]);
     }
   });
 
