@@ -106,7 +106,8 @@ export function lineageSql(def: FormDef, long: string): string {
   where o.column_id in (${parts.join(", ")})
     and not exists (select 1 from long as x where x.row_key = o.row_key and x.column_id = ${id} and x.fact_ids is not null)`;
     });
-  return `with long as (
+  // materialized: the long form is read once for the cells' own facts and again for each computed column
+  return `with long as materialized (
 ${long}
 ),
 own as (
