@@ -15,9 +15,11 @@ import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { PLAN_YEAR_MAX, PLAN_YEAR_MIN, PLAN_YEAR_RANGE } from "../core/plan-year.js";
 import { ProblemError } from "../core/problem.js";
 import { computeForm, evaluateRules, formLineage, listForms } from "../queries/compute.js";
 import { loadForms, type FormDef } from "../queries/forms.js";
+import { LINEAGE_ID_FORMAT, lineageId, parseLineageId } from "../core/lineage-id.js";
 import type { FormData, LineageFact, RuleResult } from "../queries/types.js";
 import type { Db } from "../warehouse/db.js";
 import { ApiError } from "./errors.js";
@@ -105,7 +107,7 @@ export async function loadInfo(db: Db): Promise<LoadInfo> {
   return { runId: null, checksum: null, finishedAt: null };
 }
 
-const YEAR = z.coerce.number().int().min(1900).max(2200);
+const YEAR = z.coerce.number().int().min(PLAN_YEAR_MIN).max(PLAN_YEAR_MAX);
 const RUN = z.coerce.number().int().min(1);
 const QueryBody = z.object({
   sql: z.string(),
@@ -272,7 +274,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.get("/forms/:code", async (req, res) => {
     const code = formCode(req.params.code);
     const year = YEAR.safeParse(req.query.year);
-    if (!year.success) throw bad("year", "?year=N (1900–2200)");
+    if (!year.success) throw bad("year", `?year=N (${PLAN_YEAR_RANGE})`);
     let asOf: number | undefined;
     if (req.query.asOf !== undefined) {
       const r = RUN.safeParse(req.query.asOf);
@@ -297,7 +299,7 @@ export function createApp(deps: AppDeps): express.Express {
           rowKey: row.rowKey,
           columnId,
           value,
-          lineageId: /^c\d+$/.test(columnId) ? `${code}:${year.data}:${generation}:${row.rowKey}:${columnId}` : null,
+          lineageId: /^c\d+$/.test(columnId) ? lineageId(code, year.data, generation, row.rowKey, columnId) : null,
         })),
       );
       const text = JSON.stringify({
@@ -319,17 +321,13 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.get("/lineage/:id", async (req, res) => {
     const id = req.params.id;
-    const parts = id.split(":");
-    if (parts.length < 5) throw bad("lineage id", "<form>:<year>:<generation>:<rowKey>:<columnId>");
-    const [rawForm, rawYear, rawGen] = parts;
-    const columnId = parts[parts.length - 1];
-    const rowKey = parts.slice(3, -1).join(":");
-    const code = formCode(rawForm);
-    const year = YEAR.safeParse(rawYear);
-    const gen = RUN.safeParse(rawGen);
-    if (!year.success || !gen.success || rowKey === "" || columnId === "") {
-      throw bad("lineage id", "<form>:<year>:<generation>:<rowKey>:<columnId>");
-    }
+    const ref = parseLineageId(id);
+    if (!ref) throw bad("lineage id", LINEAGE_ID_FORMAT);
+    const { rowKey, columnId } = ref;
+    const code = formCode(ref.form);
+    const year = YEAR.safeParse(ref.year);
+    const gen = RUN.safeParse(ref.generation);
+    if (!year.success || !gen.success || rowKey === "" || columnId === "") throw bad("lineage id", LINEAGE_ID_FORMAT);
     const page = req.query.page === undefined ? { success: true as const, data: 0 } : z.coerce.number().int().min(0).max(1_000_000).safeParse(req.query.page);
     if (!page.success) throw bad("page", "?page=0, 1, …");
     // The figure's own generation: the current one if it is still current, else the kept file.

@@ -1,6 +1,9 @@
 // The 01–18 hierarchy of S&T spending (spec/appendices.md), as the offices' sheets and the forms
-// print it. The warehouse holds the same rows (warehouse/migrations/001_init.sql, budget_line);
-// this copy serves the TypeScript that writes workbooks (the sample, the benchmark's generator).
+// print it: its one home. The ETL's sum checks take their structure from here (etl/parse), PL01
+// and PL02 their rows' sumOf when read (queries/forms.ts, "sumsFrom": "hierarchy") and so their
+// row-sum rules, the sample and the benchmark's generator their rows. What cannot import it is
+// checked against it (test/core/hierarchy.test.ts): the warehouse's budget_line rows (a
+// migration, history) and the tests' expected rows.
 export interface HierarchyLine {
   code: string;
   label: string;
@@ -28,3 +31,20 @@ export const HIERARCHY: readonly HierarchyLine[] = [
   { code: "17", label: "2.7 Chi sự nghiệp KH&CN khác" },
   { code: "18", label: "3. Chi khác cho KH&CN" },
 ];
+
+/** Each sum line's children: "01" → ["02", "03", "18"]. */
+export const HIERARCHY_CHILDREN: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  HIERARCHY.filter((l) => l.children).map((l) => [l.code, l.children!]),
+);
+
+/** Each line's parent (null for 01). */
+export function hierarchyParent(code: string): string | null {
+  return HIERARCHY.find((l) => l.children?.includes(code))?.code ?? null;
+}
+
+const CODES = new Set(HIERARCHY.map((l) => l.code));
+
+/** Whether a code is a line of the hierarchy ("01" … "18"). */
+export function isHierarchyCode(code: string): boolean {
+  return CODES.has(code);
+}

@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../core/exit.js";
+import { isPlanYear, PLAN_YEAR_RANGE } from "../core/plan-year.js";
 import { formatProblem, isError } from "../core/problem.js";
 import { terminalSafe, terminalSafeLines } from "../core/terminal.js";
 import type { Db } from "../warehouse/db.js";
@@ -52,7 +53,7 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   if (!opts.check && !opts.out) throw new UsageError("fill: give --out <file.xlsx>, or --check to only report / cần --out <tệp.xlsx> hoặc --check");
   if (!opts.db && !opts.lake) throw new UsageError("fill: give --db <warehouse> (or --lake <dir>) / cần --db <kho dữ liệu>");
   if (opts.lake && opts.asOf !== undefined) throw new UsageError("fill: --as-of reads warehouse generations; a --lake has only its own / --as-of không dùng với --lake");
-  if (!Number.isInteger(opts.year) || opts.year < 1900 || opts.year > 2999) throw new UsageError(`fill: --year must be a plan year, got ${opts.year}`);
+  if (!isPlanYear(opts.year)) throw new UsageError(`fill: --year must be a plan year (${PLAN_YEAR_RANGE}), got ${opts.year}`);
   const choices: Record<string, string> = {};
   for (const pick of opts.form ?? []) {
     const m = /^(.+)=([^=]+)$/.exec(pick);

@@ -23,8 +23,10 @@ export interface FillInput {
   asOf?: number;
   /** form code → sheet name, for forms two sheets make ambiguous */
   choices?: Record<string, string>;
-  /** form definitions (default: queries/forms) */
+  /** form definitions (default: those of `formsDir`) */
   forms?: FormDef[];
+  /** the folder of forms, each form.json + figures.sql (default: queries/forms) */
+  formsDir?: string;
   /** the fill time written into the lineage (default: now) */
   now?: Date;
   /**
@@ -70,16 +72,16 @@ export interface FillResult {
 }
 
 /** The figure computation, replaceable in tests. */
-export type ComputeAll = (db: Db, year: number, generation: number) => Promise<{ forms: import("../queries/types.js").FormData[]; rules: RuleResult[] }>;
+export type ComputeAll = (db: Db, year: number, generation: number, opts?: { formsDir?: string }) => Promise<{ forms: import("../queries/types.js").FormData[]; rules: RuleResult[] }>;
 
 export async function fillWorkbook(input: FillInput, deps: { computeAll?: ComputeAll } = {}): Promise<FillResult> {
   const pkg = Package.open(input.template);
   const generation = input.db.generation ?? input.asOf ?? 0;
-  const forms = input.forms ?? (await import("../queries/forms.js")).loadForms();
+  const forms = input.forms ?? (await import("../queries/forms.js")).loadForms(input.formsDir);
   const compute = deps.computeAll ?? (await import("../queries/compute.js")).computeAll;
   // The warehouse computes the figures on its own threads while this one reads the workbook: the
   // two do not depend on each other, and together they were half of a fill's time.
-  const computing = compute(input.db, input.year, generation);
+  const computing = compute(input.db, input.year, generation, input.formsDir === undefined ? {} : { formsDir: input.formsDir });
   // the workbook read, and where the forms are found (that needs no figures), while DuckDB computes
   let snapshots: ReturnType<typeof snapshotPackage>;
   let located: ReturnType<typeof locateForms>;

@@ -6,12 +6,63 @@
 // against real years ("Dự toán năm 2023" when N = 2024) and reads a template's own N from them.
 import { z } from "zod";
 
-/** How a column is computed from others of the same row (the form's own arithmetic). */
+const RowKind = z.enum(["data", "group", "total", "heading"]);
+
+/**
+ * How a column is computed from others of the same row (the form's own arithmetic). Each one is
+ * also a rule (queries/rules.ts derives it): a sum is checked where its parts are given (`kinds`:
+ * only in rows of these kinds — a register's Tổng given without its parts makes a group's sum
+ * differ), a ratio is computed by the query layer from its two columns and checked.
+ */
 export const Computed = z.union([
-  z.object({ sum: z.array(z.string()).min(1) }).strict(),
+  z.object({ sum: z.array(z.string()).min(1), kinds: z.array(RowKind).optional() }).strict(),
   z.object({ ratio: z.tuple([z.string(), z.string()]) }).strict(),
 ]);
 export type Computed = z.infer<typeof Computed>;
+
+const RuleColumns = z.array(z.string()).min(1);
+/** Rows named by key, or chosen by kind and parent. */
+export const RowSelector = z.union([
+  z.array(z.string()),
+  z.object({ kind: z.array(RowKind).optional(), parentKey: z.string().nullable().optional() }).strict(),
+]);
+
+/** An arithmetic rule the definition cannot imply (the row sums, column sums and ratios it can). */
+export const ArithmeticRule = z.discriminatedUnion("rule", [
+  /** parent = the sum of the children, column by column */
+  z.object({ rule: z.literal("sum_rows"), parent: z.string(), children: RowSelector, columns: RuleColumns }).strict(),
+  /** every row of these kinds = the sum of the rows whose parentKey is it */
+  z.object({ rule: z.literal("children_sum"), kinds: z.array(RowKind).min(1), columns: RuleColumns }).strict(),
+  /** in every row (of these kinds), target = the sum of the parts, where a part is given */
+  z.object({ rule: z.literal("row_sum"), target: z.string(), parts: RuleColumns, kinds: z.array(RowKind).optional() }).strict(),
+  /** target = num / den as a percentage, ± 0.05 on the rounded figure */
+  z.object({ rule: z.literal("ratio"), target: z.string(), num: z.string(), den: z.string(), kinds: z.array(RowKind).optional() }).strict(),
+  /** two rows hold the same figures (PL05: both blocks count the same tasks) */
+  z.object({ rule: z.literal("equal_rows"), rows: z.tuple([z.string(), z.string()]), columns: RuleColumns }).strict(),
+]);
+export type ArithmeticRule = z.infer<typeof ArithmeticRule>;
+
+/** The form's figures against the same figures computed another way: an SQL file in the form's folder. */
+export const ReconciliationRule = z
+  .object({
+    rule: z.literal("sql"),
+    name: z.string(),
+    /** a file beside form.json returning row_key, expected_trieu_dong (parameter $year) */
+    sql: z.string().regex(/^[\w.-]+\.sql$/),
+    /** the form's columns whose sum is compared with the expected figure */
+    actual: RuleColumns,
+    /** the column a difference is reported at */
+    column: z.string(),
+    what_vi: z.string(),
+    what_en: z.string(),
+  })
+  .strict();
+export type ReconciliationRule = z.infer<typeof ReconciliationRule>;
+
+export const RulesDef = z
+  .object({ arithmetic: z.array(ArithmeticRule).default([]), reconciliation: z.array(ReconciliationRule).default([]) })
+  .strict();
+export type RulesDef = z.infer<typeof RulesDef>;
 
 export const ColumnDef = z
   .object({
@@ -51,7 +102,7 @@ export const FixedRowDef = z
     /** other wordings of the label (without numbering) */
     labels: z.array(z.string()).default([]),
     /** data: a leaf; group: the sum of `sumOf`; total: the form's total */
-    kind: z.enum(["data", "group", "total", "heading"]).default("data"),
+    kind: RowKind.default("data"),
     sumOf: z.array(z.string()).optional(),
     /** indentation level in our template (0 = bold top rows) */
     indent: z.number().int().min(0).max(4).default(0),
@@ -133,12 +184,24 @@ export const FormDef = z
     /** fixed forms: every row */
     rows: z.array(FixedRowDef).optional(),
     /**
+     * "hierarchy": the rows are lines of the 01–18 hierarchy (PL01, PL02) and take their `sumOf`
+     * from its one home, core/hierarchy.ts, when the definition is read (queries/forms.ts); the
+     * rows then state none of their own.
+     */
+    sumsFrom: z.literal("hierarchy").optional(),
+    /**
      * set by formForYear(), never in form.json: the rows the form no longer has in the plan year
      * (a copy of last year's workbook may still carry one; the fill says so instead of ignoring it)
      */
     retiredRows: z.array(FixedRowDef).optional(),
     /** list forms: how the body is read */
     list: ListDef.optional(),
+    /**
+     * The rules the definition does not imply (queries/rules.ts derives the others: fixed rows'
+     * `sumOf`, a list's groups and total, computed columns). A form stating row-sum rules of its
+     * own here (PL05) gets none derived from its rows.
+     */
+    rules: RulesDef.optional(),
     /** extra phrase synonyms for this form: canonical ← variants (matching keys) */
     synonyms: z.record(z.string(), z.array(z.string())).default({}),
     layout: z
@@ -167,6 +230,7 @@ export const FormDef = z
       for (const r of refs) if (!ids.has(r)) ctx.addIssue({ code: "custom", message: `column ${c.id} computed from unknown ${r}` });
     }
     if (f.kind === "fixed" && !f.rows?.length) ctx.addIssue({ code: "custom", message: "a fixed form needs rows" });
+    if (f.sumsFrom && f.rows?.some((r) => r.sumOf)) ctx.addIssue({ code: "custom", message: "rows take their sumOf from the hierarchy (sumsFrom): give none" });
     if (f.kind === "list" && !f.list) ctx.addIssue({ code: "custom", message: "a list form needs list" });
     if (f.list && !ids.has(f.list.labelColumn)) ctx.addIssue({ code: "custom", message: `list.labelColumn ${f.list.labelColumn} is not a column` });
     for (const p of [...f.recognise.titlePatterns, ...f.recognise.titleLine, ...f.recognise.sheetNames]) {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZodError } from "zod";
+import { HIERARCHY_CHILDREN, isHierarchyCode } from "../core/hierarchy.js";
 import { problem, ProblemError } from "../core/problem.js";
 import { parseFormDef, type FormDef } from "./form-schema.js";
 
@@ -13,6 +14,35 @@ export type { FormDef } from "./form-schema.js";
 export const FORMS_DIR = join(dirname(fileURLToPath(import.meta.url)), "forms");
 
 /**
+ * The rows' sums from the 01–18 hierarchy's one home; every row must be one of its lines. The
+ * definition handed on states its sums (and no longer `sumsFrom`), as one written out would.
+ */
+function withHierarchySums({ sumsFrom: _from, ...def }: FormDef): FormDef {
+  const rows = (def.rows ?? []).map((r) => {
+    if (!isHierarchyCode(r.key)) throw new Error(`row ${r.key} is not a line of the 01–18 hierarchy (sumsFrom)`);
+    const children = HIERARCHY_CHILDREN[r.key];
+    return children ? { ...r, sumOf: [...children] } : r;
+  });
+  return { ...def, rows };
+}
+
+function readForm(dir: string, name: string): FormDef {
+  const file = join(dir, name, "form.json");
+  try {
+    const def = parseFormDef(JSON.parse(readFileSync(file, "utf8")));
+    if (def.code !== name) throw new Error(`code "${def.code}" differs from its folder "${name}"`);
+    return def.sumsFrom === "hierarchy" ? withHierarchySums(def) : def;
+  } catch (e) {
+    const detail =
+      e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);
+    throw new ProblemError([
+      problem("E_FORM_DEF", "error", { file: `queries/forms/${name}/form.json`, form: name },
+        `Định nghĩa biểu mẫu không hợp lệ: ${detail}`, `Invalid form definition: ${detail}`),
+    ]);
+  }
+}
+
+/**
  * Every form definition under `dir`, sorted by code. A definition that does not parse stops the
  * load with a ProblemError naming the file and what is wrong (a broken form is never skipped).
  */
@@ -20,23 +50,24 @@ export function loadForms(dir: string = FORMS_DIR): FormDef[] {
   const forms: FormDef[] = [];
   const problems = [];
   for (const name of readdirSync(dir).sort()) {
-    const file = join(dir, name, "form.json");
-    if (!existsSync(file)) continue;
+    if (!existsSync(join(dir, name, "form.json"))) continue;
     try {
-      const def = parseFormDef(JSON.parse(readFileSync(file, "utf8")));
-      if (def.code !== name) throw new Error(`code "${def.code}" differs from its folder "${name}"`);
-      forms.push(def);
+      forms.push(readForm(dir, name));
     } catch (e) {
-      const detail =
-        e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);
-      problems.push(
-        problem("E_FORM_DEF", "error", { file: `queries/forms/${name}/form.json`, form: name },
-          `Định nghĩa biểu mẫu không hợp lệ: ${detail}`, `Invalid form definition: ${detail}`),
-      );
+      if (!(e instanceof ProblemError)) throw e;
+      problems.push(...e.problems);
     }
   }
   if (problems.length) throw new ProblemError(problems);
   return forms;
+}
+
+/** One form's definition (queries/forms/<code>/form.json, or under `dir`); a ProblemError if it does not parse. */
+export function loadForm(code: string, dir: string = FORMS_DIR): FormDef {
+  if (!/^[a-z0-9_]+$/.test(code) || !existsSync(join(dir, code, "form.json"))) {
+    throw new Error(`unknown form ${JSON.stringify(code)} / không có phụ lục này`);
+  }
+  return readForm(dir, code);
 }
 
 /** One form by code, or undefined. */

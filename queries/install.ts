@@ -10,10 +10,10 @@ import { models } from "./models.js";
 /** Macro parameter: not a column name anywhere, so that it cannot capture a column. */
 const MACRO_PARAM = "plan_year_n";
 
-/** The body of a form's table macro: its query.sql with $year bound to the macro's parameter. */
+/** The body of a form's table macro: its figures query with $year bound to the macro's parameter. */
 export function macroBody(form: string, which: "query" | "lineage" = "query"): string {
   const sql = which === "query" ? formQuery(form) : formLineageQuery(form);
-  if (new RegExp(`\\b${MACRO_PARAM}\\b`).test(sql)) throw new Error(`queries/forms/${form}/query.sql uses ${MACRO_PARAM}`);
+  if (new RegExp(`\\b${MACRO_PARAM}\\b`).test(sql)) throw new Error(`queries/forms/${form}/figures.sql uses ${MACRO_PARAM}`);
   return sql.replace(/\$year\b/g, MACRO_PARAM);
 }
 

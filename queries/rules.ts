@@ -1,65 +1,69 @@
-// The rules of a form are data (forms/<code>/rules.json); this is their one generic evaluator.
-// Arithmetic rules run on the computed figures (FormData), so they hold whether or not the form
-// is in the workbook; reconciliation rules compare a form's figures with the same figures
-// computed another way (an SQL file beside the form, parameter $year).
-import { existsSync, readFileSync } from "node:fs";
+// The rules of a form come from its definition (forms/<code>/form.json): the row sums of its
+// fixed rows (`sumOf`) and of a list's groups and total, each computed column's sum or ratio, and
+// what the definition cannot imply, stated in its `rules` (PL05's two blocks that count the same
+// tasks, the reconciliations). This is their one generic evaluator. Arithmetic rules run on the
+// computed figures (FormData), so they hold whether or not the form is in the workbook;
+// reconciliation rules compare a form's figures with the same figures computed another way (an SQL
+// file beside the form, parameter $year).
 import { join } from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import { formatDecimal, fromNumber, parseDecimal, TOLERANCE } from "../core/money.js";
 import { problem } from "../core/problem.js";
 import type { Db } from "../warehouse/db.js";
-import { QUERIES_DIR, readSql, withModels } from "./models.js";
+import type { ArithmeticRule, FormDef, ReconciliationRule, RowSelector } from "./form-schema.js";
+import { FORMS_DIR, loadForm } from "./forms.js";
+import { readSql, withModels } from "./models.js";
 import type { FormData, FormRow, FormValue, RuleResult } from "./types.js";
 
-const Kind = z.enum(["data", "group", "total", "heading"]);
-const Columns = z.array(z.string()).min(1);
-/** Rows named by key, or chosen by kind and parent. */
-const Selector = z.union([
-  z.array(z.string()),
-  z.object({ kind: z.array(Kind).optional(), parentKey: z.string().nullable().optional() }).strict(),
-]);
+type Arithmetic = ArithmeticRule;
+type Reconciliation = ReconciliationRule;
+export interface RulesFile {
+  arithmetic: Arithmetic[];
+  reconciliation: Reconciliation[];
+}
 
-const ArithmeticRule = z.discriminatedUnion("rule", [
-  /** parent = the sum of the children, column by column */
-  z.object({ rule: z.literal("sum_rows"), parent: z.string(), children: Selector, columns: Columns }).strict(),
-  /** every row of these kinds = the sum of the rows whose parentKey is it */
-  z.object({ rule: z.literal("children_sum"), kinds: z.array(Kind).min(1), columns: Columns }).strict(),
-  /** in every row (of these kinds), target = the sum of the parts, where a part is given */
-  z.object({ rule: z.literal("row_sum"), target: z.string(), parts: Columns, kinds: z.array(Kind).optional() }).strict(),
-  /** target = num / den as a percentage, ± 0.05 on the rounded figure */
-  z.object({ rule: z.literal("ratio"), target: z.string(), num: z.string(), den: z.string(), kinds: z.array(Kind).optional() }).strict(),
-  /** two rows hold the same figures (PL05: both blocks count the same tasks) */
-  z.object({ rule: z.literal("equal_rows"), rows: z.tuple([z.string(), z.string()]), columns: Columns }).strict(),
-]);
+/** The columns a row sum adds up: every figure column but the ratios (a ratio of sums is not a sum). */
+function summedColumns(def: FormDef): string[] {
+  return def.columns.filter((c) => c.kind !== "text" && !(c.computed && "ratio" in c.computed)).map((c) => c.id);
+}
 
-const ReconciliationRule = z
-  .object({
-    rule: z.literal("sql"),
-    name: z.string(),
-    /** returns row_key, expected_trieu_dong */
-    sql: z.string().regex(/^[\w.-]+\.sql$/),
-    /** the form's columns whose sum is compared with the expected figure */
-    actual: Columns,
-    /** the column a difference is reported at */
-    column: z.string(),
-    what_vi: z.string(),
-    what_en: z.string(),
-  })
-  .strict();
-
-export const RulesFile = z
-  .object({ arithmetic: z.array(ArithmeticRule), reconciliation: z.array(ReconciliationRule) })
-  .strict();
-export type RulesFile = z.infer<typeof RulesFile>;
-type Arithmetic = z.infer<typeof ArithmeticRule>;
-type Reconciliation = z.infer<typeof ReconciliationRule>;
-
-export function loadRules(form: string): RulesFile {
-  const path = join(QUERIES_DIR, "forms", form, "rules.json");
-  if (!existsSync(path)) return { arithmetic: [], reconciliation: [] };
-  const parsed = RulesFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new Error(`queries/forms/${form}/rules.json: ${parsed.error.message}`);
-  return parsed.data;
+/**
+ * Every rule of a form, derived from its definition in this order: the row sums (a fixed row's
+ * `sumOf`; a list's groups = the sum of their rows, its total = the sum of its top groups, or of
+ * its rows when it has no groups) unless the definition states row sums of its own, then one rule
+ * per computed column (a sum → row_sum, a ratio → ratio), then the definition's own `rules`.
+ */
+export function formRules(def: FormDef): RulesFile {
+  const own = def.rules ?? { arithmetic: [], reconciliation: [] };
+  const out: Arithmetic[] = [];
+  const columns = summedColumns(def);
+  const statesRowSums = own.arithmetic.some((r) => r.rule === "sum_rows" || r.rule === "children_sum");
+  if (!statesRowSums && columns.length > 0) {
+    for (const row of def.rows ?? []) {
+      if (row.sumOf?.length) out.push({ rule: "sum_rows", parent: row.key, children: row.sumOf, columns });
+    }
+    if (def.list) {
+      const grouped = def.list.groups.length > 0;
+      if (grouped) out.push({ rule: "children_sum", kinds: ["group"], columns });
+      if (def.list.total) {
+        out.push({
+          rule: "sum_rows",
+          parent: def.list.total.key,
+          children: grouped ? { kind: ["group"], parentKey: null } : { kind: ["data"] },
+          columns,
+        });
+      }
+    }
+  }
+  for (const c of def.columns) {
+    if (!c.computed) continue;
+    if ("sum" in c.computed) {
+      out.push({ rule: "row_sum", target: c.id, parts: c.computed.sum, ...(c.computed.kinds ? { kinds: c.computed.kinds } : {}) });
+    } else {
+      out.push({ rule: "ratio", target: c.id, num: c.computed.ratio[0], den: c.computed.ratio[1] });
+    }
+  }
+  return { arithmetic: [...out, ...own.arithmetic], reconciliation: own.reconciliation };
 }
 
 /** ± 0.05 on a percentage rounded to one decimal */
@@ -72,7 +76,7 @@ const money = (v: FormValue): bigint | null => {
 const fmt = (v: bigint | null): string => (v === null ? "" : formatDecimal(v));
 const label = (form: string): string => form.toUpperCase();
 
-function selectRows(rows: FormRow[], sel: z.infer<typeof Selector>): FormRow[] {
+function selectRows(rows: FormRow[], sel: z.infer<typeof RowSelector>): FormRow[] {
   if (Array.isArray(sel)) return rows.filter((r) => sel.includes(r.rowKey));
   return rows.filter(
     (r) => (sel.kind === undefined || sel.kind.includes(r.kind)) && (sel.parentKey === undefined || r.parentKey === sel.parentKey),
@@ -81,6 +85,8 @@ function selectRows(rows: FormRow[], sel: z.infer<typeof Selector>): FormRow[] {
 
 interface Ctx {
   form: string;
+  /** the form's folder: its reconciliation SQL files */
+  dir: string;
   out: RuleResult[];
 }
 
@@ -231,7 +237,7 @@ function arithmetic(ctx: Ctx, data: FormData, r: Arithmetic): void {
 }
 
 async function reconciliation(ctx: Ctx, db: Db, data: FormData, r: Reconciliation): Promise<void> {
-  const sql = readSql(join(QUERIES_DIR, "forms", ctx.form, r.sql));
+  const sql = readSql(join(ctx.dir, r.sql));
   const expectedRows = await db.all<{ row_key: string; expected_trieu_dong: string | null }>(
     withModels(sql) + "\norder by row_key",
     { year: data.year },
@@ -271,13 +277,22 @@ async function reconciliation(ctx: Ctx, db: Db, data: FormData, r: Reconciliatio
   }
 }
 
-/** Every rule of the form on these figures: one result per rule × row × column checked. */
-export async function evaluateRules(db: Db, form: string, year: number, data: FormData): Promise<RuleResult[]> {
-  const rules = loadRules(form);
-  const ctx: Ctx = { form, out: [] };
+/**
+ * Every rule of the form on these figures: one result per rule × row × column checked. The
+ * definition is read from `formsDir` (default queries/forms), or taken as given.
+ */
+export async function evaluateRules(
+  db: Db,
+  form: string,
+  year: number,
+  data: FormData,
+  opts: { formsDir?: string; def?: FormDef } = {},
+): Promise<RuleResult[]> {
+  const dir = opts.formsDir ?? FORMS_DIR;
+  const rules = formRules(opts.def ?? loadForm(form, dir));
+  const ctx: Ctx = { form, dir: join(dir, form), out: [] };
   const at = data.year === year ? data : { ...data, year };
   for (const r of rules.arithmetic) arithmetic(ctx, at, r);
   for (const r of rules.reconciliation) await reconciliation(ctx, db, at, r);
   return ctx.out;
 }
-

@@ -1,9 +1,10 @@
-// The contract between the appendix SQL (queries/forms/<code>/query.sql), the binding engine,
-// the rules and the API. Each form folder holds:
-//   form.json     — how the form is recognised and bound (owned by the binding engine's schema)
-//   query.sql     — the figures: one row per form row, parameter $year (plan year N)
-//   lineage.sql   — long format (row_key, column_id, fact_id) for the same figures
-//   rules.json    — the arithmetic and reconciliation rules of the form
+// The contract between the appendix SQL, the binding engine, the rules and the API. Each form
+// folder (queries/forms/<code>/) holds two files:
+//   form.json     — how the form is recognised and bound (owned by the binding engine's schema),
+//                   its computed columns and the rules it cannot imply
+//   figures.sql   — its cells in long form (row_key, kind, sort, parent_key, column_id, amount,
+//                   text, fact_ids), parameter $year (plan year N): compute.ts pivots it into
+//                   FormData and reads the lineage from it
 import type { Problem } from "../core/problem.js";
 
 /** A figure or a text of one form cell. Money/counts as numbers only at this edge (for Excel). */

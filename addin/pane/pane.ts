@@ -33,6 +33,7 @@ import { oneLanguage, pickLang, t, type Lang, type MessageKey } from "./i18n.js"
 import { loadSettings, saveSettings, type PaneSettings } from "./settings.js";
 import { budgetByYearAndSource, chartSvg, chartTable, disbursementByLevel, esc, formatFigure, formTableHtml, kindFormat } from "./view.js";
 import { formatAs } from "./numfmt.js";
+import { isPlanYear } from "../../core/plan-year.js";
 
 type Mode = "excel" | "preview";
 
@@ -201,7 +202,7 @@ async function connect(): Promise<void> {
     state.dataAsOf = health.dataAsOf;
     const typed = Number(fieldValue("year"));
     // the officer's year if given, else the latest year with figures (never the clock's)
-    state.year = Number.isInteger(typed) && typed >= 2000 && typed <= 2100 ? typed : (years.length ? years[years.length - 1] : null);
+    state.year = isPlanYear(typed) ? typed : (years.length ? years[years.length - 1] : null);
     renderYear();
     if (state.year === null) {
       setStatus(L("yearsNone"), true);
@@ -245,7 +246,7 @@ async function afterFigures(): Promise<void> {
 /** The officer changed the plan year: its figures, and (in Excel) the plan again. */
 async function changeYear(): Promise<void> {
   const y = Number(fieldValue("year"));
-  if (!Number.isInteger(y) || y < 2000 || y > 2100 || y === state.year) return;
+  if (!isPlanYear(y) || y === state.year) return;
   if (state.busy) {
     // a read or a fill is running for the year shown: keep it (the figures are that year's)
     if (state.year !== null) $<HTMLInputElement>("year").value = String(state.year);

@@ -1,5 +1,6 @@
 // The value lists of spec/inputs.md "Values", with their synonyms, matched on folded text.
 import { fold } from "../../core/text.js";
+import { HIERARCHY_CHILDREN as CORE_HIERARCHY_CHILDREN, isHierarchyCode } from "../../core/hierarchy.js";
 import { memo } from "./memo.js";
 import type { Area, Field, Level, Status } from "../../warehouse/model.js";
 
@@ -63,20 +64,15 @@ function areaOf_(text: string): Area | null {
   return null;
 }
 
-// The 01–18 hierarchy of spec/appendices.md.
-export const HIERARCHY_CHILDREN: Record<string, string[]> = {
-  "01": ["02", "03", "18"],
-  "03": ["04", "07", "08", "14", "15", "16", "17"],
-  "04": ["05", "06"],
-  "08": ["09", "10", "11", "12", "13"],
-};
+// The 01–18 hierarchy's structure, from its one home (core/hierarchy.ts).
+export const HIERARCHY_CHILDREN: Readonly<Record<string, readonly string[]>> = CORE_HIERARCHY_CHILDREN;
 
 /** "1" → "01"; null when not a code of 01–18. */
 export function hierarchyCode(text: string): string | null {
   const m = /^0?(\d{1,2})$/.exec(text.trim());
   if (!m) return null;
-  const n = Number(m[1]);
-  return n >= 1 && n <= 18 ? String(n).padStart(2, "0") : null;
+  const code = String(Number(m[1])).padStart(2, "0");
+  return isHierarchyCode(code) ? code : null;
 }
 
 const LINE_LABELS: [RegExp, string][] = [

@@ -6,6 +6,7 @@
 import { problem, type Problem } from "../../core/problem.js";
 import type { ColumnDef, FixedRowDef, FormDef } from "../../queries/form-schema.js";
 import type { FormData, FormRow, FormValue } from "../../queries/types.js";
+import { lineageId as formatLineageId } from "../../core/lineage-id.js";
 import { colLetter, formatAt, formulaAt, isEmpty, valueAt } from "./grid.js";
 import { defIndex, type Located } from "./locate.js";
 import { canon, cellText, codeOf, yearBag, canonWords, withYear } from "./match.js";
@@ -18,7 +19,7 @@ const isFigureKind = (c: ColumnDef) => c.kind !== "text";
 
 /** The lineage id of a filled cell: `<form>:<year>:<generation>:<row_key>:<column_id>`. */
 export function lineageId(data: FormData, rowKey: string, columnId: string): string {
-  return `${data.form}:${data.year}:${data.generation}:${rowKey}:${columnId}`;
+  return formatLineageId(data.form, data.year, data.generation, rowKey, columnId);
 }
 
 /** A figure or text from data as a plan cell. Text stays text (never a formula, number or date). */

@@ -11,6 +11,7 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ColumnDef, FormDef } from "../../queries/form-schema.js";
 import { withYear } from "../engine/match.js";
+import { isPlanYear, PLAN_YEAR_RANGE } from "../../core/plan-year.js";
 
 const FIXED_DATE = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
 /** zip entry times are local (DOS) times: fix the local wall clock, whatever the time zone */
@@ -165,8 +166,8 @@ async function main(argv: string[]): Promise<void> {
   };
   const out = arg("--out") ?? "sample/template.xlsx";
   const year = Number(arg("--year") ?? "2024");
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    process.stderr.write(`--year must be a plan year such as 2024\n`);
+  if (!isPlanYear(year)) {
+    process.stderr.write(`--year must be a plan year (${PLAN_YEAR_RANGE}) such as 2024\n`);
     process.exit(2);
   }
   const { loadForms } = await import("../../queries/forms.js");

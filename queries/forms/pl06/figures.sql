@@ -1,6 +1,7 @@
--- grain: one row per PL06 row: a heading per area that has indicators ("area:<AREA>", no
--- figures: units differ) and one row per indicator with a figure in N-2 … N, or with such an
--- "of which" indicator under it ("ind:<key>"). Values in each indicator's own unit.
+-- grain: one row per PL06 cell: row × column. The rows: a heading per area that has indicators
+-- ("area:<AREA>", no figures: units differ) and one row per indicator with a figure in N-2 … N, or
+-- with such an "of which" indicator under it ("ind:<key>"). Values in each indicator's own unit;
+-- column 4 (the ratio 3/2) is computed from the definition, figures and facts.
 with params as (
   select cast($year as integer) as year_n
 ),
@@ -94,21 +95,54 @@ form_rows as (
     g.c5
   from ordered as o
   left join figures as g on g.province_code = o.province_code and g.indicator_key = o.indicator_key
+),
+
+numbered_rows as (
+  select
+    row_key,
+    kind,
+    cast(row_number() over (order by area_ord, root_ord, child_ord) as integer) as sort,
+    parent_key,
+    stt, label, unit, c1, c2, c3, c5
+  from form_rows
+),
+
+columns_measures (column_id, year_offset, measure_code) as (
+  values
+    ('c1', 2, 'thuc_hien'),
+    ('c2', 1, 'ke_hoach'),
+    ('c3', 1, 'thuc_hien_6t'),
+    ('c5', 0, 'ke_hoach')
+),
+
+facts as (
+  select 'ind:' || f.indicator_key as row_key, m.column_id, list(distinct f.fact_id) as fact_ids
+  from fct_indicator as f
+  cross join params as p
+  join columns_measures as m on f.year = p.year_n - m.year_offset and f.measure_code = m.measure_code
+  group by f.indicator_key, m.column_id
+),
+
+cell_amounts as (
+  select row_key, column_id, amount
+  from (select row_key, c1, c2, c3, c5 from numbered_rows)
+  unpivot include nulls (amount for column_id in (c1, c2, c3, c5))
+),
+
+cell_texts as (
+  select row_key, column_id, text
+  from (select row_key, stt, label, unit from numbered_rows)
+  unpivot (text for column_id in (stt, label, unit))
 )
 
 select
-  row_key,
-  kind,
-  cast(row_number() over (order by area_ord, root_ord, child_ord) as integer) as sort,
-  parent_key,
-  stt,
-  label,
-  unit,
-  c1,
-  c2,
-  c3,
-  case when c2 <> 0 then cast(round(c3 * 100 / c2, 1) as decimal(18,1)) end as c4,
-  c5,
-  cast(null as varchar) as note
-from form_rows
-order by sort
+  r.row_key, r.kind, r.sort, r.parent_key, g.column_id, g.amount, cast(null as varchar) as text, f.fact_ids
+from numbered_rows as r
+join cell_amounts as g on g.row_key = r.row_key
+left join facts as f on f.row_key = g.row_key and f.column_id = g.column_id
+
+union all
+
+select r.row_key, r.kind, r.sort, r.parent_key, t.column_id, null, t.text, null
+from numbered_rows as r
+join cell_texts as t on t.row_key = r.row_key

@@ -1,6 +1,8 @@
--- grain: one row per PL03 form row: each task with a non-zero year-N figure ("task:<code>"), its
--- level group ("group:I:<LEVEL>"), its group ("group:I" carried over: started before N;
--- "group:II" new: starting in N) and the closing total. Group rows sum their children.
+-- grain: one row per PL03 cell: form row × column. The rows: each task with a non-zero year-N
+-- figure ("task:<code>"), its level group ("group:I:<LEVEL>"), its group ("group:I" carried over:
+-- started before N; "group:II" new: starting in N) and the closing total; group rows sum their
+-- children and list their tasks' facts. Column 1 is the register's approved Tổng (its facts its
+-- own); columns 4, 8 and 11 list their parts' facts (computed sums, from the definition).
 with params as (
   select cast($year as integer) as year_n
 ),
@@ -57,6 +59,7 @@ cumulative as (
 
 tasks as (
   select
+    t.province_code,
     t.task_code,
     t.title,
     t.lead_org,
@@ -180,19 +183,120 @@ form_rows as (
     sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6), sum(c7),
     sum(c8), sum(c9), sum(c10), sum(c11), sum(c12), sum(c13)
   from tasks
+),
+
+approved_columns (column_id, source_code) as (
+  values
+    ('c1', 'TONG'),
+    ('c2', 'NSTW'), ('c2', 'NSDP'),
+    ('c3', 'NGOAI_NSNN'), ('c3', 'NUOC_NGOAI')
+),
+
+approved_facts as (
+  select a.province_code, a.task_code, m.column_id, a.fact_id
+  from stg_fact_task_approved as a
+  join approved_columns as m on m.source_code = a.source_code
+),
+
+-- col 8–10 per source: luy_ke N-1 where given, else luy_ke N-2 and uoc_thuc_hien N-1
+cumulative_given as (
+  select distinct province_code, task_code, source_code
+  from funding
+  where year = year_n - 1 and measure_code = 'luy_ke'
+),
+
+cumulative_facts as (
+  select
+    f.province_code,
+    f.task_code,
+    case when f.is_state_budget then 'c9' else 'c10' end as column_id,
+    f.fact_id
+  from funding as f
+  left join cumulative_given as g
+    on g.province_code = f.province_code and g.task_code = f.task_code and g.source_code = f.source_code
+  where (g.task_code is not null and f.year = f.year_n - 1 and f.measure_code = 'luy_ke')
+     or (
+       g.task_code is null
+       and ((f.year = f.year_n - 2 and f.measure_code = 'luy_ke') or (f.year = f.year_n - 1 and f.measure_code = 'uoc_thuc_hien'))
+     )
+),
+
+yearly_facts as (
+  select
+    province_code,
+    task_code,
+    case
+      when year = year_n - 1 and measure_code = 'du_toan' and is_state_budget then 'c5'
+      when year = year_n - 1 and measure_code = 'uoc_thuc_hien' and is_state_budget then 'c6'
+      when year = year_n - 1 and measure_code = 'uoc_thuc_hien' then 'c7'
+      when year = year_n and measure_code = 'du_toan_or_de_xuat' and is_state_budget then 'c12'
+      when year = year_n and measure_code = 'du_toan_or_de_xuat' then 'c13'
+    end as column_id,
+    fact_id
+  from funding
+),
+
+-- the facts of each task cell
+parts as (
+  select * from approved_facts
+  union all
+  select * from cumulative_facts
+  union all
+  select * from yearly_facts where column_id is not null
+),
+
+numbered_rows as (
+  select
+    row_key,
+    kind,
+    cast(row_number() over (order by group_ord, level_ord, task_ord) as integer) as sort,
+    parent_key,
+    stt, title, lead_org, period, decision,
+    c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13
+  from form_rows
+),
+
+task_cells as (
+  select t.group_code, t.level_code, t.task_code, c.column_id, c.fact_id
+  from parts as c
+  join tasks as t on t.province_code = c.province_code and t.task_code = c.task_code
+),
+
+facts as (
+  select row_key, column_id, list(distinct fact_id) as fact_ids
+  from (
+    select 'task:' || task_code as row_key, column_id, fact_id from task_cells
+    union all
+    select 'group:' || group_code || ':' || level_code, column_id, fact_id from task_cells
+    union all
+    select 'group:' || group_code, column_id, fact_id from task_cells
+    union all
+    select 'total', column_id, fact_id from task_cells
+  )
+  group by row_key, column_id
+),
+
+cell_amounts as (
+  select row_key, column_id, amount
+  from (select row_key, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13 from numbered_rows)
+  unpivot include nulls (amount for column_id in (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13))
+),
+
+cell_texts as (
+  select row_key, column_id, text
+  from (select row_key, stt, title, lead_org, period, decision from numbered_rows)
+  unpivot (text for column_id in (stt, title, lead_org, period, decision))
 )
 
 select
-  row_key,
-  kind,
-  cast(row_number() over (order by group_ord, level_ord, task_ord) as integer) as sort,
-  parent_key,
-  stt,
-  title,
-  lead_org,
-  period,
-  decision,
-  c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13,
-  cast(null as varchar) as note
-from form_rows
-order by sort
+  r.row_key, r.kind, r.sort, r.parent_key, g.column_id, g.amount, cast(null as varchar) as text,
+  case when g.column_id = 'c1' then coalesce(f.fact_ids, []) else f.fact_ids end as fact_ids
+from numbered_rows as r
+join cell_amounts as g on g.row_key = r.row_key
+left join facts as f on f.row_key = g.row_key and f.column_id = g.column_id
+
+union all
+
+select r.row_key, r.kind, r.sort, r.parent_key, t.column_id, null, t.text, null
+from numbered_rows as r
+join cell_texts as t on t.row_key = r.row_key

@@ -1,0 +1,60 @@
+-- grain: one row per PL01 cell: line of the 01–18 hierarchy × column. PL01: execution of the S&T
+-- state budget in N-2, the first half of N-1 and the expected outturn of N-1, NSTW and NSĐP
+-- together. A sum line's facts are its leaves' (fct_budget_line_contribution); the ratios 5 and 7
+-- are computed from the definition (form.json), figures and facts.
+with params as (
+  select cast($year as integer) as year_n
+),
+
+columns_measures (column_id, year_offset, measure_code) as (
+  values
+    ('c1', 2, 'du_toan'),
+    ('c2', 2, 'thuc_hien'),
+    ('c3', 1, 'du_toan'),
+    ('c4', 1, 'thuc_hien_6t'),
+    ('c6', 1, 'uoc_thuc_hien')
+),
+
+amounts as (
+  select b.line_code, m.column_id, sum(b.amount_trieu_dong) as amount
+  from fct_budget_line as b
+  cross join params as p
+  join columns_measures as m on b.year = p.year_n - m.year_offset and b.measure_code = m.measure_code
+  where b.is_state_budget
+  group by b.line_code, m.column_id
+),
+
+facts as (
+  select b.line_code, m.column_id, list(distinct b.fact_id) as fact_ids
+  from fct_budget_line_contribution as b
+  cross join params as p
+  join columns_measures as m on b.year = p.year_n - m.year_offset and b.measure_code = m.measure_code
+  where b.is_state_budget
+  group by b.line_code, m.column_id
+),
+
+cells as (
+  select
+    coalesce(a.line_code, f.line_code) as line_code,
+    coalesce(a.column_id, f.column_id) as column_id,
+    a.amount,
+    f.fact_ids
+  from amounts as a
+  full join facts as f on f.line_code = a.line_code and f.column_id = a.column_id
+)
+
+select
+  l.line_code as row_key, l.row_kind as kind, l.line_sort as sort, l.parent_line_code as parent_key,
+  c.column_id, c.amount, cast(null as varchar) as text, c.fact_ids
+from dim_budget_line as l
+join cells as c on c.line_code = l.line_code
+
+union all
+
+select l.line_code, l.row_kind, l.line_sort, l.parent_line_code, 'label', null, l.line_label_vi, null
+from dim_budget_line as l
+
+union all
+
+select l.line_code, l.row_kind, l.line_sort, l.parent_line_code, 'ma_so', null, l.line_code, null
+from dim_budget_line as l
