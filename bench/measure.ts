@@ -74,7 +74,9 @@ async function main(): Promise<Record<string, unknown>> {
           rejected += r.files.filter((f) => f.status === "rejected").length;
         }
       });
-      return { seconds, rows, files, rejected, phases, peakRssMb: peakRssMb() };
+      // the threads that parsed: the pool's workers (started for the warm-up, reused after)
+      const { readWorkersStarted } = await import("../etl/read-pool.js");
+      return { seconds, rows, files, rejected, phases, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
     }
     case "lineage": {
       const { measureLineage } = await import("./lineage.js");
@@ -96,6 +98,31 @@ async function main(): Promise<Record<string, unknown>> {
         }
       });
       return { seconds, rows, peakRssMb: peakRssMb() };
+    }
+    case "parse-pooled": {
+      // the same, as the ETL runs it: in the read pool's workers (as many files at once as it
+      // has workers), the facts packed and transferred back; nothing loaded
+      const { pooledParser, readWorkersStarted } = await import("../etl/read-pool.js");
+      const { ConfigSchema } = await import("../core/config.js");
+      const { statSync } = await import("node:fs");
+      const config = benchConfig(ConfigSchema, "00");
+      const parse = pooledParser(config);
+      const files = args.files as string[];
+      await parse({ fileId: "warm-up", office: "bench", path: files[0]!, size: 0, mtimeMs: 0 }); // workers started, modules loaded
+      let rows = 0;
+      const { seconds } = await time(async () => {
+        const window = parse.concurrency ?? 1;
+        let next = 0;
+        const one = async (): Promise<void> => {
+          while (next < files.length) {
+            const f = files[next++]!;
+            const p = await parse({ fileId: basename(f), office: "bench", path: f, size: statSync(f).size, mtimeMs: 0 });
+            rows += (p.packed?.n ?? 0) + p.tasks.length + p.indicators.length;
+          }
+        };
+        await Promise.all(Array.from({ length: window }, one));
+      });
+      return { seconds, rows, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
     }
     case "floor":
     case "fast":
