@@ -107,6 +107,35 @@ export function parseNumber(s: string): number {
   return neg ? -v : v;
 }
 
+/**
+ * parseNumber's fast case read in place in buf[from, to): an optional "-", up to 15 digits, an
+ * optional "." and more digits — exactly the strings parseNumber reads without Number(). NaN for
+ * anything else (which the caller then reads as text, the slow way).
+ */
+function plainNumberAt(buf: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (i < to && buf.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const c = buf.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      if (++digits > 15) return NaN;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0) return NaN;
+  const v = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -v : v;
+}
+
 function slow(s: string): number {
   if (!XSD_DOUBLE.test(s)) return NaN;
   const t = s.trim();
@@ -191,6 +220,8 @@ export class SheetScanner {
   private cStyle = 0;
   private cType = CellType.N;
   private cV: string | null = null;
+  /** the <v> of a number or shared-string cell read in place (NaN: not read so, see cV) */
+  private cNum = NaN;
   private cF: string | null = null;
   private cHasF = false;
   private cInline: string | null = null;
@@ -532,6 +563,7 @@ export class SheetScanner {
     this.cStyle = this.aS;
     this.cType = this.aT;
     this.cV = null;
+    this.cNum = NaN;
     this.cF = null;
     this.cHasF = false;
     this.cInline = null;
@@ -563,6 +595,15 @@ export class SheetScanner {
         let e = k + 2;
         while (e < len && buf.charCodeAt(e) !== 62) e++;
         if (e < len) {
+          // the hot case, a number or a shared string's index: read in place, no string made
+          if (kind === Capture.V && (this.cType === CellType.N || this.cType === CellType.S)) {
+            const x = plainNumberAt(buf, gt + 1, k);
+            if (x === x) {
+              this.cV = null;
+              this.cNum = x;
+              return e;
+            }
+          }
           if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
           const text = own(normaliseEol(buf.slice(gt + 1, k)));
           this.setText(kind, amp ? this.decode(text) : text);
@@ -582,7 +623,10 @@ export class SheetScanner {
   }
 
   private setText(kind: Capture, text: string): void {
-    if (kind === Capture.V) this.cV = text;
+    if (kind === Capture.V) {
+      this.cV = text;
+      this.cNum = NaN;
+    }
     else if (kind === Capture.F) this.cF = text === "" ? null : text;
     else {
       // rich text runs join
@@ -608,9 +652,13 @@ export class SheetScanner {
     let type: XCell["type"] = "z";
     let value: XCell["value"] = null;
     const v = this.cV;
+    const num = this.cNum;
     switch (this.cType) {
       case CellType.N:
-        if (v !== null && v !== "") {
+        if (num === num) {
+          type = "n";
+          value = num;
+        } else if (v !== null && v !== "") {
           type = "n";
           value = parseNumber(v);
           // "0x55" is not 85: a stored number that is not an xsd:double is an error, not a guess
@@ -621,7 +669,14 @@ export class SheetScanner {
         }
         break;
       case CellType.S:
-        if (v !== null && v !== "") {
+        if (num === num) {
+          type = "s";
+          const s = ctx.sharedStrings[num];
+          if (s === undefined) {
+            throw new XlsxInvalidError(`the cell points at shared string ${num}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${num}, tệp không có chuỗi này`, this.where(this.cRef));
+          }
+          value = s;
+        } else if (v !== null && v !== "") {
           type = "s";
           const s = ctx.sharedStrings[parseNumber(v)];
           if (s === undefined) {
