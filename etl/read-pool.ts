@@ -10,7 +10,7 @@ import type { ParsedFile } from "../warehouse/model.js";
 import { WorkerPool, type PoolResult, type SetTimer } from "./pool.js";
 import { readInboxFile, type ReadOptions } from "./read.js";
 import type { FileParser } from "../warehouse/load.js";
-import { transferList, withPackedFacts } from "../warehouse/pack.js";
+import { packInPlace, transferList } from "../warehouse/pack.js";
 
 export interface ReadTask {
   absPath: string;
@@ -24,7 +24,7 @@ export interface ReadTask {
  * they cross to the main thread as a few transferred buffers instead of a clone of every fact.
  */
 export async function readTask(t: ReadTask): Promise<ParsedFile> {
-  return withPackedFacts(await readInboxFile(t.absPath, t.fileId, t.office, t.opts));
+  return packInPlace(await readInboxFile(t.absPath, t.fileId, t.office, t.opts));
 }
 
 /** The buffers of readTask's result, moved rather than copied (pool.ts). */

@@ -119,8 +119,8 @@ export interface ParsedFile {
   problems: Problem[];
   /**
    * The facts packed in typed columns (warehouse/pack.ts) by a reading worker, in place of
-   * taskFunding, budgetLines and indicatorFacts (then empty) and of the amounts of
-   * tasks[].approved (kept, the register needs its rows): what crosses the threads.
+   * taskFunding, budgetLines, indicatorFacts and every tasks[].approved (then empty): what
+   * crosses the threads.
    */
   packed?: PackedFacts;
 }

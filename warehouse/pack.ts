@@ -139,12 +139,22 @@ export function packFacts(f: ParsedFile): PackedFacts {
 }
 
 /**
- * The file with its facts packed in place of the fact objects (which are emptied): what a
- * reading worker sends back. The buffers to transfer rather than copy: `transferList`.
+ * The file with its facts packed in place of the fact objects (which are emptied, as are the
+ * tasks' approved amounts): what a reading worker sends back. The buffers to transfer rather than copy: `transferList`.
  */
 export function withPackedFacts(f: ParsedFile): ParsedFile {
-  const packed = packFacts(f);
-  return { ...f, taskFunding: [], budgetLines: [], indicatorFacts: [], packed };
+  return packInPlace({ ...f, tasks: f.tasks.map((t) => ({ ...t })) });
+}
+
+/** withPackedFacts on a file nobody else holds (a worker's own result): no copy of its tasks. */
+export function packInPlace(f: ParsedFile): ParsedFile {
+  f.packed = packFacts(f);
+  // a register's approved amounts are facts too (in `packed`): the tasks cross without them
+  for (const t of f.tasks) t.approved = [];
+  f.taskFunding = [];
+  f.budgetLines = [];
+  f.indicatorFacts = [];
+  return f;
 }
 
 /** The buffers of a packed file, for postMessage's transfer list. */

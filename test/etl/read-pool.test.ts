@@ -21,7 +21,8 @@ describe("reading in the pool", () => {
       const pooled = await parser({ fileId: name, office: name.split("/")[0]!, path, size: st.size, mtimeMs: st.mtimeMs });
       const here = await readInboxFile(path, name, name.split("/")[0]!, { limits: config.limits, province: "80" });
       expect(pooled.problems).toEqual(here.problems);
-      expect(pooled.tasks).toEqual(here.tasks);
+      // the approved amounts of the register cross as packed facts
+      expect(pooled.tasks).toEqual(here.tasks.map((t) => ({ ...t, approved: [] })));
       expect(pooled.taskFunding).toEqual([]);
       expect(pooled.indicatorFacts).toEqual([]);
       expect(pooled.packed!.kind).toBeInstanceOf(Int32Array);

@@ -68,6 +68,7 @@ describe("packed facts", () => {
     expect(big.amount[1]).toBe(12_345_678_901_234_567_500_000n);
     const sent = withPackedFacts(fund);
     expect(sent.taskFunding).toEqual([]);
+    expect(withPackedFacts(reg).tasks.map((t) => t.approved)).toEqual([[], []]);
     expect(transferList(sent).length).toBeGreaterThan(0);
   });
 
