@@ -57,9 +57,10 @@ async function main(): Promise<Record<string, unknown>> {
         last = t;
       };
       const checkpoint = (point: string) => mark(point.startsWith("parsed:") ? "read, parse, stage" : (ENDS[point] ?? point));
-      // warm-up, untimed: the bundled sample inbox into a scratch warehouse (module loading, JIT)
+      // warm-up, untimed: the bundled sample inbox into a scratch warehouse (module loading, JIT),
+      // with the bench's limits, so that the read pool it starts is the one the timed loads use
       {
-        const config = ConfigSchema.parse({ province: { code: "00", name: "warm-up" } });
+        const config = benchConfig(ConfigSchema, "00");
         await runLoad({ inbox: join("sample", "inbox"), db: join(dbDir, "warm-up", "w.duckdb"), config, quiet: true, acceptPartial: true });
         rmSync(join(dbDir, "warm-up"), { recursive: true, force: true });
       }
@@ -74,7 +75,9 @@ async function main(): Promise<Record<string, unknown>> {
           rejected += r.files.filter((f) => f.status === "rejected").length;
         }
       });
-      return { seconds, rows, files, rejected, phases, peakRssMb: peakRssMb() };
+      // the threads that parsed: the pool's workers (started for the warm-up, reused after)
+      const { readWorkersStarted } = await import("../etl/read-pool.js");
+      return { seconds, rows, files, rejected, phases, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
     }
     case "lineage": {
       const { measureLineage } = await import("./lineage.js");
@@ -96,6 +99,33 @@ async function main(): Promise<Record<string, unknown>> {
         }
       });
       return { seconds, rows, peakRssMb: peakRssMb() };
+    }
+    case "parse-pooled": {
+      // the same, as the ETL runs it: in the read pool's workers (as many files at once as it
+      // has workers), the facts packed and transferred back; nothing loaded
+      const { pooledParser, readWorkersStarted } = await import("../etl/read-pool.js");
+      const { ConfigSchema } = await import("../core/config.js");
+      const { statSync } = await import("node:fs");
+      const config = benchConfig(ConfigSchema, "00");
+      const parse = pooledParser(config);
+      const files = args.files as string[];
+      // untimed: every worker started and its modules loaded (one file each, at once), as the
+      // ETL's warm-up load starts them before its timed loads
+      await Promise.all(files.slice(0, parse.concurrency ?? 1).map((f, i) => parse({ fileId: `warm-up-${i}`, office: "bench", path: f, size: 0, mtimeMs: 0 })));
+      let rows = 0;
+      const { seconds } = await time(async () => {
+        const window = parse.concurrency ?? 1;
+        let next = 0;
+        const one = async (): Promise<void> => {
+          while (next < files.length) {
+            const f = files[next++]!;
+            const p = await parse({ fileId: basename(f), office: "bench", path: f, size: statSync(f).size, mtimeMs: 0 });
+            rows += (p.packed?.n ?? 0) + p.tasks.length + p.indicators.length;
+          }
+        };
+        await Promise.all(Array.from({ length: window }, one));
+      });
+      return { seconds, rows, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
     }
     case "floor":
     case "fast":

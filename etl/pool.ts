@@ -29,6 +29,8 @@ export interface PoolOptions {
   entry: string;
   /** the export of `entry` that handles one task */
   fn: string;
+  /** the export of `entry` that lists the ArrayBuffers of a result to transfer rather than copy */
+  transfer?: string;
   /** workers at most; default os.availableParallelism() */
   size?: number;
   /** V8 old-generation heap of each worker, MB */
@@ -63,9 +65,12 @@ const { parentPort, workerData } = require("node:worker_threads");
   if (workerData.tsx) (await import(workerData.tsx)).register();
   const mod = await import(workerData.entry);
   const fn = mod[workerData.fn];
+  const transfer = workerData.transfer ? mod[workerData.transfer] : null;
   parentPort.on("message", async (input) => {
     try {
-      parentPort.postMessage({ ok: true, value: await fn(input) });
+      const value = await fn(input);
+      // buffers the result names are moved to the main thread, not copied
+      parentPort.postMessage({ ok: true, value }, transfer ? transfer(value) : []);
     } catch (e) {
       parentPort.postMessage({ ok: false, detail: String((e && e.stack) || e) });
     }
@@ -92,6 +97,11 @@ export class WorkerPool<I, O> {
   private closed = false;
   /** tasks run and workers replaced, for tests and logs */
   readonly stats = { tasks: 0, failures: 0, workersStarted: 0 };
+
+  /** workers at most: how many tasks run at once */
+  get workers(): number {
+    return this.size;
+  }
 
   constructor(private readonly o: PoolOptions) {
     this.size = Math.max(1, o.size ?? availableParallelism());
@@ -129,7 +139,7 @@ export class WorkerPool<I, O> {
     const tsx = entry.endsWith(".ts") ? tsxLoader() : null;
     const worker = new Worker(BOOT, {
       eval: true,
-      workerData: { entry, fn: this.o.fn, tsx },
+      workerData: { entry, fn: this.o.fn, transfer: this.o.transfer ?? null, tsx },
       resourceLimits: { maxOldGenerationSizeMb: this.o.heapMb },
       // the worker's console is the process's; its stdin is nobody's
       stdin: false,

@@ -13,12 +13,12 @@ import { BOOLEAN, DuckDBDataChunk, HUGEINT, INTEGER, listValue, VARCHAR, type Du
 import type { Problem } from "../core/problem.js";
 import { isError } from "../core/problem.js";
 import { prob } from "../core/codes.js";
-import { parseDecimal } from "../core/money.js";
 import type { InboxScan, ParsedFile } from "./model.js";
 import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { writeUnits } from "./units.js";
+import { packFacts } from "./pack.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
 
@@ -74,7 +74,10 @@ export interface LoadOptions {
   checkpoint?: (point: string) => void;
 }
 
-export type FileParser = (file: InboxScan["files"][number]) => Promise<ParsedFile>;
+export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFile>) & {
+  /** how many files it reads at once (its workers); the loader keeps that many in flight */
+  concurrency?: number;
+};
 
 const STAGING = `
 create temp table ld_in (
@@ -122,7 +125,7 @@ const KEY = "kind, k1, year, measure, source, origin";
  * Append columns to a staging table in chunks of 2 048 rows (DuckDB's vector size): about four
  * times faster than appending value by value, which dominated the load of a national inbox.
  */
-async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n: number, columns: readonly (readonly unknown[])[]): Promise<void> {
+async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n: number, columns: readonly { slice(start: number, end: number): ArrayLike<unknown> }[]): Promise<void> {
   if (n === 0) return;
   const appender = await db.connection.createAppender(table, null, "temp");
   for (let off = 0; off < n; off += 2048) {
@@ -145,64 +148,15 @@ async function appendColumns<T>(db: Db, table: string, types: DuckDBType[], item
 const V = VARCHAR;
 const monthDate = (m: string): string => `${m}-01`;
 
-/**
- * The strings of one file's facts, each given a number once. Facts are staged as numbers only:
- * the appender makes one native call per string value, which was the largest single cost of
- * staging a national inbox; SQL puts the strings back with one join and a few list lookups.
- */
-class Interned {
-  private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      this.values.push(s);
-      i = this.values.length; // 1-based, as SQL lists are
-      this.ids.set(s, i);
-    }
-    return i;
-  }
-}
-
-/** "AB12" → its column letters and row number (the parser's A1 references are well formed). */
-function splitCell(cell: string): [string, number] {
-  let i = 0;
-  while (i < cell.length && cell.charCodeAt(i) >= 65) i++;
-  return [cell.slice(0, i), Number(cell.slice(i))];
-}
-
 async function stageFile(db: Db, f: ParsedFile): Promise<number> {
-  const n = f.tasks.reduce((s, t) => s + t.approved.length, 0) + f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
-  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
-  const keys = new Interned(); // entity keys: thousands in a big register
-  const cols = {
-    kind: new Array<number>(n), k1: new Array<number>(n), year: new Array<number>(n), measure: new Array<number>(n),
-    source: new Array<number>(n), amount: new Array<bigint>(n), sheet: new Array<number>(n), col: new Array<number>(n), row: new Array<number>(n),
-  };
-  let i = 0;
-  const put = (kind: string, k1: string, year: number, measure: string, source: string, amount: string, at: { sheet: string; cell: string }) => {
-    const [letters, row] = splitCell(at.cell);
-    cols.kind[i] = small.id(kind);
-    cols.k1[i] = keys.id(k1);
-    cols.year[i] = year;
-    cols.measure[i] = small.id(measure);
-    cols.source[i] = small.id(source);
-    cols.amount[i] = parseDecimal(amount);
-    cols.sheet[i] = small.id(at.sheet);
-    cols.col[i] = small.id(letters);
-    cols.row[i] = row;
-    i++;
-  };
-  for (const t of f.tasks) for (const a of t.approved) put("task_approved", t.code, 0, "", a.source, a.amount, a.at);
-  for (const x of f.taskFunding) put("task_funding", x.taskCode, x.year, x.measure, x.source, x.amount, x.at);
-  for (const x of f.budgetLines) put("budget_line", x.line, x.year, x.measure, x.source, x.amount, x.at);
-  for (const x of f.indicatorFacts) put("indicator", x.key, x.year, x.measure, "", x.value, x.at);
-  const c = cols;
+  // packed by the reading worker, or here for a file given as objects
+  const p = (f.packed ??= packFacts(f));
+  const n = p.n;
   await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, HUGEINT, INTEGER, INTEGER, INTEGER], n, [
-    c.kind, c.k1, c.year, c.measure, c.source, c.amount, c.sheet, c.col, c.row,
+    p.kind, p.k1, p.year, p.measure, p.source, p.amount, p.sheet, p.col, p.row,
   ]);
-  await appendColumnChunks(db, "ld_key", [INTEGER, V], keys.values.length, [keys.values.map((_, j) => j + 1), keys.values]);
-  await appendColumnChunks(db, "ld_small", [INTEGER, V], small.values.length, [small.values.map((_, j) => j + 1), small.values]);
+  await appendColumnChunks(db, "ld_key", [INTEGER, V], p.keys.length, [p.keys.map((_, j) => j + 1), p.keys]);
+  await appendColumnChunks(db, "ld_small", [INTEGER, V], p.small.length, [p.small.map((_, j) => j + 1), p.small]);
   // One set-based step puts the strings back, adds the file's identity and hash, and makes the
   // amounts exact DECIMAL(38,6): micro-units (HUGEINT past int64) × 0.000001 is a decimal product, never a float.
   // The small strings come back by joins on a table of a handful of rows: looking them up in a
@@ -244,12 +198,7 @@ const place = (a: Place, b?: Place) => ({
 type CodeColumns = Map<string, string>;
 
 function noteCodeColumns(into: CodeColumns, f: ParsedFile): void {
-  let last = "";
-  for (const x of f.taskFunding) {
-    if (!x.codeAt || x.codeAt.sheet === last) continue;
-    last = x.codeAt.sheet;
-    into.set(`${f.fileId}\u0000${x.codeAt.sheet}`, x.codeAt.cell.replace(/\d+$/, ""));
-  }
+  for (const [sheet, letters] of (f.packed ?? packFacts(f)).codeColumns) into.set(`${f.fileId}\u0000${sheet}`, letters);
 }
 
 /** Cross-file problems over staging (minus files already set aside) and the warehouse. */
@@ -542,22 +491,32 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
     let i = 0;
-    // The next file is parsed while this one is staged: staging mostly waits on DuckDB's own
-    // threads, which leaves the JavaScript thread free to parse. One file ahead at most, so that
-    // no more than two parsed files are ever held.
-    let next: Promise<ParsedFile> | null = scan.files.length ? parse(scan.files[0]!) : null;
+    // The next files are parsed while this one is staged: a parser with workers (etl/read-pool.ts)
+    // reads as many files at once as it has workers, and staging mostly waits on DuckDB's own
+    // threads. A window of that many files ahead, so that no more than that many parsed files
+    // (and the one being staged) are ever held; a parser on this thread reads one ahead.
+    const ahead = Math.max(1, parse.concurrency ?? 1);
+    const pending: Promise<ParsedFile>[] = [];
+    let started = 0;
+    const fill = () => {
+      while (started < scan.files.length && pending.length < ahead) {
+        const next = parse(scan.files[started++]!);
+        // a parser that throws (a mistake in phuluc, not in the file) fails the run; a file read
+        // ahead must not be left as an unhandled rejection meanwhile
+        next.catch(() => undefined);
+        pending.push(next);
+      }
+    };
+    fill();
     for (const f of scan.files) {
       i++;
       let parsed: ParsedFile;
       try {
-        parsed = await next!;
+        parsed = await pending.shift()!;
       } catch (e) {
         throw new FileLoadError(f.fileId, f.office, e);
       }
-      next = i < scan.files.length ? parse(scan.files[i]!) : null;
-      // a parser that throws (a mistake in phuluc, not in the file) fails the run; the file read
-      // ahead must not be left as an unhandled rejection meanwhile
-      next?.catch(() => undefined);
+      fill();
       // A file in a former province's folder belongs here only if this province took that one in.
       const origin = originOfFile(parsed.fileId);
       if (origin && !formerIds.has(origin.id)) parsed.problems.push(foreignFolder(parsed.fileId, origin, opts.province));

@@ -6,6 +6,7 @@
 // 6 decimals — never JS numbers, so that nothing passes through a binary float on its way to
 // DECIMAL(38,6). Indicator values are decimal strings in the indicator's own unit.
 import type { Problem } from "../core/problem.js";
+import type { PackedFacts } from "./pack.js";
 
 export type Level = "QUOC_GIA" | "BO" | "TINH" | "CO_SO" | "HUYEN" | "KHAC";
 export type Field = "TU_NHIEN" | "KY_THUAT" | "Y_DUOC" | "NONG_NGHIEP" | "XA_HOI" | "NHAN_VAN" | "CHUA_PHAN_LOAI";
@@ -116,6 +117,12 @@ export interface ParsedFile {
   indicatorFacts: IndicatorFact[];
   /** every problem found in this file; any severity "error" means the file must not load */
   problems: Problem[];
+  /**
+   * The facts packed in typed columns (warehouse/pack.ts) by a reading worker, in place of
+   * taskFunding, budgetLines, indicatorFacts and every tasks[].approved (then empty): what
+   * crosses the threads.
+   */
+  packed?: PackedFacts;
 }
 
 /** What scanning the inbox finds besides the workbooks it reads. */

@@ -31,6 +31,34 @@ const XSD_DOUBLE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*(?:-?I
 
 /** Characters XML 1.0 does not allow (Char production): they can only come from a broken writer. */
 export const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/**
+ * NOT_XML_CHAR.test(t), as a loop over the UTF-16 units: the scanner asks it of every inline
+ * text, where the regular expression's call cost a tenth of the whole reader. A high surrogate
+ * followed by a low one is a character past U+FFFF (allowed); a lone surrogate is not a character.
+ */
+export function hasNonXmlChar(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x20 && c < 0xd800) continue;
+    if (c < 0x20) {
+      if (c === 9 || c === 10 || c === 13) continue;
+      return true;
+    }
+    if (c >= 0xe000) {
+      if (c <= 0xfffd) continue;
+      return true;
+    }
+    if (c <= 0xdbff) {
+      const d = t.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    return true;
+  }
+  return false;
+}
 
 const enum Capture {
   None,
@@ -100,6 +128,35 @@ export function parseNumber(s: string): number {
   return neg ? -v : v;
 }
 
+/**
+ * parseNumber's fast case read in place in buf[from, to): an optional "-", up to 15 digits, an
+ * optional "." and more digits — exactly the strings parseNumber reads without Number(). NaN for
+ * anything else (which the caller then reads as text, the slow way).
+ */
+function plainNumberAt(buf: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (i < to && buf.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const c = buf.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      if (++digits > 15) return NaN;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0) return NaN;
+  const v = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -v : v;
+}
+
 function slow(s: string): number {
   if (!XSD_DOUBLE.test(s)) return NaN;
   const t = s.trim();
@@ -162,6 +219,8 @@ export class SheetScanner {
   private cStyle = 0;
   private cType = CellType.N;
   private cV: string | null = null;
+  /** the <v> of a number or shared-string cell read in place (NaN: not read so, see cV) */
+  private cNum = NaN;
   private cF: string | null = null;
   private cHasF = false;
   private cInline: string | null = null;
@@ -503,6 +562,7 @@ export class SheetScanner {
     this.cStyle = this.aS;
     this.cType = this.aT;
     this.cV = null;
+    this.cNum = NaN;
     this.cF = null;
     this.cHasF = false;
     this.cInline = null;
@@ -534,6 +594,15 @@ export class SheetScanner {
         let e = k + 2;
         while (e < len && buf.charCodeAt(e) !== 62) e++;
         if (e < len) {
+          // the hot case, a number or a shared string's index: read in place, no string made
+          if (kind === Capture.V && (this.cType === CellType.N || this.cType === CellType.S)) {
+            const x = plainNumberAt(buf, gt + 1, k);
+            if (x === x) {
+              this.cV = null;
+              this.cNum = x;
+              return e;
+            }
+          }
           if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
           const text = own(normaliseEol(buf.slice(gt + 1, k)));
           this.setText(kind, amp ? this.decode(text) : text);
@@ -553,7 +622,10 @@ export class SheetScanner {
   }
 
   private setText(kind: Capture, text: string): void {
-    if (kind === Capture.V) this.cV = text;
+    if (kind === Capture.V) {
+      this.cV = text;
+      this.cNum = NaN;
+    }
     else if (kind === Capture.F) this.cF = text === "" ? null : text;
     else {
       // rich text runs join
@@ -566,7 +638,7 @@ export class SheetScanner {
   /** A text a cell stores: within Excel's length, and only characters XML allows. */
   private checkText(t: string): string {
     if (t.length > this.maxText) throw this.tooLong();
-    if (NOT_XML_CHAR.test(t)) {
+    if (hasNonXmlChar(t)) {
       throw new XlsxInvalidError("a character XML forbids in the text", "ký tự XML không cho phép trong đoạn chữ", this.where(this.cRef));
     }
     return t;
@@ -579,9 +651,13 @@ export class SheetScanner {
     let type: XCell["type"] = "z";
     let value: XCell["value"] = null;
     const v = this.cV;
+    const num = this.cNum;
     switch (this.cType) {
       case CellType.N:
-        if (v !== null && v !== "") {
+        if (num === num) {
+          type = "n";
+          value = num;
+        } else if (v !== null && v !== "") {
           type = "n";
           value = parseNumber(v);
           // "0x55" is not 85: a stored number that is not an xsd:double is an error, not a guess
@@ -592,7 +668,14 @@ export class SheetScanner {
         }
         break;
       case CellType.S:
-        if (v !== null && v !== "") {
+        if (num === num) {
+          type = "s";
+          const s = ctx.sharedStrings[num];
+          if (s === undefined) {
+            throw new XlsxInvalidError(`the cell points at shared string ${num}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${num}, tệp không có chuỗi này`, this.where(this.cRef));
+          }
+          value = s;
+        } else if (v !== null && v !== "") {
           type = "s";
           const s = ctx.sharedStrings[parseNumber(v)];
           if (s === undefined) {

@@ -243,3 +243,16 @@ describe("helpers", () => {
     );
   });
 });
+
+describe("hasNonXmlChar", () => {
+  it("is NOT_XML_CHAR.test on every kind of UTF-16 unit and pair", async () => {
+    const { hasNonXmlChar, NOT_XML_CHAR } = await import("../../xlsx/scanner.js");
+    const units = [0, 1, 8, 9, 10, 11, 12, 13, 14, 0x1f, 0x20, 0x41, 0x7f, 0xa0, 0x1ec7, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffd, 0xfffe, 0xffff];
+    const texts = ["", "Dự toán 2024", "a\u0000b", "😀", "x😀y", "\ud83d", "\ude00", "\ude00\ud83d", "\ud83d\ud83d\ude00"];
+    for (const a of units) {
+      texts.push(String.fromCharCode(a), "ab" + String.fromCharCode(a));
+      for (const b of units) texts.push(String.fromCharCode(a, b));
+    }
+    for (const t of texts) expect(hasNonXmlChar(t), JSON.stringify(t)).toBe(NOT_XML_CHAR.test(t));
+  });
+});

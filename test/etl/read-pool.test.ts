@@ -1,0 +1,35 @@
+// A file read in a worker comes back with its facts packed in typed columns whose buffers were
+// transferred (warehouse/pack.ts), the same facts the reader gives on this thread; the parser
+// tells the loader how many files to keep in flight (a core is left to the main thread).
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { statSync } from "node:fs";
+import { ConfigSchema } from "../../core/config.js";
+import { pooledParser } from "../../etl/read-pool.js";
+import { readInboxFile } from "../../etl/read.js";
+import { packFacts } from "../../warehouse/pack.js";
+
+const config = ConfigSchema.parse({ province: { code: "80", name: "Long An" } });
+const parser = pooledParser(config, { size: 3 });
+
+describe("reading in the pool", () => {
+  it("hands back packed facts equal to a read on this thread, and reads one file at once per worker but one", async () => {
+    expect(parser.concurrency).toBe(2);
+    expect(pooledParser(config, { size: 2 }).concurrency).toBe(1);
+    for (const name of ["P.KHTC/Du toan KHCN 2024 - KHTC.xlsx", "P.QLKH/Danh muc nhiem vu KHCN (ban cuoi).xlsx", "TDC/Chi tieu TDC 6T2023.xlsx"]) {
+      const path = join("sample", "inbox", name);
+      const st = statSync(path);
+      const pooled = await parser({ fileId: name, office: name.split("/")[0]!, path, size: st.size, mtimeMs: st.mtimeMs });
+      const here = await readInboxFile(path, name, name.split("/")[0]!, { limits: config.limits, province: "80" });
+      expect(pooled.problems).toEqual(here.problems);
+      // the approved amounts of the register cross as packed facts
+      expect(pooled.tasks).toEqual(here.tasks.map((t) => ({ ...t, approved: [] })));
+      expect(pooled.taskFunding).toEqual([]);
+      expect(pooled.indicatorFacts).toEqual([]);
+      expect(pooled.packed!.kind).toBeInstanceOf(Int32Array);
+      const expected = packFacts(here);
+      expect(expected.n).toBeGreaterThan(0);
+      expect(pooled.packed).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+// One file's facts as the staging table takes them: numbers in typed columns, each string once.
+// A reading worker packs its file (etl/read-pool.ts) and hands the columns over as transferable
+// buffers: the main thread, which stages into DuckDB, then neither rebuilds 100 000 fact objects
+// from a structured clone nor parses their amounts again. The loader packs a file it was given
+// as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
+import { parseDecimal } from "../core/money.js";
+import type { ParsedFile } from "./model.js";
+
+export interface PackedFacts {
+  /** facts (rows of the staging table ld_in) */
+  n: number;
+  // ids into `small` (1-based): the kind, measure, source, sheet and column letters of each fact
+  kind: Int32Array;
+  measure: Int32Array;
+  source: Int32Array;
+  sheet: Int32Array;
+  col: Int32Array;
+  /** ids into `keys` (1-based): the entity key (task code, line, indicator key) */
+  k1: Int32Array;
+  year: Int32Array;
+  row: Int32Array;
+  /** micro-units (amount × 10^6); a plain list only in the rare file with a figure past int64 */
+  amount: BigInt64Array | bigint[];
+  keys: string[];
+  small: string[];
+  /** per funding sheet, the column letters of its task codes (load.ts noteCodeColumns) */
+  codeColumns: [sheet: string, letters: string][];
+}
+
+class Interned {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      this.values.push(s);
+      i = this.values.length; // 1-based, as the staging join expects
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const SCALE_BY = [1000000n, 100000n, 10000n, 1000n, 100n, 10n, 1n];
+
+/**
+ * A validated decimal ("1234.5", "-0.25", at most 6 decimals) in micro-units. Up to 15 digits in
+ * all it is read as an exact integer (below 2^53, so the double holds it exactly) and made a
+ * BigInt once; anything else goes through parseDecimal, which also refuses what is not a decimal.
+ */
+export function microOf(s: string): bigint {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const neg = i === 1;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return parseDecimal(s);
+  }
+  if (digits === 0 || digits > 15 || frac > 6 || frac === 0) return parseDecimal(s);
+  const scaled = BigInt(m) * SCALE_BY[Math.max(0, frac)]!;
+  return neg ? -scaled : scaled;
+}
+
+/** "AB12" → the length of its column letters (the parser's A1 references are well formed). */
+function lettersEnd(cell: string): number {
+  let i = 0;
+  while (i < cell.length && cell.charCodeAt(i) >= 65) i++;
+  return i;
+}
+
+/** The facts of a parsed file, packed in the order the loader stages them. */
+export function packFacts(f: ParsedFile): PackedFacts {
+  let n = f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
+  for (const t of f.tasks) n += t.approved.length;
+  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
+  const keys = new Interned(); // entity keys: thousands in a big register
+  const p: PackedFacts = {
+    n,
+    kind: new Int32Array(n),
+    measure: new Int32Array(n),
+    source: new Int32Array(n),
+    sheet: new Int32Array(n),
+    col: new Int32Array(n),
+    k1: new Int32Array(n),
+    year: new Int32Array(n),
+    row: new Int32Array(n),
+    amount: new BigInt64Array(n),
+    keys: keys.values,
+    small: small.values,
+    codeColumns: [],
+  };
+  let i = 0;
+  // the last sheet and column seen: a sheet's facts come together, a row's few columns repeat
+  let lastSheet = "";
+  let lastSheetId = 0;
+  const put = (kind: number, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string) => {
+    const e = lettersEnd(cell);
+    p.kind[i] = kind;
+    p.k1[i] = keys.id(k1);
+    p.year[i] = year;
+    p.measure[i] = small.id(measure);
+    p.source[i] = small.id(source);
+    const micro = microOf(amount);
+    if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
+    p.amount[i] = micro;
+    if (sheet !== lastSheet || lastSheetId === 0) {
+      lastSheet = sheet;
+      lastSheetId = small.id(sheet);
+    }
+    p.sheet[i] = lastSheetId;
+    p.col[i] = small.id(cell.slice(0, e));
+    p.row[i] = Number(cell.slice(e));
+    i++;
+  };
+  const approved = small.id("task_approved");
+  for (const t of f.tasks) for (const a of t.approved) put(approved, t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell);
+  const funding = small.id("task_funding");
+  for (const x of f.taskFunding) put(funding, x.taskCode, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  const line = small.id("budget_line");
+  for (const x of f.budgetLines) put(line, x.line, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  const indicator = small.id("indicator");
+  for (const x of f.indicatorFacts) put(indicator, x.key, x.year, x.measure, "", x.value, x.at.sheet, x.at.cell);
+  let last = "";
+  for (const x of f.taskFunding) {
+    if (!x.codeAt || x.codeAt.sheet === last) continue;
+    last = x.codeAt.sheet;
+    p.codeColumns.push([x.codeAt.sheet, x.codeAt.cell.replace(/\d+$/, "")]);
+  }
+  return p;
+}
+
+/**
+ * The file with its facts packed in place of the fact objects (which are emptied, as are the
+ * tasks' approved amounts): what a reading worker sends back. The buffers to transfer rather than copy: `transferList`.
+ */
+export function withPackedFacts(f: ParsedFile): ParsedFile {
+  return packInPlace({ ...f, tasks: f.tasks.map((t) => ({ ...t })) });
+}
+
+/** withPackedFacts on a file nobody else holds (a worker's own result): no copy of its tasks. */
+export function packInPlace(f: ParsedFile): ParsedFile {
+  f.packed = packFacts(f);
+  // a register's approved amounts are facts too (in `packed`): the tasks cross without them
+  for (const t of f.tasks) t.approved = [];
+  f.taskFunding = [];
+  f.budgetLines = [];
+  f.indicatorFacts = [];
+  return f;
+}
+
+/** The buffers of a packed file, for postMessage's transfer list. */
+export function transferList(f: ParsedFile): ArrayBuffer[] {
+  const p = f.packed;
+  if (!p) return [];
+  const out: ArrayBuffer[] = [];
+  for (const a of [p.kind, p.measure, p.source, p.sheet, p.col, p.k1, p.year, p.row, p.amount]) {
+    if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  }
+  return out;
+}
