@@ -42,6 +42,26 @@ const StylesXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/style
   model?: { fonts?: { name?: string }[] };
 };
 
+// and of sharedStrings.xml (see sharedStringsOf)
+const SharedStringsXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/strings/shared-strings-xform.js") as new () => {
+  parseStream(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<unknown>;
+  model?: { values?: unknown[] };
+};
+
+/**
+ * The shared strings, read up front. exceljs's streaming reader now and then parses a sheet
+ * before it has the table and hands the cell over as { sharedString: index } (a differential
+ * test failed so on a loaded machine): such a cell is looked up here instead.
+ */
+async function sharedStringsOf(path: string): Promise<unknown[]> {
+  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/sharedStrings.xml" });
+  const xml = parts["xl/sharedStrings.xml"];
+  if (!xml) return [];
+  const xform = new SharedStringsXform();
+  await xform.parseStream([Buffer.from(xml)]);
+  return xform.model?.values ?? [];
+}
+
 /**
  * The default font, from styles.xml itself. Taken from the streaming reader's `styles` when a
  * sheet is met, it was sometimes not there yet (a differential test failed about one run in
@@ -87,7 +107,7 @@ interface ExcelJsCellLike {
   font?: { name?: string };
 }
 
-function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: boolean, defaultFont: string | undefined): XCell {
+function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: boolean, defaultFont: string | undefined, sst: unknown[]): XCell {
   const out: XCell = { col, ref: colLetters(col) + row, type: "z", value: null };
   const v = cell.value as unknown;
   const setValue = (x: unknown): void => {
@@ -119,7 +139,10 @@ function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: bool
       out.type = "e";
       out.value = String((x as { error: unknown }).error);
     } else if (typeof x === "object" && x !== null && "sharedString" in x) {
-      throw new Error("exceljs reference: shared strings not cached");
+      const i = (x as { sharedString: number }).sharedString;
+      if (!(i in sst)) throw new Error(`exceljs reference: no shared string ${i}`);
+      // as exceljs gives a cached one: an empty string is no value
+      setValue(sst[i] === "" ? null : sst[i]);
     } else {
       out.type = "s";
       out.value = String(x);
@@ -180,6 +203,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     });
     (reader as unknown as { model: unknown }).model = await workbookModel(path);
     const defaultFont = await defaultFontOf(path);
+    const sst = await sharedStringsOf(path);
     // exceljs sets `properties` only when it meets xl/workbook.xml in the stream; a sheet that
     // comes first in the zip and holds a date cell then reads properties.model of undefined.
     // We know the 1904 flag already: give it up front.
@@ -198,7 +222,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
         raw.forEach((cell, i) => {
           if (!cell) return;
           const col = i + 1;
-          const x = toXCell(cell, r.number, col, date1904, defaultFont);
+          const x = toXCell(cell, r.number, col, date1904, defaultFont, sst);
           if (x.type === "z" && x.formula === undefined) {
             if (col <= limits.maxColumns) cells.push(x);
             return;
