@@ -26,7 +26,10 @@ beforeAll(async () => {
   await wh.load();
   const reader = new WarehouseReader(wh.dbPath);
   sandbox = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, maxRows: 1000 }).start();
-  fast = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, timeLimitMs: 300 }).start();
+  // small enough that the runaway queries below are stopped soon, large enough that a fresh
+  // worker opening the warehouse on a loaded machine answers "select 1" within it (the limit
+  // counts from the request's arrival, so it includes the worker's start)
+  fast = new SandboxPool({ source: { kind: "db", dbPath: wh.dbPath }, timeLimitMs: 2500 }).start();
   app = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox, bodyLimit: "256kb", queryPerMinute: 10_000 });
   fastApp = createApp({ reader, keyCheck: staticKeyCheck(KEY), sandbox: fast });
 });
