@@ -11,6 +11,7 @@
 //     </sheet>
 //   </lineage>
 import { SaxesParser } from "saxes";
+import { escapeAttr } from "../xlsx/escape.js";
 
 export const LINEAGE_NS = "urn:phuluc:lineage:v1";
 
@@ -34,18 +35,11 @@ export interface WorkbookLineage {
   sheets: LineageSheet[];
 }
 
-// Most values (cell refs, lineage ids) need no escaping: test once before five replaces, which
-// matters for a list form's tens of thousands of cells.
-const NEEDS_ESC = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
-const esc = (s: string): string =>
-  !NEEDS_ESC.test(s)
-    ? s
-    : s
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")
-        .replace(/>/g, "&gt;")
-        .replace(/"/g, "&quot;")
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+// Attribute values through the toolkit's one escaping (xlsx/escape.ts, which the pane may bundle).
+// A control character XML cannot carry (a task code may hold one, decoded from _x0001_) is
+// dropped first: the part must stay well-formed whatever a spreadsheet held.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+const esc = (s: string): string => escapeAttr(s.replace(CONTROL, ""));
 
 export function buildLineageXml(l: WorkbookLineage): string {
   const out: string[] = [
