@@ -13,7 +13,8 @@ import { formatProblem, isError } from "../core/problem.js";
 import { terminalSafe, terminalSafeLines } from "../core/terminal.js";
 import type { Db } from "../warehouse/db.js";
 import { fillWorkbook, type FillReport, type FillResult } from "./fill.js";
-import { Package, XlsxPackageError } from "../xlsx/package.js";
+import { XlsxPackageError, type PackageLimits } from "../xlsx/package.js";
+import { configPath, loadConfig } from "../core/config.js";
 
 export interface FillOptions {
   db?: string;
@@ -96,7 +97,7 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
 
   let result: FillResult;
   try {
-    result = await fillWorkbook({ db, year: opts.year, template, asOf: opts.asOf, choices, charts: opts.charts });
+    result = await fillWorkbook({ db, year: opts.year, template, asOf: opts.asOf, choices, charts: opts.charts, limits: zipLimits() });
   } catch (e) {
     if (e instanceof XlsxPackageError) {
       io.err(`phuluc fill: ${opts.template}: ${e.message} / tệp mẫu không phải sổ tính .xlsx đọc được`);
@@ -108,7 +109,7 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   }
 
   // ---- write, report ------------------------------------------------------------------------
-  if (!opts.check && /\.xlsx$/i.test(opts.out!) && isMacroEnabled(result.bytes)) {
+  if (!opts.check && /\.xlsx$/i.test(opts.out!) && result.macroEnabled) {
     // Excel refuses to open a macro-enabled workbook saved under .xlsx
     io.err(`phuluc fill: the template has macros (.xlsm): give --out a name ending in .xlsm / tệp mẫu có macro: --out phải có đuôi .xlsm`);
     return EXIT.usage;
@@ -130,9 +131,15 @@ export async function fillCommand(opts: FillOptions, io: Out = stdio): Promise<E
   return code;
 }
 
-function isMacroEnabled(bytes: Uint8Array): boolean {
-  const pkg = Package.open(bytes);
-  return (pkg.contentType(pkg.workbookPart()) ?? "").includes("macroEnabled");
+/**
+ * The decompression limit the template is opened under: the configured one when this folder has
+ * a phuluc.config.json (the same `limits` the ETL's reader obeys), else the default. The file-size
+ * limit is the inbox's and is not applied: a filled workbook with its lineage may be large.
+ */
+function zipLimits(): PackageLimits {
+  const path = configPath();
+  if (!existsSync(path)) return {};
+  return { maxInflatedBytes: loadConfig(path).limits.maxInflatedBytes };
 }
 
 export function exitCodeOf(report: FillReport, strict: boolean): ExitCode {

@@ -11,7 +11,7 @@ import { parsePoint, planChartSheet } from "./engine/charts.js";
 import { applyPlanDetailed } from "./xlsx/apply.js";
 import { madeByFill, writeChartSheet, type ChartSheetWritten } from "./xlsx/charts.js";
 import { colLetters } from "../xlsx/refs.js";
-import { Package } from "../xlsx/package.js";
+import { Package, type PackageLimits } from "../xlsx/package.js";
 import { snapshotPackage } from "./xlsx/snapshot.js";
 
 export interface FillInput {
@@ -36,6 +36,11 @@ export interface FillInput {
    * name that a fill did not make is never touched (warning W_CHART_SHEET_TAKEN when asked).
    */
   charts?: boolean | ChartSheetDef;
+  /**
+   * The zip limits the template is opened under (core/config.ts `limits`, as the ETL's reader
+   * uses them); left out, the defaults.
+   */
+  limits?: PackageLimits;
 }
 
 export interface FormReport {
@@ -69,13 +74,16 @@ export interface FillResult {
   plan: WorkbookPlanWithLocation;
   rules: RuleResult[];
   report: FillReport;
+  /** the template is a macro-enabled workbook (.xlsm): Excel refuses one saved under .xlsx */
+  macroEnabled: boolean;
 }
 
 /** The figure computation, replaceable in tests. */
 export type ComputeAll = (db: Db, year: number, generation: number, opts?: { formsDir?: string }) => Promise<{ forms: import("../queries/types.js").FormData[]; rules: RuleResult[] }>;
 
 export async function fillWorkbook(input: FillInput, deps: { computeAll?: ComputeAll } = {}): Promise<FillResult> {
-  const pkg = Package.open(input.template);
+  const pkg = Package.open(input.template, input.limits);
+  const macroEnabled = (pkg.contentType(pkg.workbookPart()) ?? "").includes("macroEnabled");
   const generation = input.db.generation ?? input.asOf ?? 0;
   const forms = input.forms ?? (await import("../queries/forms.js")).loadForms(input.formsDir);
   const compute = deps.computeAll ?? (await import("../queries/compute.js")).computeAll;
@@ -137,7 +145,7 @@ export async function fillWorkbook(input: FillInput, deps: { computeAll?: Comput
     problems: [...plan.problems.filter((p) => !plan.located.some((l) => l.problems.includes(p))), ...applied.problems, ...(charts?.problems ?? [])],
     charts: charts?.lineage ? { sheet: charts.lineage.sheetName, charts: chartNames, parts: charts.parts } : null,
   };
-  return { bytes: applied.bytes, plan, rules, report };
+  return { bytes: applied.bytes, plan, rules, report, macroEnabled };
 }
 
 /** The chart sheet definition this fill makes, if any (see FillInput.charts). */

@@ -172,6 +172,25 @@ describe("the fill command", () => {
     expect(Buffer.from(Package.open(new Uint8Array(readFileSync(ok))).read("xl/vbaProject.bin")).equals(Buffer.from(Package.open(new Uint8Array(readFileSync(xlsm))).read("xl/vbaProject.bin")))).toBe(true);
   });
 
+  it("opens the template under the configured decompression limit (phuluc.config.json limits, as the ETL's reader)", async () => {
+    const cfg = join(dir, "small-limits.config.json");
+    writeFileSync(cfg, JSON.stringify({ province: { code: "80", name: "Long An" }, limits: { maxInflatedBytes: 4096 } }));
+    const out = join(dir, "limited.xlsx");
+    const before = process.env.PHULUC_CONFIG;
+    process.env.PHULUC_CONFIG = cfg;
+    try {
+      const c = io();
+      expect(await fillCommand({ ...base(), out }, c.io)).toBe(1);
+      expect(c.err.join("\n")).toMatch(/inflates to more than 4096 bytes/);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.PHULUC_CONFIG;
+      else process.env.PHULUC_CONFIG = before;
+    }
+    // without a configuration, the default limit: the same template fills
+    expect(await fillCommand({ ...base(), out }, io().io)).toBe(0);
+  });
+
   it("exits 3 when a form is not found (and still writes what it could)", async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("Sheet1").getCell("A1").value = "nothing here";
