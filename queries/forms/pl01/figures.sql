@@ -51,10 +51,5 @@ join cells as c on c.line_code = l.line_code
 
 union all
 
-select l.line_code, l.row_kind, l.line_sort, l.parent_line_code, 'label', null, l.line_label_vi, null
-from dim_budget_line as l
-
-union all
-
-select l.line_code, l.row_kind, l.line_sort, l.parent_line_code, 'ma_so', null, l.line_code, null
-from dim_budget_line as l
+-- the label and Mã số of every line (queries/marts/dim_budget_line_text.sql)
+select * from dim_budget_line_text
