@@ -47,6 +47,14 @@ export function rejectedByFile(e: FileLoadError, command: string, now: () => Dat
   };
 }
 
+/**
+ * What a load does inside its transaction before its facts are in, while its first file is read:
+ * the analysts' views need none of them (afterLoad then finds them current).
+ */
+export async function prepareLoad(db: Db): Promise<void> {
+  await installAnalystViews(db);
+}
+
 /** What every load does inside its transaction once the facts are in. */
 export async function afterLoad(db: Db): Promise<Problem[]> {
   await installAnalystViews(db);
@@ -78,6 +86,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
       command: o.command ?? "etl load",
       now: o.now,
       afterLoad,
+      prepare: prepareLoad,
       checkpoint: o.checkpoint,
       onProgress: tty
         ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${terminalSafe(p.file)} — ${p.rows} dòng/rows`)

@@ -69,6 +69,12 @@ export interface LoadOptions {
   now?: () => Date;
   /** run inside the transaction after the facts are in: install views, run data tests */
   afterLoad?: (db: Db) => Promise<Problem[]>;
+  /**
+   * Work of the run that needs none of its facts (the analysts' views), run inside the transaction
+   * before the first file is staged: while the reading worker parses it, the main thread would
+   * otherwise only wait. afterLoad still runs; what this did is then already done.
+   */
+  prepare?: (db: Db) => Promise<void>;
   onProgress?: (p: { file: string; index: number; total: number; rows: number }) => void;
   /** called at named points of the run: where tests of killed loads kill it, where the bench times its phases */
   checkpoint?: (point: string) => void;
@@ -476,6 +482,26 @@ export class FileLoadError extends Error {
 export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOptions): Promise<LoadReport> {
   const cp = opts.checkpoint ?? (() => undefined);
   const province = opts.province.code;
+  // The next files are parsed while this one is staged: a parser with workers (etl/read-pool.ts)
+  // reads as many files at once as it has workers, and staging mostly waits on DuckDB's own
+  // threads. A window of that many files ahead, so that no more than that many parsed files
+  // (and the one being staged) are ever held; a parser on this thread reads one ahead.
+  // The window opens before the warehouse does: reading needs nothing of it, so the first files
+  // are read while the lock is taken, the generation copied, opened and migrated (a load refused
+  // as busy has read them for nothing, and says so by throwing as before).
+  const ahead = Math.max(1, parse.concurrency ?? 1);
+  const pending: Promise<ParsedFile>[] = [];
+  let started = 0;
+  const fill = () => {
+    while (started < scan.files.length && pending.length < ahead) {
+      const next = parse(scan.files[started++]!);
+      // a parser that throws (a mistake in phuluc, not in the file) fails the run; a file read
+      // ahead must not be left as an unhandled rejection meanwhile
+      next.catch(() => undefined);
+      pending.push(next);
+    }
+  };
+  fill();
   return withRun(opts, opts.command ?? "etl load", { skipped: scan.skipped, problems: [...scan.problems] }, async (db, number, report) => {
     cp("opened");
     await db.run(
@@ -491,23 +517,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
     let i = 0;
-    // The next files are parsed while this one is staged: a parser with workers (etl/read-pool.ts)
-    // reads as many files at once as it has workers, and staging mostly waits on DuckDB's own
-    // threads. A window of that many files ahead, so that no more than that many parsed files
-    // (and the one being staged) are ever held; a parser on this thread reads one ahead.
-    const ahead = Math.max(1, parse.concurrency ?? 1);
-    const pending: Promise<ParsedFile>[] = [];
-    let started = 0;
-    const fill = () => {
-      while (started < scan.files.length && pending.length < ahead) {
-        const next = parse(scan.files[started++]!);
-        // a parser that throws (a mistake in phuluc, not in the file) fails the run; a file read
-        // ahead must not be left as an unhandled rejection meanwhile
-        next.catch(() => undefined);
-        pending.push(next);
-      }
-    };
-    fill();
+    // while the first file is read (its facts are not needed for this)
+    if (opts.prepare) await opts.prepare(db);
     for (const f of scan.files) {
       i++;
       let parsed: ParsedFile;

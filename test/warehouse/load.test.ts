@@ -112,6 +112,45 @@ describe("loadFiles", () => {
     expect(r.problems.find((p) => p.code === "UNIT_JUMP_1000X")?.place).toMatchObject({ file: "P.KHTC/bl.xlsx", cell: "D9" });
   });
 
+  it("reads the first file before the warehouse is opened, and runs prepare before any file is staged, inside the run", async () => {
+    const db = tempDb();
+    const { scan, parse } = inbox([reg, fund]);
+    const events: string[] = [];
+    const r = await loadFiles(scan, (f) => (events.push(`parse ${f.fileId}`), parse(f)), {
+      dbPath: db,
+      province,
+      now: clock,
+      checkpoint: (p) => events.push(p),
+      prepare: async (w) => {
+        events.push(`prepare, staged files: ${(await w.all<{ n: number }>("select count(*)::int n from ld_file"))[0]!.n}`);
+        await w.run("create view prepared_here as select 1 as x");
+      },
+    });
+    expect(r.outcome).toBe("loaded");
+    // the parser's window (one file here) opens first; prepare runs once the warehouse is open
+    expect(events.slice(0, 2)).toEqual(["parse P.QLKH/dm.xlsx", "copied"]);
+    expect(events.indexOf("prepare, staged files: 0")).toBeGreaterThan(events.indexOf("opened"));
+    expect(events.indexOf("prepare, staged files: 0")).toBeLessThan(events.indexOf("parsed:1"));
+    // what prepare did is part of the generation the run published …
+    const w = await openCurrent(db);
+    try {
+      expect(await w.all("select x from prepared_here")).toEqual([{ x: 1 }]);
+    } finally {
+      w.close();
+    }
+    // … and of nothing when the run is rejected: the warehouse stays as it was
+    const bad = file("P.KHTC/kp9.xlsx", { taskFunding: [{ ...fund.taskFunding[0]!, taskCode: "NV-99", at: { sheet: "KP", cell: "E20" } }] });
+    const b = inbox([reg, fund, bad]);
+    const rejected = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock, prepare: async (x) => x.run("create view rejected_here as select 1 as x") });
+    expect(rejected.outcome).toBe("rejected");
+    const after = await openCurrent(db);
+    try {
+      expect(await after.all("select count(*)::int n from duckdb_views() where view_name = 'rejected_here'")).toEqual([{ n: 0 }]);
+    } finally {
+      after.close();
+    }
+  });
+
   it("forgets a file, refusing while other files' funding needs its tasks", async () => {
     const db = tempDb();
     const { scan, parse } = inbox([reg, fund]);
