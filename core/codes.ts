@@ -1,10 +1,12 @@
-// The problem codes of the ETL and the load (etl/, warehouse/load.ts): one catalogue, each code
-// with its severity and its one message in Vietnamese and English, so that a code means the same
-// words wherever it is raised (test/core/codes.test.ts holds the source to it). Every message
-// starts with the place (file › sheet!cell, and "(& …)" for the other place of a "given twice")
-// so that a line read alone in a log or an e-mail still says where to look; the templates fill in
-// the details from `data`.
-import { formatPlace, problem, type Place, type Problem, type Severity } from "./problem.js";
+// The problem codes of every stage (the ETL and the load, the forms' definitions and rules, the
+// fill): one catalogue, each code with its severity and its one message in Vietnamese and English,
+// so that a code means the same words wherever it is raised (test/core/codes.test.ts holds the
+// source to it). Every message starts with the place (file › sheet!cell, and "(& …)" for the
+// other place of a "given twice"; on the output side "Biểu PL01 › dòng 09 › cột c5" / "Form PL01
+// › row 09 › column c5") so that a line read alone in a log or an e-mail still says where to look;
+// the templates fill in the details from `data`. This module imports only core/problem: the fill's
+// engine, which also runs in the task pane, raises its problems through it.
+import { formatPlace, problem, type Lang, type Place, type Problem, type Severity } from "./problem.js";
 
 type Data = Record<string, unknown>;
 type Template = (d: Data) => string;
@@ -18,6 +20,7 @@ interface CodeDef {
 }
 
 const s = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+const list = (v: unknown): string => (Array.isArray(v) ? v.map(s).join(", ") : s(v));
 
 export const CODES = {
   // File
@@ -103,12 +106,20 @@ export const CODES = {
 
 export type Code = keyof typeof CODES;
 
-/** The problem for `code` at `place`; the message names the place in both languages. */
-export function prob(code: Code, place: Place, data: Data = {}): Problem {
+/**
+ * The problem for `code` at `place`; the message names the place in each language's words.
+ * `data` is kept with the problem (the figures compared, the value found: what the pane and the
+ * API's clients read); `words` are details only the message shows (a row's label, a column's
+ * header this year, an error's text), so that a problem's data stays what its readers expect.
+ */
+export function prob(code: Code, place: Place, data: Data = {}, words: Data = {}): Problem {
   const def: CodeDef = CODES[code];
-  const where = formatPlace(place);
-  const pre = where ? `${where}: ` : "";
-  return problem(code, def.severity, place, pre + def.vi(data), pre + def.en(data), Object.keys(data).length ? data : undefined);
+  const all = { ...data, ...words };
+  const pre = (lang: Lang): string => {
+    const where = formatPlace(place, lang);
+    return where ? `${where}: ` : "";
+  };
+  return problem(code, def.severity, place, pre("vi") + def.vi(all), pre("en") + def.en(all), Object.keys(data).length ? data : undefined);
 }
 
 /** Whether `code` is found only by the load, across files (a one-file reading never raises it). */

@@ -1,12 +1,13 @@
 // One catalogue of problem codes (core/codes.ts): a code has one severity and one message in each
 // language, wherever it is raised. Read from the source, like test/boundaries.test.ts: a code
-// raised with hand-written words next to the catalogue (KEY_DUPLICATE had two messages, one in
-// the ETL and one in the load), or a code nobody added, fails here.
+// raised with hand-written words (KEY_DUPLICATE once had two messages, one in the ETL and one in
+// the load; the fill and the forms wrote theirs at the call), or a code nobody added, fails here.
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CODES, prob, type Code } from "../../core/codes.js";
+import { formatPlace } from "../../core/problem.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const STAGES = ["core", "xlsx", "etl", "warehouse", "queries", "fill", "api", "addin", "cli"];
@@ -54,7 +55,7 @@ const NOT_YET_IN_CATALOGUE = new Set([
 ]);
 
 describe("the problem-code catalogue (core/codes.ts)", () => {
-  it("has every code the ETL and the load raise", () => {
+  it("has every code the stages raise", () => {
     const uses = sources.flatMap(({ file, src }) => catalogueUses(src).map((c) => ({ file, c })));
     expect(uses.length).toBeGreaterThan(50);
     expect(uses.filter(({ c }) => !(c in CODES)).map(({ file, c }) => `${file}: ${c}`)).toEqual([]);
@@ -78,7 +79,21 @@ describe("the problem-code catalogue (core/codes.ts)", () => {
       expect(p.vi.startsWith("a.xlsx › S!B7 (& b.xlsx › S!B8): "), code).toBe(true);
       expect(p.en.startsWith("a.xlsx › S!B7 (& b.xlsx › S!B8): "), code).toBe(true);
       expect(p.vi, code).not.toEqual(p.en);
+      // the output side's place (the fill, the forms' rules) in each language's words
+      const q = prob(code, { form: "pl01", sheet: "PL01", cell: "C9", row: "09", column: "c5" }, {});
+      expect(q.vi.startsWith("Biểu PL01 › PL01!C9 › dòng 09 › cột c5: "), code).toBe(true);
+      expect(q.en.startsWith("Form PL01 › PL01!C9 › row 09 › column c5: "), code).toBe(true);
+      expect(`${q.vi} ${q.en}`, code).not.toMatch(/undefined|null|\[object/);
     }
+  });
+
+  it("the input side's places read the same in both languages and in logs; the output side's in each language's words", () => {
+    const input = { file: "a.xlsx", sheet: "KP", cell: "E9", other: { file: "b.xlsx", sheet: "KP", cell: "E8" } };
+    expect([formatPlace(input), formatPlace(input, "vi"), formatPlace(input, "en")]).toEqual(Array(3).fill("a.xlsx › KP!E9 (& b.xlsx › KP!E8)"));
+    const output = { form: "pl02", sheet: "PL2 (2)", row: "03", column: "c4" };
+    expect(formatPlace(output)).toBe("pl02 › PL2 (2) › row 03 › col c4");
+    expect(formatPlace(output, "vi")).toBe("Biểu PL02 › PL2 (2) › dòng 03 › cột c4");
+    expect(formatPlace(output, "en")).toBe("Form PL02 › PL2 (2) › row 03 › column c4");
   });
 
   it("the load's cross-file problems speak the catalogue's words", () => {
