@@ -44,11 +44,6 @@ function handWritten(src: string): string[] {
  * message goes through the catalogue instead.
  */
 const NOT_YET_IN_CATALOGUE = new Set([
-  "fill/engine/locate.ts",
-  "fill/engine/plan.ts",
-  "fill/engine/workbook.ts",
-  "fill/xlsx/apply.ts",
-  "fill/xlsx/charts.ts",
   "queries/charts.ts",
   "queries/forms.ts",
   "queries/rules.ts",
@@ -94,6 +89,16 @@ describe("the problem-code catalogue (core/codes.ts)", () => {
     expect(formatPlace(output)).toBe("pl02 › PL2 (2) › row 03 › col c4");
     expect(formatPlace(output, "vi")).toBe("Biểu PL02 › PL2 (2) › dòng 03 › cột c4");
     expect(formatPlace(output, "en")).toBe("Form PL02 › PL2 (2) › row 03 › column c4");
+  });
+
+  it("the fill's problems speak the catalogue's words, the columns as the form shows them this year", () => {
+    const p = prob("E_FORM_COLUMN_MISSING_FIGURE", { form: "pl01", sheet: "PL01", row: "03", column: "c2" }, { class: "arithmetic", expected: "120", actual: "0", header: "Thực hiện năm 2022" });
+    expect(p.vi).toBe('Biểu PL01 › PL01 › dòng 03 › cột c2: cột "Thực hiện năm 2022" không có trong biểu nhưng dòng này có số liệu 120: số liệu bị thiếu trong biểu');
+    expect(p.en).toBe('Form PL01 › PL01 › row 03 › column c2: the column "Thực hiện năm 2022" is missing from the form but this row has the figure 120: it would be dropped');
+    const many = prob("W_LIST_ROW_MOVED", { form: "pl03", sheet: "PL03" }, { rows: Array.from({ length: 12 }, (_, i) => `NV-${i}`) });
+    expect(many.en).toBe("Form PL03 › PL03: 12 rows are out of the new order: deleted and inserted again; their notes are not kept");
+    const one = prob("W_LIST_ROW_MOVED", { form: "pl03", sheet: "PL03", row: "NV-7" }, { label: "Nhiệm vụ 7", line: 14 });
+    expect(one.vi).toBe('Biểu PL03 › PL03 › dòng NV-7: dòng "Nhiệm vụ 7" (dòng 14 của trang tính) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ');
   });
 
   it("the load's cross-file problems speak the catalogue's words", () => {
