@@ -102,6 +102,35 @@ export const CODES = {
   TASK_UNSPLIT: { severity: "warning", vi: () => "nhiệm vụ chỉ có tổng kinh phí, chưa phân nguồn", en: () => "the task gives a total and no sources (unsplit)" },
   TOTAL_ROW_MISMATCH: { severity: "warning", vi: (d) => `dòng tổng, cột "${s(d.column)}": ${s(d.value)} khác tổng các dòng ${s(d.sum)}`, en: (d) => `total row, column "${s(d.column)}": ${s(d.value)} differs from the sum of its rows ${s(d.sum)}` },
   LEGACY_ENCODING_CONVERTED: { severity: "info", vi: (d) => `đã chuyển ${s(d.count)} ô từ mã ${s(d.encoding)} sang Unicode`, en: (d) => `${s(d.count)} cell(s) converted from ${s(d.encoding)} to Unicode` },
+  // Forms (queries/: the form and chart definitions, the forms' rules; place: the definition's
+  // file, or the form › row › column the rule is about)
+  E_FORM_DEF: {
+    severity: "error",
+    vi: (d) => `định nghĩa ${d.what === "chart" ? "biểu đồ" : "biểu mẫu"} không hợp lệ: ${s(d.detail)}`,
+    en: (d) => `invalid ${d.what === "chart" ? "chart" : "form"} definition: ${s(d.detail)}`,
+  },
+  RULE_ARITHMETIC: {
+    severity: "error",
+    // a sum (the figure against its parts) or a ratio (the column against num/den, in %)
+    vi: (d) =>
+      d.ratio
+        ? `tỷ lệ ${s(d.actual) || "(trống)"} khác ${s(d.ratio)} = ${s(d.expected) || "(không tính được)"} %`
+        : `${s(d.actual) || "(trống)"} khác ${s(d.whatVi)} = ${s(d.expected)} (chênh lệch ${s(d.difference)})`,
+    en: (d) =>
+      d.ratio
+        ? `ratio ${s(d.actual) || "(blank)"} differs from ${s(d.ratio)} = ${s(d.expected) || "(undefined)"} %`
+        : `${s(d.actual) || "(blank)"} differs from ${s(d.what)} = ${s(d.expected)} (difference ${s(d.difference)})`,
+  },
+  RULE_NOT_APPLIED: {
+    severity: "info",
+    vi: (d) => `chỉ có Tổng số (${s(d.actual)}), chưa phân nguồn — không kiểm tra ${s(d.check)}`,
+    en: (d) => `only a total (${s(d.actual)}), not split by source — rule ${s(d.check)} not applied`,
+  },
+  RULE_RECONCILIATION: {
+    severity: "warning",
+    vi: (d) => `${s(d.columns)} = ${s(d.actual)} khác ${s(d.whatVi)} ${s(d.expected)} (chênh lệch ${s(d.difference)}, cần giải thích)`,
+    en: (d) => `${s(d.columns)} = ${s(d.actual)} differs from ${s(d.what)} ${s(d.expected)} (difference ${s(d.difference)}, to explain)`,
+  },
   // Fill: finding the forms in the workbook and planning their cells (fill/engine; place: form ›
   // sheet!cell › row › column, the row by its key as the form numbers it, the column by its id; a
   // column's or row's words are the form's words for this plan year, never a template's {N-2})
