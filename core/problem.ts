@@ -68,8 +68,11 @@ export function formatPlace(place: Place, lang?: Lang): string {
 
 /** One line for terminals and logs: "ERROR E_CODE file › sheet!B7 — vi / en". */
 export function formatProblem(p: Problem): string {
-  // Messages that already name their place are not prefixed with it again.
-  const where = p.place.file && p.vi.includes(p.place.file) ? "" : ` ${formatPlace(p.place)}`;
+  // Messages that already name their place are not prefixed with it again: the catalogue's start
+  // with it (the output side's in the message's own words, so it is looked for in those).
+  const own = formatPlace(p.place, "vi");
+  const named = (p.place.file && p.vi.includes(p.place.file)) || (own !== "" && p.vi.startsWith(own + ": "));
+  const where = named ? "" : ` ${formatPlace(p.place)}`;
   return `${p.severity.toUpperCase()} ${p.code}${where} — ${p.vi} / ${p.en}`;
 }
 

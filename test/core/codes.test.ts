@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CODES, prob, type Code } from "../../core/codes.js";
-import { formatPlace } from "../../core/problem.js";
+import { formatPlace, formatProblem, problem } from "../../core/problem.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const STAGES = ["core", "xlsx", "etl", "warehouse", "queries", "fill", "api", "addin", "cli"];
@@ -88,6 +88,17 @@ describe("the problem-code catalogue (core/codes.ts)", () => {
     expect(many.en).toBe("Form PL03 › PL03: 12 rows are out of the new order: deleted and inserted again; their notes are not kept");
     const one = prob("W_LIST_ROW_MOVED", { form: "pl03", sheet: "PL03", row: "NV-7" }, { label: "Nhiệm vụ 7", line: 14 });
     expect(one.vi).toBe('Biểu PL03 › PL03 › dòng NV-7: dòng "Nhiệm vụ 7" (dòng 14 của trang tính) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ');
+  });
+
+  it("a log line names the place once: the catalogue's messages start with it", () => {
+    const fill = prob("W_FORM_COLUMN_MISSING", { form: "pl01", sheet: "PL01", column: "c2" }, {}, { header: "Thực hiện năm 2022" });
+    expect(formatProblem(fill)).toBe(
+      'WARNING W_FORM_COLUMN_MISSING — Biểu PL01 › PL01 › cột c2: biểu thiếu cột "Thực hiện năm 2022": các cột khác vẫn được điền / Form PL01 › PL01 › column c2: the form has no column "Thực hiện năm 2022": the other columns are filled',
+    );
+    const etl = prob("VALUE_NOT_NUMBER", { file: "a.xlsx", sheet: "KP", cell: "E9" }, { value: "abc" });
+    expect(formatProblem(etl)).toBe('ERROR VALUE_NOT_NUMBER — a.xlsx › KP!E9: "abc" không phải là số / a.xlsx › KP!E9: "abc" is not a number');
+    // a message written elsewhere (a form's data test) still gets its place in front
+    expect(formatProblem(problem("DATA_TEST_X", "warning", { form: "pl01", row: "03" }, "vi", "en"))).toBe("WARNING DATA_TEST_X pl01 › row 03 — vi / en");
   });
 
   it("the load's cross-file problems speak the catalogue's words", () => {
