@@ -1,10 +1,12 @@
-// The problem codes of the ETL and the load (etl/, warehouse/load.ts): one catalogue, each code
-// with its severity and its one message in Vietnamese and English, so that a code means the same
-// words wherever it is raised (test/core/codes.test.ts holds the source to it). Every message
-// starts with the place (file › sheet!cell, and "(& …)" for the other place of a "given twice")
-// so that a line read alone in a log or an e-mail still says where to look; the templates fill in
-// the details from `data`.
-import { formatPlace, problem, type Place, type Problem, type Severity } from "./problem.js";
+// The problem codes of every stage (the ETL and the load, the forms' definitions and rules, the
+// fill): one catalogue, each code with its severity and its one message in Vietnamese and English,
+// so that a code means the same words wherever it is raised (test/core/codes.test.ts holds the
+// source to it). Every message starts with the place (file › sheet!cell, and "(& …)" for the
+// other place of a "given twice"; on the output side "Biểu PL01 › dòng 09 › cột c5" / "Form PL01
+// › row 09 › column c5") so that a line read alone in a log or an e-mail still says where to look;
+// the templates fill in the details from `data`. This module imports only core/problem: the fill's
+// engine, which also runs in the task pane, raises its problems through it.
+import { formatPlace, problem, type Lang, type Place, type Problem, type Severity } from "./problem.js";
 
 type Data = Record<string, unknown>;
 type Template = (d: Data) => string;
@@ -18,6 +20,7 @@ interface CodeDef {
 }
 
 const s = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+const list = (v: unknown): string => (Array.isArray(v) ? v.map(s).join(", ") : s(v));
 
 export const CODES = {
   // File
@@ -99,16 +102,119 @@ export const CODES = {
   TASK_UNSPLIT: { severity: "warning", vi: () => "nhiệm vụ chỉ có tổng kinh phí, chưa phân nguồn", en: () => "the task gives a total and no sources (unsplit)" },
   TOTAL_ROW_MISMATCH: { severity: "warning", vi: (d) => `dòng tổng, cột "${s(d.column)}": ${s(d.value)} khác tổng các dòng ${s(d.sum)}`, en: (d) => `total row, column "${s(d.column)}": ${s(d.value)} differs from the sum of its rows ${s(d.sum)}` },
   LEGACY_ENCODING_CONVERTED: { severity: "info", vi: (d) => `đã chuyển ${s(d.count)} ô từ mã ${s(d.encoding)} sang Unicode`, en: (d) => `${s(d.count)} cell(s) converted from ${s(d.encoding)} to Unicode` },
+  // Forms (queries/: the form and chart definitions, the forms' rules; place: the definition's
+  // file, or the form › row › column the rule is about)
+  E_FORM_DEF: {
+    severity: "error",
+    vi: (d) => `định nghĩa ${d.what === "chart" ? "biểu đồ" : "biểu mẫu"} không hợp lệ: ${s(d.detail)}`,
+    en: (d) => `invalid ${d.what === "chart" ? "chart" : "form"} definition: ${s(d.detail)}`,
+  },
+  RULE_ARITHMETIC: {
+    severity: "error",
+    // a sum (the figure against its parts) or a ratio (the column against num/den, in %)
+    vi: (d) =>
+      d.ratio
+        ? `tỷ lệ ${s(d.actual) || "(trống)"} khác ${s(d.ratio)} = ${s(d.expected) || "(không tính được)"} %`
+        : `${s(d.actual) || "(trống)"} khác ${s(d.whatVi)} = ${s(d.expected)} (chênh lệch ${s(d.difference)})`,
+    en: (d) =>
+      d.ratio
+        ? `ratio ${s(d.actual) || "(blank)"} differs from ${s(d.ratio)} = ${s(d.expected) || "(undefined)"} %`
+        : `${s(d.actual) || "(blank)"} differs from ${s(d.what)} = ${s(d.expected)} (difference ${s(d.difference)})`,
+  },
+  RULE_NOT_APPLIED: {
+    severity: "info",
+    vi: (d) => `chỉ có Tổng số (${s(d.actual)}), chưa phân nguồn — không kiểm tra ${s(d.check)}`,
+    en: (d) => `only a total (${s(d.actual)}), not split by source — rule ${s(d.check)} not applied`,
+  },
+  RULE_RECONCILIATION: {
+    severity: "warning",
+    vi: (d) => `${s(d.columns)} = ${s(d.actual)} khác ${s(d.whatVi)} ${s(d.expected)} (chênh lệch ${s(d.difference)}, cần giải thích)`,
+    en: (d) => `${s(d.columns)} = ${s(d.actual)} differs from ${s(d.what)} ${s(d.expected)} (difference ${s(d.difference)}, to explain)`,
+  },
+  // Fill: finding the forms in the workbook and planning their cells (fill/engine; place: form ›
+  // sheet!cell › row › column, the row by its key as the form numbers it, the column by its id; a
+  // column's or row's words are the form's words for this plan year, never a template's {N-2})
+  E_FORM_NOT_FOUND: {
+    severity: "error",
+    vi: (d) => (d.chosen !== undefined ? `không nhận ra biểu trong trang tính đã chọn "${s(d.chosen)}"` : `không tìm thấy biểu (Phụ lục ${s(d.number)}) trong sổ tính (gần nhất: ${s(d.why)})`),
+    en: (d) => (d.chosen !== undefined ? `the form is not recognised in the chosen sheet "${s(d.chosen)}"` : `the form (Phụ lục ${s(d.number)}) is not found in the workbook (nearest: ${s(d.why)})`),
+  },
+  E_FORM_AMBIGUOUS: { severity: "error", vi: (d) => `nhiều trang tính giống biểu này: ${list(d.sheets)} — hãy chọn một trang để điền`, en: (d) => `several sheets look like this form: ${list(d.sheets)} — choose one to fill` },
+  W_FORM_NO_DATA: { severity: "warning", vi: () => "không có số liệu cho biểu này: biểu không được điền", en: () => "no figures for this form: it is not filled" },
+  E_FORM_PLAN_FAILED: { severity: "error", vi: (d) => `không lập được kế hoạch điền biểu: ${s(d.detail)}`, en: (d) => `could not plan the fill of the form: ${s(d.detail)}` },
+  W_FORM_LAST_YEAR_COPY: {
+    severity: "warning",
+    vi: (d) => `biểu là bản của năm kế hoạch ${s(d.templateYear)}: đã đổi ${s(d.count)} ô tiêu đề sang năm ${s(d.year)} (lệch ${s(d.shift)} năm)`,
+    en: (d) => `the form is a copy made for plan year ${s(d.templateYear)}: ${s(d.count)} title/header cells rewritten for ${s(d.year)} (shift ${s(d.shift)})`,
+  },
+  W_FORM_UNIT_SCALED: { severity: "warning", vi: (d) => `biểu ghi "${s(d.unit)}": số liệu (triệu đồng) được nhân ${s(d.scale)} khi điền`, en: (d) => `the form says "${s(d.unit)}": figures (million đồng) are multiplied by ${s(d.scale)}` },
+  W_FORM_COLUMN_MISSING: { severity: "warning", vi: (d) => `biểu thiếu cột "${s(d.header)}": các cột khác vẫn được điền`, en: (d) => `the form has no column "${s(d.header)}": the other columns are filled` },
+  E_FORM_COLUMN_MISSING_FIGURE: {
+    severity: "error",
+    vi: (d) => `cột "${s(d.header)}" không có trong biểu nhưng dòng này có số liệu ${s(d.expected)}: số liệu bị thiếu trong biểu`,
+    en: (d) => `the column "${s(d.header)}" is missing from the form but this row has the figure ${s(d.expected)}: it would be dropped`,
+  },
+  W_FORM_ROW_RETIRED: {
+    severity: "warning",
+    vi: (d) => `"${s(d.label)}" không còn trong biểu của năm kế hoạch ${s(d.year)}${d.until ? ` (chỉ có đến năm kế hoạch ${s(d.until)})` : ""}: không ghi số liệu; hãy xóa dòng này`,
+    en: (d) => `"${s(d.label)}" is no longer in the form for plan year ${s(d.year)}${d.until ? ` (only up to plan year ${s(d.until)})` : ""}: nothing written; delete the row`,
+  },
+  W_FORM_ROW_TWICE: {
+    severity: "warning",
+    vi: (d) => `dòng này lặp lại dòng "${s(d.label)}" (đã có ở dòng ${s(d.first)} của trang tính): được giữ nguyên`,
+    en: (d) => `this row repeats the row "${s(d.label)}" (already at sheet row ${s(d.first)}): it is left as it is`,
+  },
+  E_FORM_ROW_MISSING_FIGURE: { severity: "error", vi: (d) => `không tìm thấy dòng "${s(d.label)}" trong biểu nhưng dòng này có số liệu`, en: (d) => `the row "${s(d.label)}" is not in the form but has figures` },
+  W_FORM_ROW_MISSING: { severity: "warning", vi: (d) => `không tìm thấy dòng "${s(d.label)}" trong biểu`, en: (d) => `the row "${s(d.label)}" is not found in the form` },
+  W_FORM_TEXT_FIGURE: { severity: "warning", vi: (d) => `giá trị "${s(d.value)}" là chữ trong cột số liệu: ghi dưới dạng chữ`, en: (d) => `the value "${s(d.value)}" is text in a figure column: written as text` },
+  W_FORM_FORMULA_REPLACED: { severity: "warning", vi: (d) => `ô có công thức ${s(d.formula)}: được thay bằng số liệu`, en: (d) => `the cell held the formula ${s(d.formula)}: replaced by the figure` },
+  W_LIST_ROW_MOVED: {
+    severity: "warning",
+    // many rows at once (data.rows, their keys), or one row (its label and sheet row)
+    vi: (d) =>
+      Array.isArray(d.rows)
+        ? `${d.rows.length} dòng không đúng thứ tự mới: được xóa và chèn lại; ghi chú của các dòng này không được giữ`
+        : `dòng "${s(d.label)}" (dòng ${s(d.line)} của trang tính) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ`,
+    en: (d) =>
+      Array.isArray(d.rows)
+        ? `${d.rows.length} rows are out of the new order: deleted and inserted again; their notes are not kept`
+        : `the row "${s(d.label)}" (sheet row ${s(d.line)}) is out of the new order: deleted and inserted again; its notes are not kept`,
+  },
+  // Fill: writing the plan into the .xlsx (fill/xlsx; place: form › sheet!cell, or a part of the package)
+  E_FILL_SHEET_MISSING: { severity: "error", vi: () => "sổ làm việc không có trang tính này; biểu không được điền", en: () => "the workbook has no such worksheet; the form was not filled" },
+  E_FILL_SHEET_TWICE: { severity: "error", vi: () => "trang tính có hai kế hoạch điền; chỉ kế hoạch đầu được áp dụng", en: () => "two plans write this sheet; only the first was applied" },
+  E_FILL_BAD_ROWOP: { severity: "error", vi: (d) => `thao tác dòng không hợp lệ: ${s(d.op)}; biểu không được điền`, en: (d) => `invalid row operation ${s(d.op)}; the form was not filled` },
+  E_FILL_OUTSIDE: { severity: "error", vi: (d) => `ô ngoài trang tính (dòng ${s(d.sheetRow)}, cột ${s(d.sheetColumn)})`, en: (d) => `a cell outside the sheet (row ${s(d.sheetRow)}, column ${s(d.sheetColumn)})` },
+  W_FILL_NOT_FINITE: { severity: "warning", vi: () => "giá trị không hữu hạn, để trống", en: () => "a non-finite number was left blank" },
+  W_FILL_PART_UNREADABLE: {
+    severity: "warning",
+    vi: (d) => `không đọc được phần này của sổ (${s(d.detail)}); vị trí của nó không được dời theo dòng`,
+    en: (d) => `this part could not be parsed (${s(d.detail)}); its positions were not moved with the rows`,
+  },
+  W_CHART_SHEET_TAKEN: {
+    severity: "warning",
+    // the name is a chart sheet's, or a worksheet's that phuluc did not make: either way left alone
+    vi: (d) => `${d.chartSheet ? "đây là một trang biểu đồ, không phải trang tính" : "sổ đã có trang này, không do phuluc tạo"}; không ghi đè, không chèn biểu đồ`,
+    en: (d) => `${d.chartSheet ? "this is a chart sheet, not a worksheet" : "the workbook already has this sheet, which phuluc did not make"}; it was left as it is, no charts inserted`,
+  },
 } satisfies Record<string, CodeDef>;
 
 export type Code = keyof typeof CODES;
 
-/** The problem for `code` at `place`; the message names the place in both languages. */
-export function prob(code: Code, place: Place, data: Data = {}): Problem {
+/**
+ * The problem for `code` at `place`; the message names the place in each language's words.
+ * `data` is kept with the problem (the figures compared, the value found: what the pane and the
+ * API's clients read); `words` are details only the message shows (a row's label, a column's
+ * header this year, an error's text), so that a problem's data stays what its readers expect.
+ */
+export function prob(code: Code, place: Place, data: Data = {}, words: Data = {}): Problem {
   const def: CodeDef = CODES[code];
-  const where = formatPlace(place);
-  const pre = where ? `${where}: ` : "";
-  return problem(code, def.severity, place, pre + def.vi(data), pre + def.en(data), Object.keys(data).length ? data : undefined);
+  const all = { ...data, ...words };
+  const pre = (lang: Lang): string => {
+    const where = formatPlace(place, lang);
+    return where ? `${where}: ` : "";
+  };
+  return problem(code, def.severity, place, pre("vi") + def.vi(all), pre("en") + def.en(all), Object.keys(data).length ? data : undefined);
 }
 
 /** Whether `code` is found only by the load, across files (a one-file reading never raises it). */

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZodError } from "zod";
-import { problem, ProblemError } from "../core/problem.js";
+import { prob } from "../core/codes.js";
+import { ProblemError } from "../core/problem.js";
 import { parseChartSheetDef, type ChartSheetDef } from "./chart-schema.js";
 
 export type { ChartSheetDef } from "./chart-schema.js";
@@ -19,7 +20,7 @@ export function loadChartSheet(file: string = CHARTS_FILE): ChartSheetDef | null
   } catch (e) {
     const detail = e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);
     throw new ProblemError([
-      problem("E_FORM_DEF", "error", { file: "queries/charts/charts.json" }, `Định nghĩa biểu đồ không hợp lệ: ${detail}`, `Invalid chart definition: ${detail}`),
+      prob("E_FORM_DEF", { file: "queries/charts/charts.json" }, {}, { what: "chart", detail }),
     ]);
   }
 }

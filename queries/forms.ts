@@ -5,7 +5,8 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZodError } from "zod";
 import { HIERARCHY_CHILDREN, isHierarchyCode } from "../core/hierarchy.js";
-import { problem, ProblemError } from "../core/problem.js";
+import { prob } from "../core/codes.js";
+import { ProblemError } from "../core/problem.js";
 import { parseFormDef, type FormDef } from "./form-schema.js";
 
 export type { FormDef } from "./form-schema.js";
@@ -36,8 +37,7 @@ function readForm(dir: string, name: string): FormDef {
     const detail =
       e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") : String((e as Error).message ?? e);
     throw new ProblemError([
-      problem("E_FORM_DEF", "error", { file: `queries/forms/${name}/form.json`, form: name },
-        `Định nghĩa biểu mẫu không hợp lệ: ${detail}`, `Invalid form definition: ${detail}`),
+      prob("E_FORM_DEF", { file: `queries/forms/${name}/form.json`, form: name }, {}, { what: "form", detail }),
     ]);
   }
 }

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { z } from "zod";
 import { formatDecimal, fromNumber, parseDecimal, TOLERANCE } from "../core/money.js";
-import { problem } from "../core/problem.js";
+import { prob } from "../core/codes.js";
 import type { Db } from "../warehouse/db.js";
 import type { ArithmeticRule, FormDef, ReconciliationRule, RowSelector } from "./form-schema.js";
 import { FORMS_DIR, loadForm } from "./forms.js";
@@ -74,7 +74,6 @@ const money = (v: FormValue): bigint | null => {
   return typeof v === "number" ? fromNumber(v) : parseDecimal(v);
 };
 const fmt = (v: bigint | null): string => (v === null ? "" : formatDecimal(v));
-const label = (form: string): string => form.toUpperCase();
 
 function selectRows(rows: FormRow[], sel: z.infer<typeof RowSelector>): FormRow[] {
   if (Array.isArray(sel)) return rows.filter((r) => sel.includes(r.rowKey));
@@ -114,13 +113,11 @@ function sumOfParts(ctx: Ctx, rule: string, row: FormRow, column: string, parts:
     actual: fmt(parent),
   };
   if (!ok) {
-    result.problem = problem(
+    result.problem = prob(
       "RULE_ARITHMETIC",
-      "error",
       { form: ctx.form, row: row.rowKey, column },
-      `${label(ctx.form)} dòng ${row.rowKey}, cột ${column}: ${fmt(parent) || "(trống)"} khác ${what.vi} = ${formatDecimal(expected)} (chênh lệch ${formatDecimal(actual - expected)})`,
-      `${label(ctx.form)} row ${row.rowKey}, column ${column}: ${fmt(parent) || "(blank)"} differs from ${what.en} = ${formatDecimal(expected)} (difference ${formatDecimal(actual - expected)})`,
       { expected: formatDecimal(expected), actual: fmt(parent), rule },
+      { difference: formatDecimal(actual - expected), whatVi: what.vi, what: what.en },
     );
   }
   ctx.out.push(result);
@@ -171,13 +168,11 @@ function arithmetic(ctx: Ctx, data: FormData, r: Arithmetic): void {
               column: r.target,
               expected: "",
               actual: fmt(target),
-              problem: problem(
+              problem: prob(
                 "RULE_NOT_APPLIED",
-                "info",
                 { form: ctx.form, row: row.rowKey, column: r.target },
-                `${label(ctx.form)} dòng ${row.rowKey}: chỉ có Tổng số (${fmt(target)}), chưa phân nguồn — không kiểm tra ${r.target} = ${r.parts.join(" + ")}`,
-                `${label(ctx.form)} row ${row.rowKey}: only a total (${fmt(target)}), not split by source — rule ${r.target} = ${r.parts.join(" + ")} not applied`,
                 { actual: fmt(target), rule: r.rule },
+                { check: `${r.target} = ${r.parts.join(" + ")}` },
               ),
             });
           }
@@ -211,14 +206,7 @@ function arithmetic(ctx: Ctx, data: FormData, r: Arithmetic): void {
           actual,
         };
         if (!ok) {
-          result.problem = problem(
-            "RULE_ARITHMETIC",
-            "error",
-            { form: ctx.form, row: row.rowKey, column: r.target },
-            `${label(ctx.form)} dòng ${row.rowKey}, cột ${r.target}: tỷ lệ ${actual || "(trống)"} khác ${r.num}/${r.den} = ${expected || "(không tính được)"} %`,
-            `${label(ctx.form)} row ${row.rowKey}, column ${r.target}: ratio ${actual || "(blank)"} differs from ${r.num}/${r.den} = ${expected || "(undefined)"} %`,
-            { expected, actual, rule: r.rule },
-          );
+          result.problem = prob("RULE_ARITHMETIC", { form: ctx.form, row: row.rowKey, column: r.target }, { expected, actual, rule: r.rule }, { ratio: `${r.num}/${r.den}` });
         }
         ctx.out.push(result);
       }
@@ -264,13 +252,11 @@ async function reconciliation(ctx: Ctx, db: Db, data: FormData, r: Reconciliatio
       actual: formatDecimal(actual),
     };
     if (!ok) {
-      result.problem = problem(
+      result.problem = prob(
         "RULE_RECONCILIATION",
-        "warning",
         { form: ctx.form, row: row.rowKey, column: r.column },
-        `${label(ctx.form)} dòng ${row.rowKey} (${cols}): ${formatDecimal(actual)} khác ${r.what_vi} ${formatDecimal(expected)} (chênh lệch ${formatDecimal(diff)}, cần giải thích)`,
-        `${label(ctx.form)} row ${row.rowKey} (${cols}): ${formatDecimal(actual)} differs from ${r.what_en} ${formatDecimal(expected)} (difference ${formatDecimal(diff)}, to explain)`,
         { expected: formatDecimal(expected), actual: formatDecimal(actual), difference: formatDecimal(diff), rule },
+        { columns: cols, whatVi: r.what_vi, what: r.what_en },
       );
     }
     ctx.out.push(result);

@@ -2,7 +2,8 @@
 // holds which form column, and which plan year the copy was made for. Works on the first rows of
 // every sheet only (FIRST_ROWS), so that the pane reads little before it knows where to look.
 import { formForYear } from "./form-year.js";
-import { problem, type Problem } from "../../core/problem.js";
+import { prob } from "../../core/codes.js";
+import type { Problem } from "../../core/problem.js";
 import type { ColumnDef, FormDef } from "../../queries/form-schema.js";
 import { mergedValueReader, colsIn, isEmpty } from "./grid.js";
 import {
@@ -540,24 +541,16 @@ export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: numb
       pick = cands.find((c) => c.sheetName === chosenName && c.ok);
       if (!pick)
         return notLocated(def, "not_found", cands,
-          problem("E_FORM_NOT_FOUND", "error", { ...place, sheet: chosenName },
-            `Không nhận ra biểu ${def.code.toUpperCase()} trong sheet đã chọn "${chosenName}".`,
-            `Form ${def.code.toUpperCase()} is not recognised in the chosen sheet "${chosenName}".`));
+          prob("E_FORM_NOT_FOUND", { ...place, sheet: chosenName }, {}, { chosen: chosenName }));
     } else if (ok.length === 0) {
       const near = cands[0];
       const why = near ? `${near.sheetName}: ${near.ok ? "claimed by another form" : near.reason}` : "no sheets";
       return notLocated(def, "not_found", cands,
-        problem("E_FORM_NOT_FOUND", "error", place,
-          `Không tìm thấy biểu ${def.code.toUpperCase()} (Phụ lục ${def.number}) trong sổ tính (gần nhất: ${why}).`,
-          `Form ${def.code.toUpperCase()} (Phụ lục ${def.number}) not found in the workbook (nearest: ${why}).`,
-          { nearest: near ? strip(near) : null }));
+        prob("E_FORM_NOT_FOUND", place, { nearest: near ? strip(near) : null }, { number: def.number, why }));
     } else if (ok.length > 1 && ok[1].score >= ok[0].score - 5) {
       const names = ok.filter((c) => c.score >= ok[0].score - 5).map((c) => c.sheetName);
       return notLocated(def, "ambiguous", cands,
-        problem("E_FORM_AMBIGUOUS", "error", place,
-          `Nhiều sheet giống biểu ${def.code.toUpperCase()}: ${names.join(", ")} — chọn một sheet để điền.`,
-          `Several sheets look like form ${def.code.toUpperCase()}: ${names.join(", ")} — choose one to fill.`,
-          { sheets: names }));
+        prob("E_FORM_AMBIGUOUS", place, { sheets: names }));
     } else pick = ok[0];
     const h = pick.header!;
     const missing = def.columns.filter((c) => h.columns[c.id] === undefined).map((c) => c.id);

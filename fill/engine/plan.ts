@@ -3,7 +3,8 @@
 // keeping the rows that are already there (matched by task code or title) so that the staff's
 // notes stay with their task, inserting new ones (format copied from the template row) and
 // deleting finished ones. Every data cell of the form is written: no figure is left over.
-import { problem, type Problem } from "../../core/problem.js";
+import { prob } from "../../core/codes.js";
+import type { Problem } from "../../core/problem.js";
 import type { ColumnDef, FixedRowDef, FormDef } from "../../queries/form-schema.js";
 import type { FormData, FormRow, FormValue } from "../../queries/types.js";
 import { lineageId as formatLineageId } from "../../core/lineage-id.js";
@@ -101,10 +102,7 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
       if (nv !== v) headerRewrites.push({ row: r, col: c, old: v, new: nv });
     }
     problems.push(
-      problem("W_FORM_LAST_YEAR_COPY", "warning", place,
-        `Biểu ${def.code.toUpperCase()} là bản của năm kế hoạch ${loc.templateYear}: đã đổi ${headerRewrites.length} ô tiêu đề sang năm ${data.year} (lệch ${delta > 0 ? "+" : ""}${delta} năm).`,
-        `Form ${def.code.toUpperCase()} is a copy made for plan year ${loc.templateYear}: ${headerRewrites.length} title/header cells rewritten for ${data.year} (shift ${delta > 0 ? "+" : ""}${delta}).`,
-        { templateYear: loc.templateYear, year: data.year }),
+      prob("W_FORM_LAST_YEAR_COPY", place, { templateYear: loc.templateYear, year: data.year }, { count: headerRewrites.length, shift: `${delta > 0 ? "+" : ""}${delta}` }),
     );
   }
   // the copy's money unit: figures are in triệu đồng; a copy kept in nghìn đồng / đồng / tỷ đồng is scaled
@@ -128,10 +126,7 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
   }
   if (moneyScale !== 1)
     problems.push(
-      problem("W_FORM_UNIT_SCALED", "warning", place,
-        `Biểu ${def.code.toUpperCase()} ghi "${unitText}": số liệu (triệu đồng) được nhân ${moneyScale} khi điền.`,
-        `Form ${def.code.toUpperCase()} says "${unitText}": figures (million đồng) are multiplied by ${moneyScale}.`,
-        { scale: moneyScale }),
+      prob("W_FORM_UNIT_SCALED", place, { scale: moneyScale }, { unit: unitText }),
     );
   for (const id of loc.missingColumns) {
     const col = def.columns.find((c) => c.id === id);
@@ -139,18 +134,13 @@ function common(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormData)
     // the header as the form shows it this year ("Thực hiện năm 2022"), never its template "{N-2}"
     const header = withYear(col.header, data.year);
     problems.push(
-      problem("W_FORM_COLUMN_MISSING", "warning", { ...place, column: id },
-        `Biểu ${def.code.toUpperCase()} thiếu cột "${header}" (${id}): các cột khác vẫn được điền.`,
-        `Form ${def.code.toUpperCase()} has no column "${header}" (${id}): the other columns are filled.`),
+      prob("W_FORM_COLUMN_MISSING", { ...place, column: id }, {}, { header }),
     );
     for (const r of data.rows) {
       const v = r.values[id];
       if (nonZero(v))
         problems.push(
-          problem("E_FORM_COLUMN_MISSING_FIGURE", "error", { ...place, row: r.rowKey, column: id },
-            `Cột "${header}" không có trong biểu nhưng dòng ${r.rowKey} có số liệu ${v}: số liệu bị thiếu trong biểu.`,
-            `Column "${header}" is missing from the form but row ${r.rowKey} has the figure ${v}: it would be dropped.`,
-            { class: "arithmetic", expected: String(v), actual: "0" }),
+          prob("E_FORM_COLUMN_MISSING_FIGURE", { ...place, row: r.rowKey, column: id }, { class: "arithmetic", expected: String(v), actual: "0" }, { header }),
         );
     }
   }
@@ -224,18 +214,14 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
         .find(Boolean);
       if (gone)
         problems.push(
-          problem("W_FORM_ROW_RETIRED", "warning", { ...place, row: gone.key, cell: `A${r}` },
-            `Dòng ${r} "${gone.label}" không còn trong biểu của năm kế hoạch ${data.year}${gone.untilPlanYear ? ` (chỉ có đến năm kế hoạch ${gone.untilPlanYear})` : ""}: không ghi số liệu; hãy xóa dòng này.`,
-            `Row ${r} "${gone.label}" is no longer in the form for plan year ${data.year}${gone.untilPlanYear ? ` (only up to plan year ${gone.untilPlanYear})` : ""}: nothing written; delete the row.`),
+          prob("W_FORM_ROW_RETIRED", { ...place, row: gone.key, cell: `A${r}` }, {}, { label: gone.label, year: data.year, ...(gone.untilPlanYear ? { until: gone.untilPlanYear } : {}) }),
         );
       continue;
     }
     if (pick === undefined) {
       if (cands.length)
         problems.push(
-          problem("W_FORM_ROW_TWICE", "warning", { ...place, row: rows[cands[0]].key, cell: `A${r}` },
-            `Dòng ${r} lặp lại dòng "${rows[cands[0]].label}" (đã có ở dòng ${where.get(cands[0])}): dòng ${r} được giữ nguyên.`,
-            `Row ${r} repeats the row "${rows[cands[0]].label}" (already at row ${where.get(cands[0])}): row ${r} is left as it is.`),
+          prob("W_FORM_ROW_TWICE", { ...place, row: rows[cands[0]].key, cell: `A${r}` }, {}, { label: rows[cands[0]].label, first: where.get(cands[0]) }),
         );
       continue;
     }
@@ -254,12 +240,8 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
       const label = withYear(d.label, data.year);
       problems.push(
         figures.length
-          ? problem("E_FORM_ROW_MISSING_FIGURE", "error", { ...place, row: d.key },
-              `Không tìm thấy dòng "${label}" (${d.key}) trong biểu nhưng dòng này có số liệu.`,
-              `Row "${label}" (${d.key}) is not in the form but has figures.`,
-              { class: "arithmetic", figures: Object.fromEntries(figures) })
-          : problem("W_FORM_ROW_MISSING", "warning", { ...place, row: d.key },
-              `Không tìm thấy dòng "${label}" (${d.key}) trong biểu.`, `Row "${label}" (${d.key}) not found in the form.`),
+          ? prob("E_FORM_ROW_MISSING_FIGURE", { ...place, row: d.key }, { class: "arithmetic", figures: Object.fromEntries(figures) }, { label })
+          : prob("W_FORM_ROW_MISSING", { ...place, row: d.key }, {}, { label }),
       );
     }
   });
@@ -279,12 +261,10 @@ function planFixed(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDa
     const dr = byKey.get(d.key);
     const v = dr?.values[cd.id];
     const cell = cellOf(cd, v, formatAt(sheet, r, c), () =>
-      problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: d.key, column: cd.id },
-        `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`)),
+      problems.push(prob("W_FORM_TEXT_FIGURE", { ...place, row: d.key, column: cd.id }, {}, { value: String(v) })),
     );
     if (f)
-      problems.push(problem("W_FORM_FORMULA_REPLACED", "warning", { ...place, row: d.key, column: cd.id, cell: `${colLetter(c)}${r}` },
-        `Ô ${colLetter(c)}${r} có công thức ${f}: được thay bằng số liệu.`, `Cell ${colLetter(c)}${r} held the formula ${f}: replaced by the figure.`));
+      problems.push(prob("W_FORM_FORMULA_REPLACED", { ...place, row: d.key, column: cd.id, cell: `${colLetter(c)}${r}` }, {}, { formula: f }));
     if (cell && "n" in cell) lineage.push({ row: r, col: c, lineageId: lineageId(data, d.key, cd.id) });
     const old = valueAt(sheet, r, c);
     const nv = newValue(cell);
@@ -495,17 +475,12 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   const moved = pairs.filter((_, i) => !keptIdx.has(i));
   if (moved.length > 10)
     problems.push(
-      problem("W_LIST_ROW_MOVED", "warning", place,
-        `${moved.length} dòng không đúng thứ tự mới: được xóa và chèn lại; ghi chú của các dòng này không được giữ.`,
-        `${moved.length} rows are out of the new order: deleted and inserted again; their notes are not kept.`,
-        { rows: moved.map(([, j]) => newRows[j]!.rowKey) }),
+      prob("W_LIST_ROW_MOVED", place, { rows: moved.map(([, j]) => newRows[j]!.rowKey) }),
     );
   else
     for (const [oi, j] of moved)
       problems.push(
-        problem("W_LIST_ROW_MOVED", "warning", { ...place, row: newRows[j]!.rowKey },
-          `Dòng "${oldRows[oi].label}" (dòng ${oldRows[oi].row}) không đúng thứ tự mới: được xóa và chèn lại; ghi chú của dòng này không được giữ.`,
-          `Row "${oldRows[oi].label}" (row ${oldRows[oi].row}) is out of the new order: deleted and inserted again; its notes are not kept.`),
+        prob("W_LIST_ROW_MOVED", { ...place, row: newRows[j]!.rowKey }, {}, { label: oldRows[oi].label, line: oldRows[oi].row }),
       );
   // origin of every new row: kept old row, a reused blank row in the same gap, or an insert
   const originOld = new Map<number, number>(); // new index → old index
@@ -633,8 +608,7 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     if (cell !== null && !same(old, nv)) changes.push({ row: r, col: c, old, new: nv });
   };
   const textWarn = (key: string, cd: ColumnDef, v: FormValue | undefined) => () =>
-    problems.push(problem("W_FORM_TEXT_FIGURE", "warning", { ...place, row: key, column: cd.id },
-      `Giá trị "${String(v)}" là chữ trong cột số liệu: ghi dưới dạng chữ.`, `Value "${String(v)}" is text in a figure column: written as text.`));
+    problems.push(prob("W_FORM_TEXT_FIGURE", { ...place, row: key, column: cd.id }, {}, { value: String(v) }));
 
   // a formula already there, with no row moved, is left alone (a second fill changes nothing)
   const unchanged = (oldF: string | null, f: string) => rowOps.length === 0 && oldF !== null && oldF.replace(/\s+/g, "").toUpperCase() === f.toUpperCase();

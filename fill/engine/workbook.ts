@@ -1,6 +1,7 @@
 // A whole workbook: locate every form, then plan each one found with its figures.
 import { formForYear } from "./form-year.js";
-import { problem, type Problem } from "../../core/problem.js";
+import { prob } from "../../core/codes.js";
+import type { Problem } from "../../core/problem.js";
 import type { FormDef } from "../../queries/form-schema.js";
 import type { FormData } from "../../queries/types.js";
 import { locateForms, type Located } from "./locate.js";
@@ -41,9 +42,7 @@ export function planWorkbook(
     if (!data) {
       // nothing to fill it with (the caller fills one form, or the query failed): leave it as it is
       problems.push(
-        problem("W_FORM_NO_DATA", "warning", { form: def.code, sheet: sheet.sheetName },
-          `Không có số liệu cho biểu ${def.code.toUpperCase()}: biểu không được điền.`,
-          `No figures for form ${def.code.toUpperCase()}: the form is not filled.`),
+        prob("W_FORM_NO_DATA", { form: def.code, sheet: sheet.sheetName }),
       );
       continue;
     }
@@ -52,9 +51,7 @@ export function planWorkbook(
     } catch (e) {
       // a bug must not cost the other forms their fill: this form is reported, not written
       problems.push(
-        problem("E_FORM_PLAN_FAILED", "error", { form: def.code, sheet: sheet.sheetName },
-          `Không lập được kế hoạch điền biểu ${def.code.toUpperCase()}: ${String(e)}`,
-          `Could not plan the fill of form ${def.code.toUpperCase()}: ${String(e)}`),
+        prob("E_FORM_PLAN_FAILED", { form: def.code, sheet: sheet.sheetName }, {}, { detail: String(e) }),
       );
     }
   }

@@ -13,7 +13,8 @@
 //      recompute on open, no stale figure is left;
 //   4. the lineage part is written (or replaced).
 import type { Block, CellLineage, FormPlan, PlanCell, RowOp, WorkbookPlan } from "../engine/types.js";
-import { problem, type Problem } from "../../core/problem.js";
+import { prob } from "../../core/codes.js";
+import type { Problem } from "../../core/problem.js";
 import { readRows, writeRows, type CellRec, type RowRec } from "./cells.js";
 import {
   moveRow,
@@ -104,26 +105,20 @@ export function applyPlanDetailed(template: Uint8Array | Package, plan: Workbook
     const s = byName.get(fp.sheetName.toLowerCase());
     if (!s) {
       problems.push(
-        problem("E_FILL_SHEET_MISSING", "error", { sheet: fp.sheetName, form: fp.form },
-          `Không có trang tính "${fp.sheetName}" trong sổ làm việc; biểu ${fp.form} không được điền`,
-          `The workbook has no worksheet "${fp.sheetName}"; form ${fp.form} was not filled`),
+        prob("E_FILL_SHEET_MISSING", { sheet: fp.sheetName, form: fp.form }),
       );
       continue;
     }
     if (seen.has(s.name.toLowerCase())) {
       problems.push(
-        problem("E_FILL_SHEET_TWICE", "error", { sheet: fp.sheetName, form: fp.form },
-          `Trang tính "${fp.sheetName}" có hai kế hoạch điền; chỉ kế hoạch đầu được áp dụng`,
-          `Two plans write sheet "${fp.sheetName}"; only the first was applied`),
+        prob("E_FILL_SHEET_TWICE", { sheet: fp.sheetName, form: fp.form }),
       );
       continue;
     }
     const bad = fp.rowOps.find((op) => !(op.at >= 1 && op.count >= 1 && (op.op === "delete" || op.formatFrom >= 1)));
     if (bad) {
       problems.push(
-        problem("E_FILL_BAD_ROWOP", "error", { sheet: fp.sheetName, form: fp.form },
-          `Thao tác dòng không hợp lệ: ${JSON.stringify(bad)}; biểu không được điền`,
-          `Invalid row operation ${JSON.stringify(bad)}; the form was not filled`),
+        prob("E_FILL_BAD_ROWOP", { sheet: fp.sheetName, form: fp.form }, {}, { op: JSON.stringify(bad) }),
       );
       continue;
     }
@@ -766,11 +761,11 @@ function writeBlock(grid: CellWriter, b: Block, ts: TextStyles, problems: Proble
       const row = b.row + i;
       const col = b.col + j;
       if (row < 1 || col < 1 || row > 1_048_576 || col > 16_384) {
-        problems.push(problem("E_FILL_OUTSIDE", "error", { sheet: fp.sheetName, form: fp.form }, `Ô ngoài trang tính (${row}, ${col})`, `Cell outside the sheet (${row}, ${col})`));
+        problems.push(prob("E_FILL_OUTSIDE", { sheet: fp.sheetName, form: fp.form }, {}, { sheetRow: row, sheetColumn: col }));
         continue;
       }
       if ("n" in v && !Number.isFinite(v.n)) {
-        problems.push(problem("W_FILL_NOT_FINITE", "warning", { sheet: fp.sheetName, form: fp.form, cell: cellRef(row, col) }, "Giá trị không hữu hạn, để trống", "A non-finite number was left blank"));
+        problems.push(prob("W_FILL_NOT_FINITE", { sheet: fp.sheetName, form: fp.form, cell: cellRef(row, col) }));
       }
       grid.write(row, col, v, ts);
     }
@@ -813,9 +808,7 @@ function adjustSheetSatellites(pkg: Package, s: SheetEntry, ctx: SheetCtx, probl
       doc = pkg.readXml(part);
     } catch (e) {
       problems.push(
-        problem("W_FILL_PART_UNREADABLE", "warning", { sheet: s.name, file: part },
-          `Không đọc được ${part}; vị trí của nó không được dời theo dòng`,
-          `${part} could not be parsed; its positions were not moved with the rows: ${(e as Error).message}`),
+        prob("W_FILL_PART_UNREADABLE", { sheet: s.name, file: part }, {}, { detail: (e as Error).message }),
       );
       continue;
     }

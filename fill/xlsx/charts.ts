@@ -8,7 +8,8 @@
 // removed first, so the new ones take the same part names and the workbook has one chart sheet,
 // not one more per fill. Only a sheet a fill made (a chart "phuluc.<id>" in its drawing) is
 // rewritten; a sheet of that name made by hand is left as it is, with a warning.
-import { problem, type Problem } from "../../core/problem.js";
+import { prob } from "../../core/codes.js";
+import type { Problem } from "../../core/problem.js";
 import type { ChartPlan, ChartSheetPlan } from "../engine/charts.js";
 import type { LineageSheet } from "../lineage-xml.js";
 import { colLetters } from "../../xlsx/refs.js";
@@ -51,9 +52,7 @@ export function writeChartSheet(pkg: Package, plan: ChartSheetPlan): ChartSheetW
       parts: [],
       lineage: null,
       problems: [
-        problem("W_CHART_SHEET_TAKEN", "warning", { sheet: existing.name },
-          `"${existing.name}" là một trang biểu đồ không phải trang tính; không chèn biểu đồ`,
-          `"${existing.name}" is a chart sheet, not a worksheet; the charts were not inserted`),
+        prob("W_CHART_SHEET_TAKEN", { sheet: existing.name }, {}, { chartSheet: true }),
       ],
     };
   }
@@ -63,9 +62,7 @@ export function writeChartSheet(pkg: Package, plan: ChartSheetPlan): ChartSheetW
       parts: [],
       lineage: null,
       problems: [
-        problem("W_CHART_SHEET_TAKEN", "warning", { sheet: existing.name },
-          `Sổ đã có trang "${existing.name}" không do phuluc tạo; không ghi đè, không chèn biểu đồ`,
-          `The workbook already has a sheet "${existing.name}" that phuluc did not make; it was left as it is, no charts inserted`),
+        prob("W_CHART_SHEET_TAKEN", { sheet: existing.name }),
       ],
     };
   }

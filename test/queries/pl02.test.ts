@@ -73,8 +73,8 @@ describe("PL02 — estimate of the plan year (2024)", () => {
       code: "RULE_RECONCILIATION",
       severity: "warning",
       place: { form: "pl02", row: "12", column: "c3" },
-      vi: "PL02 dòng 12 (c2 + c3): 3000 khác kinh phí NSNN năm N của các nhiệm vụ cấp này 2500 (chênh lệch 500, cần giải thích)",
-      en: "PL02 row 12 (c2 + c3): 3000 differs from the year-N state-budget figure of the tasks of this level 2500 (difference 500, to explain)",
+      vi: "Biểu PL02 › dòng 12 › cột c3: c2 + c3 = 3000 khác kinh phí NSNN năm N của các nhiệm vụ cấp này 2500 (chênh lệch 500, cần giải thích)",
+      en: "Form PL02 › row 12 › column c3: c2 + c3 = 3000 differs from the year-N state-budget figure of the tasks of this level 2500 (difference 500, to explain)",
       data: { expected: "2500", actual: "3000", difference: "500", rule: "sql:task_levels" },
     });
   });
@@ -96,7 +96,7 @@ describe("PL02 — estimate of the plan year (2024)", () => {
       code: "RULE_ARITHMETIC",
       severity: "error",
       place: { form: "pl02", row: "08", column: "c1" },
-      vi: "PL02 dòng 08, cột c1: 23000.5 khác tổng các dòng 09 + 10 + 11 + 12 + 13 = 23000 (chênh lệch 0.5)",
+      vi: "Biểu PL02 › dòng 08 › cột c1: 23000.5 khác tổng các dòng 09 + 10 + 11 + 12 + 13 = 23000 (chênh lệch 0.5)",
     });
     // within ± 0,001 triệu: still holds
     row08.values.c3 = 23000.001;
