@@ -38,8 +38,11 @@ export interface WorkbookLineage {
 // Attribute values through the toolkit's one escaping (xlsx/escape.ts, which the pane may bundle).
 // A control character XML cannot carry (a task code may hold one, decoded from _x0001_) is
 // dropped first: the part must stay well-formed whatever a spreadsheet held.
+// Most values (cell refs, lineage ids) need neither: one test before any replace, which matters
+// for a list form's tens of thousands of cells.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
-const esc = (s: string): string => escapeAttr(s.replace(CONTROL, ""));
+const NEEDS_WORK = /[&<>"\u0000-\u001f]/;
+const esc = (s: string): string => (NEEDS_WORK.test(s) ? escapeAttr(s.replace(CONTROL, "")) : s);
 
 export function buildLineageXml(l: WorkbookLineage): string {
   const out: string[] = [
