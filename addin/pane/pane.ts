@@ -361,7 +361,8 @@ function renderFormList(): void {
           <label for="${id}">${esc(L("pickSheet", { form: formName(l.form) }))}</label><select id="${id}" data-choose="${esc(l.form)}"><option value="">—</option>${opts}</select></li>`;
       }
       const p = l.problems[0];
-      const why = p ? p[state.lang] : (l.candidates[0]?.reason ?? "");
+      const c0 = l.candidates[0];
+      const why = p ? p[state.lang] : c0 ? (state.lang === "vi" ? c0.reasonVi : c0.reason) : "";
       return `<li data-form="${esc(l.form)}"><span class="line"><span class="name">${name}</span><span class="badge-missing">✗ ${esc(L("notFound"))}</span></span><span class="why">${esc(why)}</span></li>`;
     })
     .join("");

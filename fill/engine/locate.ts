@@ -60,6 +60,8 @@ export interface Candidate {
   titleCells: { row: number; col: number }[];
   /** why it is not a confident match */
   reason: string;
+  /** the same, in Vietnamese (the officer reads it in the pane and the fill's report) */
+  reasonVi: string;
 }
 
 export interface Located {
@@ -472,12 +474,15 @@ export function evaluate(sheet: GridSnapshot, def: FormDef, planYear: number): C
   const score = (titleHit ? 30 : 0) + (titleLineHit ? 20 : 0) + (sheetNameHit ? 5 : 0) + 50 * fraction + (header ? header.score / 10_000 : 0);
   let ok = false;
   let reason = "";
+  let reasonVi = "";
   if (!header || matched < Math.max(2, Math.ceil(def.columns.length / 2))) {
     reason = `header: ${matched}/${def.columns.length} columns recognised`;
+    reasonVi = `tiêu đề cột: nhận ra ${matched}/${def.columns.length} cột`;
   } else if (!(titleHit || titleLineHit || fraction >= 0.8 || (sheetNameHit && fraction >= 0.6))) {
     reason = `no title and only ${matched}/${def.columns.length} columns recognised`;
+    reasonVi = `không có tên biểu và chỉ nhận ra ${matched}/${def.columns.length} cột`;
   } else ok = true;
-  return { sheetName: sheet.sheetName, sheetIndex: sheet.index, score, ok, titleHit, titleLineHit, sheetNameHit, matched, header, titleYear, titleCells, reason };
+  return { sheetName: sheet.sheetName, sheetIndex: sheet.index, score, ok, titleHit, titleLineHit, sheetNameHit, matched, header, titleYear, titleCells, reason, reasonVi };
 }
 
 function strip(c: Candidate): Omit<Candidate, "header"> {
@@ -518,7 +523,7 @@ export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: numb
       try {
         return evaluate(s, def, year);
       } catch (e) {
-        return { sheetName: s.sheetName, sheetIndex: s.index, score: 0, ok: false, titleHit: false, titleLineHit: false, sheetNameHit: false, matched: 0, header: null, titleYear: null, titleCells: [], reason: `unreadable: ${String(e)}` } satisfies Candidate;
+        return { sheetName: s.sheetName, sheetIndex: s.index, score: 0, ok: false, titleHit: false, titleLineHit: false, sheetNameHit: false, matched: 0, header: null, titleYear: null, titleCells: [], reason: `unreadable: ${String(e)}`, reasonVi: `không đọc được: ${String(e)}` } satisfies Candidate;
       }
     });
     cands.sort((a, b) => b.score - a.score || a.sheetIndex - b.sheetIndex);
@@ -545,8 +550,9 @@ export function locateForms(sheets: GridSnapshot[], forms: FormDef[], year: numb
     } else if (ok.length === 0) {
       const near = cands[0];
       const why = near ? `${near.sheetName}: ${near.ok ? "claimed by another form" : near.reason}` : "no sheets";
+      const whyVi = near ? `${near.sheetName}: ${near.ok ? "đã thuộc về biểu khác" : near.reasonVi}` : "không có trang tính nào";
       return notLocated(def, "not_found", cands,
-        prob("E_FORM_NOT_FOUND", place, { nearest: near ? strip(near) : null }, { number: def.number, why }));
+        prob("E_FORM_NOT_FOUND", place, { nearest: near ? strip(near) : null }, { number: def.number, why, whyVi }));
     } else if (ok.length > 1 && ok[1].score >= ok[0].score - 5) {
       const names = ok.filter((c) => c.score >= ok[0].score - 5).map((c) => c.sheetName);
       return notLocated(def, "ambiguous", cands,

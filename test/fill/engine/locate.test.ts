@@ -69,6 +69,10 @@ describe("locateForms", () => {
     expect(pl05.status).toBe("not_found");
     expect(pl05.problems.map((p) => [p.code, p.severity, p.place.form])).toEqual([["E_FORM_NOT_FOUND", "error", "pl05"]]);
     expect(pl05.problems[0].en).toMatch(/not found/);
+    // the nearest sheet's reason in the officer's language, not English inside the Vietnamese
+    expect(pl05.problems[0].vi).toMatch(/gần nhất: .+: (tiêu đề cột: nhận ra \d+\/\d+ cột|không có tên biểu|đã thuộc về biểu khác)/);
+    expect(pl05.problems[0].vi).not.toMatch(/recognised|claimed by|no title/);
+    expect(pl05.problems[0].en).toMatch(/nearest: .+: (header: \d+\/\d+ columns recognised|no title|claimed by another form)/);
   });
 
   it("two look-alike sheets are ambiguous and filled by neither, unless the user picks one", async () => {
