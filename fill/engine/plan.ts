@@ -667,10 +667,17 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
   const blocks = blocksOf(cols, top, bottom, (r, c) => (totalAt !== null && r === totalAt ? totalCell(c) : bodyCell(r - start, c)));
 
   // 7. the report: rows added and removed
+  // A row is named by its code where it has one (a task's, an indicator's), else by its label. A
+  // key made up for a row without a code ("THANH_TRA|so co so …": area and folded label, as the
+  // ETL keys an indicator the office gave no code) is no name for the officer.
   const rowName = (r: FormRow) => {
-    if (list.codeKeyPrefix && r.rowKey.startsWith(list.codeKeyPrefix)) return r.rowKey.slice(list.codeKeyPrefix.length);
     const lv = r.values[list.labelColumn];
-    return typeof lv === "string" && lv ? lv : r.rowKey;
+    const label = typeof lv === "string" && lv ? lv : null;
+    if (list.codeKeyPrefix && r.rowKey.startsWith(list.codeKeyPrefix)) {
+      const code = r.rowKey.slice(list.codeKeyPrefix.length);
+      if (!code.includes("|") || label === null) return code;
+    }
+    return label ?? r.rowKey;
   };
   const matchedAny = new Set(matchedNew.values());
   const rowsAdded = newRows

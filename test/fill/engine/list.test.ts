@@ -167,6 +167,19 @@ describe("PL06", () => {
     ]);
     expect(p.rowsAdded).toEqual(["tt_co_so", "tt_phat"]);
   });
+
+  it("a row added is named by its code, or by its label where the key was made up for a row without one", async () => {
+    const data: FormData = {
+      form: "pl06", year: 2024, generation: 3,
+      rows: [
+        { rowKey: "area:TT", kind: "heading", sort: 1, parentKey: null, values: { stt: "I", label: "Thanh tra, kiểm tra" } },
+        { rowKey: "ind:TDC.01", kind: "data", sort: 2, parentKey: "area:TT", values: { stt: "1", label: "Số phương tiện đo được kiểm định", unit: "phương tiện", c3: 12 } },
+        { rowKey: "ind:THANH_TRA|so co so duoc thanh tra", kind: "data", sort: 3, parentKey: "area:TT", values: { stt: "2", label: "Số cơ sở được thanh tra", unit: "cơ sở", c3: 183 } },
+      ],
+    };
+    const { plan: p } = await plan("pl06", data, () => {});
+    expect(p.rowsAdded).toEqual(["TDC.01", "Số cơ sở được thanh tra"]);
+  });
 });
 
 describe("list body shapes", () => {
