@@ -22,7 +22,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import ExcelJS from "exceljs";
-import { unzipSync } from "fflate";
+import { Readable } from "node:stream";
+import { unzipSync, zipSync } from "fflate";
 import type { ReaderLimits, WorkbookInfo, XCell, XlsxReader, XRow } from "../../xlsx/types.js";
 import { XlsxOpenError } from "../../xlsx/types.js";
 import { colLetters } from "../../xlsx/refs.js";
@@ -60,6 +61,24 @@ async function sharedStringsOf(path: string): Promise<unknown[]> {
   const xform = new SharedStringsXform();
   await xform.parseStream([Buffer.from(xml)]);
   return xform.model?.values ?? [];
+}
+
+/** The parts exceljs's streaming reader must meet before any sheet (see tablesFirst). */
+const TABLES = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"];
+
+/**
+ * The same parts, repacked with the workbook, its relationships, shared strings and styles ahead
+ * of the sheets. A sheet met before them is parked by exceljs in a temporary file and parsed at
+ * the end, and that path raced twice on a loaded CI machine: cells handed over as shared-string
+ * indexes, and a temporary file deleted under a stream still opening it (an uncaught ENOENT).
+ * The order of zip entries is no part of what the two readers are compared on.
+ */
+async function tablesFirst(path: string): Promise<Buffer> {
+  const parts = unzipSync(await readFile(path));
+  const ordered: Record<string, Uint8Array> = {};
+  for (const name of TABLES) if (parts[name]) ordered[name] = parts[name];
+  for (const [name, bytes] of Object.entries(parts)) if (!(name in ordered)) ordered[name] = bytes;
+  return Buffer.from(zipSync(ordered, { level: 1 }));
 }
 
 /**
@@ -194,7 +213,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     const target = info.sheets[sheetIndex];
     if (!target) throw new RangeError(`no sheet ${sheetIndex}`);
     const fullSheet = sheets[sheetIndex];
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([await tablesFirst(path)]), {
       sharedStrings: "cache",
       styles: "cache",
       hyperlinks: "ignore",
@@ -204,6 +223,9 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     (reader as unknown as { model: unknown }).model = await workbookModel(path);
     const defaultFont = await defaultFontOf(path);
     const sst = await sharedStringsOf(path);
+    // A workbook of inline strings has no table: say so up front, or exceljs waits for one and
+    // parks every sheet in a temporary file (see tablesFirst).
+    if (sst.length === 0) (reader as unknown as { sharedStrings: unknown[] }).sharedStrings ??= [];
     // exceljs sets `properties` only when it meets xl/workbook.xml in the stream; a sheet that
     // comes first in the zip and holds a date cell then reads properties.model of undefined.
     // We know the 1904 flag already: give it up front.
@@ -212,7 +234,13 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     let count = 0;
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
-      if (name !== target.name) continue;
+      if (name !== target.name) {
+        // Read it to its end all the same. A sheet that came before the shared strings in the zip
+        // is parked by exceljs in a temporary file and streamed from there; left unread, the file
+        // is deleted under a stream still opening it, an uncaught ENOENT that failed a CI run.
+        for await (const _ of ws as AsyncIterable<unknown>) void _;
+        continue;
+      }
       for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
         const cells: XCell[] = [];
         let counted = false;
