@@ -43,25 +43,8 @@ const StylesXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/style
   model?: { fonts?: { name?: string }[] };
 };
 
-// and of sharedStrings.xml (see sharedStringsOf)
-const SharedStringsXform = createRequire(import.meta.url)("exceljs/lib/xlsx/xform/strings/shared-strings-xform.js") as new () => {
-  parseStream(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<unknown>;
-  model?: { values?: unknown[] };
-};
-
-/**
- * The shared strings, read up front. exceljs's streaming reader now and then parses a sheet
- * before it has the table and hands the cell over as { sharedString: index } (a differential
- * test failed so on a loaded machine): such a cell is looked up here instead.
- */
-async function sharedStringsOf(path: string): Promise<unknown[]> {
-  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/sharedStrings.xml" });
-  const xml = parts["xl/sharedStrings.xml"];
-  if (!xml) return [];
-  const xform = new SharedStringsXform();
-  await xform.parseStream([Buffer.from(xml)]);
-  return xform.model?.values ?? [];
-}
+/** A package's parts by name, unzipped once for all that the reference reads up front. */
+type Parts = Record<string, Uint8Array>;
 
 /** The parts exceljs's streaming reader must meet before any sheet (see tablesFirst). */
 const TABLES = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"];
@@ -71,10 +54,10 @@ const TABLES = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_re
  * of the sheets. A sheet met before them is parked by exceljs in a temporary file and parsed at
  * the end, and that path raced twice on a loaded CI machine: cells handed over as shared-string
  * indexes, and a temporary file deleted under a stream still opening it (an uncaught ENOENT).
+ * (A workbook with no shared-string table is told so up front, in rows(), for the same reason.)
  * The order of zip entries is no part of what the two readers are compared on.
  */
-async function tablesFirst(path: string): Promise<Buffer> {
-  const parts = unzipSync(await readFile(path));
+function tablesFirst(parts: Parts): Buffer {
   const ordered: Record<string, Uint8Array> = {};
   for (const name of TABLES) if (parts[name]) ordered[name] = parts[name];
   for (const [name, bytes] of Object.entries(parts)) if (!(name in ordered)) ordered[name] = bytes;
@@ -86,8 +69,7 @@ async function tablesFirst(path: string): Promise<Buffer> {
  * sheet is met, it was sometimes not there yet (a differential test failed about one run in
  * six): the reference must not depend on when exceljs happens to have parsed a part.
  */
-async function defaultFontOf(path: string): Promise<string | undefined> {
-  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/styles.xml" });
+async function defaultFontOf(parts: Parts): Promise<string | undefined> {
   const xml = parts["xl/styles.xml"];
   if (!xml) return undefined;
   const xform = new StylesXform();
@@ -100,8 +82,7 @@ async function defaultFontOf(path: string): Promise<string | undefined> {
  * exceljs's streaming reader crashes ("reading 'sheets'") when a sheet part comes before
  * workbook.xml in the zip, which its own writer sometimes does: hand it the workbook model first.
  */
-async function workbookModel(path: string): Promise<unknown> {
-  const parts = unzipSync(await readFile(path), { filter: (f) => f.name === "xl/workbook.xml" });
+async function workbookModel(parts: Parts): Promise<unknown> {
   const xml = parts["xl/workbook.xml"];
   if (!xml) return { sheets: [] };
   const xform = new WorkbookXform();
@@ -126,7 +107,7 @@ interface ExcelJsCellLike {
   font?: { name?: string };
 }
 
-function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: boolean, defaultFont: string | undefined, sst: unknown[]): XCell {
+function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: boolean, defaultFont: string | undefined): XCell {
   const out: XCell = { col, ref: colLetters(col) + row, type: "z", value: null };
   const v = cell.value as unknown;
   const setValue = (x: unknown): void => {
@@ -158,10 +139,7 @@ function toXCell(cell: ExcelJsCellLike, row: number, col: number, date1904: bool
       out.type = "e";
       out.value = String((x as { error: unknown }).error);
     } else if (typeof x === "object" && x !== null && "sharedString" in x) {
-      const i = (x as { sharedString: number }).sharedString;
-      if (!(i in sst)) throw new Error(`exceljs reference: no shared string ${i}`);
-      // as exceljs gives a cached one: an empty string is no value
-      setValue(sst[i] === "" ? null : sst[i]);
+      throw new Error("exceljs reference: shared strings not cached");
     } else {
       out.type = "s";
       out.value = String(x);
@@ -213,19 +191,19 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     const target = info.sheets[sheetIndex];
     if (!target) throw new RangeError(`no sheet ${sheetIndex}`);
     const fullSheet = sheets[sheetIndex];
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([await tablesFirst(path)]), {
+    const parts: Parts = unzipSync(await readFile(path));
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([tablesFirst(parts)]), {
       sharedStrings: "cache",
       styles: "cache",
       hyperlinks: "ignore",
       worksheets: "emit",
       entries: "ignore",
     });
-    (reader as unknown as { model: unknown }).model = await workbookModel(path);
-    const defaultFont = await defaultFontOf(path);
-    const sst = await sharedStringsOf(path);
+    (reader as unknown as { model: unknown }).model = await workbookModel(parts);
+    const defaultFont = await defaultFontOf(parts);
     // A workbook of inline strings has no table: say so up front, or exceljs waits for one and
     // parks every sheet in a temporary file (see tablesFirst).
-    if (sst.length === 0) (reader as unknown as { sharedStrings: unknown[] }).sharedStrings ??= [];
+    if (!parts["xl/sharedStrings.xml"]) (reader as unknown as { sharedStrings: unknown[] }).sharedStrings = [];
     // exceljs sets `properties` only when it meets xl/workbook.xml in the stream; a sheet that
     // comes first in the zip and holds a date cell then reads properties.model of undefined.
     // We know the 1904 flag already: give it up front.
@@ -234,13 +212,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
     let count = 0;
     for await (const ws of reader) {
       const name = (ws as unknown as { name: string }).name;
-      if (name !== target.name) {
-        // Read it to its end all the same. A sheet that came before the shared strings in the zip
-        // is parked by exceljs in a temporary file and streamed from there; left unread, the file
-        // is deleted under a stream still opening it, an uncaught ENOENT that failed a CI run.
-        for await (const _ of ws as AsyncIterable<unknown>) void _;
-        continue;
-      }
+      if (name !== target.name) continue;
       for await (const r of ws as AsyncIterable<ExcelJS.Row>) {
         const cells: XCell[] = [];
         let counted = false;
@@ -250,7 +222,7 @@ export async function openExcelJsXlsx(path: string, limits: ReaderLimits): Promi
         raw.forEach((cell, i) => {
           if (!cell) return;
           const col = i + 1;
-          const x = toXCell(cell, r.number, col, date1904, defaultFont, sst);
+          const x = toXCell(cell, r.number, col, date1904, defaultFont);
           if (x.type === "z" && x.formula === undefined) {
             if (col <= limits.maxColumns) cells.push(x);
             return;
