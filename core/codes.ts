@@ -136,7 +136,7 @@ export const CODES = {
   // column's or row's words are the form's words for this plan year, never a template's {N-2})
   E_FORM_NOT_FOUND: {
     severity: "error",
-    vi: (d) => (d.chosen !== undefined ? `không nhận ra biểu trong trang tính đã chọn "${s(d.chosen)}"` : `không tìm thấy biểu (Phụ lục ${s(d.number)}) trong sổ tính (gần nhất: ${s(d.whyVi ?? d.why)})`),
+    vi: (d) => (d.chosen !== undefined ? `không nhận ra biểu trong trang tính đã chọn "${s(d.chosen)}"` : `không tìm thấy biểu (Phụ lục ${s(d.number)}) trong sổ tính (gần nhất: ${s(d.whyVi)})`),
     en: (d) => (d.chosen !== undefined ? `the form is not recognised in the chosen sheet "${s(d.chosen)}"` : `the form (Phụ lục ${s(d.number)}) is not found in the workbook (nearest: ${s(d.why)})`),
   },
   E_FORM_AMBIGUOUS: { severity: "error", vi: (d) => `nhiều trang tính giống biểu này: ${list(d.sheets)} — hãy chọn một trang để điền`, en: (d) => `several sheets look like this form: ${list(d.sheets)} — choose one to fill` },
