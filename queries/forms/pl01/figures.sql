@@ -15,22 +15,27 @@ columns_measures (column_id, year_offset, measure_code) as (
     ('c6', 1, 'uoc_thuc_hien')
 ),
 
-amounts as (
-  select b.line_code, m.column_id, sum(b.amount_trieu_dong) as amount
-  from fct_budget_line as b
+-- each column's year and measure, for the figures and their facts alike
+columns_wanted as (
+  select p.year_n - m.year_offset as year, m.measure_code, m.column_id
+  from columns_measures as m
   cross join params as p
-  join columns_measures as m on b.year = p.year_n - m.year_offset and b.measure_code = m.measure_code
+),
+
+amounts as (
+  select b.line_code, w.column_id, sum(b.amount_trieu_dong) as amount
+  from fct_budget_line as b
+  join columns_wanted as w on b.year = w.year and b.measure_code = w.measure_code
   where b.is_state_budget
-  group by b.line_code, m.column_id
+  group by b.line_code, w.column_id
 ),
 
 facts as (
-  select b.line_code, m.column_id, list(distinct b.fact_id) as fact_ids
+  select b.line_code, w.column_id, list(distinct b.fact_id) as fact_ids
   from fct_budget_line_contribution as b
-  cross join params as p
-  join columns_measures as m on b.year = p.year_n - m.year_offset and b.measure_code = m.measure_code
+  join columns_wanted as w on b.year = w.year and b.measure_code = w.measure_code
   where b.is_state_budget
-  group by b.line_code, m.column_id
+  group by b.line_code, w.column_id
 ),
 
 cells as (
