@@ -174,6 +174,10 @@ async function main(): Promise<void> {
       floor_ingest_commit_seconds: r3(n(ingest.commitSeconds)),
       // the same ingest from CSV, every amount cast from text by DuckDB: not the floor, the record of why
       floor_ingest_csv_seconds: r3(n(ingest.csvSeconds)),
+      // the floor's ingest stores the strings as a load does (no FSST); with DuckDB's default
+      // storage instead, for the record (a floor that compresses more than the ETL would flatter it)
+      floor_ingest_default_storage_seconds: r3(n(ingest.defaultStorageSeconds)),
+      ratio_to_floor_default_storage: r3(n(etlSub.seconds) / (n(floor.seconds) + n(ingest.defaultStorageSeconds))),
       floor_seconds: r3(n(floor.seconds) + n(ingest.seconds)),
       fast_reader_seconds: r3(n(fast.seconds)),
       ratio_to_floor: r3(n(etlSub.seconds) / (n(floor.seconds) + n(ingest.seconds))),
@@ -211,7 +215,7 @@ async function main(): Promise<void> {
     },
   };
   const goals: [string, number | null, string, boolean | null][] = [
-    ["etl.ratio_to_floor", results.etl.ratio_to_floor, "≤ 2.5 (floor: read + ingest)", results.etl.ratio_to_floor <= 2.5],
+    ["etl.ratio_to_floor", results.etl.ratio_to_floor, "≤ 2.5 (floor: read + ingest, stored as a load stores)", results.etl.ratio_to_floor <= 2.5],
     ["etl.speedup_vs_csv_route", results.etl.speedup_vs_csv_route, "≥ 2", results.etl.speedup_vs_csv_route === null ? null : results.etl.speedup_vs_csv_route >= 2],
     ["etl.speedup_vs_naive", results.etl.speedup_vs_naive, "≥ 3 (exceljs stream + appender)", results.etl.speedup_vs_naive >= 3],
     ["etl.reader_ratio_to_floor", results.etl.reader_ratio_to_floor, "≤ 2 (× inflate + scan)", results.etl.reader_ratio_to_floor <= 2],

@@ -52,6 +52,15 @@ export interface OpenOptions extends Limits {
    */
   checkpointOnCommit?: boolean;
   /**
+   * A writer that writes a whole warehouse in one go (a load): its strings are stored without
+   * FSST compression. Measured on the bench subset's facts (528 703 rows into 7 warehouses): the
+   * commit, which compresses every row group on one thread, took 1.83 s with DuckDB's defaults
+   * and 1.21 s without FSST; the files grew from 24.5 to 30.8 MB and the same queries read them
+   * no slower (FSST strings are decompressed on every scan). Dictionary compression stays: without
+   * it the files were five times larger. Readers need no setting: each row group says how it is stored.
+   */
+  bulkWriter?: boolean;
+  /**
    * The analysts' sandbox: SANDBOX_POLICY (external access off but for these folders, e.g. a
    * Parquet lake; configuration locked), with its own limits.
    */
@@ -404,6 +413,8 @@ export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
     return new Db(path, conn, release, opts.sandbox ? undefined : connect);
   };
   const db = await connect();
+  // given at creation, this one setting is silently ignored (DuckDB 1.5): set once, instance-wide
+  if (opts.bulkWriter && !opts.readOnly) await db.run("set global disabled_compression_methods = 'fsst'");
   if (opts.sandbox) {
     try {
       await lockDown(db, opts.sandbox.allowedDirectories ?? []);

@@ -163,7 +163,7 @@ export async function writeGeneration<T>(
   point("copied");
   // A load's working set is one inbox's staging tables: cap DuckDB's buffer pool so that the
   // whole ETL process stays within its memory goal (DuckDB spills past the cap).
-  let db: Db | null = await openDb(path, { readOnly: false, memoryLimit: process.env.PHULUC_LOAD_MEMORY ?? "256MB", checkpointOnCommit: true });
+  let db: Db | null = await openDb(path, { readOnly: false, memoryLimit: process.env.PHULUC_LOAD_MEMORY ?? "256MB", checkpointOnCommit: true, bulkWriter: true });
   let result: { publish: boolean; value: T };
   try {
     await db.run("begin transaction");
