@@ -53,11 +53,18 @@ export function rejectedByFile(e: FileLoadError, command: string, now: () => Dat
  */
 export async function prepareLoad(db: Db): Promise<void> {
   await installAnalystViews(db);
+  prepared.add(db);
 }
+
+/**
+ * The connections prepareLoad has installed the views on: nothing between it and afterLoad
+ * touches a view, so afterLoad need not ask the catalogue again (a Db is one load's transaction).
+ */
+const prepared = new WeakSet<Db>();
 
 /** What every load does inside its transaction once the facts are in. */
 export async function afterLoad(db: Db): Promise<Problem[]> {
-  await installAnalystViews(db);
+  if (!prepared.has(db)) await installAnalystViews(db);
   return runDataTests(db);
 }
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { problem, type Problem, type Severity } from "../core/problem.js";
 import type { Db } from "../warehouse/db.js";
-import { QUERIES_DIR, readSql, withModels } from "./models.js";
+import { models, modelsNamedBy, QUERIES_DIR, readSql, withModels, type Model } from "./models.js";
 
 const DIR = join(QUERIES_DIR, "data-tests");
 
@@ -46,21 +46,56 @@ export function dataTests(): DataTest[] {
     });
 }
 
-/** Run every data test; one problem per failing row. */
-export async function runDataTests(db: Db): Promise<Problem[]> {
-  const out: Problem[] = [];
-  for (const t of dataTests()) {
-    const rows = await db.all(withModels(t.sql));
-    // a deterministic order whatever the plan (unions run in parallel)
-    const sorted = rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [, r] of sorted) {
-      const detail = r.detail === null || r.detail === undefined ? "" : ` — ${String(r.detail)}`;
-      const place: Problem["place"] = {};
-      if (typeof r.file_id === "string") place.file = r.file_id;
-      if (typeof r.sheet === "string") place.sheet = r.sheet;
-      if (typeof r.cell === "string") place.cell = r.cell;
-      out.push(problem(t.code, t.severity, place, t.vi + detail, t.en + detail, { ...r }));
-    }
+/**
+ * The marts that more than one test reads (fct_budget_line_contribution under three of them):
+ * computed once per run into a temporary table, where each test used to compute them again as
+ * its own CTEs. Staging models stay CTEs: they only rename and cast, and a copy costs more
+ * than reading them twice. Chosen from the most derived down, a mart read through one already
+ * chosen counting once (that one's table reads it), so that nothing is stored that only one
+ * reader needs. In dependency order, so that each is made from those before it.
+ */
+export function sharedMarts(tests: DataTest[]): string[] {
+  const chosen: Model[] = [];
+  for (const m of models().filter((x) => x.layer === "marts").reverse()) {
+    const stored = new Map(chosen.map((c) => [c.name, c.name]));
+    const readers = [...tests.map((t) => t.sql), ...chosen.map((c) => c.sql)].filter((sql) => modelsNamedBy(sql, stored).includes(m.name));
+    if (readers.length > 1) chosen.unshift(m);
   }
-  return out;
+  return chosen.map((c) => c.name);
+}
+
+/**
+ * Run every data test; one problem per failing row. Each test is its own SQL file, as an analyst
+ * runs it (`withModels`); the models several of them share are read from temporary tables made
+ * from the same SQL at the start of the run (and dropped at its end), which changes no row.
+ */
+export async function runDataTests(db: Db): Promise<Problem[]> {
+  const tests = dataTests();
+  const stored = new Map<string, string>();
+  try {
+    for (const name of sharedMarts(tests)) {
+      // model names are SQL names of our own files (models.ts), never input
+      const table = `data_test_${name}`;
+      await db.run(`create or replace temp table ${table} as ${withModels(`select * from ${name}`, stored)}`);
+      stored.set(name, table);
+    }
+    const out: Problem[] = [];
+    for (const t of tests) {
+      const rows = await db.all(withModels(t.sql, stored));
+      // a deterministic order whatever the plan (unions run in parallel)
+      const sorted = rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [, r] of sorted) {
+        const detail = r.detail === null || r.detail === undefined ? "" : ` — ${String(r.detail)}`;
+        const place: Problem["place"] = {};
+        if (typeof r.file_id === "string") place.file = r.file_id;
+        if (typeof r.sheet === "string") place.sheet = r.sheet;
+        if (typeof r.cell === "string") place.cell = r.cell;
+        out.push(problem(t.code, t.severity, place, t.vi + detail, t.en + detail, { ...r }));
+      }
+    }
+    return out;
+  } finally {
+    // a failed statement has aborted the load's transaction, which takes these with it
+    for (const table of stored.values()) await db.run(`drop table if exists ${table}`).catch(() => undefined);
+  }
 }

@@ -62,21 +62,30 @@ export function models(): Model[] {
 /**
  * A query that can run on any generation, whether or not its views were installed (or installed
  * by an older version): the models it names, and theirs, become CTEs in front of it. The result is
- * `select * from (<sql>) as query`, so that the caller can add its own `order by`.
+ * `select * from (<sql>) as query`, so that the caller can add its own `order by`. `stored` names
+ * models already computed into tables (model → table, our own names): such a CTE reads its table.
  */
-export function withModels(sql: string): string {
+export function withModels(sql: string, stored: ReadonlyMap<string, string> = new Map()): string {
+  const needed = new Set(modelsNamedBy(sql, stored));
+  const body = (m: Model): string => (stored.has(m.name) ? `select * from ${stored.get(m.name)}` : m.sql);
+  const ctes = models().filter((m) => needed.has(m.name)).map((m) => `${m.name} as (\n${body(m)}\n)`);
+  const query = `select * from (\n${sql}\n) as query`;
+  return ctes.length === 0 ? query : `with ${ctes.join(",\n")}\n${query}`;
+}
+
+/** The models a query names, and theirs (but those of a model in `stored`), in dependency order. */
+export function modelsNamedBy(sql: string, stored: ReadonlyMap<string, string> = new Map()): string[] {
   const needed = new Set<string>();
   const all = models();
   const need = (text: string): void => {
     for (const m of all) {
       if (!needed.has(m.name) && mentions(text, m.name)) {
         needed.add(m.name);
-        need(m.sql);
+        // a model already computed into a table needs none of the models it is made of
+        if (!stored.has(m.name)) need(m.sql);
       }
     }
   };
   need(sql);
-  const ctes = all.filter((m) => needed.has(m.name)).map((m) => `${m.name} as (\n${m.sql}\n)`);
-  const body = `select * from (\n${sql}\n) as query`;
-  return ctes.length === 0 ? body : `with ${ctes.join(",\n")}\n${body}`;
+  return all.filter((m) => needed.has(m.name)).map((m) => m.name);
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dataTests, runDataTests } from "../../queries/data-tests.js";
+import { dataTests, runDataTests, sharedMarts } from "../../queries/data-tests.js";
+import { withModels } from "../../queries/models.js";
 import { TestWarehouse } from "./warehouse.js";
 
 describe("data tests", () => {
@@ -73,5 +74,24 @@ describe("data tests", () => {
     ]);
     expect(problems[0]!.place).toMatchObject({ sheet: "Chi KHCN", cell: expect.stringMatching(/^B\d+$/) });
     expect(problems[0]!.en).toContain("differs from the sum of its rows");
+  });
+
+  it("finds, with the marts several tests share computed once, what each test's own SQL finds", async () => {
+    await w.line("04", 2024, "du_toan", "NSDP", "151");
+    await w.line("06", 2024, "de_xuat", "NSDP", "60");
+    await w.line("99", 2024, "du_toan", "NSDP", "1");
+    const problems = await runDataTests(w.db);
+    expect(problems.length).toBeGreaterThan(0);
+    // each test as an analyst runs it: its SQL with the models as CTEs, nothing stored
+    const own: unknown[] = [];
+    for (const t of dataTests()) {
+      const rows = (await w.db.all(withModels(t.sql))).map((r) => JSON.stringify(r)).sort();
+      for (const r of rows) own.push([t.code, JSON.parse(r)]);
+    }
+    expect(problems.map((p) => [p.code, p.data])).toEqual(own);
+    // the marts computed once: those more than one test reads, and nothing only one reads
+    expect(sharedMarts(dataTests())).toEqual(["fct_budget_line_contribution", "fct_budget_line"]);
+    // and the tables it computed them into are gone
+    expect(await w.db.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
   });
 });
