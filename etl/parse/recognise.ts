@@ -216,8 +216,15 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
+  // the texts of those columns (their order does not matter: the style counts them)
   const numberTexts: string[] = [];
-  for (const r of body) for (const c of r.cells.values()) if (c.type === "s" && numericCols.has(c.col)) numberTexts.push(String(c.value));
+  const numCols = [...numericCols];
+  for (const r of body) {
+    for (const col of numCols) {
+      const c = r.cells.get(col);
+      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+    }
+  }
   ctx.style = inferNumberStyle(numberTexts);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: Map<number, RowKind> };

@@ -5,7 +5,7 @@ import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
-import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, hasSpace, notePlanMeasure, partsWithin, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
@@ -113,7 +113,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       kind = "total";
       if (dataRows > 0 && !/^cong\b/.test(fold(withFirst.find(isTotalLabel)!))) afterGrandTotal = true;
     }
-    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || (texts ??= rowTexts(cells, firstAt)).length <= 2)) || (!key && ((withFirst ??= labelsAndFirst(r, labelCols, first)).some(isGroupNumber) || ((texts ??= rowTexts(cells, firstAt)).length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (hasSpace(key) && !hasNumbers && (isGroupNumber(key) || (texts ??= rowTexts(cells, firstAt)).length <= 2)) || (!key && ((withFirst ??= labelsAndFirst(r, labelCols, first)).some(isGroupNumber) || ((texts ??= rowTexts(cells, firstAt)).length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
@@ -319,9 +319,11 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       unsplit = true;
       ctx.add("TASK_UNSPLIT", tong.ref, { code });
     } else {
-      const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
-      if (!within(sum, toMicro(tong.amount))) {
-        ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+      if (partsWithin(given.map((g) => g.amount), tong.amount) !== true) {
+        const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
+        if (!within(sum, toMicro(tong.amount))) {
+          ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+        }
       }
       for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
     }

@@ -3,7 +3,9 @@
 import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import type { Column } from "../headers.js";
-import type { SheetCtx } from "../sheet.js";
+import { microNumber, type SheetCtx } from "../sheet.js";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
 
@@ -32,8 +34,8 @@ export class TotalsInput {
     this.labels.push(label);
     const at = this.values.length;
     const n = this.numericCols.length;
-    this.values.length = at + n;
-    for (let k = 0; k < n; k++) this.values[at + k] = undefined;
+    // pushed, not `length = at + n`: setting an array's length is a call into the runtime
+    for (let k = 0; k < n; k++) this.values.push(undefined);
     for (const [col, v] of figures) {
       const k = this.slot.get(col);
       if (k !== undefined) this.values[at + k] = v;
@@ -95,6 +97,17 @@ export function checkTotals(ctx: SheetCtx, input: TotalsInput): void {
     for (const c of input.numericCols) {
       const v = input.value(i, c.col);
       if (v === undefined) continue;
+      // exact integer Numbers while they can be (sheet.ts microNumber), the BigInt way otherwise
+      let fast = microNumber(v);
+      let ok = fast === fast;
+      for (let k = 0; ok && k < scope.length; k++) {
+        const x = input.value(scope[k]!, c.col);
+        if (x === undefined) continue;
+        const m = microNumber(x);
+        fast -= m;
+        ok = m === m && fast <= MAX_SAFE && fast >= -MAX_SAFE;
+      }
+      if (ok && fast <= 1000 && fast >= -1000) continue;
       let sum = 0n;
       for (const j of scope) {
         const x = input.value(j, c.col);
