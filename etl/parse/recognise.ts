@@ -10,7 +10,7 @@ import { amountColumns } from "./kinds/amounts.js";
 import { parseBudgetRows } from "./kinds/budget.js";
 import { parseIndicatorRows } from "./kinds/indicators.js";
 import { parseTaskRows, REGISTER_REQUIRED } from "./kinds/tasks.js";
-import type { RowKind } from "./kinds/totals.js";
+import type { RowKind, RowKinds } from "./kinds/totals.js";
 import { RowCells, SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
 import { cellText, hasSheetText, inferNumberStyle } from "./values.js";
 import { hierarchyCode, hierarchyLabel } from "./values-lists.js";
@@ -227,7 +227,7 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   }
   ctx.style = inferNumberStyle(numberTexts);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
-  let result: { dataRows: number; kinds: Map<number, RowKind> };
+  let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {
     const labelCol = kind3Label ?? used.find((c) => c.role?.role === "label" || c.role?.role === "indLabel" || c.role?.role === "title");
     result = parseBudgetRows(ctx, body, kind3Code, labelCol, amounts);

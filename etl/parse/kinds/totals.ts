@@ -10,6 +10,35 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
 
 /**
+ * Each row's kind by its number, as a Map would hold them: a list from the first row set on
+ * (rows come in ascending order, a few blank ones missing), a Map only for a row far past the
+ * list's end or before its start. A Map of thousands of integer keys was rehashed as it grew.
+ */
+export class RowKinds {
+  private base = -1;
+  private readonly list: (RowKind | undefined)[] = [];
+  private other: Map<number, RowKind> | null = null;
+  set(row: number, kind: RowKind): void {
+    if (this.base < 0) this.base = row;
+    const i = row - this.base;
+    const list = this.list;
+    if (i >= 0 && i <= list.length + 1024) {
+      while (list.length < i) list.push(undefined);
+      list[i] = kind;
+      this.other?.delete(row);
+    } else (this.other ??= new Map()).set(row, kind);
+  }
+  get(row: number): RowKind | undefined {
+    const i = row - this.base;
+    if (this.base >= 0 && i >= 0 && i < this.list.length) {
+      const k = this.list[i];
+      if (k !== undefined) return k;
+    }
+    return this.other?.get(row);
+  }
+}
+
+/**
  * The rows a totals check needs, as columns (one entry per total, group or data row, in sheet
  * order) rather than an object and a Map per row: a register of thousands of tasks kept one of
  * each alive until the end of its sheet. `values` holds each row's figures by `numericCols`
