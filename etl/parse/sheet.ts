@@ -8,7 +8,7 @@ import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
-import { isBlankText, numberFromCell, plainDecimal, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+import { isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
 /** What the parse of one file remembers across its sheets. */
 export interface FileState {
@@ -337,8 +337,8 @@ export class SheetCtx {
       const d = plainDecimal(c.value);
       if (d !== null && d.charCodeAt(0) !== 45) {
         if (u === "trieu") return d;
-        const t = toTrieu(d, u);
-        if (t.ok) return this.fits(col.col, r.row, t.value);
+        const t = trieuOf(d, u);
+        if (t !== null) return this.fits(col.col, r.row, t);
       }
     }
     // the cell's place is made only for a problem

@@ -236,6 +236,11 @@ export function unitIn(text: string): MoneyUnit | null {
   return null;
 }
 
+/** toTrieu's value when it needs no rounding and `decimal` is a plain one; null otherwise (no Result made). */
+export function trieuOf(decimal: string, unit: MoneyUnit): string | null {
+  return shiftPlain(decimal, UNIT_EXP[unit]);
+}
+
 /** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */
 export function toTrieu(decimal: string, unit: MoneyUnit): Result<string> {
   const fast = shiftPlain(decimal, UNIT_EXP[unit]);
