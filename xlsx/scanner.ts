@@ -287,6 +287,22 @@ export class SheetScanner {
         break;
       }
       if (this.capture !== Capture.None && lt > pos) this.captureText(buf.slice(pos, lt));
+      // the two tags of every cell that carry no attributes, "<v>" and "</c>", acted on without
+      // the general reading of a tag (what tag() would do with them, read the same way)
+      if (lt + 3 < len) {
+        const c1 = buf.charCodeAt(lt + 1);
+        if (c1 === 118 /* v */ && buf.charCodeAt(lt + 2) === 62) {
+          const end = this.textElement(buf, lt + 2, Capture.V, false, false);
+          if (end >= 0) {
+            pos = end + 1;
+            continue;
+          }
+        } else if (c1 === 47 && buf.charCodeAt(lt + 2) === 99 /* c */ && buf.charCodeAt(lt + 3) === 62) {
+          this.closeCell();
+          pos = lt + 4;
+          continue;
+        }
+      }
       const end = this.tag(buf, lt);
       if (end < 0) {
         this.rest = buf.slice(lt);
