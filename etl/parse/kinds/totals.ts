@@ -65,10 +65,14 @@ export class TotalsInput {
     const n = this.numericCols.length;
     // pushed, not `length = at + n`: setting an array's length is a call into the runtime
     for (let k = 0; k < n; k++) this.values.push(undefined);
-    for (const [col, v] of figures) {
-      const k = this.slot.get(col);
-      if (k !== undefined) this.values[at + k] = v;
-    }
+    if (figures.size === 0) return;
+    // forEach, not for…of: no [col, figure] pair made per figure
+    const slot = this.slot;
+    const values = this.values;
+    figures.forEach((v, col) => {
+      const k = slot.get(col);
+      if (k !== undefined) values[at + k] = v;
+    });
   }
   /** The figure of row i in column c (by its number), as a Map of the row's figures would give. */
   value(i: number, col: number): string | undefined {
