@@ -113,7 +113,10 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     for (const sh of info.sheets) {
       const rows: XRow[] = [];
       try {
-        for await (const r of reader.rows(sh.index)) rows.push(r);
+        // in the reader's batches when it makes them (one await per chunk, not per row)
+        if (reader.rowBatches) {
+          for await (const batch of reader.rowBatches(sh.index)) for (const r of batch) rows.push(r);
+        } else for await (const r of reader.rows(sh.index)) rows.push(r);
       } catch (e) {
         out.problems.push(openProblem(fileId, e, sh.name, opts.limits));
         out.sheets.push({ name: sh.name, kinds: [], status: "error", rows: 0, ignoredColumns: [] });

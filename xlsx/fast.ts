@@ -165,6 +165,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
     return {
       info: async () => info,
       rows: (i: number) => oneByOne(() => batches(i)),
+      rowBatches: (i: number) => ({ [Symbol.asyncIterator]: () => batches(i) }),
       close: () => zip.close(),
     };
   } catch (err) {

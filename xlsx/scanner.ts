@@ -287,6 +287,22 @@ export class SheetScanner {
         break;
       }
       if (this.capture !== Capture.None && lt > pos) this.captureText(buf.slice(pos, lt));
+      // the two tags of every cell that carry no attributes, "<v>" and "</c>", acted on without
+      // the general reading of a tag (what tag() would do with them, read the same way)
+      if (lt + 3 < len) {
+        const c1 = buf.charCodeAt(lt + 1);
+        if (c1 === 118 /* v */ && buf.charCodeAt(lt + 2) === 62) {
+          const end = this.textElement(buf, lt + 2, Capture.V, false, false);
+          if (end >= 0) {
+            pos = end + 1;
+            continue;
+          }
+        } else if (c1 === 47 && buf.charCodeAt(lt + 2) === 99 /* c */ && buf.charCodeAt(lt + 3) === 62) {
+          this.closeCell();
+          pos = lt + 4;
+          continue;
+        }
+      }
       const end = this.tag(buf, lt);
       if (end < 0) {
         this.rest = buf.slice(lt);
@@ -581,19 +597,12 @@ export class SheetScanner {
         return gt;
       }
       const len = buf.length;
-      let k = gt + 1;
-      let amp = false;
-      let c = 0;
-      for (; k < len; k++) {
-        c = buf.charCodeAt(k);
-        if (c === 60) break;
-        if (c === 38) amp = true;
-      }
+      let k = buf.indexOf("<", gt + 1);
+      if (k < 0) k = len;
       // the closing tag follows in this chunk: take the text in one slice
       if (k + 1 < len && buf.charCodeAt(k + 1) === 47) {
-        let e = k + 2;
-        while (e < len && buf.charCodeAt(e) !== 62) e++;
-        if (e < len) {
+        const e = buf.indexOf(">", k + 2);
+        if (e >= 0) {
           // the hot case, a number or a shared string's index: read in place, no string made
           if (kind === Capture.V && (this.cType === CellType.N || this.cType === CellType.S)) {
             const x = plainNumberAt(buf, gt + 1, k);
@@ -605,7 +614,7 @@ export class SheetScanner {
           }
           if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
           const text = own(normaliseEol(buf.slice(gt + 1, k)));
-          this.setText(kind, amp ? this.decode(text) : text);
+          this.setText(kind, text.indexOf("&") >= 0 ? this.decode(text) : text);
           return e;
         }
       }

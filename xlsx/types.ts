@@ -54,6 +54,11 @@ export interface XlsxReader {
    * row (they follow sheetData in the XML): read XSheetInfo.merges after the iteration ends.
    */
   rows(sheetIndex: number): AsyncIterable<XRow>;
+  /**
+   * The same rows in the batches the reader makes them (one per inflated chunk), for a caller that
+   * holds them all anyway: one await per batch instead of one per row. Optional.
+   */
+  rowBatches?(sheetIndex: number): AsyncIterable<XRow[]>;
   close(): Promise<void>;
 }
 

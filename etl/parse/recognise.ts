@@ -10,7 +10,7 @@ import { amountColumns } from "./kinds/amounts.js";
 import { parseBudgetRows } from "./kinds/budget.js";
 import { parseIndicatorRows } from "./kinds/indicators.js";
 import { parseTaskRows, REGISTER_REQUIRED } from "./kinds/tasks.js";
-import type { RowKind } from "./kinds/totals.js";
+import type { RowKind, RowKinds } from "./kinds/totals.js";
 import { RowCells, SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
 import { cellText, hasSheetText, inferNumberStyle } from "./values.js";
 import { hierarchyCode, hierarchyLabel } from "./values-lists.js";
@@ -216,11 +216,18 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
+  // the texts of those columns (their order does not matter: the style counts them)
   const numberTexts: string[] = [];
-  for (const r of body) for (const c of r.cells.values()) if (c.type === "s" && numericCols.has(c.col)) numberTexts.push(String(c.value));
+  const numCols = [...numericCols];
+  for (const r of body) {
+    for (const col of numCols) {
+      const c = r.cells.get(col);
+      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+    }
+  }
   ctx.style = inferNumberStyle(numberTexts);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
-  let result: { dataRows: number; kinds: Map<number, RowKind> };
+  let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {
     const labelCol = kind3Label ?? used.find((c) => c.role?.role === "label" || c.role?.role === "indLabel" || c.role?.role === "title");
     result = parseBudgetRows(ctx, body, kind3Code, labelCol, amounts);

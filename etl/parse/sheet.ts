@@ -8,7 +8,7 @@ import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
-import { isBlankText, numberFromCell, plainDecimal, toTrieu, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+import { isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
 /** What the parse of one file remembers across its sheets. */
 export interface FileState {
@@ -157,8 +157,95 @@ export class RowCells {
 
 export type RoleName = ColumnRole["role"];
 
-/** White space that `replace(/\s+/g, " ")` would change: a run of two, or one that is not " ". */
-const SPACES_TO_COLLAPSE = /\s\s|[^\S ]/;
+/** Is c a character of the regular expressions' `\s`? */
+export function isSpaceCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Would `replace(/\s+/g, " ")` change t (a run of two white spaces, or one that is not " ")? The
+ * same as /\s\s|[^\S ]/.test(t), as one loop: asked of every text cell, the regular expression's
+ * call cost more than the answer.
+ */
+export function spacesToCollapse(t: string): boolean {
+  let prevSpace = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return true;
+      prevSpace = true;
+    } else if (c < 33 ? c >= 9 && c <= 13 : c >= 0xa0 && isSpaceCode(c)) return true;
+    else prevSpace = false;
+  }
+  return false;
+}
+
+/** /\s/.test(t), as a loop. */
+export function hasSpace(t: string): boolean {
+  for (let i = 0; i < t.length; i++) if (isSpaceCode(t.charCodeAt(i))) return true;
+  return false;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A canonical decimal of the parse ("-12.5", at most 6 decimals) in micro-units as an exact
+ * integer Number, NaN when it is not one or too large to be exact: the sums of the arithmetic
+ * rules are then added without a BigInt per figure (parseDecimal decides whatever this cannot).
+ */
+export function microNumber(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0 && s.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  let v = 0;
+  const i0 = i;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (i === i0 || i - i0 > 9) return NaN;
+  let scale = 1_000_000;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 46) return NaN;
+    i++;
+    let f = 0;
+    let k = 0;
+    for (; i < n; i++, k++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57 || k >= 6) return NaN;
+      f = f * 10 + (c - 48);
+      scale /= 10;
+    }
+    if (k === 0) return NaN;
+    v = v * 1_000_000 + f * scale;
+  } else v *= 1_000_000;
+  return neg ? -v : v;
+}
+
+/**
+ * withinTolerance(Σ parseDecimal(parts), parseDecimal(total)) in exact integer Numbers when every
+ * figure and partial sum is one; undefined when the BigInt way must decide.
+ */
+export function partsWithin(parts: readonly string[], total: string): boolean | undefined {
+  let sum = 0;
+  for (const p of parts) {
+    const x = microNumber(p);
+    if (x !== x) return undefined;
+    sum += x;
+    if (sum > MAX_SAFE || sum < -MAX_SAFE) return undefined;
+  }
+  const t = microNumber(total);
+  if (t !== t) return undefined;
+  const d = sum - t;
+  return d <= 1000 && d >= -1000;
+}
 
 export class SheetCtx {
   style: NumberStyle = "none";
@@ -222,7 +309,7 @@ export class SheetCtx {
     // the sheet's texts were made NFC (and their no-break spaces plain) when read: see convertText
     const v = c.value;
     let t = typeof v === "string" ? v : nfc(String(v ?? ""));
-    t = (SPACES_TO_COLLAPSE.test(t) ? t.replace(/\s+/g, " ") : t).trim();
+    t = (spacesToCollapse(t) ? t.replace(/\s+/g, " ") : t).trim();
     // a trimmed text of two characters or more is never blank
     return t.length < 2 && isBlankText(t) ? "" : t;
   }
@@ -244,28 +331,33 @@ export class SheetCtx {
   money(r: RowView, col: Column, unit?: MoneyUnit): string | null | undefined {
     const c = r.cells.get(col.col);
     if (c === undefined) return null;
-    // the common cell: a number, in triệu đồng, whose shortest form is already exact
-    if (c.type === "n" && (unit ?? this.unit) === "trieu") {
+    const u = unit ?? this.unit;
+    // the common cell: a number whose shortest form is already exact (in triệu đồng: as it is)
+    if (c.type === "n") {
       const d = plainDecimal(c.value);
-      if (d !== null && d.charCodeAt(0) !== 45) return d;
+      if (d !== null && d.charCodeAt(0) !== 45) {
+        if (u === "trieu") return d;
+        const t = trieuOf(d, u);
+        if (t !== null) return this.fits(col.col, r.row, t);
+      }
     }
-    const ref = this.ref(col.col, r.row);
+    // the cell's place is made only for a problem
     const n = numberFromCell(c, this.style);
     if (!n.ok) {
-      this.fail(ref, n);
+      this.fail(this.ref(col.col, r.row), n);
       return undefined;
     }
     if (n.value === null) return null;
     if (n.value.startsWith("-")) {
-      this.add("VALUE_NEGATIVE", ref, { value: n.value });
+      this.add("VALUE_NEGATIVE", this.ref(col.col, r.row), { value: n.value });
       return undefined;
     }
-    const t = toTrieu(n.value, unit ?? this.unit);
+    const t = toTrieu(n.value, u);
     if (!t.ok) {
-      this.fail(ref, t);
+      this.fail(this.ref(col.col, r.row), t);
       return undefined;
     }
-    return this.fits(ref, t.value);
+    return this.fits(col.col, r.row, t.value);
   }
   /** A plain number in its own unit (indicators): decimal string, null blank, undefined reported. */
   number(r: RowView, col: Column): string | null | undefined {
@@ -275,20 +367,19 @@ export class SheetCtx {
       const d = plainDecimal(c.value);
       if (d !== null) return d;
     }
-    const ref = this.ref(col.col, r.row);
     const n = numberFromCell(c, this.style);
     if (!n.ok) {
-      this.fail(ref, n);
+      this.fail(this.ref(col.col, r.row), n);
       return undefined;
     }
     if (n.value === null) return null;
     const t = toTrieu(n.value, "trieu"); // only to round at 6 decimals
-    return t.ok ? this.fits(ref, t.value) : undefined;
+    return t.ok ? this.fits(col.col, r.row, t.value) : undefined;
   }
   /** A figure the warehouse holds, or undefined after reporting VALUE_TOO_LARGE at the cell. */
-  private fits(ref: string, v: string): string | undefined {
+  private fits(col: number, row: number, v: string): string | undefined {
     if (!figureTooLarge(v)) return v;
-    this.add("VALUE_TOO_LARGE", ref, { value: v.length > 40 ? `${v.slice(0, 12)}… (${v.split(".")[0]!.replace("-", "").length} chữ số / digits)` : v, limit: MAX_FIGURE });
+    this.add("VALUE_TOO_LARGE", this.ref(col, row), { value: v.length > 40 ? `${v.slice(0, 12)}… (${v.split(".")[0]!.replace("-", "").length} chữ số / digits)` : v, limit: MAX_FIGURE });
     return undefined;
   }
 }

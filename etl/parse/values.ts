@@ -63,6 +63,15 @@ function shiftPlain(s: string, exp: number): string | null {
   }
   const scale = n - fracStart - exp;
   if (scale > 6) return null; // would round
+  // the common case, a whole number without leading zeros shifted down (nghìn or đồng → triệu):
+  // the same digits cut into an integer and a fraction, without the trailing zeros
+  if (fracStart === n && scale > 0 && s.charCodeAt(i0) !== 48) {
+    const cut = n - scale;
+    let z = n;
+    while (z > cut && s.charCodeAt(z - 1) === 48) z--;
+    const t = cut > i0 ? (z > cut ? s.slice(i0, cut) + "." + s.slice(cut, z) : s.slice(i0, cut)) : "0." + "0".repeat(i0 - cut) + s.slice(i0, z);
+    return neg ? "-" + t : t;
+  }
   let digits = fracStart < n ? s.slice(i0, intEnd) + s.slice(fracStart) : s.slice(i0, intEnd);
   let z = 0;
   while (z < digits.length - 1 && digits.charCodeAt(z) === 48) z++;
@@ -225,6 +234,11 @@ export function unitIn(text: string): MoneyUnit | null {
   if (/\b(nghin|ngan) (dong|vnd)\b|\b1\.?000 (dong|d)\b/.test(f)) return "nghin";
   if (/(^|[^a-z])(dong|vnd)\)?$|\bdon vi tinh ?:? ?dong\b|\(dong\)/.test(f)) return "dong";
   return null;
+}
+
+/** toTrieu's value when it needs no rounding and `decimal` is a plain one; null otherwise (no Result made). */
+export function trieuOf(decimal: string, unit: MoneyUnit): string | null {
+  return shiftPlain(decimal, UNIT_EXP[unit]);
 }
 
 /** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */

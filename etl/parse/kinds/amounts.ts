@@ -2,7 +2,7 @@
 // ones of the same measure and year is their total: checked against them, never loaded.
 import type { Measure, Source } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
-import { micro, type RowView, type SheetCtx } from "../sheet.js";
+import { micro, partsWithin, type RowView, type SheetCtx } from "../sheet.js";
 import { formatDecimal, withinTolerance } from "../../../core/money.js";
 import type { MoneyUnit } from "../values.js";
 
@@ -61,8 +61,10 @@ export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money 
   for (const a of cols) {
     if (a.parts.length === 0) continue;
     const total = byCol.get(a.col.col);
+    if (total === undefined) continue;
     const given = a.parts.filter((p) => byCol.has(p.col.col));
-    if (total === undefined || given.length === 0) continue;
+    if (given.length === 0) continue;
+    if (partsWithin(given.map((p) => byCol.get(p.col.col)!), total) === true) continue;
     const sum = given.reduce((s, p) => s + micro(byCol.get(p.col.col)!), 0n);
     if (!withinTolerance(sum, micro(total))) {
       ctx.add("TOTAL_PARTS_MISMATCH", ctx.ref(a.col.col, r.row), {

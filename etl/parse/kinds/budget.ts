@@ -8,7 +8,7 @@ import { claimFact, notePlanMeasure, type RowView, type SheetCtx } from "../shee
 import { cellText } from "../values.js";
 import { HIERARCHY_CHILDREN, hierarchyCode, hierarchyLabel } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
-import type { RowKind } from "./totals.js";
+import { RowKinds, type RowKind } from "./totals.js";
 
 interface LineRow {
   line: string;
@@ -26,8 +26,8 @@ export function lineOfRow(ctx: SheetCtx, r: RowView, codeCol: Column | undefined
   return label ? hierarchyLabel(label) : null;
 }
 
-export function parseBudgetRows(ctx: SheetCtx, rows: RowView[], codeCol: Column | undefined, labelCol: Column | undefined, amounts: AmountCol[]): { dataRows: number; kinds: Map<number, RowKind> } {
-  const kinds = new Map<number, RowKind>();
+export function parseBudgetRows(ctx: SheetCtx, rows: RowView[], codeCol: Column | undefined, labelCol: Column | undefined, amounts: AmountCol[]): { dataRows: number; kinds: RowKinds } {
+  const kinds = new RowKinds();
   const present = new Map<string, LineRow>();
   for (const r of rows) {
     const texts = [...r.cells.values()].map((c) => cellText(c)).filter(Boolean);

@@ -9,14 +9,14 @@ import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { isGroupNumber } from "./tasks.js";
-import type { RowKind } from "./totals.js";
+import { RowKinds, type RowKind } from "./totals.js";
 
 /** normalise, once per distinct label (the same indicators come back in every office's file) */
 const normalise = memo(normaliseText);
 
 /** (cellText is sheetText: the sheet's texts are NFC already, see recognise.ts convertText) */
-export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: AmountCol[]): { dataRows: number; kinds: Map<number, RowKind> } {
-  const kinds = new Map<number, RowKind>();
+export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: AmountCol[]): { dataRows: number; kinds: RowKinds } {
+  const kinds = new RowKinds();
   const codeCol = ctx.col("indCode") ?? ctx.col("maSo");
   const labelCol = ctx.col("indLabel")!;
   const unitCol = ctx.col("unit");

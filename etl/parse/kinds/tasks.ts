@@ -5,12 +5,12 @@ import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
-import { claimFact, claimKey, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, hasSpace, notePlanMeasure, partsWithin, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
-import { checkTotals, TotalsInput, type RowKind } from "./totals.js";
+import { checkTotals, RowKinds, TotalsInput, type RowKind } from "./totals.js";
 
 export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
   { role: "title", vi: "Tên nhiệm vụ", en: "Tên nhiệm vụ (title)" },
@@ -59,12 +59,12 @@ export interface TaskSheetOpts {
   approved: Column[];
 }
 
-export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpts): { dataRows: number; kinds: Map<number, RowKind> } {
+export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpts): { dataRows: number; kinds: RowKinds } {
   const codeCol = ctx.col("code") ?? ctx.col("maSo");
   const sttCol = ctx.col("stt");
   const labelCols = [sttCol, codeCol, ctx.col("title")].filter((c): c is Column => !!c);
   const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
-  const kinds = new Map<number, RowKind>();
+  const kinds = new RowKinds();
   const totals = new TotalsInput(numericCols);
   // a row's figures by column: one Map for the sheet, emptied per row (totals copies what it keeps)
   const values = new Map<number, string>();
@@ -113,13 +113,13 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       kind = "total";
       if (dataRows > 0 && !/^cong\b/.test(fold(withFirst.find(isTotalLabel)!))) afterGrandTotal = true;
     }
-    else if (isGroupNumber(stt) || (/\s/.test(key) && !hasNumbers && (isGroupNumber(key) || (texts ??= rowTexts(cells, firstAt)).length <= 2)) || (!key && ((withFirst ??= labelsAndFirst(r, labelCols, first)).some(isGroupNumber) || ((texts ??= rowTexts(cells, firstAt)).length <= 2 && !hasNumbers)))) kind = "group";
+    else if (isGroupNumber(stt) || (hasSpace(key) && !hasNumbers && (isGroupNumber(key) || (texts ??= rowTexts(cells, firstAt)).length <= 2)) || (!key && ((withFirst ??= labelsAndFirst(r, labelCols, first)).some(isGroupNumber) || ((texts ??= rowTexts(cells, firstAt)).length <= 2 && !hasNumbers)))) kind = "group";
     else if (!key) {
       kind = "bad";
       ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(codeCol?.col ?? 1, r.row), { column: "Mã nhiệm vụ (task code)", columnVi: "Mã nhiệm vụ" });
     } else kind = "data";
     kinds.set(r.row, kind);
-    values.clear();
+    if (values.size !== 0) values.clear();
     if (kind === "group" || kind === "total") {
       for (const c of numericCols) {
         const a = opts.amounts.find((x) => x.col === c);
@@ -214,6 +214,9 @@ function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string
   else return m.value;
   return null;
 }
+
+/** The sources an approved total splits into, in the order the parts are listed. */
+const SPLIT_SOURCES: readonly Source[] = ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"];
 
 function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
   const before = ctx.problems.length;
@@ -311,17 +314,19 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = parts.get("NSNN");
     if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) parts.set(nsnnSource(lvl), nsnn);
-    for (const s of ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"] as Source[]) {
+    for (const s of SPLIT_SOURCES) {
       const p = parts.get(s);
-      if (p) given.push({ source: s, ...p });
+      if (p) given.push({ source: s, amount: p.amount, ref: p.ref });
     }
     if (given.length === 0) {
       unsplit = true;
       ctx.add("TASK_UNSPLIT", tong.ref, { code });
     } else {
-      const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
-      if (!within(sum, toMicro(tong.amount))) {
-        ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+      if (partsWithin(given.map((g) => g.amount), tong.amount) !== true) {
+        const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
+        if (!within(sum, toMicro(tong.amount))) {
+          ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+        }
       }
       for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
     }

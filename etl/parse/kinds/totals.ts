@@ -3,9 +3,40 @@
 import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import type { Column } from "../headers.js";
-import type { SheetCtx } from "../sheet.js";
+import { microNumber, type SheetCtx } from "../sheet.js";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
+
+/**
+ * Each row's kind by its number, as a Map would hold them: a list from the first row set on
+ * (rows come in ascending order, a few blank ones missing), a Map only for a row far past the
+ * list's end or before its start. A Map of thousands of integer keys was rehashed as it grew.
+ */
+export class RowKinds {
+  private base = -1;
+  private readonly list: (RowKind | undefined)[] = [];
+  private other: Map<number, RowKind> | null = null;
+  set(row: number, kind: RowKind): void {
+    if (this.base < 0) this.base = row;
+    const i = row - this.base;
+    const list = this.list;
+    if (i >= 0 && i <= list.length + 1024) {
+      while (list.length < i) list.push(undefined);
+      list[i] = kind;
+      this.other?.delete(row);
+    } else (this.other ??= new Map()).set(row, kind);
+  }
+  get(row: number): RowKind | undefined {
+    const i = row - this.base;
+    if (this.base >= 0 && i >= 0 && i < this.list.length) {
+      const k = this.list[i];
+      if (k !== undefined) return k;
+    }
+    return this.other?.get(row);
+  }
+}
 
 /**
  * The rows a totals check needs, as columns (one entry per total, group or data row, in sheet
@@ -32,12 +63,16 @@ export class TotalsInput {
     this.labels.push(label);
     const at = this.values.length;
     const n = this.numericCols.length;
-    this.values.length = at + n;
-    for (let k = 0; k < n; k++) this.values[at + k] = undefined;
-    for (const [col, v] of figures) {
-      const k = this.slot.get(col);
-      if (k !== undefined) this.values[at + k] = v;
-    }
+    // pushed, not `length = at + n`: setting an array's length is a call into the runtime
+    for (let k = 0; k < n; k++) this.values.push(undefined);
+    if (figures.size === 0) return;
+    // forEach, not for…of: no [col, figure] pair made per figure
+    const slot = this.slot;
+    const values = this.values;
+    figures.forEach((v, col) => {
+      const k = slot.get(col);
+      if (k !== undefined) values[at + k] = v;
+    });
   }
   /** The figure of row i in column c (by its number), as a Map of the row's figures would give. */
   value(i: number, col: number): string | undefined {
@@ -95,6 +130,17 @@ export function checkTotals(ctx: SheetCtx, input: TotalsInput): void {
     for (const c of input.numericCols) {
       const v = input.value(i, c.col);
       if (v === undefined) continue;
+      // exact integer Numbers while they can be (sheet.ts microNumber), the BigInt way otherwise
+      let fast = microNumber(v);
+      let ok = fast === fast;
+      for (let k = 0; ok && k < scope.length; k++) {
+        const x = input.value(scope[k]!, c.col);
+        if (x === undefined) continue;
+        const m = microNumber(x);
+        fast -= m;
+        ok = m === m && fast <= MAX_SAFE && fast >= -MAX_SAFE;
+      }
+      if (ok && fast <= 1000 && fast >= -1000) continue;
       let sum = 0n;
       for (const j of scope) {
         const x = input.value(j, c.col);
