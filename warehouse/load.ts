@@ -178,7 +178,7 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string; joins: str
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k.s, year, sm.s", joins: "sm" },
 };
 
-async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<number> {
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -200,9 +200,11 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<number
   // fact's id, which lineage lists are ordered by, and the table's row order follow the file's.
   const present = new Set<number>();
   for (let j = 0; j < n; j++) present.add(p.kind[j]!);
+  const kinds: FactKind[] = [];
   for (const t of FACT_TABLES) {
     const kind = p.small.indexOf(t.kind) + 1;
     if (kind === 0 || !present.has(kind)) continue;
+    kinds.push(t.kind);
     const c = STAGE_COLUMNS[t.kind];
     await db.run(
       `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
@@ -223,7 +225,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<number
   await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
     i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
   ]);
-  return n + f.tasks.length + f.indicators.length;
+  return { rows: n + f.tasks.length + f.indicators.length, kinds };
 }
 
 /**
@@ -275,24 +277,35 @@ function noteCodeColumns(into: CodeColumns, f: ParsedFile): void {
   for (const [sheet, letters] of (f.packed ?? packFacts(f)).codeColumns) into.set(`${f.fileId}\u0000${sheet}`, letters);
 }
 
+/** Per staged file (not set aside), the kinds of facts it gave. */
+type StagedKinds = Map<string, FactKind[]>;
+
 /** Cross-file problems over staging (minus files already set aside) and the warehouse. */
-async function crossFileProblems(db: Db, ctx: RunContext, codeColumns?: CodeColumns): Promise<Problem[]> {
+async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns): Promise<Problem[]> {
   const out: Problem[] = [];
   const p = { province: ctx.province, run: ctx.run };
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
-  const dupFacts = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (${facts(CURRENT, KEYED)}),
-     s as (${facts(STAGED, KEYED)}),
-     -- keys staged more than once (inside one file the parser has already refused a repeat):
-     -- grouping first spares a self-join of every staged fact
-     twice as (select ${KEY} from s group by all having count(*) > 1),
-     d as (select * from s semi join twice using (${KEY})),
+  // Only the kinds staged can meet a current fact, and only the kinds two staged files gave can
+  // be staged twice (inside one file the parser has already refused a repeat): the tables of the
+  // others are not read (a province's funding or budget lines come in one file).
+  const files = new Map<FactKind, number>();
+  for (const kinds of staged.values()) for (const k of kinds) files.set(k, (files.get(k) ?? 0) + 1);
+  const given = KEYED.filter((k) => files.has(k));
+  const again = KEYED.filter((k) => (files.get(k) ?? 0) > 1);
+  const dupFacts = given.length === 0 ? [] : await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (${facts(CURRENT, given)}),
+     s as (${facts(STAGED, given)}),
+     ${again.length === 0 ? "" : `s2 as (${facts(STAGED, again)}),
+     -- keys staged more than once: grouping first spares a self-join of every staged fact
+     twice as (select ${KEY} from s2 group by all having count(*) > 1),
+     d as (select * from s2 semi join twice using (${KEY})),`}
      pairs as (
-       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
+       ${again.length === 0 ? "" : `select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from d a join d b using (${KEY}) where a.file_id < b.file_id
-       union all
-       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
+       union all`}
+       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
+              b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from s a join cur b using (${KEY}) where a.file_id <> b.file_id)
      select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
     p,
@@ -569,6 +582,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     );
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
+    const stagedKinds: StagedKinds = new Map();
     let i = 0;
     // while the first file is read (its facts are not needed for this)
     if (opts.prepare) await opts.prepare(db);
@@ -603,7 +617,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         try {
-          outcome.rows = await stageFile(db, parsed, ctx);
+          const st = await stageFile(db, parsed, ctx);
+          outcome.rows = st.rows;
+          stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
           noteCodeColumns(codeColumns, parsed);
           await db.run(
@@ -631,7 +647,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     // Cross-file rules. With --accept-partial, set the offending files aside and check again
     // (removing one file can only remove problems, so this ends).
     for (;;) {
-      const cross = await crossFileProblems(db, ctx, codeColumns);
+      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns);
       if (cross.length === 0) break;
       if (!opts.acceptPartial) {
         report.problems.push(...cross);
@@ -657,6 +673,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         fo.rows = 0;
       }
       await unstage(db, number, [...bad]);
+      for (const id of bad) stagedKinds.delete(id);
     }
     cp("checked");
 
@@ -776,7 +793,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
     }
     await db.run("insert into ld_replace values ($id, true)", { id: fileId });
     const ctx: RunContext = { province, run: number };
-    report.problems.push(...(await crossFileProblems(db, ctx)));
+    report.problems.push(...(await crossFileProblems(db, ctx, new Map())));
     // Funding in other files that pointed at this file's tasks.
     const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
       `select f.task_code, f.file_id, f.sheet, f.cell from fact_task_funding f
