@@ -633,7 +633,6 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
               sheets: JSON.stringify(parsed.sheets),
             },
           );
-          await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
           throw new FileLoadError(parsed.fileId, parsed.office, e);
@@ -643,6 +642,11 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       opts.onProgress?.({ file: f.fileId, index: i, total: scan.files.length, rows: outcome.rows });
       cp(`parsed:${i}`);
     }
+
+    // Every staged file replaces what its earlier version gave, if it had one (the files the
+    // warehouse holds are source_file's: nothing changes it before the commit). One statement for
+    // the run, not one a file.
+    await db.run("insert into ld_replace select file_id, file_id in (select file_id from source_file) from ld_file");
 
     // Cross-file rules. With --accept-partial, set the offending files aside and check again
     // (removing one file can only remove problems, so this ends).
