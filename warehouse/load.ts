@@ -91,9 +91,10 @@ create temp table ld_in (
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
 create temp table ld_task (
-  task_code varchar, title varchar, lead_org varchar, pi_name varchar, decision varchar, cell varchar,
-  level integer, field integer, gender integer, start_month integer, end_month integer, status integer, accepted_on integer,
-  sheet integer, unsplit boolean, sort integer);
+  task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
+  pi_name varchar, pi_gender varchar, decision varchar, start_month varchar, end_month varchar,
+  status_code varchar, accepted_on varchar, unsplit boolean, sort integer,
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
 create temp table ld_indicator (
   indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
   parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
@@ -221,45 +222,15 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
   await db.run("delete from ld_in");
   await db.run("delete from ld_key");
   await db.run("delete from ld_small");
-  if (f.tasks.length > 0) await stageTasks(db, f, ctx);
+  await appendColumns(db, "ld_task", [V, V, V, V, V, V, V, V, V, V, V, V, BOOLEAN, INTEGER, V, V, V, V], f.tasks, (t, i) => [
+    t.code, t.title, t.level, t.field, t.leadOrg, t.pi ?? null, t.piGender ?? null, t.decision ?? null,
+    monthDate(t.start), monthDate(t.end), t.status, t.acceptedOn ?? null, t.unsplit, i,
+    f.fileId, f.sha256, t.at.sheet, t.at.cell,
+  ]);
   await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
     i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
   ]);
   return { rows: n + f.tasks.length + f.indicators.length, kinds };
-}
-
-/**
- * A file's task register, straight into `task` with the run's id (staged tasks: run_id = $run),
- * like its facts, not through a copy at commit. Appending strings one by one is most of what
- * staging them costs: the codes that repeat (level, field, gender, status, months, sheet) are
- * given once each, in a list the rows index ($small[id]; a list of a handful: lookups in a list
- * as long as the register cost more than the rows), and the file's identity and hash are
- * parameters. Organisations and decisions are mostly one per task: they stay strings.
- */
-async function stageTasks(db: Db, f: ParsedFile, ctx: RunContext): Promise<void> {
-  // 1-based, as DuckDB's lists are; an absent value (no PI, no decision …) is a null of the list.
-  // A string first: the parameter's type is taken from its first element.
-  const small = new Map<string | null, number>([["", 1]]);
-  const id = (s: string | null | undefined): number => {
-    const k = s ?? null;
-    let i = small.get(k);
-    if (i === undefined) small.set(k, (i = small.size + 1));
-    return i;
-  };
-  await appendColumns(db, "ld_task", [V, V, V, V, V, V, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, BOOLEAN, INTEGER], f.tasks, (t, i) => [
-    t.code, t.title, t.leadOrg, t.pi ?? null, t.decision ?? null, t.at.cell, id(t.level), id(t.field), id(t.piGender),
-    id(monthDate(t.start)), id(monthDate(t.end)), id(t.status), id(t.acceptedOn), id(t.at.sheet), t.unsplit, i,
-  ]);
-  await db.run(
-    `insert into task (province_code, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
-       start_month, end_month, status_code, accepted_on, unsplit, sort, run_id, file_id, file_hash, sheet, cell)
-     select $province, task_code, title, $small[level], $small[field], lead_org, pi_name, $small[gender], decision,
-            $small[start_month]::date, $small[end_month]::date, $small[status], $small[accepted_on]::date, unsplit, sort, $run, $file, $hash,
-            $small[sheet], cell
-       from ld_task`,
-    { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, small: listValue([...small.keys()]) },
-  );
-  await db.run("delete from ld_task");
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -318,14 +289,13 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   }
   // 2. task codes registered by two files (a register row with no amounts still counts).
   const dupTasks = await db.all<{ code: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from task where province_code = $province and ${CURRENT}),
-     s as (select * from task where province_code = $province and ${STAGED}),
+    `with cur as (select * from task where province_code = $province and file_id not in (select file_id from ld_replace)),
      pairs as (
        select a.task_code code, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-         from s a join s b using (task_code) where a.file_id < b.file_id
+         from ld_task a join ld_task b using (task_code) where a.file_id < b.file_id
        union all
        select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-         from s a join cur b using (task_code) where a.file_id <> b.file_id)
+         from ld_task a join cur b using (task_code) where a.file_id <> b.file_id)
      select distinct * from pairs order by a_file, a_cell limit 1000`,
     p,
   );
@@ -378,7 +348,9 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   }
   // 4. funding for a task that no register has, in this run or in the warehouse.
   const unknown = await db.all<{ k1: string; file_id: string; sheet: string; cell: string }>(
-    `with known as (select task_code from task where province_code = $province and (${STAGED} or ${CURRENT}))
+    `with known as (
+       select task_code from task where province_code = $province and file_id not in (select file_id from ld_replace)
+       union select task_code from ld_task)
      select task_code k1, file_id, sheet, cell from fact_task_funding
       where province_code = $province and ${STAGED} and task_code not in (select task_code from known)
       qualify row_number() over (partition by file_id, k1 order by cell) = 1
@@ -464,10 +436,14 @@ async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
   for (const t of FACT_TABLES) {
     await db.run(`delete from ${t.table} where run_id <> $run and file_id in (select file_id from ld_replace)`, p);
   }
-  await db.run(`delete from task where run_id <> $run and file_id in (select file_id from ld_replace)`, p);
-  for (const t of ["indicator", "source_file"]) {
+  for (const t of ["task", "indicator", "source_file"]) {
     await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
   }
+  await db.run(
+    `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
+       start_month::date, end_month::date, status_code, accepted_on::date, unsplit, sort, $run, file_id, file_hash, sheet, cell from ld_task`,
+    p,
+  );
   await db.run(
     `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
        file_id, file_hash, sheet, cell from ld_indicator`,
@@ -496,10 +472,10 @@ function foreignFolder(fileId: string, origin: { id: string; code: string; name:
 
 /** Drop the staged records of files set aside (accept-partial): their facts of this run, their staging rows. */
 async function unstage(db: Db, run: number, fileIds: string[]): Promise<void> {
-  for (const t of [...FACT_TABLES.map((x) => x.table), "task"]) {
-    await db.run(`delete from ${t} where run_id = $run and list_contains($ids, file_id)`, { run, ids: listOf(fileIds) });
+  for (const t of FACT_TABLES) {
+    await db.run(`delete from ${t.table} where run_id = $run and list_contains($ids, file_id)`, { run, ids: listOf(fileIds) });
   }
-  for (const t of ["ld_indicator", "ld_file", "ld_replace"]) {
+  for (const t of ["ld_task", "ld_indicator", "ld_file", "ld_replace"]) {
     await db.run(`delete from ${t} where list_contains($ids, file_id)`, { ids: listOf(fileIds) });
   }
 }
