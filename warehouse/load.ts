@@ -9,7 +9,7 @@
 //   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
 // A changed file (same identity, new hash) replaces everything its earlier version gave; the
 // report lists updates and removals old → new. The same bytes again change nothing.
-import { BOOLEAN, DuckDBDataChunk, HUGEINT, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
+import { BOOLEAN, DECIMAL, DuckDBDataChunk, DuckDBDecimalValue, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
 import { isError } from "../core/problem.js";
 import { prob } from "../core/codes.js";
@@ -87,12 +87,9 @@ export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFi
 
 const STAGING = `
 create temp table ld_in (
-  kind integer, k1 integer, year integer, measure integer, source integer, amount hugeint, sheet integer, col integer, "row" integer);
+  kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
-create temp table ld_fact (
-  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount decimal(38,6),
-  file_id varchar, file_hash varchar, sheet varchar, cell varchar, origin varchar);
 create temp table ld_task (
   task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
   pi_name varchar, pi_gender varchar, decision varchar, start_month varchar, end_month varchar,
@@ -109,23 +106,39 @@ create temp table ld_replace (file_id varchar, had_old boolean);
 /**
  * Every fact of the warehouse in one shape, so that duplicate and diff checks are written once.
  * k1 is the entity key; year/measure/source are '' or 0 where a table has no such part.
+ * `where` narrows every table alike (it may use $run and the staging tables); `kinds` picks the tables.
  */
-const EXISTING_FACTS = `
-  select 'task_approved' as kind, task_code as k1, 0 as year, '' as measure, source_code as source, amount,
-         file_id, file_hash, sheet, cell, origin_unit as origin from fact_task_approved where province_code = $province
-  union all
-  select 'task_funding', task_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell, origin_unit
-    from fact_task_funding where province_code = $province
-  union all
-  select 'budget_line', line_code, year, measure_code, source_code, amount, file_id, file_hash, sheet, cell, origin_unit
-    from fact_budget_line where province_code = $province
-  union all
-  select 'indicator', indicator_key, year, measure_code, '', value, file_id, file_hash, sheet, cell, origin_unit
-    from fact_indicator where province_code = $province`;
+const FACT_TABLES = [
+  { kind: "task_approved", table: "fact_task_approved", k1: "task_code", year: "0", measure: "''", source: "source_code", amount: "amount" },
+  { kind: "task_funding", table: "fact_task_funding", k1: "task_code", year: "year", measure: "measure_code", source: "source_code", amount: "amount" },
+  { kind: "budget_line", table: "fact_budget_line", k1: "line_code", year: "year", measure: "measure_code", source: "source_code", amount: "amount" },
+  { kind: "indicator", table: "fact_indicator", k1: "indicator_key", year: "year", measure: "measure_code", source: "''", amount: "value" },
+] as const;
+
+type FactKind = (typeof FACT_TABLES)[number]["kind"];
+
+function facts(where: string, kinds?: readonly FactKind[]): string {
+  return FACT_TABLES.filter((t) => !kinds || kinds.includes(t.kind))
+    .map(
+      (t) =>
+        `select '${t.kind}' as kind, ${t.k1} as k1, ${t.year} as year, ${t.measure} as measure, ${t.source} as source, ${t.amount} as amount,
+         file_id, file_hash, sheet, cell, origin_unit as origin from ${t.table} where province_code = $province and ${where}`,
+    )
+    .join("\n  union all\n  ");
+}
+
+/** Every fact of the province (after the run's commit: the warehouse's facts). */
+const EXISTING_FACTS = facts("true");
+/** The facts this run stages: straight into the fact tables, with the run's id. */
+const STAGED = "run_id = $run";
+/** The facts the warehouse keeps beside the staged ones: not this run's, not of a file it replaces. */
+const CURRENT = "run_id <> $run and file_id not in (select file_id from ld_replace)";
 
 /** A fact's key. The origin (the former province of a merged department) is part of it: the two
  * former provinces' figures for one line and year are two facts, not one given twice. */
 const KEY = "kind, k1, year, measure, source, origin";
+/** The kinds whose key a second file may not give again (a task's approved total is its register's: rule 2). */
+const KEYED: readonly FactKind[] = ["task_funding", "budget_line", "indicator"];
 
 /**
  * Append columns to a staging table in chunks of 2 048 rows (DuckDB's vector size): about four
@@ -152,32 +165,60 @@ async function appendColumns<T>(db: Db, table: string, types: DuckDBType[], item
 }
 
 const V = VARCHAR;
+const AMOUNT = DECIMAL(38, 6);
 const monthDate = (m: string): string => `${m}-01`;
 
-async function stageFile(db: Db, f: ParsedFile): Promise<number> {
+/** What every staged fact of the run shares: the province and the run (the new generation's number). */
+type RunContext = { province: string; run: number };
+
+/** The columns of a fact table past its lineage, and what ld_in gives them (the joins named in stageFile). */
+const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string; joins: string }> = {
+  task_approved: { cols: "task_code, source_code, amount", values: "k.s, so.s", joins: "so" },
+  task_funding: { cols: "task_code, year, measure_code, source_code, amount", values: "k.s, year, sm.s, so.s", joins: "sm so" },
+  budget_line: { cols: "line_code, year, measure_code, source_code, amount", values: "k.s, year, sm.s, so.s", joins: "sm so" },
+  indicator: { cols: "indicator_key, year, measure_code, value", values: "k.s, year, sm.s", joins: "sm" },
+};
+
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
-  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, HUGEINT, INTEGER, INTEGER, INTEGER], n, [
-    p.kind, p.k1, p.year, p.measure, p.source, p.amount, p.sheet, p.col, p.row,
+  // The micro-units are a DECIMAL(38,6)'s own scaled integer: appended as that, the amount is exact
+  // without a cast or a product in SQL (a figure of 10^20 or more never gets here: VALUE_TOO_LARGE).
+  const amounts = p.amount;
+  const amount = { slice: (a: number, b: number) => Array.from(amounts.slice(a, b), (v: bigint) => new DuckDBDecimalValue(v, 38, 6)) };
+  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, AMOUNT, INTEGER, INTEGER, INTEGER], n, [
+    p.kind, p.k1, p.year, p.measure, p.source, amount, p.sheet, p.col, p.row,
   ]);
   await appendColumnChunks(db, "ld_key", [INTEGER, V], p.keys.length, [p.keys.map((_, j) => j + 1), p.keys]);
   await appendColumnChunks(db, "ld_small", [INTEGER, V], p.small.length, [p.small.map((_, j) => j + 1), p.small]);
-  // One set-based step puts the strings back, adds the file's identity and hash, and makes the
-  // amounts exact DECIMAL(38,6): micro-units (HUGEINT past int64) × 0.000001 is a decimal product, never a float.
-  // The small strings come back by joins on a table of a handful of rows: looking them up in a
-  // list parameter ($small[kind]) made this statement about twice as slow.
-  await db.run(
-    `insert into ld_fact
-     select sk.s, k.s, year, sm.s, so.s, (amount::decimal(38,0) * 0.000001)::decimal(38,6),
-            $file, $hash, sh.s, sc.s || "row"::varchar, $origin
-       from ld_in join ld_key k on k.id = ld_in.k1
-       join ld_small sk on sk.id = ld_in.kind join ld_small sm on sm.id = ld_in.measure
-       join ld_small so on so.id = ld_in.source join ld_small sh on sh.id = ld_in.sheet
-       join ld_small sc on sc.id = ld_in.col
-      order by ld_in.rowid`,
-    { file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "" },
-  );
+  // The file's facts go once, straight into the warehouse's fact tables with the run's id: the
+  // run's staged facts are the rows with run_id = $run (the new generation's number, which no row
+  // of an earlier generation has); a temporary table of them copied at the end cost as much again.
+  // One set-based step per kind puts the strings back and adds the file's identity and hash. The
+  // small strings come back by joins on a table of a handful of rows: looking them up in a list
+  // parameter ($small[kind]) made this about twice as slow. In file order (a join keeps none): a
+  // fact's id, which lineage lists are ordered by, and the table's row order follow the file's.
+  const present = new Set<number>();
+  for (let j = 0; j < n; j++) present.add(p.kind[j]!);
+  const kinds: FactKind[] = [];
+  for (const t of FACT_TABLES) {
+    const kind = p.small.indexOf(t.kind) + 1;
+    if (kind === 0 || !present.has(kind)) continue;
+    kinds.push(t.kind);
+    const c = STAGE_COLUMNS[t.kind];
+    await db.run(
+      `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
+       select $province, $run, $file, $hash, sh.s, sc.s || "row"::varchar, $origin, ${c.values}, amount
+         from ld_in join ld_key k on k.id = ld_in.k1
+         join ld_small sh on sh.id = ld_in.sheet join ld_small sc on sc.id = ld_in.col
+         ${c.joins.includes("sm") ? "join ld_small sm on sm.id = ld_in.measure" : ""}
+         ${c.joins.includes("so") ? "join ld_small so on so.id = ld_in.source" : ""}
+        where ld_in.kind = $kind
+        order by ld_in.rowid`,
+      { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind },
+    );
+  }
   await db.run("delete from ld_in");
   await db.run("delete from ld_key");
   await db.run("delete from ld_small");
@@ -189,7 +230,7 @@ async function stageFile(db: Db, f: ParsedFile): Promise<number> {
   await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
     i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
   ]);
-  return n + f.tasks.length + f.indicators.length;
+  return { rows: n + f.tasks.length + f.indicators.length, kinds };
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -207,24 +248,35 @@ function noteCodeColumns(into: CodeColumns, f: ParsedFile): void {
   for (const [sheet, letters] of (f.packed ?? packFacts(f)).codeColumns) into.set(`${f.fileId}\u0000${sheet}`, letters);
 }
 
+/** Per staged file (not set aside), the kinds of facts it gave. */
+type StagedKinds = Map<string, FactKind[]>;
+
 /** Cross-file problems over staging (minus files already set aside) and the warehouse. */
-async function crossFileProblems(db: Db, province: string, codeColumns?: CodeColumns): Promise<Problem[]> {
+async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns): Promise<Problem[]> {
   const out: Problem[] = [];
-  const p = { province };
+  const p = { province: ctx.province, run: ctx.run };
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
-  const dupFacts = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
-     s as (select * from ld_fact where kind <> 'task_approved'),
-     -- keys staged more than once (inside one file the parser has already refused a repeat):
-     -- grouping first spares a self-join of every staged fact
-     twice as (select ${KEY} from s group by all having count(*) > 1),
-     d as (select * from s semi join twice using (${KEY})),
+  // Only the kinds staged can meet a current fact, and only the kinds two staged files gave can
+  // be staged twice (inside one file the parser has already refused a repeat): the tables of the
+  // others are not read (a province's funding or budget lines come in one file).
+  const files = new Map<FactKind, number>();
+  for (const kinds of staged.values()) for (const k of kinds) files.set(k, (files.get(k) ?? 0) + 1);
+  const given = KEYED.filter((k) => files.has(k));
+  const again = KEYED.filter((k) => (files.get(k) ?? 0) > 1);
+  const dupFacts = given.length === 0 ? [] : await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+    `with cur as (${facts(CURRENT, given)}),
+     s as (${facts(STAGED, given)}),
+     ${again.length === 0 ? "" : `s2 as (${facts(STAGED, again)}),
+     -- keys staged more than once: grouping first spares a self-join of every staged fact
+     twice as (select ${KEY} from s2 group by all having count(*) > 1),
+     d as (select * from s2 semi join twice using (${KEY})),`}
      pairs as (
-       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
+       ${again.length === 0 ? "" : `select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from d a join d b using (${KEY}) where a.file_id < b.file_id
-       union all
-       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
+       union all`}
+       select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
+              b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from s a join cur b using (${KEY}) where a.file_id <> b.file_id)
      select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
     p,
@@ -275,8 +327,7 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
   // of the inbox) and by a former province (a file in its folder) would be counted twice by the
   // forms — the same file dropped in both places, or a consolidated sheet beside the originals.
   const twice = await db.all<{ k1: string; year: number; measure: string; source: string; origin: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from (${EXISTING_FACTS}) where kind = 'budget_line' and file_id not in (select file_id from ld_replace)),
-     allf as (select * from cur union all select * from ld_fact where kind = 'budget_line'),
+    `with allf as (${facts(`(${STAGED} or ${CURRENT})`, ["budget_line"])}),
      own as (select * from allf where origin = ''),
      former as (select * from allf where origin <> '')
      select o.k1, o.year, o.measure, o.source, f.origin, o.file_id a_file, o.sheet a_sheet, o.cell a_cell, f.file_id b_file, f.sheet b_sheet, f.cell b_cell
@@ -300,8 +351,8 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
     `with known as (
        select task_code from task where province_code = $province and file_id not in (select file_id from ld_replace)
        union select task_code from ld_task)
-     select k1, file_id, sheet, cell from ld_fact
-      where kind = 'task_funding' and k1 not in (select task_code from known)
+     select task_code k1, file_id, sheet, cell from fact_task_funding
+      where province_code = $province and ${STAGED} and task_code not in (select task_code from known)
       qualify row_number() over (partition by file_id, k1 order by cell) = 1
       order by file_id, sheet, cell limit 1000`,
     p,
@@ -322,17 +373,17 @@ async function crossFileProblems(db: Db, province: string, codeColumns?: CodeCol
  * Compared as doubles: a heuristic needs no exact digits, and amount × 1 000 in DECIMAL overflowed
  * for an ordinary figure in đồng (1.5·10^9 × 1 000 past DECIMAL(18,6)).
  */
-async function unitJumps(db: Db, province: string): Promise<Problem[]> {
+async function unitJumps(db: Db, ctx: RunContext): Promise<Problem[]> {
   const rows = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string }>(
-    `with cur as (select * from (${EXISTING_FACTS}) where file_id not in (select file_id from ld_replace)),
-     allf as (select * from cur union all select * from ld_fact)
+    `with allf as (${facts(`(${STAGED} or ${CURRENT})`, KEYED)}),
+     s as (${facts(STAGED, KEYED)})
      select s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell
-       from ld_fact s join allf p
+       from s join allf p
          on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
         and p.origin = s.origin
-      where s.kind <> 'task_approved' and p.amount > 0 and s.amount::double >= p.amount::double * 1000
+      where p.amount > 0 and s.amount::double >= p.amount::double * 1000
       order by s.file_id, s.sheet, s.cell limit 1000`,
-    { province },
+    ctx,
   );
   return rows.map((r) =>
     prob("UNIT_JUMP_1000X", place(r), { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev }),
@@ -344,13 +395,14 @@ async function unitJumps(db: Db, province: string): Promise<Problem[]> {
  * file seen for the first time gives is only counted (listing every figure of a first load
  * would bury the changes that matter).
  */
-async function diff(db: Db, province: string): Promise<{ changes: Change[]; addedByNewFiles: number }> {
+async function diff(db: Db, ctx: RunContext): Promise<{ changes: Change[]; addedByNewFiles: number }> {
   const fresh = await db.all<{ n: string }>(
-    "select count(*)::varchar n from ld_fact where file_id in (select file_id from ld_replace where not had_old)",
+    `select count(*)::varchar n from (${facts(`${STAGED} and file_id in (select file_id from ld_replace where not had_old)`)})`,
+    ctx,
   );
   const rows = await db.all<{ change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null }>(
-    `with old as (select * from (${EXISTING_FACTS}) where file_id in (select file_id from ld_replace where had_old)),
-     new as (select * from ld_fact where file_id in (select file_id from ld_replace where had_old))
+    `with old as (${facts("run_id <> $run and file_id in (select file_id from ld_replace where had_old)")}),
+     new as (${facts(`${STAGED} and file_id in (select file_id from ld_replace where had_old)`)})
      select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
             coalesce(n.kind, o.kind) as kind, coalesce(n.k1, o.k1) as k1, coalesce(n.year, o.year) as "year",
             coalesce(n.measure, o.measure) as measure, coalesce(n.source, o.source) as source,
@@ -359,7 +411,7 @@ async function diff(db: Db, province: string): Promise<{ changes: Change[]; adde
        from old o full outer join new n using (${KEY})
       where o.amount is distinct from n.amount
       order by file_id, kind, k1, year, measure, source`,
-    { province },
+    ctx,
   );
   const changes = rows.map((r) => ({
     kind: r.change as Change["kind"],
@@ -374,10 +426,17 @@ async function diff(db: Db, province: string): Promise<{ changes: Change[]; adde
   return { changes, addedByNewFiles: Number(fresh[0]!.n) };
 }
 
-/** Move staging into the warehouse for the files that passed: replace by file identity. */
-async function commitStaging(db: Db, province: string, runId: number): Promise<void> {
-  const p = { province, run: runId };
-  for (const t of ["fact_task_approved", "fact_task_funding", "fact_budget_line", "fact_indicator", "task", "indicator", "source_file"]) {
+/**
+ * Make the run's staging the warehouse for the files that passed: replace by file identity. Their
+ * facts are in the fact tables already (stageFile); what the earlier versions of those files gave,
+ * and what a forgotten file gave, goes.
+ */
+async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
+  const p = { province: ctx.province, run: ctx.run };
+  for (const t of FACT_TABLES) {
+    await db.run(`delete from ${t.table} where run_id <> $run and file_id in (select file_id from ld_replace)`, p);
+  }
+  for (const t of ["task", "indicator", "source_file"]) {
     await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
   }
   await db.run(
@@ -388,27 +447,6 @@ async function commitStaging(db: Db, province: string, runId: number): Promise<v
   await db.run(
     `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
        file_id, file_hash, sheet, cell from ld_indicator`,
-    p,
-  );
-  const cols = "province_code, run_id, file_id, file_hash, sheet, cell, origin_unit";
-  await db.run(
-    `insert into fact_task_approved (${cols}, task_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, source, amount from ld_fact where kind = 'task_approved'`,
-    p,
-  );
-  await db.run(
-    `insert into fact_task_funding (${cols}, task_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, source, amount from ld_fact where kind = 'task_funding'`,
-    p,
-  );
-  await db.run(
-    `insert into fact_budget_line (${cols}, line_code, year, measure_code, source_code, amount)
-     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, source, amount from ld_fact where kind = 'budget_line'`,
-    p,
-  );
-  await db.run(
-    `insert into fact_indicator (${cols}, indicator_key, year, measure_code, value)
-     select $province, $run, file_id, file_hash, sheet, cell, origin, k1, year, measure, amount from ld_fact where kind = 'indicator'`,
     p,
   );
   await db.run(
@@ -432,9 +470,12 @@ function foreignFolder(fileId: string, origin: { id: string; code: string; name:
   });
 }
 
-/** Drop the staged records of files set aside (accept-partial). */
-async function unstage(db: Db, fileIds: string[]): Promise<void> {
-  for (const t of ["ld_fact", "ld_task", "ld_indicator", "ld_file", "ld_replace"]) {
+/** Drop the staged records of files set aside (accept-partial): their facts of this run, their staging rows. */
+async function unstage(db: Db, run: number, fileIds: string[]): Promise<void> {
+  for (const t of FACT_TABLES) {
+    await db.run(`delete from ${t.table} where run_id = $run and list_contains($ids, file_id)`, { run, ids: listOf(fileIds) });
+  }
+  for (const t of ["ld_task", "ld_indicator", "ld_file", "ld_replace"]) {
     await db.run(`delete from ${t} where list_contains($ids, file_id)`, { ids: listOf(fileIds) });
   }
 }
@@ -504,6 +545,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
   fill();
   return withRun(opts, opts.command ?? "etl load", { skipped: scan.skipped, problems: [...scan.problems] }, async (db, number, report) => {
     cp("opened");
+    const ctx: RunContext = { province, run: number };
     await db.run(
       `insert into province select $code, $name where not exists (select 1 from province where province_code = $code)`,
       opts.province,
@@ -516,6 +558,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     );
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
+    const stagedKinds: StagedKinds = new Map();
     let i = 0;
     // while the first file is read (its facts are not needed for this)
     if (opts.prepare) await opts.prepare(db);
@@ -550,7 +593,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         try {
-          outcome.rows = await stageFile(db, parsed);
+          const st = await stageFile(db, parsed, ctx);
+          outcome.rows = st.rows;
+          stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
           noteCodeColumns(codeColumns, parsed);
           await db.run(
@@ -564,7 +609,6 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
               sheets: JSON.stringify(parsed.sheets),
             },
           );
-          await db.run("insert into ld_replace values ($id, $old)", { id: parsed.fileId, old: known.has(parsed.fileId) });
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
           throw new FileLoadError(parsed.fileId, parsed.office, e);
@@ -575,10 +619,15 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       cp(`parsed:${i}`);
     }
 
+    // Every staged file replaces what its earlier version gave, if it had one (the files the
+    // warehouse holds are source_file's: nothing changes it before the commit). One statement for
+    // the run, not one a file.
+    await db.run("insert into ld_replace select file_id, file_id in (select file_id from source_file) from ld_file");
+
     // Cross-file rules. With --accept-partial, set the offending files aside and check again
     // (removing one file can only remove problems, so this ends).
     for (;;) {
-      const cross = await crossFileProblems(db, province, codeColumns);
+      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns);
       if (cross.length === 0) break;
       if (!opts.acceptPartial) {
         report.problems.push(...cross);
@@ -603,7 +652,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         fo.errors += Math.max(1, cross.filter((x) => isError(x) && (x.place.file === id || x.place.other?.file === id)).length);
         fo.rows = 0;
       }
-      await unstage(db, [...bad]);
+      await unstage(db, number, [...bad]);
+      for (const id of bad) stagedKinds.delete(id);
     }
     cp("checked");
 
@@ -618,12 +668,12 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       report.outcome = rejected.size > 0 ? "rejected" : "unchanged";
       return false;
     }
-    report.problems.push(...(await unitJumps(db, province)));
-    const d = await diff(db, province);
+    report.problems.push(...(await unitJumps(db, ctx)));
+    const d = await diff(db, ctx);
     report.changes = d.changes;
     for (const c of report.changes) report.changeCounts[c.kind]++;
     report.changeCounts.added += d.addedByNewFiles;
-    await commitStaging(db, province, number);
+    await commitStaging(db, ctx);
     cp("committed-staging");
     if (opts.afterLoad) {
       const after = await opts.afterLoad(db);
@@ -722,7 +772,8 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
       return false;
     }
     await db.run("insert into ld_replace values ($id, true)", { id: fileId });
-    report.problems.push(...(await crossFileProblems(db, province)));
+    const ctx: RunContext = { province, run: number };
+    report.problems.push(...(await crossFileProblems(db, ctx, new Map())));
     // Funding in other files that pointed at this file's tasks.
     const orphans = await db.all<{ task_code: string; file_id: string; sheet: string; cell: string }>(
       `select f.task_code, f.file_id, f.sheet, f.cell from fact_task_funding f
@@ -740,9 +791,9 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
       report.outcome = "rejected";
       return false;
     }
-    report.changes = (await diff(db, province)).changes;
+    report.changes = (await diff(db, ctx)).changes;
     for (const c of report.changes) report.changeCounts[c.kind]++;
-    await commitStaging(db, province, number);
+    await commitStaging(db, ctx);
     if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));
     report.outcome = "loaded";
     return true;

@@ -82,6 +82,50 @@ describe("loadFiles", () => {
     expect(d.problems.filter((p) => p.code === "KEY_DUPLICATE" && p.place.file === "P.KHTC/kp3.xlsx")).toHaveLength(fund.taskFunding.length);
   });
 
+  it("with --accept-partial, a changed file set aside keeps what its earlier version gave, and one seen first leaves nothing", async () => {
+    // The run's staged rows sit in the warehouse's own tables (run_id = the run) until the run
+    // commits: setting a file aside must drop exactly those, and never its earlier version's.
+    const db = tempDb();
+    const district = file("Huyen/dm.xlsx", { tasks: [task("NV-03", "C4")] });
+    const first = inbox([reg, fund, district]);
+    await loadFiles(first.scan, first.parse, { dbPath: db, province, now: clock });
+    const before = await dump(db);
+    // the register changed and now also lists NV-03, which the district's register (already in the
+    // warehouse) has; a file seen first registers NV-01 again, which the register has either way
+    const reg2 = file("P.QLKH/dm.xlsx", { tasks: [task("NV-01", "B7"), task("NV-02", "B8", { title: "đổi" }), task("NV-03", "B9")] }, "h2");
+    const again = file("TDC/dm.xlsx", { tasks: [task("NV-01", "D4")] });
+    const line = file("P.KHTC/dt.xlsx", {
+      budgetLines: [{ line: "07", year: 2024, measure: "du_toan", source: "NSDP", amount: "12", at: { sheet: "B", cell: "C9" } }],
+    });
+    const b = inbox([reg2, fund, district, again, line]);
+    const r = await loadFiles(b.scan, b.parse, { dbPath: db, province, now: clock, acceptPartial: true });
+    expect(r.outcome).toBe("partial");
+    expect(r.files.map((f) => [f.fileId, f.status])).toEqual([
+      ["P.QLKH/dm.xlsx", "rejected"],
+      ["P.KHTC/kp.xlsx", "unchanged"],
+      ["Huyen/dm.xlsx", "unchanged"],
+      ["TDC/dm.xlsx", "rejected"],
+      ["P.KHTC/dt.xlsx", "loaded"],
+    ]);
+    expect(await dump(db)).toEqual(before);
+    const w = await openCurrent(db);
+    try {
+      expect(await w.all("select file_id, count(*)::integer n from task group by all order by all")).toEqual([
+        { file_id: "Huyen/dm.xlsx", n: 1 },
+        { file_id: "P.QLKH/dm.xlsx", n: 2 },
+      ]);
+      expect(await w.all("select file_id, sha256 from source_file order by all")).toEqual([
+        { file_id: "Huyen/dm.xlsx", sha256: "h-Huyen/dm.xlsx" },
+        { file_id: "P.KHTC/dt.xlsx", sha256: "h-P.KHTC/dt.xlsx" },
+        { file_id: "P.KHTC/kp.xlsx", sha256: "h-P.KHTC/kp.xlsx" },
+        { file_id: "P.QLKH/dm.xlsx", sha256: "h-P.QLKH/dm.xlsx" },
+      ]);
+      expect(await w.all("select line_code, amount::varchar a, run_id from fact_budget_line")).toEqual([{ line_code: "07", a: "12.000000", run_id: 2 }]);
+    } finally {
+      w.close();
+    }
+  });
+
   it("rejects funding for an unknown task and a task code registered twice", async () => {
     const db = tempDb();
     const f0 = fund.taskFunding[0]!;
