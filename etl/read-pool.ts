@@ -37,18 +37,9 @@ export interface ReadPoolOptions {
   setTimer?: SetTimer;
 }
 
-/**
- * The reading worker's young generation, MB (V8's default is 48: 16 MB semi-spaces). A sheet's
- * rows are all held until it has been read to its end (its merges come last), so with small
- * semi-spaces most of a sheet's cells are copied by two scavenges before they are promoted; with
- * 64 MB semi-spaces a worker ran half as many scavenges and spent about a third less time in the
- * collector on the bench's files, for some 50 MB more at its peak.
- */
-export const READ_YOUNG_MB = 192;
-
 /** A pool reading inbox files (the entry is this very module, as .ts or compiled .js). */
 export function newReadPool(o: ReadPoolOptions): WorkerPool<ReadTask, ParsedFile> {
-  return new WorkerPool<ReadTask, ParsedFile>({ entry: import.meta.url, fn: "readTask", transfer: "transferList", youngMb: READ_YOUNG_MB, ...o });
+  return new WorkerPool<ReadTask, ParsedFile>({ entry: import.meta.url, fn: "readTask", transfer: "transferList", ...o });
 }
 
 /** What a failed read becomes: a rejected file whose problem says what happened. */
