@@ -114,12 +114,16 @@ describe("a load's storage", () => {
   const methods = async (db: Awaited<ReturnType<typeof openDb>>) =>
     (await db.all<{ c: string }>("select distinct compression c from pragma_storage_info('t') where column_name in ('cell', 'code') and segment_type = 'VARCHAR'")).map((r) => r.c).sort();
 
-  it("stores a generation's strings without FSST, where DuckDB's defaults would use it", async () => {
+  it("stores a generation's strings without FSST, where DuckDB's defaults would use it, on one DuckDB thread", async () => {
     const dbPath = tempDb();
+    let threads = "";
     await writeGeneration(dbPath, async ({ db }) => {
       await db.run(`create table t as ${cells}`);
+      threads = (await db.all<{ t: string }>("select current_setting('threads')::varchar t"))[0]!.t;
       return { publish: true, value: null };
     });
+    // and on one DuckDB thread: the reading workers have the other cores
+    expect(threads).toBe("1");
     const gen = await openCurrent(dbPath);
     try {
       const used = await methods(gen);
