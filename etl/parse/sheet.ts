@@ -188,65 +188,6 @@ export function hasSpace(t: string): boolean {
   return false;
 }
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-/**
- * A canonical decimal of the parse ("-12.5", at most 6 decimals) in micro-units as an exact
- * integer Number, NaN when it is not one or too large to be exact: the sums of the arithmetic
- * rules are then added without a BigInt per figure (parseDecimal decides whatever this cannot).
- */
-export function microNumber(s: string): number {
-  const n = s.length;
-  let i = 0;
-  let neg = false;
-  if (n > 0 && s.charCodeAt(0) === 45) {
-    neg = true;
-    i = 1;
-  }
-  let v = 0;
-  const i0 = i;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-  }
-  if (i === i0 || i - i0 > 9) return NaN;
-  let scale = 1_000_000;
-  if (i < n) {
-    if (s.charCodeAt(i) !== 46) return NaN;
-    i++;
-    let f = 0;
-    let k = 0;
-    for (; i < n; i++, k++) {
-      const c = s.charCodeAt(i);
-      if (c < 48 || c > 57 || k >= 6) return NaN;
-      f = f * 10 + (c - 48);
-      scale /= 10;
-    }
-    if (k === 0) return NaN;
-    v = v * 1_000_000 + f * scale;
-  } else v *= 1_000_000;
-  return neg ? -v : v;
-}
-
-/**
- * withinTolerance(Σ parseDecimal(parts), parseDecimal(total)) in exact integer Numbers when every
- * figure and partial sum is one; undefined when the BigInt way must decide.
- */
-export function partsWithin(parts: readonly string[], total: string): boolean | undefined {
-  let sum = 0;
-  for (const p of parts) {
-    const x = microNumber(p);
-    if (x !== x) return undefined;
-    sum += x;
-    if (sum > MAX_SAFE || sum < -MAX_SAFE) return undefined;
-  }
-  const t = microNumber(total);
-  if (t !== t) return undefined;
-  const d = sum - t;
-  return d <= 1000 && d >= -1000;
-}
-
 export class SheetCtx {
   style: NumberStyle = "none";
   unit: MoneyUnit = "trieu";

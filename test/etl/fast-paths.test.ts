@@ -2,8 +2,8 @@
 // give what those give, for any input.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { parseDecimal, withinTolerance } from "../../core/money.js";
-import { hasSpace, microNumber, partsWithin, spacesToCollapse } from "../../etl/parse/sheet.js";
+import { microNumber, parseDecimal, partsWithin, withinTolerance } from "../../core/money.js";
+import { hasSpace, spacesToCollapse } from "../../etl/parse/sheet.js";
 import { RowKinds, type RowKind } from "../../etl/parse/kinds/totals.js";
 import { toTrieu } from "../../etl/parse/values.js";
 

@@ -2,8 +2,8 @@
 // ones of the same measure and year is their total: checked against them, never loaded.
 import type { Measure, Source } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
-import { micro, partsWithin, type RowView, type SheetCtx } from "../sheet.js";
-import { formatDecimal, withinTolerance } from "../../../core/money.js";
+import { micro, type RowView, type SheetCtx } from "../sheet.js";
+import { formatDecimal, partsWithin, withinTolerance } from "../../../core/money.js";
 import type { MoneyUnit } from "../values.js";
 
 export interface AmountCol {

@@ -1,11 +1,11 @@
 // Kind 1 (task register) and Kind 2 (task funding by year): one row per task, keyed by its code.
 // A sheet may be both: a register with funding columns.
-import { formatDecimal as fmt, parseDecimal as toMicro, withinTolerance as within } from "../../../core/money.js";
+import { formatDecimal as fmt, parseDecimal as toMicro, partsWithin, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
-import { claimFact, claimKey, hasSpace, notePlanMeasure, partsWithin, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, hasSpace, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";

@@ -1,11 +1,9 @@
 // Total rows ("Tổng cộng", "Cộng", "Tổng số") and group rows with figures are not data: each is
 // checked against the rows it sums (± 0,001 triệu) and a difference is a warning.
-import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/money.js";
+import { formatDecimal, parseDecimal, partsWithin, withinTolerance } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import type { Column } from "../headers.js";
-import { microNumber, type SheetCtx } from "../sheet.js";
-
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+import type { SheetCtx } from "../sheet.js";
 
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
 
@@ -130,22 +128,15 @@ export function checkTotals(ctx: SheetCtx, input: TotalsInput): void {
     for (const c of input.numericCols) {
       const v = input.value(i, c.col);
       if (v === undefined) continue;
-      // exact integer Numbers while they can be (sheet.ts microNumber), the BigInt way otherwise
-      let fast = microNumber(v);
-      let ok = fast === fast;
-      for (let k = 0; ok && k < scope.length; k++) {
-        const x = input.value(scope[k]!, c.col);
-        if (x === undefined) continue;
-        const m = microNumber(x);
-        fast -= m;
-        ok = m === m && fast <= MAX_SAFE && fast >= -MAX_SAFE;
-      }
-      if (ok && fast <= 1000 && fast >= -1000) continue;
-      let sum = 0n;
+      const parts: string[] = [];
       for (const j of scope) {
         const x = input.value(j, c.col);
-        if (x !== undefined) sum += parseDecimal(x);
+        if (x !== undefined) parts.push(x);
       }
+      // in exact integer Numbers while they can be (core/money.ts), the BigInt way otherwise
+      if (partsWithin(parts, v) === true) continue;
+      let sum = 0n;
+      for (const x of parts) sum += parseDecimal(x);
       if (!withinTolerance(sum, parseDecimal(v))) {
         ctx.add("TOTAL_ROW_MISMATCH", ctx.ref(c.col, input.rows[i]!), { column: c.header, value: v, sum: formatDecimal(sum) });
       }
