@@ -254,7 +254,6 @@ type StagedKinds = Map<string, FactKind[]>;
 /** Cross-file problems over staging (minus files already set aside) and the warehouse. */
 async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns): Promise<Problem[]> {
   const out: Problem[] = [];
-  const p = { province: ctx.province, run: ctx.run };
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
   // Only the kinds staged can meet a current fact, and only the kinds two staged files gave can
   // be staged twice (inside one file the parser has already refused a repeat): the tables of the
@@ -279,7 +278,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from s a join cur b using (${KEY}) where a.file_id <> b.file_id)
      select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
-    p,
+    ctx,
   );
   for (const d of dupFacts) {
     const what = [d.kind, d.k1, d.year || "", d.measure, d.source].filter((x) => x !== "" && x !== 0).join(" ");
@@ -297,7 +296,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
        select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
          from ld_task a join cur b using (task_code) where a.file_id <> b.file_id)
      select distinct * from pairs order by a_file, a_cell limit 1000`,
-    p,
+    ctx,
   );
   for (const d of dupTasks) {
     out.push(
@@ -316,7 +315,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
      select a.indicator_key, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
        from ld_indicator a join cur b using (indicator_key) where a.file_id <> b.file_id
      limit 1000`,
-    p,
+    ctx,
   );
   for (const d of dupInd) {
     out.push(
@@ -335,7 +334,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
       where o.file_id in (select file_id from ld_file) or f.file_id in (select file_id from ld_file)
       qualify row_number() over (partition by o.file_id, f.file_id order by o.year, o.k1, o.measure, o.source) = 1
       order by a_file, b_file limit 1000`,
-    p,
+    ctx,
   );
   for (const d of twice) {
     const what = `${d.k1} ${d.year} ${d.measure} ${d.source}`;
@@ -355,7 +354,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
       where province_code = $province and ${STAGED} and task_code not in (select task_code from known)
       qualify row_number() over (partition by file_id, k1 order by cell) = 1
       order by file_id, sheet, cell limit 1000`,
-    p,
+    ctx,
   );
   for (const u of unknown) {
     // told at the cell holding the code (what a person corrects), not at the row's first figure
@@ -432,9 +431,8 @@ async function diff(db: Db, ctx: RunContext): Promise<{ changes: Change[]; added
  * and what a forgotten file gave, goes.
  */
 async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
-  const p = { province: ctx.province, run: ctx.run };
   for (const t of FACT_TABLES) {
-    await db.run(`delete from ${t.table} where run_id <> $run and file_id in (select file_id from ld_replace)`, p);
+    await db.run(`delete from ${t.table} where run_id <> $run and file_id in (select file_id from ld_replace)`, ctx);
   }
   for (const t of ["task", "indicator", "source_file"]) {
     await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
@@ -442,16 +440,16 @@ async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
   await db.run(
     `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
        start_month::date, end_month::date, status_code, accepted_on::date, unsplit, sort, $run, file_id, file_hash, sheet, cell from ld_task`,
-    p,
+    ctx,
   );
   await db.run(
     `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
        file_id, file_hash, sheet, cell from ld_indicator`,
-    p,
+    ctx,
   );
   await db.run(
     `insert into source_file select file_id, office_code, sha256, size_bytes, mtime, $run, sheets_json::json from ld_file`,
-    p,
+    ctx,
   );
   await db.run(
     `insert into office select distinct office_code, office_code from ld_file where office_code not in (select office_code from office)`,
