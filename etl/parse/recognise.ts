@@ -87,7 +87,7 @@ function mk(fs: FileState, sheet: string, code: Code, cell: string | undefined, 
 }
 
 function toView(r: XRow): RowView {
-  return { row: r.row, hidden: r.hidden, cells: new RowCells(r.cells) };
+  return new RowCells(r.cells, r.row, r.hidden);
 }
 
 /** Which role each column keeps: the first of each fixed role; later duplicates are ignored. */
@@ -216,16 +216,19 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
-  // the texts of those columns (their order does not matter: the style counts them)
-  const numberTexts: string[] = [];
-  const numCols = [...numericCols];
-  for (const r of body) {
-    for (const col of numCols) {
-      const c = r.cells.get(col);
-      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+  // the texts of those columns (their order does not matter: the style counts them), gathered
+  // when a text figure is first read (the rows do not change meanwhile)
+  ctx.styleFrom(() => {
+    const numberTexts: string[] = [];
+    const numCols = [...numericCols];
+    for (const r of body) {
+      for (const col of numCols) {
+        const c = r.cells.get(col);
+        if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+      }
     }
-  }
-  ctx.style = inferNumberStyle(numberTexts);
+    return inferNumberStyle(numberTexts);
+  });
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {

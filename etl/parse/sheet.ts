@@ -57,9 +57,23 @@ export class FactKeys<V> {
     }
     return i;
   }
+  // the last measure and source and their ids: a sheet's figures repeat a handful of each, and an
+  // id once given (or refused) never changes, so the same string gives the same id
+  private lastM: string | undefined = undefined;
+  private lastMId = 0;
+  private lastS: string | undefined = undefined;
+  private lastSId = 0;
   private sub(year: number, measure: string | undefined, source: string | undefined): number | string {
-    const m = this.id(measure);
-    const s = this.id(source);
+    let m = this.lastMId;
+    if (measure !== this.lastM) {
+      m = this.lastMId = this.id(measure);
+      this.lastM = measure;
+    }
+    let s = this.lastSId;
+    if (source !== this.lastS) {
+      s = this.lastSId = this.id(source);
+      this.lastS = source;
+    }
     if (Number.isInteger(year) && year >= 0 && year < 10000 && m >= 0 && s >= 0) return (year * 256 + m) * 256 + s;
     return `${year}|${measure ?? ""}|${source ?? ""}`;
   }
@@ -90,6 +104,15 @@ export class FactKeys<V> {
   set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
     this.inner(space, key, true)!.set(this.sub(year, measure, source), v);
   }
+  /** get, then set when absent: the value given before (nothing set), or undefined (v set). */
+  claim(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): V | undefined {
+    const inner = this.inner(space, key, true)!;
+    const sub = this.sub(year, measure, source);
+    const prev = inner.get(sub);
+    if (prev !== undefined) return prev;
+    inner.set(sub, v);
+    return undefined;
+  }
 }
 
 export interface RowView {
@@ -104,10 +127,18 @@ export interface RowView {
  * column, so a lookup is mostly one index; only a row whose columns repeat or go backwards gets a
  * Map of its own.
  */
-export class RowCells {
+export class RowCells implements RowView {
   private readonly list: XCell[];
   private readonly map: Map<number, XCell> | null;
-  constructor(cells: XCell[]) {
+  /**
+   * A body row is its own RowView (`cells` is the object itself): one object per row, not a view
+   * and its cells, for the thousands of rows a sheet holds until its end.
+   */
+  constructor(
+    cells: XCell[],
+    readonly row = 0,
+    readonly hidden = false,
+  ) {
     let prev = 0;
     let ordered = true;
     for (let i = 0; i < cells.length; i++) {
@@ -127,6 +158,9 @@ export class RowCells {
       this.map = m;
       this.list = [...m.values()];
     }
+  }
+  get cells(): RowCells {
+    return this;
   }
   get size(): number {
     return this.list.length;
@@ -189,7 +223,27 @@ export function hasSpace(t: string): boolean {
 }
 
 export class SheetCtx {
-  style: NumberStyle = "none";
+  private style_: NumberStyle = "none";
+  private styleOf: (() => NumberStyle) | null = null;
+  /**
+   * How the sheet writes numbers as text. Only a text figure needs it: worked out (styleFrom) the
+   * first time one is read, so that a sheet of numbers never gathers its texts.
+   */
+  get style(): NumberStyle {
+    if (this.styleOf !== null) {
+      const f = this.styleOf;
+      this.styleOf = null;
+      this.style_ = f();
+    }
+    return this.style_;
+  }
+  set style(s: NumberStyle) {
+    this.styleOf = null;
+    this.style_ = s;
+  }
+  styleFrom(f: () => NumberStyle): void {
+    this.styleOf = f;
+  }
   unit: MoneyUnit = "trieu";
   readonly byRole = new Map<RoleName, Column>();
   /** column letters by column number, made once per sheet */
@@ -283,7 +337,7 @@ export class SheetCtx {
       }
     }
     // the cell's place is made only for a problem
-    const n = numberFromCell(c, this.style);
+    const n = numberFromCell(c, c.type === "s" ? this.style : "none"); // the style is read for texts only
     if (!n.ok) {
       this.fail(this.ref(col.col, r.row), n);
       return undefined;
@@ -308,7 +362,7 @@ export class SheetCtx {
       const d = plainDecimal(c.value);
       if (d !== null) return d;
     }
-    const n = numberFromCell(c, this.style);
+    const n = numberFromCell(c, c.type === "s" ? this.style : "none"); // the style is read for texts only
     if (!n.ok) {
       this.fail(this.ref(col.col, r.row), n);
       return undefined;
@@ -340,26 +394,21 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
 
 /** claimKey for a figure's key (see FactKeys). */
 export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef): boolean {
-  const map = ctx.fs.factKeys;
-  const prev = map.get(space, key, year, measure, source);
+  const prev = ctx.fs.factKeys.claim(space, key, year, measure, source, at);
   if (prev) {
     // the key as the office reads it: "<key> <measure> <year> [<source>]"
     ctx.add("KEY_DUPLICATE", at.cell, { key: source === undefined ? `${key} ${measure} ${year}` : `${key} ${measure} ${year} ${source}` }, prev);
     return false;
   }
-  map.set(space, key, year, measure, source, at);
   return true;
 }
 
 /** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  let e = ctx.fs.planYear.get(what, key, year);
-  if (e === undefined) {
-    e = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
-    ctx.fs.planYear.set(what, key, year, undefined, undefined, e);
-    return;
-  }
+  const fresh = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
+  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, fresh);
+  if (e === undefined) return;
   if (!e[measure]) e[measure] = at;
   if (e.du_toan && e.de_xuat && !e.reported) {
     e.reported = true;

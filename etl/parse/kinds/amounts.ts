@@ -48,9 +48,16 @@ export function amountColumns(columns: Column[], indicators: boolean): AmountCol
  * Read a row's amounts: the loadable ones (sourced) and every figure by column (for totals),
  * checking each total column against its parts.
  */
-export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: Map<number, string>): { loaded: { a: AmountCol; value: string }[]; byCol: Map<number, string> } {
+/** A row's figures by column number: a Map, or totals.ts RowFigures. */
+export interface FigureMap {
+  get(col: number): string | undefined;
+  has(col: number): boolean;
+  set(col: number, figure: string): unknown;
+}
+
+export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: F): { loaded: { a: AmountCol; value: string }[]; byCol: F } {
   // `into` may hold other columns' figures already: only these columns are looked up here
-  const byCol = into ?? new Map<number, string>();
+  const byCol = into ?? (new Map<number, string>() as FigureMap as F);
   const loaded: { a: AmountCol; value: string }[] = [];
   for (const a of cols) {
     const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);

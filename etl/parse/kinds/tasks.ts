@@ -10,7 +10,7 @@ import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText }
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
-import { checkTotals, RowKinds, TotalsInput, type RowKind } from "./totals.js";
+import { checkTotals, RowFigures, RowKinds, TotalsInput, type RowKind } from "./totals.js";
 
 export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
   { role: "title", vi: "Tên nhiệm vụ", en: "Tên nhiệm vụ (title)" },
@@ -66,8 +66,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
   const kinds = new RowKinds();
   const totals = new TotalsInput(numericCols);
-  // a row's figures by column: one Map for the sheet, emptied per row (totals copies what it keeps)
-  const values = new Map<number, string>();
+  // a row's figures by column: one for the sheet, emptied per row (totals copies what it keeps)
+  const values = new RowFigures();
   let dataRows = 0;
   let afterGrandTotal = false;
   for (const r of rows) {
@@ -218,7 +218,7 @@ function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string
 /** The sources an approved total splits into, in the order the parts are listed. */
 const SPLIT_SOURCES: readonly Source[] = ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"];
 
-function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
+function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: RowFigures): TaskRecord | null {
   const before = ctx.problems.length;
   if (!claimKey(ctx, ctx.fs.taskCodes, code, at, code, "TASK_CODE_DUPLICATE")) return null;
   const title = need(ctx, r, "title", "Tên nhiệm vụ", "task title");

@@ -36,6 +36,52 @@ export class RowKinds {
   }
 }
 
+/** What TotalsInput.push reads of a row's figures (a Map<number, string> has it). */
+export interface FiguresByCol {
+  readonly size: number;
+  forEach(fn: (figure: string, col: number) => void): void;
+}
+
+/**
+ * A row's figures by column number, as a Map<number, string> emptied for each row would hold them,
+ * for a sheet's rows one after another: Map.clear makes a new table each time, this only forgets
+ * the few columns it was given.
+ */
+export class RowFigures implements FiguresByCol {
+  private readonly byCol: (string | undefined)[] = [];
+  private readonly cols: number[] = [];
+  private n = 0;
+  get size(): number {
+    return this.n;
+  }
+  get(col: number): string | undefined {
+    return this.byCol[col];
+  }
+  has(col: number): boolean {
+    return this.byCol[col] !== undefined;
+  }
+  set(col: number, figure: string): this {
+    if (this.byCol[col] === undefined) {
+      if (this.n < this.cols.length) this.cols[this.n] = col;
+      else this.cols.push(col);
+      this.n++;
+    }
+    this.byCol[col] = figure;
+    return this;
+  }
+  clear(): void {
+    for (let i = 0; i < this.n; i++) this.byCol[this.cols[i]!] = undefined;
+    this.n = 0;
+  }
+  /** in the order the columns were first set, as a Map's forEach */
+  forEach(fn: (figure: string, col: number) => void): void {
+    for (let i = 0; i < this.n; i++) {
+      const c = this.cols[i]!;
+      fn(this.byCol[c]!, c);
+    }
+  }
+}
+
 /**
  * The rows a totals check needs, as columns (one entry per total, group or data row, in sheet
  * order) rather than an object and a Map per row: a register of thousands of tasks kept one of
@@ -55,7 +101,7 @@ export class TotalsInput {
     });
   }
   /** Add a row with its figures by column number (only numericCols' columns are kept). */
-  push(row: number, kind: RowKind, label: string, figures: ReadonlyMap<number, string>): void {
+  push(row: number, kind: RowKind, label: string, figures: FiguresByCol): void {
     this.rows.push(row);
     this.kinds.push(kind);
     this.labels.push(label);
