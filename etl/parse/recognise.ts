@@ -29,8 +29,10 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
   let cacheFont: string | undefined = undefined;
   let cache = new Map<string, { res: LegacyResult; text: string }>();
   const caches = new Map<string | undefined, Map<string, { res: LegacyResult; text: string }>>([[undefined, cache]]);
-  for (const r of rows) {
-    for (const c of r.cells) {
+  for (let ri = 0; ri < rows.length; ri++) {
+    const cells = rows[ri]!.cells;
+    for (let ci = 0; ci < cells.length; ci++) {
+      const c = cells[ci]!;
       if (c.type !== "s" || typeof c.value !== "string") continue;
       if (plainUnicode(c.value)) continue;
       if (c.font !== cacheFont) {
@@ -138,7 +140,10 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const bottom = header.rows[header.rows.length - 1]!;
   const dataStart = header.numberRow ?? bottom;
   const body: RowView[] = [];
-  for (const r of rows) if (r.row > dataStart) body.push(toView(r));
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    if (r.row > dataStart) body.push(toView(r));
+  }
   const cols = header.columns;
   const has = (role: RoleName) => cols.some((c) => c.role?.role === role);
   const first = (role: RoleName) => cols.find((c) => c.role?.role === role);
@@ -221,9 +226,10 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   ctx.styleFrom(() => {
     const numberTexts: string[] = [];
     const numCols = [...numericCols];
-    for (const r of body) {
-      for (const col of numCols) {
-        const c = r.cells.get(col);
+    for (let ri = 0; ri < body.length; ri++) {
+      const r = body[ri]!;
+      for (let k = 0; k < numCols.length; k++) {
+        const c = r.cells.get(numCols[k]!);
         if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
       }
     }

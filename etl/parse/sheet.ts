@@ -45,7 +45,7 @@ export const OVER_LIMIT: Record<Problem["severity"], Problem> = {
  * built and hashed per figure. The same as one Map keyed by "space|key|year|measure|source".
  */
 export class FactKeys<V> {
-  private readonly spaces = new Map<string, Map<string, Map<number | string, V>>>();
+  private readonly spaces = new Map<string, Map<string, Slots<V>>>();
   private readonly ids = new Map<string, number>();
   private id(s: string | undefined): number {
     if (s === undefined) return 0;
@@ -80,8 +80,9 @@ export class FactKeys<V> {
   // the last (space, key) looked up: a row's figures share it
   private lastSpace = "";
   private lastKey = "";
-  private lastInner: Map<number | string, V> | undefined = undefined;
-  private inner(space: string, key: string, create: boolean): Map<number | string, V> | undefined {
+  private lastSp: Map<string, Slots<V>> | undefined = undefined;
+  private lastInner: Slots<V> | undefined = undefined;
+  private inner(space: string, key: string, create: boolean): Slots<V> | undefined {
     if (this.lastInner !== undefined && space === this.lastSpace && key === this.lastKey) return this.lastInner;
     let sp = this.spaces.get(space);
     if (sp === undefined) {
@@ -91,28 +92,66 @@ export class FactKeys<V> {
     let k = sp.get(key);
     if (k === undefined) {
       if (!create) return undefined;
-      sp.set(key, (k = new Map()));
+      sp.set(key, (k = []));
     }
     this.lastSpace = space;
     this.lastKey = key;
+    this.lastSp = sp;
     this.lastInner = k;
     return k;
   }
+  /** Add (sub, v) to the last key's figures (inner() just gave them); a long list becomes a Map. */
+  private put(inner: Slots<V>, sub: number | string, v: V): void {
+    if (inner instanceof Map) {
+      inner.set(sub, v);
+      return;
+    }
+    for (let i = 0; i < inner.length; i += 2) {
+      if (inner[i] === sub) {
+        inner[i + 1] = v;
+        return;
+      }
+    }
+    if (inner.length < 2 * SLOTS_AS_LIST) {
+      inner.push(sub, v);
+      return;
+    }
+    const m = new Map<number | string, V>();
+    for (let i = 0; i < inner.length; i += 2) m.set(inner[i] as number | string, inner[i + 1] as V);
+    m.set(sub, v);
+    this.lastSp!.set(this.lastKey, m);
+    this.lastInner = m;
+  }
   get(space: string, key: string, year: number, measure?: string, source?: string): V | undefined {
-    return this.inner(space, key, false)?.get(this.sub(year, measure, source));
+    const inner = this.inner(space, key, false);
+    return inner === undefined ? undefined : slotGet(inner, this.sub(year, measure, source));
   }
   set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
-    this.inner(space, key, true)!.set(this.sub(year, measure, source), v);
+    this.put(this.inner(space, key, true)!, this.sub(year, measure, source), v);
   }
   /** get, then set when absent: the value given before (nothing set), or undefined (v set). */
   claim(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): V | undefined {
     const inner = this.inner(space, key, true)!;
     const sub = this.sub(year, measure, source);
-    const prev = inner.get(sub);
+    const prev = slotGet(inner, sub);
     if (prev !== undefined) return prev;
-    inner.set(sub, v);
+    this.put(inner, sub, v);
     return undefined;
   }
+}
+
+/**
+ * One key's values by (year, measure, source): a list of (sub, value) pairs while they are few (a
+ * task's figures are a handful: a Map for each of thousands of keys was most of what the key
+ * checks allocated), a Map past SLOTS_AS_LIST.
+ */
+type Slots<V> = (number | string | V)[] | Map<number | string, V>;
+const SLOTS_AS_LIST = 16;
+
+function slotGet<V>(inner: Slots<V>, sub: number | string): V | undefined {
+  if (inner instanceof Map) return inner.get(sub);
+  for (let i = 0; i < inner.length; i += 2) if (inner[i] === sub) return inner[i + 1] as V;
+  return undefined;
 }
 
 export interface RowView {

@@ -59,13 +59,15 @@ export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: Shee
   // `into` may hold other columns' figures already: only these columns are looked up here
   const byCol = into ?? (new Map<number, string>() as FigureMap as F);
   const loaded: { a: AmountCol; value: string }[] = [];
-  for (const a of cols) {
+  for (let i = 0; i < cols.length; i++) {
+    const a = cols[i]!;
     const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);
     if (v === null || v === undefined) continue;
     byCol.set(a.col.col, v);
     if (a.parts.length === 0) loaded.push({ a, value: v });
   }
-  for (const a of cols) {
+  for (let i = 0; i < cols.length; i++) {
+    const a = cols[i]!;
     if (a.parts.length === 0) continue;
     const total = byCol.get(a.col.col);
     if (total === undefined) continue;

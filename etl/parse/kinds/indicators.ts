@@ -9,7 +9,7 @@ import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { isGroupNumber } from "./tasks.js";
-import { RowKinds, type RowKind } from "./totals.js";
+import { RowFigures, RowKinds, type RowKind } from "./totals.js";
 
 /** normalise, once per distinct label (the same indicators come back in every office's file) */
 const normalise = memo(normaliseText);
@@ -26,6 +26,8 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
   let area: Area | null = null;
   let dataRows = 0;
   const byLabel = new Map<string, string>();
+  // a row's figures (readAmounts' by-column list): one for the sheet, emptied per row
+  const figures = new RowFigures();
   for (const r of rows) {
     const texts: string[] = [];
     for (const c of r.cells.values()) {
@@ -70,7 +72,8 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     if (parent) rec.parentKey = ctx.fs.indicatorKeys.has(`ind|${parent}`) ? parent : (byLabel.get(`${rowArea}|${normalise(parent)}`) ?? parent);
     byLabel.set(`${rowArea}|${normLabel}`, key);
     ctx.fs.out.indicators.push(rec);
-    const { loaded } = readAmounts(ctx, r, amounts, false);
+    if (figures.size !== 0) figures.clear();
+    const { loaded } = readAmounts(ctx, r, amounts, false, figures);
     for (const { a, value } of loaded) {
       const fat = ctx.at(ctx.ref(a.col.col, r.row));
       if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat)) {

@@ -70,7 +70,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const values = new RowFigures();
   let dataRows = 0;
   let afterGrandTotal = false;
-  for (const r of rows) {
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
     // the row's non-empty texts, in column order: only the first is needed unless the row is odd
     let firstAt = -1;
     const cells = r.cells.values();
@@ -97,8 +98,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     let texts: string[] | null = null;
     let withFirst: string[] | null = null;
     let hasNumbers = false;
-    for (const c of numericCols) {
-      if (ctx.has(r, c)) {
+    for (let k = 0; k < numericCols.length; k++) {
+      if (ctx.has(r, numericCols[k]!)) {
         hasNumbers = true;
         break;
       }
@@ -141,7 +142,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     }
     if (opts.funding) {
       const { loaded } = readAmounts(ctx, r, opts.amounts, true, values);
-      for (const { a, value } of loaded) {
+      for (let li = 0; li < loaded.length; li++) {
+        const { a, value } = loaded[li]!;
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
         const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
         if (a.source === "NSNN") {
@@ -213,6 +215,18 @@ function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string
   else if (m.value === null) ctx.add("REQUIRED_VALUE_MISSING", ref, { column: en, columnVi: vi });
   else return m.value;
   return null;
+}
+
+/** An approved amount of the register row, by its source ("TONG", "NSTW" … "NSNN"). */
+interface Part {
+  source: string;
+  amount: string;
+  ref: string;
+}
+
+function partOf(parts: Part[], source: string): Part | undefined {
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.source === source) return parts[i];
+  return undefined;
 }
 
 /** The sources an approved total splits into, in the order the parts are listed. */
@@ -294,16 +308,18 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const pi = ctx.text(r, ctx.col("pi"));
   const decision = ctx.text(r, ctx.col("decision"));
   // approved funding
-  const parts = new Map<string, { amount: string; ref: string }>();
-  for (const c of approvedCols) {
+  // by source, the first column's (a handful: a list, not a Map per row)
+  const parts: Part[] = [];
+  for (let k = 0; k < approvedCols.length; k++) {
+    const c = approvedCols[k]!;
     if (!c.role || c.role.role !== "approved") continue;
     const v = ctx.money(r, c, c.role.unit);
     if (v === null || v === undefined) continue;
     values.set(c.col, v);
-    if (!parts.has(c.role.source)) parts.set(c.role.source, { amount: v, ref: ctx.ref(c.col, r.row) });
+    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, ref: ctx.ref(c.col, r.row) });
   }
   const tongCol = approvedCols.find((c) => c.role?.role === "approved" && c.role.source === "TONG");
-  const tong = parts.get("TONG");
+  const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
   const approved: TaskRecord["approved"] = [];
@@ -312,10 +328,11 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
     const given: { source: Source; amount: string; ref: string }[] = [];
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
-    const nsnn = parts.get("NSNN");
-    if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) parts.set(nsnnSource(lvl), nsnn);
+    const nsnn = partOf(parts, "NSNN");
+    // (in a Map, set on an absent key: added, its value the NSNN part's)
+    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref });
     for (const s of SPLIT_SOURCES) {
-      const p = parts.get(s);
+      const p = partOf(parts, s);
       if (p) given.push({ source: s, amount: p.amount, ref: p.ref });
     }
     if (given.length === 0) {
