@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { microNumber, parseDecimal, partsWithin, withinTolerance } from "../../core/money.js";
 import { FactKeys, hasSpace, spacesToCollapse } from "../../etl/parse/sheet.js";
+import { isGroupNumber } from "../../etl/parse/kinds/tasks.js";
 import { memo } from "../../etl/parse/memo.js";
 import { RowFigures, RowKinds, type RowKind } from "../../etl/parse/kinds/totals.js";
 import { toTrieu } from "../../etl/parse/values.js";
@@ -198,3 +199,10 @@ function seeded(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+
+test("isGroupNumber's first-character check answers as the two regular expressions", () => {
+  const ref = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
+  const ch = fc.constantFrom(" ", "\u00a0", "\t", "\u3000", "\ufeff", "I", "V", "X", "L", "C", "A", "B", "H", "J", "i", "1", ".", ")", "/", "Ạ", "x");
+  fc.assert(fc.property(fc.array(ch, { maxLength: 8 }).map((a) => a.join("")), (t) => isGroupNumber(t) === ref(t)), { numRuns: 20_000 });
+  for (const t of ["I", " II. Nhiệm vụ", "A)", "H", "I.", "1", "", "  ", "Tổng", "XL", "\u00a0B. x"]) expect(isGroupNumber(t), t).toBe(ref(t));
+});

@@ -28,13 +28,24 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
   const byLabel = new Map<string, string>();
   // a row's figures (readAmounts' by-column list): one for the sheet, emptied per row
   const figures = new RowFigures();
-  for (const r of rows) {
-    const texts: string[] = [];
-    for (const c of r.cells.values()) {
-      const t = cellText(c);
-      if (t) texts.push(t);
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    let hasNumbers = false;
+    for (let k = 0; k < amounts.length; k++) {
+      if (ctx.has(r, amounts[k]!.col)) {
+        hasNumbers = true;
+        break;
+      }
     }
-    const hasNumbers = amounts.some((a) => ctx.has(r, a.col));
+    // the row's texts: only a row without figures asks for them (blank? a heading?)
+    const texts: string[] = [];
+    if (!hasNumbers) {
+      const cells = r.cells.values();
+      for (let ci = 0; ci < cells.length; ci++) {
+        const t = cellText(cells[ci]);
+        if (t) texts.push(t);
+      }
+    }
     if (texts.length === 0 && !hasNumbers) {
       kinds.set(r.row, "blank");
       continue;

@@ -5,7 +5,7 @@ import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
-import { claimFact, claimKey, hasSpace, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
@@ -47,7 +47,21 @@ const FOOTER_RE =
   /^(nguoi lap( bieu)?|nguoi ky|thu truong( don vi)?|giam doc|pho giam doc|ke toan( truong)?|truong phong|lanh dao|xac nhan|noi nhan|ghi chu ?:|\(ky|kt\.? giam doc|tm\.? )|ngay \d{1,2} thang \d{1,2} nam \d{4}/;
 /** A line of the signature block or the notes under a table. */
 export const isFooterText = (t: string): boolean => FOOTER_RE.test(fold(t));
-export const isGroupNumber = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
+export const isGroupNumber = (t: string): boolean => mayOpenGroupNumber(t) && (/^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim()));
+
+/**
+ * false when t's first character past white space (what trim removes is `\s`) can open neither
+ * form of isGroupNumber (a Roman numeral or A–H): asked of every row's STT ("1", "2" …), the two
+ * regular expressions on a trimmed copy cost more than this look at one character.
+ */
+function mayOpenGroupNumber(t: string): boolean {
+  let i = 0;
+  const n = t.length;
+  while (i < n && isSpaceCode(t.charCodeAt(i))) i++;
+  if (i === n) return false;
+  const c = t.charCodeAt(i);
+  return (c >= 65 && c <= 73) || c === 86 || c === 88 || c === 76;
+}
 
 /** NSNN in a row: NSTW for national and ministry tasks, NSĐP for the others. */
 export const nsnnSource = (level: Level | undefined): Source => (level === "QUOC_GIA" || level === "BO" ? "NSTW" : "NSDP");
