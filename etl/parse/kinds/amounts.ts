@@ -55,16 +55,43 @@ export interface FigureMap {
   set(col: number, figure: string): unknown;
 }
 
-export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: F): { loaded: { a: AmountCol; value: string }[]; byCol: F } {
+/**
+ * A row's loadable figures (readAmounts' `loaded`) as two lists the sheet reuses from row to row:
+ * the column and the figure of each, `n` of them; no object per figure.
+ */
+export class LoadedFigures {
+  readonly cols: AmountCol[] = [];
+  readonly values: string[] = [];
+  n = 0;
+  add(a: AmountCol, value: string): void {
+    if (this.n < this.cols.length) {
+      this.cols[this.n] = a;
+      this.values[this.n] = value;
+    } else {
+      this.cols.push(a);
+      this.values.push(value);
+    }
+    this.n++;
+  }
+}
+
+const NONE_LOADED: { a: AmountCol; value: string }[] = [];
+
+/** With `out`, the loadable figures go there (emptied first) and `loaded` is empty. */
+export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: F, out?: LoadedFigures): { loaded: { a: AmountCol; value: string }[]; byCol: F } {
   // `into` may hold other columns' figures already: only these columns are looked up here
   const byCol = into ?? (new Map<number, string>() as FigureMap as F);
-  const loaded: { a: AmountCol; value: string }[] = [];
+  const loaded: { a: AmountCol; value: string }[] = out ? NONE_LOADED : [];
+  if (out) out.n = 0;
   for (let i = 0; i < cols.length; i++) {
     const a = cols[i]!;
     const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);
     if (v === null || v === undefined) continue;
     byCol.set(a.col.col, v);
-    if (a.parts.length === 0) loaded.push({ a, value: v });
+    if (a.parts.length === 0) {
+      if (out) out.add(a, v);
+      else loaded.push({ a, value: v });
+    }
   }
   for (let i = 0; i < cols.length; i++) {
     const a = cols[i]!;

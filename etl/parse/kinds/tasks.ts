@@ -9,7 +9,7 @@ import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowVi
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
-import { readAmounts, type AmountCol } from "./amounts.js";
+import { LoadedFigures, readAmounts, type AmountCol } from "./amounts.js";
 import { checkTotals, RowFigures, RowKinds, TotalsInput, type RowKind } from "./totals.js";
 
 export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
@@ -82,6 +82,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const totals = new TotalsInput(numericCols);
   // a row's figures by column: one for the sheet, emptied per row (totals copies what it keeps)
   const values = new RowFigures();
+  // and its loadable figures (readAmounts), likewise
+  const loaded = new LoadedFigures();
   let dataRows = 0;
   let afterGrandTotal = false;
   for (let ri = 0; ri < rows.length; ri++) {
@@ -155,9 +157,10 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       level = rec?.level;
     }
     if (opts.funding) {
-      const { loaded } = readAmounts(ctx, r, opts.amounts, true, values);
-      for (let li = 0; li < loaded.length; li++) {
-        const { a, value } = loaded[li]!;
+      readAmounts(ctx, r, opts.amounts, true, values, loaded);
+      for (let li = 0; li < loaded.n; li++) {
+        const a = loaded.cols[li]!;
+        const value = loaded.values[li]!;
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
         const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
         if (a.source === "NSNN") {
