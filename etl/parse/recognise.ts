@@ -29,12 +29,20 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
   let cacheFont: string | undefined = undefined;
   let cache = new Map<string, { res: LegacyResult; text: string }>();
   const caches = new Map<string | undefined, Map<string, { res: LegacyResult; text: string }>>([[undefined, cache]]);
+  const lastPlain: (string | undefined)[] = [];
   for (let ri = 0; ri < rows.length; ri++) {
     const cells = rows[ri]!.cells;
     for (let ci = 0; ci < cells.length; ci++) {
       const c = cells[ci]!;
       if (c.type !== "s" || typeof c.value !== "string") continue;
-      if (plainUnicode(c.value)) continue;
+      // a column's texts repeat down the sheet (levels, fields, organisations): the same text as
+      // the last plain one of its column is plain too, told by one comparison
+      const v = c.value;
+      if (v === lastPlain[c.col]) continue;
+      if (plainUnicode(v)) {
+        lastPlain[c.col] = v;
+        continue;
+      }
       if (c.font !== cacheFont) {
         cacheFont = c.font;
         let m = caches.get(cacheFont);
