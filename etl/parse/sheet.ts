@@ -298,10 +298,17 @@ export class SheetCtx {
   get problems(): Problem[] {
     return this.fs.out.problems;
   }
+  // the last row's number as text: a row's cells are referred to one after another
+  private lastRow = -1;
+  private lastRowText = "";
   ref(col: number, row: number): string {
     let l = this.letters[col];
     if (l === undefined) l = this.letters[col] = colLetters(col);
-    return l + row;
+    if (row !== this.lastRow) {
+      this.lastRow = row;
+      this.lastRowText = String(row);
+    }
+    return l + this.lastRowText;
   }
   at(ref: string): CellRef {
     return { sheet: this.sheet, cell: ref };
