@@ -350,7 +350,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref });
     for (const s of SPLIT_SOURCES) {
       const p = partOf(parts, s);
-      if (p) given.push({ source: s, amount: p.amount, ref: p.ref });
+      // (the part found by its source s: the same source, amount and reference)
+      if (p) given.push(p as { source: Source; amount: string; ref: string });
     }
     if (given.length === 0) {
       unsplit = true;
