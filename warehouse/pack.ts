@@ -30,6 +30,17 @@ export interface PackedFacts {
 class Interned {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
+  // the last string asked and its id: a row's figures share their key, a sheet's its measures
+  private last: string | undefined = undefined;
+  private lastId = 0;
+  /** id(s), remembering the last one (for a string that repeats from one fact to the next) */
+  idLast(s: string): number {
+    if (s === this.last) return this.lastId;
+    const i = this.id(s);
+    this.last = s;
+    this.lastId = i;
+    return i;
+  }
   id(s: string): number {
     let i = this.ids.get(s);
     if (i === undefined) {
@@ -70,6 +81,35 @@ export function microOf(s: string): bigint {
   return neg ? -scaled : scaled;
 }
 
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * microOf(s) as a Number when it is a safe integer read the quick way (at most 15 digits, at most
+ * 6 decimals: m × 10^(6 − decimals) is then an exact product of integers); null for anything else,
+ * which microOf reads. One BigInt made from it, not one multiplied by another.
+ */
+function microSafe(s: string): number | null {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const neg = i === 1;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return null;
+  }
+  if (digits === 0 || digits > 15 || frac > 6 || frac === 0) return null;
+  const v = m * POW10[6 - Math.max(0, frac)]!;
+  if (v > Number.MAX_SAFE_INTEGER) return null;
+  return neg ? -v : v;
+}
+
 /** "AB12" → the length of its column letters (the parser's A1 references are well formed). */
 function lettersEnd(cell: string): number {
   let i = 0;
@@ -102,23 +142,67 @@ export function packFacts(f: ParsedFile): PackedFacts {
   // the last sheet and column seen: a sheet's facts come together, a row's few columns repeat
   let lastSheet = "";
   let lastSheetId = 0;
+  let lastMeasure: string | undefined = undefined;
+  let lastMeasureId = 0;
+  let lastSource: string | undefined = undefined;
+  let lastSourceId = 0;
+  // column letters' ids by column number (A = 1), given on their first sight in the same order
+  const colIds: number[] = [];
   const put = (kind: number, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string) => {
-    const e = lettersEnd(cell);
     p.kind[i] = kind;
-    p.k1[i] = keys.id(k1);
+    p.k1[i] = keys.idLast(k1);
     p.year[i] = year;
-    p.measure[i] = small.id(measure);
-    p.source[i] = small.id(source);
-    const micro = microOf(amount);
-    if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
-    p.amount[i] = micro;
+    // (small's ids are given in order of first sight: a string remembered has its id already)
+    if (measure !== lastMeasure) {
+      lastMeasure = measure;
+      lastMeasureId = small.id(measure);
+    }
+    p.measure[i] = lastMeasureId;
+    if (source !== lastSource) {
+      lastSource = source;
+      lastSourceId = small.id(source);
+    }
+    p.source[i] = lastSourceId;
+    const safe = microSafe(amount);
+    // a safe integer fits int64, whatever the column holds
+    if (safe !== null) p.amount[i] = BigInt(safe);
+    else {
+      const micro = microOf(amount);
+      if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
+      p.amount[i] = micro;
+    }
     if (sheet !== lastSheet || lastSheetId === 0) {
       lastSheet = sheet;
       lastSheetId = small.id(sheet);
     }
     p.sheet[i] = lastSheetId;
-    p.col[i] = small.id(cell.slice(0, e));
-    p.row[i] = Number(cell.slice(e));
+    // "AB12": the column by its letters and the row by its digits, without slicing either out
+    const n = cell.length;
+    let col = 0;
+    let e = 0;
+    for (; e < n; e++) {
+      const c = cell.charCodeAt(e);
+      if (c < 65 || c > 90) break;
+      col = col * 26 + (c - 64);
+    }
+    let row = 0;
+    let r = e;
+    for (; r < n; r++) {
+      const c = cell.charCodeAt(r);
+      if (c < 48 || c > 57) break;
+      row = row * 10 + (c - 48);
+    }
+    if (e === 0 || r < n || e > 3 || r - e > 9 || (e < n && cell.charCodeAt(e) >= 65)) {
+      // anything but capital letters then digits: as it always was read
+      const le = lettersEnd(cell);
+      p.col[i] = small.id(cell.slice(0, le));
+      p.row[i] = Number(cell.slice(le));
+    } else {
+      let id = colIds[col];
+      if (id === undefined) colIds[col] = id = small.id(cell.slice(0, e));
+      p.col[i] = id;
+      p.row[i] = row;
+    }
     i++;
   };
   const approved = small.id("task_approved");

@@ -29,10 +29,20 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
   let cacheFont: string | undefined = undefined;
   let cache = new Map<string, { res: LegacyResult; text: string }>();
   const caches = new Map<string | undefined, Map<string, { res: LegacyResult; text: string }>>([[undefined, cache]]);
-  for (const r of rows) {
-    for (const c of r.cells) {
+  const lastPlain: (string | undefined)[] = [];
+  for (let ri = 0; ri < rows.length; ri++) {
+    const cells = rows[ri]!.cells;
+    for (let ci = 0; ci < cells.length; ci++) {
+      const c = cells[ci]!;
       if (c.type !== "s" || typeof c.value !== "string") continue;
-      if (plainUnicode(c.value)) continue;
+      // a column's texts repeat down the sheet (levels, fields, organisations): the same text as
+      // the last plain one of its column is plain too, told by one comparison
+      const v = c.value;
+      if (v === lastPlain[c.col]) continue;
+      if (plainUnicode(v)) {
+        lastPlain[c.col] = v;
+        continue;
+      }
       if (c.font !== cacheFont) {
         cacheFont = c.font;
         let m = caches.get(cacheFont);
@@ -87,7 +97,7 @@ function mk(fs: FileState, sheet: string, code: Code, cell: string | undefined, 
 }
 
 function toView(r: XRow): RowView {
-  return { row: r.row, hidden: r.hidden, cells: new RowCells(r.cells) };
+  return new RowCells(r.cells, r.row, r.hidden);
 }
 
 /** Which role each column keeps: the first of each fixed role; later duplicates are ignored. */
@@ -138,7 +148,10 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const bottom = header.rows[header.rows.length - 1]!;
   const dataStart = header.numberRow ?? bottom;
   const body: RowView[] = [];
-  for (const r of rows) if (r.row > dataStart) body.push(toView(r));
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    if (r.row > dataStart) body.push(toView(r));
+  }
   const cols = header.columns;
   const has = (role: RoleName) => cols.some((c) => c.role?.role === role);
   const first = (role: RoleName) => cols.find((c) => c.role?.role === role);
@@ -216,16 +229,20 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
-  // the texts of those columns (their order does not matter: the style counts them)
-  const numberTexts: string[] = [];
-  const numCols = [...numericCols];
-  for (const r of body) {
-    for (const col of numCols) {
-      const c = r.cells.get(col);
-      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+  // the texts of those columns (their order does not matter: the style counts them), gathered
+  // when a text figure is first read (the rows do not change meanwhile)
+  ctx.styleFrom(() => {
+    const numberTexts: string[] = [];
+    const numCols = [...numericCols];
+    for (let ri = 0; ri < body.length; ri++) {
+      const r = body[ri]!;
+      for (let k = 0; k < numCols.length; k++) {
+        const c = r.cells.get(numCols[k]!);
+        if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+      }
     }
-  }
-  ctx.style = inferNumberStyle(numberTexts);
+    return inferNumberStyle(numberTexts);
+  });
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {

@@ -45,7 +45,7 @@ export const OVER_LIMIT: Record<Problem["severity"], Problem> = {
  * built and hashed per figure. The same as one Map keyed by "space|key|year|measure|source".
  */
 export class FactKeys<V> {
-  private readonly spaces = new Map<string, Map<string, Map<number | string, V>>>();
+  private readonly spaces = new Map<string, Map<string, Slots<V>>>();
   private readonly ids = new Map<string, number>();
   private id(s: string | undefined): number {
     if (s === undefined) return 0;
@@ -57,17 +57,32 @@ export class FactKeys<V> {
     }
     return i;
   }
+  // the last measure and source and their ids: a sheet's figures repeat a handful of each, and an
+  // id once given (or refused) never changes, so the same string gives the same id
+  private lastM: string | undefined = undefined;
+  private lastMId = 0;
+  private lastS: string | undefined = undefined;
+  private lastSId = 0;
   private sub(year: number, measure: string | undefined, source: string | undefined): number | string {
-    const m = this.id(measure);
-    const s = this.id(source);
+    let m = this.lastMId;
+    if (measure !== this.lastM) {
+      m = this.lastMId = this.id(measure);
+      this.lastM = measure;
+    }
+    let s = this.lastSId;
+    if (source !== this.lastS) {
+      s = this.lastSId = this.id(source);
+      this.lastS = source;
+    }
     if (Number.isInteger(year) && year >= 0 && year < 10000 && m >= 0 && s >= 0) return (year * 256 + m) * 256 + s;
     return `${year}|${measure ?? ""}|${source ?? ""}`;
   }
   // the last (space, key) looked up: a row's figures share it
   private lastSpace = "";
   private lastKey = "";
-  private lastInner: Map<number | string, V> | undefined = undefined;
-  private inner(space: string, key: string, create: boolean): Map<number | string, V> | undefined {
+  private lastSp: Map<string, Slots<V>> | undefined = undefined;
+  private lastInner: Slots<V> | undefined = undefined;
+  private inner(space: string, key: string, create: boolean): Slots<V> | undefined {
     if (this.lastInner !== undefined && space === this.lastSpace && key === this.lastKey) return this.lastInner;
     let sp = this.spaces.get(space);
     if (sp === undefined) {
@@ -77,19 +92,66 @@ export class FactKeys<V> {
     let k = sp.get(key);
     if (k === undefined) {
       if (!create) return undefined;
-      sp.set(key, (k = new Map()));
+      sp.set(key, (k = []));
     }
     this.lastSpace = space;
     this.lastKey = key;
+    this.lastSp = sp;
     this.lastInner = k;
     return k;
   }
+  /** Add (sub, v) to the last key's figures (inner() just gave them); a long list becomes a Map. */
+  private put(inner: Slots<V>, sub: number | string, v: V): void {
+    if (inner instanceof Map) {
+      inner.set(sub, v);
+      return;
+    }
+    for (let i = 0; i < inner.length; i += 2) {
+      if (inner[i] === sub) {
+        inner[i + 1] = v;
+        return;
+      }
+    }
+    if (inner.length < 2 * SLOTS_AS_LIST) {
+      inner.push(sub, v);
+      return;
+    }
+    const m = new Map<number | string, V>();
+    for (let i = 0; i < inner.length; i += 2) m.set(inner[i] as number | string, inner[i + 1] as V);
+    m.set(sub, v);
+    this.lastSp!.set(this.lastKey, m);
+    this.lastInner = m;
+  }
   get(space: string, key: string, year: number, measure?: string, source?: string): V | undefined {
-    return this.inner(space, key, false)?.get(this.sub(year, measure, source));
+    const inner = this.inner(space, key, false);
+    return inner === undefined ? undefined : slotGet(inner, this.sub(year, measure, source));
   }
   set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
-    this.inner(space, key, true)!.set(this.sub(year, measure, source), v);
+    this.put(this.inner(space, key, true)!, this.sub(year, measure, source), v);
   }
+  /** get, then set when absent: the value given before (nothing set), or undefined (v set). */
+  claim(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): V | undefined {
+    const inner = this.inner(space, key, true)!;
+    const sub = this.sub(year, measure, source);
+    const prev = slotGet(inner, sub);
+    if (prev !== undefined) return prev;
+    this.put(inner, sub, v);
+    return undefined;
+  }
+}
+
+/**
+ * One key's values by (year, measure, source): a list of (sub, value) pairs while they are few (a
+ * task's figures are a handful: a Map for each of thousands of keys was most of what the key
+ * checks allocated), a Map past SLOTS_AS_LIST.
+ */
+type Slots<V> = (number | string | V)[] | Map<number | string, V>;
+const SLOTS_AS_LIST = 16;
+
+function slotGet<V>(inner: Slots<V>, sub: number | string): V | undefined {
+  if (inner instanceof Map) return inner.get(sub);
+  for (let i = 0; i < inner.length; i += 2) if (inner[i] === sub) return inner[i + 1] as V;
+  return undefined;
 }
 
 export interface RowView {
@@ -104,10 +166,18 @@ export interface RowView {
  * column, so a lookup is mostly one index; only a row whose columns repeat or go backwards gets a
  * Map of its own.
  */
-export class RowCells {
+export class RowCells implements RowView {
   private readonly list: XCell[];
   private readonly map: Map<number, XCell> | null;
-  constructor(cells: XCell[]) {
+  /**
+   * A body row is its own RowView (`cells` is the object itself): one object per row, not a view
+   * and its cells, for the thousands of rows a sheet holds until its end.
+   */
+  constructor(
+    cells: XCell[],
+    readonly row = 0,
+    readonly hidden = false,
+  ) {
     let prev = 0;
     let ordered = true;
     for (let i = 0; i < cells.length; i++) {
@@ -127,6 +197,9 @@ export class RowCells {
       this.map = m;
       this.list = [...m.values()];
     }
+  }
+  get cells(): RowCells {
+    return this;
   }
   get size(): number {
     return this.list.length;
@@ -189,7 +262,27 @@ export function hasSpace(t: string): boolean {
 }
 
 export class SheetCtx {
-  style: NumberStyle = "none";
+  private style_: NumberStyle = "none";
+  private styleOf: (() => NumberStyle) | null = null;
+  /**
+   * How the sheet writes numbers as text. Only a text figure needs it: worked out (styleFrom) the
+   * first time one is read, so that a sheet of numbers never gathers its texts.
+   */
+  get style(): NumberStyle {
+    if (this.styleOf !== null) {
+      const f = this.styleOf;
+      this.styleOf = null;
+      this.style_ = f();
+    }
+    return this.style_;
+  }
+  set style(s: NumberStyle) {
+    this.styleOf = null;
+    this.style_ = s;
+  }
+  styleFrom(f: () => NumberStyle): void {
+    this.styleOf = f;
+  }
   unit: MoneyUnit = "trieu";
   readonly byRole = new Map<RoleName, Column>();
   /** column letters by column number, made once per sheet */
@@ -205,10 +298,17 @@ export class SheetCtx {
   get problems(): Problem[] {
     return this.fs.out.problems;
   }
+  // the last row's number as text: a row's cells are referred to one after another
+  private lastRow = -1;
+  private lastRowText = "";
   ref(col: number, row: number): string {
     let l = this.letters[col];
     if (l === undefined) l = this.letters[col] = colLetters(col);
-    return l + row;
+    if (row !== this.lastRow) {
+      this.lastRow = row;
+      this.lastRowText = String(row);
+    }
+    return l + this.lastRowText;
   }
   at(ref: string): CellRef {
     return { sheet: this.sheet, cell: ref };
@@ -283,7 +383,7 @@ export class SheetCtx {
       }
     }
     // the cell's place is made only for a problem
-    const n = numberFromCell(c, this.style);
+    const n = numberFromCell(c, c.type === "s" ? this.style : "none"); // the style is read for texts only
     if (!n.ok) {
       this.fail(this.ref(col.col, r.row), n);
       return undefined;
@@ -308,7 +408,7 @@ export class SheetCtx {
       const d = plainDecimal(c.value);
       if (d !== null) return d;
     }
-    const n = numberFromCell(c, this.style);
+    const n = numberFromCell(c, c.type === "s" ? this.style : "none"); // the style is read for texts only
     if (!n.ok) {
       this.fail(this.ref(col.col, r.row), n);
       return undefined;
@@ -340,26 +440,21 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
 
 /** claimKey for a figure's key (see FactKeys). */
 export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef): boolean {
-  const map = ctx.fs.factKeys;
-  const prev = map.get(space, key, year, measure, source);
+  const prev = ctx.fs.factKeys.claim(space, key, year, measure, source, at);
   if (prev) {
     // the key as the office reads it: "<key> <measure> <year> [<source>]"
     ctx.add("KEY_DUPLICATE", at.cell, { key: source === undefined ? `${key} ${measure} ${year}` : `${key} ${measure} ${year} ${source}` }, prev);
     return false;
   }
-  map.set(space, key, year, measure, source, at);
   return true;
 }
 
 /** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  let e = ctx.fs.planYear.get(what, key, year);
-  if (e === undefined) {
-    e = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
-    ctx.fs.planYear.set(what, key, year, undefined, undefined, e);
-    return;
-  }
+  const fresh = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
+  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, fresh);
+  if (e === undefined) return;
   if (!e[measure]) e[measure] = at;
   if (e.du_toan && e.de_xuat && !e.reported) {
     e.reported = true;

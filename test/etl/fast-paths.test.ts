@@ -3,8 +3,10 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { microNumber, parseDecimal, partsWithin, withinTolerance } from "../../core/money.js";
-import { hasSpace, spacesToCollapse } from "../../etl/parse/sheet.js";
-import { RowKinds, type RowKind } from "../../etl/parse/kinds/totals.js";
+import { FactKeys, hasSpace, spacesToCollapse } from "../../etl/parse/sheet.js";
+import { isGroupNumber } from "../../etl/parse/kinds/tasks.js";
+import { memo } from "../../etl/parse/memo.js";
+import { RowFigures, RowKinds, type RowKind } from "../../etl/parse/kinds/totals.js";
 import { toTrieu } from "../../etl/parse/values.js";
 
 /** A canonical decimal as the parse makes them: no leading or trailing zeros, at most 6 decimals. */
@@ -114,3 +116,93 @@ function microToDecimal(v: bigint): string {
   const frac = (a % 1000000n).toString().padStart(6, "0").replace(/0+$/, "");
   return `${neg ? "-" : ""}${a / 1000000n}${frac ? "." + frac : ""}`;
 }
+
+test("FactKeys holds what one Map keyed by space|key|year|measure|source would, however many figures a key has", () => {
+  const keys = new FactKeys<number>();
+  const ref = new Map<string, number>();
+  const rnd = seeded(16);
+  const measures = ["du_toan", "thuc_hien", "de_xuat", undefined];
+  const sources = ["NSTW", "NSDP", undefined];
+  for (let i = 0; i < 20_000; i++) {
+    const space = rnd() < 0.5 ? "tf" : "bl";
+    const key = `K${Math.floor(rnd() * 40)}`;
+    // years past the packed range (and odd ones) take the string form of the key
+    const year = rnd() < 0.05 ? 10_000 + Math.floor(rnd() * 3) : rnd() < 0.02 ? 2020.5 : 2000 + Math.floor(rnd() * 30);
+    const measure = measures[Math.floor(rnd() * measures.length)];
+    const source = sources[Math.floor(rnd() * sources.length)];
+    const k = `${space}|${key}|${year}|${measure ?? ""}|${source ?? ""}`;
+    const op = rnd();
+    if (op < 0.4) expect(keys.get(space, key, year, measure, source)).toBe(ref.get(k));
+    else if (op < 0.7) {
+      keys.set(space, key, year, measure, source, i);
+      ref.set(k, i);
+    } else {
+      const prev = ref.get(k);
+      expect(keys.claim(space, key, year, measure, source, i)).toBe(prev);
+      if (prev === undefined) ref.set(k, i);
+    }
+  }
+  for (const [k, v] of ref) {
+    const [space, key, year, measure, source] = k.split("|");
+    expect(keys.get(space!, key!, Number(year), measure || undefined, source || undefined)).toBe(v);
+  }
+});
+
+test("RowFigures answers as a Map emptied per row", () => {
+  const f = new RowFigures();
+  const m = new Map<number, string>();
+  const rnd = seeded(7);
+  for (let row = 0; row < 500; row++) {
+    if (f.size !== 0) f.clear();
+    m.clear();
+    for (let k = 0; k < 8; k++) {
+      const col = 1 + Math.floor(rnd() * 12);
+      const v = String(Math.floor(rnd() * 1000));
+      f.set(col, v);
+      m.set(col, v);
+    }
+    expect(f.size).toBe(m.size);
+    for (let col = 0; col < 14; col++) {
+      expect(f.get(col)).toBe(m.get(col));
+      expect(f.has(col)).toBe(m.has(col));
+    }
+    const a: [number, string][] = [];
+    f.forEach((v, c) => a.push([c, v]));
+    expect(a).toEqual([...m]);
+  }
+});
+
+test("memo: the last text's result is the cached one; what is not kept, and what is not a text, is worked out again", () => {
+  let calls = 0;
+  const f = memo((t: string) => {
+    calls++;
+    return t === "bad" ? { ok: false } : { ok: true, t };
+  }, (r) => r.ok);
+  const a = f("x");
+  expect(f("x")).toBe(a);
+  expect(calls).toBe(1);
+  const b1 = f("bad");
+  const b2 = f("bad");
+  expect(b2).not.toBe(b1);
+  expect(calls).toBe(3);
+  expect(f("x")).toBe(a);
+  const g = memo((t: string | undefined) => (t === undefined ? "none" : t.toUpperCase()));
+  expect(g(undefined as unknown as string)).toBe("none");
+  expect(g("a")).toBe("A");
+  expect(g(undefined as unknown as string)).toBe("none");
+});
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+test("isGroupNumber's first-character check answers as the two regular expressions", () => {
+  const ref = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
+  const ch = fc.constantFrom(" ", "\u00a0", "\t", "\u3000", "\ufeff", "I", "V", "X", "L", "C", "A", "B", "H", "J", "i", "1", ".", ")", "/", "Ạ", "x");
+  fc.assert(fc.property(fc.array(ch, { maxLength: 8 }).map((a) => a.join("")), (t) => isGroupNumber(t) === ref(t)), { numRuns: 20_000 });
+  for (const t of ["I", " II. Nhiệm vụ", "A)", "H", "I.", "1", "", "  ", "Tổng", "XL", "\u00a0B. x"]) expect(isGroupNumber(t), t).toBe(ref(t));
+});

@@ -5,7 +5,7 @@ import { parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { microOf, packFacts, transferList, withPackedFacts } from "../../warehouse/pack.js";
-import type { InboxScan, ParsedFile } from "../../warehouse/model.js";
+import type { InboxScan, Measure, ParsedFile } from "../../warehouse/model.js";
 import { file, task, tempDb } from "./helpers.js";
 
 const province = { code: "80", name: "Long An" };
@@ -15,6 +15,44 @@ describe("microOf", () => {
     const ok = ["0", "1", "-1", "50.5", "0.000001", "-0.25", "123456789.123456", "999999999999999", "1234567890123456", "12.", "00012.340000", "99999999999999999999.999999", "-12345678901234567890"];
     for (const s of ok) expect(microOf(s), s).toBe(parseDecimal(s));
     for (const s of ["", "-", ".", "1.2345678", "1e5", "abc", "1.2.3"]) expect(() => microOf(s), s).toThrow();
+  });
+});
+
+describe("packFacts' quick reading of a cell and an amount", () => {
+  it("gives the column letters, row and micro-units the slices and parseDecimal give, for any cell", () => {
+    const cells = ["B7", "AB10", "XFD1048576", "A1", "ZZZ9", "AAAA1", "b7", "B07", "B", "7", "", "$B$7", "B7x", "Đ5", "AZ1234567890", "C3", "B7"];
+    const amounts = ["0", "-0", "1", "-1", "50.5", "0.000001", "9007199254.740991", "9007199254.740992", "999999999999999", "-999999999999999.5", "1234567890123456", "12.", "00012.340000", "99999999999999999999.999999"];
+    const taskFunding = cells.flatMap((cell, k) =>
+      amounts.map((amount, j) => ({ taskCode: `NV-${k % 3}`, year: 2024 + (j % 2), measure: (j % 3 ? "du_toan" : "de_xuat") as Measure, source: "NSDP" as const, amount, at: { sheet: k % 2 ? "A" : "B", cell } })),
+    );
+    const p = packFacts(file("f.xlsx", { taskFunding }));
+    const lettersEnd = (c: string) => {
+      let i = 0;
+      while (i < c.length && c.charCodeAt(i) >= 65) i++;
+      return i;
+    };
+    taskFunding.forEach((x, i) => {
+      const e = lettersEnd(x.at.cell);
+      expect(p.small[p.col[i]! - 1], x.at.cell).toBe(x.at.cell.slice(0, e));
+      expect(p.row[i], x.at.cell).toBe(Number(x.at.cell.slice(e)) | 0);
+      expect(p.amount[i], x.amount).toBe(parseDecimal(x.amount));
+      expect(p.keys[p.k1[i]! - 1]).toBe(x.taskCode);
+    });
+    // ids in order of first sight, as they always were
+    const small: string[] = [];
+    const id = (v: string) => {
+      if (!small.includes(v)) small.push(v);
+    };
+    id("task_approved");
+    id("task_funding");
+    let lastSheet = "";
+    for (const x of taskFunding) {
+      id(x.measure);
+      id(x.source);
+      if (x.at.sheet !== lastSheet) id((lastSheet = x.at.sheet));
+      id(x.at.cell.slice(0, lettersEnd(x.at.cell)));
+    }
+    expect(p.small.slice(0, small.length)).toEqual(small);
   });
 });
 

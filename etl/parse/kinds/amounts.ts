@@ -48,17 +48,53 @@ export function amountColumns(columns: Column[], indicators: boolean): AmountCol
  * Read a row's amounts: the loadable ones (sourced) and every figure by column (for totals),
  * checking each total column against its parts.
  */
-export function readAmounts(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: Map<number, string>): { loaded: { a: AmountCol; value: string }[]; byCol: Map<number, string> } {
+/** A row's figures by column number: a Map, or totals.ts RowFigures. */
+export interface FigureMap {
+  get(col: number): string | undefined;
+  has(col: number): boolean;
+  set(col: number, figure: string): unknown;
+}
+
+/**
+ * A row's loadable figures (readAmounts' `loaded`) as two lists the sheet reuses from row to row:
+ * the column and the figure of each, `n` of them; no object per figure.
+ */
+export class LoadedFigures {
+  readonly cols: AmountCol[] = [];
+  readonly values: string[] = [];
+  n = 0;
+  add(a: AmountCol, value: string): void {
+    if (this.n < this.cols.length) {
+      this.cols[this.n] = a;
+      this.values[this.n] = value;
+    } else {
+      this.cols.push(a);
+      this.values.push(value);
+    }
+    this.n++;
+  }
+}
+
+const NONE_LOADED: { a: AmountCol; value: string }[] = [];
+
+/** With `out`, the loadable figures go there (emptied first) and `loaded` is empty. */
+export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: SheetCtx, r: RowView, cols: AmountCol[], money = true, into?: F, out?: LoadedFigures): { loaded: { a: AmountCol; value: string }[]; byCol: F } {
   // `into` may hold other columns' figures already: only these columns are looked up here
-  const byCol = into ?? new Map<number, string>();
-  const loaded: { a: AmountCol; value: string }[] = [];
-  for (const a of cols) {
+  const byCol = into ?? (new Map<number, string>() as FigureMap as F);
+  const loaded: { a: AmountCol; value: string }[] = out ? NONE_LOADED : [];
+  if (out) out.n = 0;
+  for (let i = 0; i < cols.length; i++) {
+    const a = cols[i]!;
     const v = money ? ctx.money(r, a.col, a.unit) : ctx.number(r, a.col);
     if (v === null || v === undefined) continue;
     byCol.set(a.col.col, v);
-    if (a.parts.length === 0) loaded.push({ a, value: v });
+    if (a.parts.length === 0) {
+      if (out) out.add(a, v);
+      else loaded.push({ a, value: v });
+    }
   }
-  for (const a of cols) {
+  for (let i = 0; i < cols.length; i++) {
+    const a = cols[i]!;
     if (a.parts.length === 0) continue;
     const total = byCol.get(a.col.col);
     if (total === undefined) continue;

@@ -9,7 +9,7 @@ import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
 import { readAmounts, type AmountCol } from "./amounts.js";
 import { isGroupNumber } from "./tasks.js";
-import { RowKinds, type RowKind } from "./totals.js";
+import { RowFigures, RowKinds, type RowKind } from "./totals.js";
 
 /** normalise, once per distinct label (the same indicators come back in every office's file) */
 const normalise = memo(normaliseText);
@@ -26,13 +26,26 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
   let area: Area | null = null;
   let dataRows = 0;
   const byLabel = new Map<string, string>();
-  for (const r of rows) {
-    const texts: string[] = [];
-    for (const c of r.cells.values()) {
-      const t = cellText(c);
-      if (t) texts.push(t);
+  // a row's figures (readAmounts' by-column list): one for the sheet, emptied per row
+  const figures = new RowFigures();
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    let hasNumbers = false;
+    for (let k = 0; k < amounts.length; k++) {
+      if (ctx.has(r, amounts[k]!.col)) {
+        hasNumbers = true;
+        break;
+      }
     }
-    const hasNumbers = amounts.some((a) => ctx.has(r, a.col));
+    // the row's texts: only a row without figures asks for them (blank? a heading?)
+    const texts: string[] = [];
+    if (!hasNumbers) {
+      const cells = r.cells.values();
+      for (let ci = 0; ci < cells.length; ci++) {
+        const t = cellText(cells[ci]);
+        if (t) texts.push(t);
+      }
+    }
     if (texts.length === 0 && !hasNumbers) {
       kinds.set(r.row, "blank");
       continue;
@@ -70,7 +83,8 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     if (parent) rec.parentKey = ctx.fs.indicatorKeys.has(`ind|${parent}`) ? parent : (byLabel.get(`${rowArea}|${normalise(parent)}`) ?? parent);
     byLabel.set(`${rowArea}|${normLabel}`, key);
     ctx.fs.out.indicators.push(rec);
-    const { loaded } = readAmounts(ctx, r, amounts, false);
+    if (figures.size !== 0) figures.clear();
+    const { loaded } = readAmounts(ctx, r, amounts, false, figures);
     for (const { a, value } of loaded) {
       const fat = ctx.at(ctx.ref(a.col.col, r.row));
       if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat)) {

@@ -5,12 +5,12 @@ import { fold } from "../../../core/text.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
-import { claimFact, claimKey, hasSpace, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
+import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { dateFromCell, monthFromCell, parsePeriodText, hasSheetText, sheetText } from "../values.js";
 import { fieldOf, genderOf, levelOf, statusOf } from "../values-lists.js";
 import { levelDef, levelInForce, levelSource } from "../../../core/units.js";
-import { readAmounts, type AmountCol } from "./amounts.js";
-import { checkTotals, RowKinds, TotalsInput, type RowKind } from "./totals.js";
+import { LoadedFigures, readAmounts, type AmountCol } from "./amounts.js";
+import { checkTotals, RowFigures, RowKinds, TotalsInput, type RowKind } from "./totals.js";
 
 export const REGISTER_REQUIRED: { role: string; vi: string; en: string }[] = [
   { role: "title", vi: "Tên nhiệm vụ", en: "Tên nhiệm vụ (title)" },
@@ -47,7 +47,21 @@ const FOOTER_RE =
   /^(nguoi lap( bieu)?|nguoi ky|thu truong( don vi)?|giam doc|pho giam doc|ke toan( truong)?|truong phong|lanh dao|xac nhan|noi nhan|ghi chu ?:|\(ky|kt\.? giam doc|tm\.? )|ngay \d{1,2} thang \d{1,2} nam \d{4}/;
 /** A line of the signature block or the notes under a table. */
 export const isFooterText = (t: string): boolean => FOOTER_RE.test(fold(t));
-export const isGroupNumber = (t: string): boolean => /^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim());
+export const isGroupNumber = (t: string): boolean => mayOpenGroupNumber(t) && (/^([IVXLC]+|[A-H])[.)]?$/.test(t.trim()) || /^([IVXLC]+|[A-H])[.)]\s+\S/.test(t.trim()));
+
+/**
+ * false when t's first character past white space (what trim removes is `\s`) can open neither
+ * form of isGroupNumber (a Roman numeral or A–H): asked of every row's STT ("1", "2" …), the two
+ * regular expressions on a trimmed copy cost more than this look at one character.
+ */
+function mayOpenGroupNumber(t: string): boolean {
+  let i = 0;
+  const n = t.length;
+  while (i < n && isSpaceCode(t.charCodeAt(i))) i++;
+  if (i === n) return false;
+  const c = t.charCodeAt(i);
+  return (c >= 65 && c <= 73) || c === 86 || c === 88 || c === 76;
+}
 
 /** NSNN in a row: NSTW for national and ministry tasks, NSĐP for the others. */
 export const nsnnSource = (level: Level | undefined): Source => (level === "QUOC_GIA" || level === "BO" ? "NSTW" : "NSDP");
@@ -66,11 +80,14 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
   const kinds = new RowKinds();
   const totals = new TotalsInput(numericCols);
-  // a row's figures by column: one Map for the sheet, emptied per row (totals copies what it keeps)
-  const values = new Map<number, string>();
+  // a row's figures by column: one for the sheet, emptied per row (totals copies what it keeps)
+  const values = new RowFigures();
+  // and its loadable figures (readAmounts), likewise
+  const loaded = new LoadedFigures();
   let dataRows = 0;
   let afterGrandTotal = false;
-  for (const r of rows) {
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
     // the row's non-empty texts, in column order: only the first is needed unless the row is odd
     let firstAt = -1;
     const cells = r.cells.values();
@@ -97,8 +114,8 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     let texts: string[] | null = null;
     let withFirst: string[] | null = null;
     let hasNumbers = false;
-    for (const c of numericCols) {
-      if (ctx.has(r, c)) {
+    for (let k = 0; k < numericCols.length; k++) {
+      if (ctx.has(r, numericCols[k]!)) {
         hasNumbers = true;
         break;
       }
@@ -140,8 +157,10 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
       level = rec?.level;
     }
     if (opts.funding) {
-      const { loaded } = readAmounts(ctx, r, opts.amounts, true, values);
-      for (const { a, value } of loaded) {
+      readAmounts(ctx, r, opts.amounts, true, values, loaded);
+      for (let li = 0; li < loaded.n; li++) {
+        const a = loaded.cols[li]!;
+        const value = loaded.values[li]!;
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
         const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
         if (a.source === "NSNN") {
@@ -215,10 +234,22 @@ function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string
   return null;
 }
 
+/** An approved amount of the register row, by its source ("TONG", "NSTW" … "NSNN"). */
+interface Part {
+  source: string;
+  amount: string;
+  ref: string;
+}
+
+function partOf(parts: Part[], source: string): Part | undefined {
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.source === source) return parts[i];
+  return undefined;
+}
+
 /** The sources an approved total splits into, in the order the parts are listed. */
 const SPLIT_SOURCES: readonly Source[] = ["NSTW", "NSDP", "NGOAI_NSNN", "NUOC_NGOAI"];
 
-function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: Map<number, string>): TaskRecord | null {
+function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at"], approvedCols: Column[], values: RowFigures): TaskRecord | null {
   const before = ctx.problems.length;
   if (!claimKey(ctx, ctx.fs.taskCodes, code, at, code, "TASK_CODE_DUPLICATE")) return null;
   const title = need(ctx, r, "title", "Tên nhiệm vụ", "task title");
@@ -294,16 +325,18 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const pi = ctx.text(r, ctx.col("pi"));
   const decision = ctx.text(r, ctx.col("decision"));
   // approved funding
-  const parts = new Map<string, { amount: string; ref: string }>();
-  for (const c of approvedCols) {
+  // by source, the first column's (a handful: a list, not a Map per row)
+  const parts: Part[] = [];
+  for (let k = 0; k < approvedCols.length; k++) {
+    const c = approvedCols[k]!;
     if (!c.role || c.role.role !== "approved") continue;
     const v = ctx.money(r, c, c.role.unit);
     if (v === null || v === undefined) continue;
     values.set(c.col, v);
-    if (!parts.has(c.role.source)) parts.set(c.role.source, { amount: v, ref: ctx.ref(c.col, r.row) });
+    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, ref: ctx.ref(c.col, r.row) });
   }
   const tongCol = approvedCols.find((c) => c.role?.role === "approved" && c.role.source === "TONG");
-  const tong = parts.get("TONG");
+  const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
   const approved: TaskRecord["approved"] = [];
@@ -312,11 +345,13 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
     const given: { source: Source; amount: string; ref: string }[] = [];
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
-    const nsnn = parts.get("NSNN");
-    if (nsnn && !parts.has("NSTW") && !parts.has("NSDP")) parts.set(nsnnSource(lvl), nsnn);
+    const nsnn = partOf(parts, "NSNN");
+    // (in a Map, set on an absent key: added, its value the NSNN part's)
+    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref });
     for (const s of SPLIT_SOURCES) {
-      const p = parts.get(s);
-      if (p) given.push({ source: s, amount: p.amount, ref: p.ref });
+      const p = partOf(parts, s);
+      // (the part found by its source s: the same source, amount and reference)
+      if (p) given.push(p as { source: Source; amount: string; ref: string });
     }
     if (given.length === 0) {
       unsplit = true;

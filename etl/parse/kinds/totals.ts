@@ -37,6 +37,50 @@ export class RowKinds {
 }
 
 /**
+ * A row's figures by column number, as a Map<number, string> emptied for each row would hold them,
+ * for a sheet's rows one after another: Map.clear makes a new table each time, this only forgets
+ * the few columns it was given.
+ */
+export class RowFigures {
+  private readonly byCol: (string | undefined)[] = [];
+  private readonly cols: number[] = [];
+  private n = 0;
+  get size(): number {
+    return this.n;
+  }
+  get(col: number): string | undefined {
+    return this.byCol[col];
+  }
+  has(col: number): boolean {
+    return this.byCol[col] !== undefined;
+  }
+  set(col: number, figure: string): this {
+    if (this.byCol[col] === undefined) {
+      if (this.n < this.cols.length) this.cols[this.n] = col;
+      else this.cols.push(col);
+      this.n++;
+    }
+    this.byCol[col] = figure;
+    return this;
+  }
+  clear(): void {
+    for (let i = 0; i < this.n; i++) this.byCol[this.cols[i]!] = undefined;
+    this.n = 0;
+  }
+  /** the i-th column set (0 ≤ i < size), in the order they were first set */
+  colAt(i: number): number {
+    return this.cols[i]!;
+  }
+  /** in the order the columns were first set, as a Map's forEach */
+  forEach(fn: (figure: string, col: number) => void): void {
+    for (let i = 0; i < this.n; i++) {
+      const c = this.cols[i]!;
+      fn(this.byCol[c]!, c);
+    }
+  }
+}
+
+/**
  * The rows a totals check needs, as columns (one entry per total, group or data row, in sheet
  * order) rather than an object and a Map per row: a register of thousands of tasks kept one of
  * each alive until the end of its sheet. `values` holds each row's figures by `numericCols`
@@ -47,15 +91,15 @@ export class TotalsInput {
   readonly kinds: RowKind[] = [];
   readonly labels: string[] = [];
   readonly values: (string | undefined)[] = [];
-  /** where each numeric column's figure goes in a row's stride */
-  private readonly slot = new Map<number, number>();
+  /** where each numeric column's figure goes in a row's stride, by column number */
+  private readonly slot: (number | undefined)[] = [];
   constructor(readonly numericCols: Column[]) {
     numericCols.forEach((c, i) => {
-      if (!this.slot.has(c.col)) this.slot.set(c.col, i);
+      if (this.slot[c.col] === undefined) this.slot[c.col] = i;
     });
   }
   /** Add a row with its figures by column number (only numericCols' columns are kept). */
-  push(row: number, kind: RowKind, label: string, figures: ReadonlyMap<number, string>): void {
+  push(row: number, kind: RowKind, label: string, figures: RowFigures): void {
     this.rows.push(row);
     this.kinds.push(kind);
     this.labels.push(label);
@@ -63,18 +107,20 @@ export class TotalsInput {
     const n = this.numericCols.length;
     // pushed, not `length = at + n`: setting an array's length is a call into the runtime
     for (let k = 0; k < n; k++) this.values.push(undefined);
-    if (figures.size === 0) return;
-    // forEach, not for…of: no [col, figure] pair made per figure
+    const m = figures.size;
+    if (m === 0) return;
+    // by index: no [col, figure] pair nor callback made per row (one column, one slot)
     const slot = this.slot;
     const values = this.values;
-    figures.forEach((v, col) => {
-      const k = slot.get(col);
-      if (k !== undefined) values[at + k] = v;
-    });
+    for (let i = 0; i < m; i++) {
+      const col = figures.colAt(i);
+      const k = slot[col];
+      if (k !== undefined) values[at + k] = figures.get(col);
+    }
   }
   /** The figure of row i in column c (by its number), as a Map of the row's figures would give. */
   value(i: number, col: number): string | undefined {
-    const k = this.slot.get(col);
+    const k = this.slot[col];
     return k === undefined ? undefined : this.values[i * this.numericCols.length + k];
   }
   /** Does row i hold any figure? */
