@@ -656,11 +656,59 @@ const listOf = (xs: string[]) => listValue(xs);
  */
 export async function factsChecksum(db: Db, province: string): Promise<string> {
   const r = await db.all<{ h: string | null; n: string }>(
-    `select bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell))::varchar h, count(*)::varchar n
-       from (${EXISTING_FACTS})`,
+    `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${EXISTING_FACTS})`,
     { province },
   );
-  return `${r[0]!.n}-${BigInt(r[0]!.h ?? "0").toString(16)}`;
+  return checksumText({ h: BigInt(r[0]!.h ?? "0"), n: BigInt(r[0]!.n) });
+}
+
+/** The checksum's xor of row hashes over the rows `$rows` picks (a condition on the facts' columns). */
+const ROW_HASH = "coalesce(bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell)) filter (where $rows), 0)::varchar";
+
+type Sum = { h: bigint; n: bigint };
+const checksumText = (s: Sum): string => `${s.n}-${s.h.toString(16)}`;
+
+/**
+ * The checksum as a run goes: xor is its own inverse, so the province's checksum after the run is
+ * the one before it, with each staged file's earlier facts (which the commit deletes) and new
+ * facts xor-ed in — each file's part summed while the next file is read, not the whole province
+ * again in the tail. `factsChecksum` over the result gives the same (per-file-checks.test.ts).
+ */
+class RunningChecksum {
+  private readonly files = new Map<string, Sum>();
+  private constructor(private readonly start: Sum) {}
+
+  /** The warehouse's facts before the run (those not of the run: at any time before the commit). */
+  static async start(db: Db, ctx: RunContext): Promise<RunningChecksum> {
+    const r = await db.all<{ h: string; n: string }>(
+      `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${facts("run_id <> $run")})`,
+      ctx,
+    );
+    return new RunningChecksum({ h: BigInt(r[0]!.h), n: BigInt(r[0]!.n) });
+  }
+
+  /** A file just staged: its facts of this run in, those of its earlier version out. */
+  async add(db: Db, ctx: RunContext, fileId: string): Promise<void> {
+    const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
+      `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
+              ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
+         from (${facts("file_id = $file")})`,
+      { ...ctx, file: fileId },
+    );
+    const x = r[0]!;
+    this.files.set(fileId, { h: BigInt(x.h_new) ^ BigInt(x.h_old), n: BigInt(x.n_new) - BigInt(x.n_old) });
+  }
+
+  /** After the run, of the files it still stages. */
+  value(staged: readonly string[]): string {
+    const s = { ...this.start };
+    for (const id of staged) {
+      const f = this.files.get(id)!;
+      s.h ^= f.h;
+      s.n += f.n;
+    }
+    return checksumText(s);
+  }
 }
 
 export class WarehouseBusyError extends Error {
@@ -730,6 +778,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     const perFile = opts.perFileChecks !== false;
     const held: Held = perFile ? await heldAtStart(db, province) : new Set();
     let registersBefore = false;
+    // made in the first wait for the reading worker (a province's first load: nothing to sum)
+    let sum: RunningChecksum | null = null;
     // per staged file seen for the first time, its facts: all of them additions
     const freshFacts = new Map<string, number>();
     let i = 0;
@@ -786,6 +836,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           // while the worker reads the next file
           if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId) });
           registersBefore ||= parsed.tasks.length > 0;
+          if (perFile) {
+            await (sum ??= await RunningChecksum.start(db, ctx)).add(db, ctx, parsed.fileId);
+          }
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
           throw new FileLoadError(parsed.fileId, parsed.office, e);
@@ -875,7 +928,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     }
     report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
     report.outcome = rejected.size > 0 ? "partial" : "loaded";
-    return true;
+    return sum ? { checksum: sum.value(staged.map((x) => x.fileId)) } : true;
   });
 }
 
@@ -888,7 +941,8 @@ async function withRun(
   opts: LoadOptions,
   command: string,
   base: Pick<LoadReport, "skipped" | "problems">,
-  body: (db: Db, number: number, report: LoadReport) => Promise<boolean>,
+  /** true to publish; or the checksum of the province's facts as they will be, to publish without summing them again */
+  body: (db: Db, number: number, report: LoadReport) => Promise<boolean | { checksum: string }>,
 ): Promise<LoadReport> {
   const now = opts.now ?? (() => new Date());
   const started = now().toISOString();
@@ -911,10 +965,11 @@ async function withRun(
   try {
     const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
       for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
-      if (!(await body(db, number, report))) return { publish: false, value: null };
+      const done = await body(db, number, report);
+      if (!done) return { publish: false, value: null };
       report.runId = number;
       report.finishedAt = now().toISOString();
-      await recordRun(db, number, report, await factsChecksum(db, opts.province.code));
+      await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
     }, (name) => opts.checkpoint?.(name));
