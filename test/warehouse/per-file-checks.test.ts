@@ -157,6 +157,23 @@ describe("checks made file by file as the files are staged", () => {
     expect(ok.problems.map((p) => [p.code, p.place.file, p.place.cell])).toEqual([["UNIT_JUMP_1000X", "A/a.xlsx", "C11"]]);
   });
 
+  it("the same when many files of one kind make the run go over to the checks over the whole run", async () => {
+    // each file meets every earlier one of its kind: past a few, the checks are made once at the end
+    const make = (twice: boolean) =>
+      Array.from({ length: 8 }, (_, i) =>
+        file(`M${i}/m.xlsx`, {
+          budgetLines: [...(twice ? [line("L0001", 2025, String(i + 1), `C${i + 2}`)] : []), line(`X${i}`, 2024, "1", "D2"), line(`X${i}`, 2025, "5000", "E2")],
+        }),
+      );
+    const files = make(true);
+    const r = await both(files);
+    expect(r.problems.filter((p) => p.code === "KEY_DUPLICATE")).toHaveLength(8 + (8 * 7) / 2);
+    const partial = await both(make(true), true);
+    expect(partial.files.filter((f) => f.status === "loaded").map((f) => f.fileId)).toEqual([]);
+    const clean = await both(make(false));
+    expect(clean.problems.map((p) => [p.code, p.place.file, p.place.cell])).toEqual(files.map((_, i) => ["UNIT_JUMP_1000X", `M${i}/m.xlsx`, "E2"]));
+  });
+
   it("with --accept-partial: the same files set aside, problems, changes and warehouse", async () => {
     const r = await both([new1, bigA, dt2, reg2, bigB, late], true);
     expect(r.outcome).toBe("partial");
