@@ -679,7 +679,9 @@ class RunningChecksum {
   private constructor(private readonly start: Sum) {}
 
   /** The warehouse's facts before the run (those not of the run: at any time before the commit). */
-  static async start(db: Db, ctx: RunContext): Promise<RunningChecksum> {
+  static async start(db: Db, ctx: RunContext, held: Held): Promise<RunningChecksum> {
+    // a province's first load: nothing to sum
+    if (!FACT_TABLES.some((t) => held.has(t.kind))) return new RunningChecksum({ h: 0n, n: 0n });
     const r = await db.all<{ h: string; n: string }>(
       `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${facts("run_id <> $run")})`,
       ctx,
@@ -687,12 +689,19 @@ class RunningChecksum {
     return new RunningChecksum({ h: BigInt(r[0]!.h), n: BigInt(r[0]!.n) });
   }
 
-  /** A file just staged: its facts of this run in, those of its earlier version out. */
-  async add(db: Db, ctx: RunContext, fileId: string): Promise<void> {
+  /**
+   * A file just staged: its facts of this run in, those of its earlier version out. `kinds`: the
+   * only tables to read, for a file seen first (an earlier version may have given any kind).
+   */
+  async add(db: Db, ctx: RunContext, fileId: string, kinds?: readonly FactKind[]): Promise<void> {
+    if (kinds?.length === 0) {
+      this.files.set(fileId, { h: 0n, n: 0n });
+      return;
+    }
     const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
       `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
               ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
-         from (${facts("file_id = $file")})`,
+         from (${facts("file_id = $file", kinds)})`,
       { ...ctx, file: fileId },
     );
     const x = r[0]!;
@@ -853,7 +862,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId) });
           registersBefore ||= parsed.tasks.length > 0;
           if (perFile) {
-            await (sum ??= await RunningChecksum.start(db, ctx)).add(db, ctx, parsed.fileId);
+            sum ??= await RunningChecksum.start(db, ctx, held);
+            await sum.add(db, ctx, parsed.fileId, known.has(parsed.fileId) ? undefined : st.kinds);
           }
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
