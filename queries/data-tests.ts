@@ -70,18 +70,16 @@ export function sharedMarts(tests: DataTest[]): string[] {
  * from the same SQL at the start of the run (and dropped at its end), which changes no row.
  */
 export async function runDataTests(db: Db): Promise<Problem[]> {
-  const tests = dataTests();
-  const stored = new Map<string, string>();
+  const { tests, marts } = plan();
+  const made: string[] = [];
   try {
-    for (const name of sharedMarts(tests)) {
-      // model names are SQL names of our own files (models.ts), never input
-      const table = `data_test_${name}`;
-      await db.run(`create or replace temp table ${table} as ${withModels(`select * from ${name}`, stored)}`);
-      stored.set(name, table);
+    for (const m of marts) {
+      await db.run(m.sql);
+      made.push(m.table);
     }
     const out: Problem[] = [];
     for (const t of tests) {
-      const rows = await db.all(withModels(t.sql, stored));
+      const rows = await db.all(t.query);
       // a deterministic order whatever the plan (unions run in parallel)
       const sorted = rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [, r] of sorted) {
@@ -96,6 +94,28 @@ export async function runDataTests(db: Db): Promise<Problem[]> {
     return out;
   } finally {
     // a failed statement has aborted the load's transaction, which takes these with it
-    for (const table of stored.values()) await db.run(`drop table if exists ${table}`).catch(() => undefined);
+    for (const table of made) await db.run(`drop table if exists ${table}`).catch(() => undefined);
   }
+}
+
+let planned: { tests: (DataTest & { query: string })[]; marts: { table: string; sql: string }[] } | undefined;
+
+/**
+ * The statements runDataTests runs: the shared marts' tables and each test's query over them.
+ * Made once per process, like models() and the analysts' views: they depend on our own SQL
+ * files only, which reading and composing again cost every load (`queries/install.ts`).
+ */
+function plan(): NonNullable<typeof planned> {
+  if (planned) return planned;
+  const tests = dataTests();
+  const stored = new Map<string, string>();
+  const marts: { table: string; sql: string }[] = [];
+  for (const name of sharedMarts(tests)) {
+    // model names are SQL names of our own files (models.ts), never input
+    const table = `data_test_${name}`;
+    marts.push({ table, sql: `create or replace temp table ${table} as ${withModels(`select * from ${name}`, stored)}` });
+    stored.set(name, table);
+  }
+  planned = { tests: tests.map((t) => ({ ...t, query: withModels(t.sql, stored) })), marts };
+  return planned;
 }

@@ -78,6 +78,11 @@ export interface LoadOptions {
   onProgress?: (p: { file: string; index: number; total: number; rows: number }) => void;
   /** called at named points of the run: where tests of killed loads kill it, where the bench times its phases */
   checkpoint?: (point: string) => void;
+  /**
+   * false: make the cross-file checks, unit jumps and diff over the whole run at its end, not file
+   * by file as the files are staged (checkFile). The answers are the same; tests compare the two.
+   */
+  perFileChecks?: boolean;
 }
 
 export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFile>) & {
@@ -101,6 +106,17 @@ create temp table ld_indicator (
 create temp table ld_file (
   file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
 create temp table ld_replace (file_id varchar, had_old boolean);
+create temp table ld_dup (
+  kind varchar, k1 varchar, year integer, measure varchar, source varchar,
+  a_file varchar, a_sheet varchar, a_cell varchar, b_file varchar, b_sheet varchar, b_cell varchar, vs_current boolean);
+create temp table ld_dup_task (
+  code varchar, a_file varchar, a_sheet varchar, a_cell varchar, b_file varchar, b_sheet varchar, b_cell varchar, vs_current boolean);
+create temp table ld_jump (
+  kind varchar, k1 varchar, year integer, measure varchar, source varchar, amount varchar, prev varchar,
+  file_id varchar, sheet varchar, cell varchar, p_file varchar, p_sheet varchar, p_cell varchar, p_current boolean);
+create temp table ld_diff (
+  change varchar, kind varchar, k1 varchar, year integer, measure varchar, source varchar, old varchar, new varchar,
+  file_id varchar, sheet varchar, cell varchar);
 `;
 
 /**
@@ -122,7 +138,7 @@ function facts(where: string, kinds?: readonly FactKind[]): string {
     .map(
       (t) =>
         `select '${t.kind}' as kind, ${t.k1} as k1, ${t.year} as year, ${t.measure} as measure, ${t.source} as source, ${t.amount} as amount,
-         file_id, file_hash, sheet, cell, origin_unit as origin from ${t.table} where province_code = $province and ${where}`,
+         file_id, file_hash, sheet, cell, origin_unit as origin, run_id from ${t.table} where province_code = $province and ${where}`,
     )
     .join("\n  union all\n  ");
 }
@@ -139,6 +155,22 @@ const CURRENT = "run_id <> $run and file_id not in (select file_id from ld_repla
 const KEY = "kind, k1, year, measure, source, origin";
 /** The kinds whose key a second file may not give again (a task's approved total is its register's: rule 2). */
 const KEYED: readonly FactKind[] = ["task_funding", "budget_line", "indicator"];
+
+// The orders of the checks' answers. Each begins with the order the problems have always had
+// (by the place of the fact that is reported) and goes on to a total order, so that the checks
+// made file by file while the files are read (checkFile) and the same checks made over the whole
+// run give one list, cut at the same 1 000th problem.
+const DUP_ORDER = "a_file, a_sheet, a_cell, b_file, b_sheet, b_cell";
+const DUP_TASK_ORDER = "a_file, a_cell, a_sheet, b_file, b_sheet, b_cell, code";
+const JUMP_ORDER = "file_id, sheet, cell, p_file, p_sheet, p_cell";
+const DIFF_ORDER = "file_id, kind, k1, year, measure, source, sheet, cell";
+
+/** A unit jump: fact s of a staged file, p the same key's figure of the year before (either side may be the later file's). */
+const JUMP_COLUMNS = `s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell,
+       p.file_id p_file, p.sheet p_sheet, p.cell p_cell`;
+const JUMP_ON = `p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
+        and p.origin = s.origin`;
+const JUMP_WHERE = "p.amount > 0 and s.amount::double >= p.amount::double * 1000";
 
 /**
  * Append columns to a staging table in chunks of 2 048 rows (DuckDB's vector size): about four
@@ -179,7 +211,7 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string; joins: str
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k.s, year, sm.s", joins: "sm" },
 };
 
-async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; kinds: FactKind[] }> {
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -230,7 +262,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
   await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
     i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
   ]);
-  return { rows: n + f.tasks.length + f.indicators.length, kinds };
+  return { rows: n + f.tasks.length + f.indicators.length, facts: n, kinds };
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -251,8 +283,14 @@ function noteCodeColumns(into: CodeColumns, f: ParsedFile): void {
 /** Per staged file (not set aside), the kinds of facts it gave. */
 type StagedKinds = Map<string, FactKind[]>;
 
-/** Cross-file problems over staging (minus files already set aside) and the warehouse. */
-async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns): Promise<Problem[]> {
+type DupFact = { kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string };
+type DupTask = { code: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string };
+
+/**
+ * Cross-file problems over staging (minus files already set aside) and the warehouse. `perFile`:
+ * rules 1 and 2 from what checkFile found as each file was staged (the run's first check).
+ */
+async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns, perFile = false): Promise<Problem[]> {
   const out: Problem[] = [];
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
   // Only the kinds staged can meet a current fact, and only the kinds two staged files gave can
@@ -262,7 +300,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   for (const kinds of staged.values()) for (const k of kinds) files.set(k, (files.get(k) ?? 0) + 1);
   const given = KEYED.filter((k) => files.has(k));
   const again = KEYED.filter((k) => (files.get(k) ?? 0) > 1);
-  const dupFacts = given.length === 0 ? [] : await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+  const dupFacts = perFile ? await duplicateFactsOfFiles(db) : given.length === 0 ? [] : await db.all<DupFact>(
     `with cur as (${facts(CURRENT, given)}),
      s as (${facts(STAGED, given)}),
      ${again.length === 0 ? "" : `s2 as (${facts(STAGED, again)}),
@@ -277,7 +315,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
        select a.kind, a.k1, a.year, a.measure, a.source, a.file_id a_file, a.sheet a_sheet, a.cell a_cell,
               b.file_id b_file, b.sheet b_sheet, b.cell b_cell
          from s a join cur b using (${KEY}) where a.file_id <> b.file_id)
-     select * from pairs order by a_file, a_sheet, a_cell limit 1000`,
+     select * from pairs order by ${DUP_ORDER} limit 1000`,
     ctx,
   );
   for (const d of dupFacts) {
@@ -287,7 +325,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
     );
   }
   // 2. task codes registered by two files (a register row with no amounts still counts).
-  const dupTasks = await db.all<{ code: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+  const dupTasks = perFile ? await duplicateTasksOfFiles(db) : await db.all<DupTask>(
     `with cur as (select * from task where province_code = $province and file_id not in (select file_id from ld_replace)),
      pairs as (
        select a.task_code code, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
@@ -295,7 +333,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
        union all
        select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
          from ld_task a join cur b using (task_code) where a.file_id <> b.file_id)
-     select distinct * from pairs order by a_file, a_cell limit 1000`,
+     select distinct * from pairs order by ${DUP_TASK_ORDER} limit 1000`,
     ctx,
   );
   for (const d of dupTasks) {
@@ -373,21 +411,22 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
  * for an ordinary figure in đồng (1.5·10^9 × 1 000 past DECIMAL(18,6)).
  */
 async function unitJumps(db: Db, ctx: RunContext): Promise<Problem[]> {
-  const rows = await db.all<{ kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string }>(
+  const rows = await db.all<JumpRow>(
     `with allf as (${facts(`(${STAGED} or ${CURRENT})`, KEYED)}),
      s as (${facts(STAGED, KEYED)})
-     select s.kind, s.k1, s.year, s.measure, s.source, s.amount::varchar amount, p.amount::varchar prev, s.file_id, s.sheet, s.cell
-       from s join allf p
-         on p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p.source = s.source and p.year = s.year - 1
-        and p.origin = s.origin
-      where p.amount > 0 and s.amount::double >= p.amount::double * 1000
-      order by s.file_id, s.sheet, s.cell limit 1000`,
+     select ${JUMP_COLUMNS}
+       from s join allf p on ${JUMP_ON}
+      where ${JUMP_WHERE}
+      order by ${JUMP_ORDER} limit 1000`,
     ctx,
   );
-  return rows.map((r) =>
-    prob("UNIT_JUMP_1000X", place(r), { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev }),
-  );
+  return rows.map(toJump);
 }
+
+type JumpRow = { kind: string; k1: string; year: number; measure: string; source: string; amount: string; prev: string; file_id: string; sheet: string; cell: string };
+
+const toJump = (r: JumpRow): Problem =>
+  prob("UNIT_JUMP_1000X", place(r), { key: `${r.kind} ${r.k1} ${r.year} ${r.measure} ${r.source}`, amount: r.amount, previous: r.prev });
 
 /**
  * old → new, fact by fact, for the files that replace an earlier version of themselves. What a
@@ -399,30 +438,161 @@ async function diff(db: Db, ctx: RunContext): Promise<{ changes: Change[]; added
     `select count(*)::varchar n from (${facts(`${STAGED} and file_id in (select file_id from ld_replace where not had_old)`)})`,
     ctx,
   );
-  const rows = await db.all<{ change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null }>(
+  const rows = await db.all<DiffRow>(
     `with old as (${facts("run_id <> $run and file_id in (select file_id from ld_replace where had_old)")}),
      new as (${facts(`${STAGED} and file_id in (select file_id from ld_replace where had_old)`)})
-     select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
+     ${DIFF_SELECT}
+      order by ${DIFF_ORDER}`,
+    ctx,
+  );
+  return { changes: rows.map(toChange), addedByNewFiles: Number(fresh[0]!.n) };
+}
+
+/** The rows of a diff: what changed, old → new, at the new version's place (the old one's for a removal). */
+const DIFF_SELECT = `select case when o.k1 is null then 'added' when n.k1 is null then 'removed' else 'updated' end as change,
             coalesce(n.kind, o.kind) as kind, coalesce(n.k1, o.k1) as k1, coalesce(n.year, o.year) as "year",
             coalesce(n.measure, o.measure) as measure, coalesce(n.source, o.source) as source,
             o.amount::varchar as old, n.amount::varchar as new, coalesce(n.file_id, o.file_id) as file_id,
             coalesce(n.sheet, o.sheet) as sheet, coalesce(n.cell, o.cell) as cell
        from old o full outer join new n using (${KEY})
-      where o.amount is distinct from n.amount
-      order by file_id, kind, k1, year, measure, source`,
-    ctx,
+      where o.amount is distinct from n.amount`;
+
+type DiffRow = { change: string; kind: string; k1: string; year: number; measure: string; source: string; old: string | null; new: string | null; file_id: string; sheet: string | null; cell: string | null };
+
+const toChange = (r: DiffRow): Change => ({
+  kind: r.change as Change["kind"],
+  table: r.kind,
+  key: [r.k1, r.year || null, r.measure || null, r.source || null].filter((x) => x !== null).join(" "),
+  old: r.old,
+  new: r.new,
+  fileId: r.file_id,
+  sheet: r.sheet,
+  cell: r.cell,
+});
+
+/**
+ * The checks of one file just staged, made while the reading worker parses the next one (the main
+ * thread would otherwise wait), so that the end of the run only reads their answers. A fact, a
+ * task code or a pair of figures one year apart met in two files is found when the later of the
+ * two is staged: the new file against itself, the files staged before it and the warehouse's
+ * facts of every other file not yet staged. Which of those warehouse files the run replaces is
+ * known only at its end: their pairs are kept with `vs_current`/`p_current` and dropped then
+ * (the file's new version, staged later, meets this one itself). The first check of the run
+ * reads these answers (crossFileProblems with `perFile`); later ones, after files were set aside,
+ * and `etl forget` make the same checks over the whole run. Each gives exactly what the checks
+ * over the whole run give, in the same order (DUP_ORDER…): test/warehouse/per-file-checks.test.ts.
+ */
+async function checkFile(
+  db: Db,
+  ctx: RunContext,
+  f: ParsedFile,
+  o: { staged: StagedKinds; held: Held; registersBefore: boolean; hadOld: boolean },
+): Promise<void> {
+  const { staged, held } = o;
+  const params = { ...ctx, file: f.fileId };
+  const keyed = KEYED.filter((k) => staged.get(f.fileId)?.includes(k));
+  // Only the sides that can hold something are read: the kinds the files staged before this one
+  // gave, the kinds the warehouse held at the start (a province's first load: none). Subqueries,
+  // not CTEs: a CTE read twice is materialised, which made this three times as long as the
+  // self-join it needs.
+  const before = KEYED.filter((k) => keyed.includes(k) && [...staged].some(([id, ks]) => id !== f.fileId && ks.includes(k)));
+  const kept = keyed.filter((k) => held.has(k));
+  if (keyed.length > 0) {
+    const mine = `(${facts(`${STAGED} and file_id = $file`, keyed)})`;
+    const earlier = before.length === 0 ? null : `(${facts(`${STAGED} and file_id <> $file`, before)})`;
+    // the warehouse's facts that are current for now: not this run's, not of a file staged so far
+    const current = kept.length === 0 ? null : `(${facts(`run_id <> $run and file_id <> $file and file_id not in (select file_id from ld_file)`, kept)})`;
+    // 1. a key given again: staged pairs in the full check's orientation (a the lesser file), the
+    // staged fact first against the warehouse's
+    const first = (col: string) => `case when f.file_id < e.file_id then f.${col} else e.${col} end`;
+    const second = (col: string) => `case when f.file_id < e.file_id then e.${col} else f.${col} end`;
+    const pairs = [
+      earlier && `select f.kind, f.k1, f.year, f.measure, f.source, ${first("file_id")}, ${first("sheet")}, ${first("cell")},
+              ${second("file_id")}, ${second("sheet")}, ${second("cell")}, false
+         from ${mine} f join ${earlier} e using (${KEY})`,
+      current && `select f.kind, f.k1, f.year, f.measure, f.source, f.file_id, f.sheet, f.cell, w.file_id, w.sheet, w.cell, true
+         from ${mine} f join ${current} w using (${KEY})`,
+    ].filter((x) => x !== null);
+    if (pairs.length > 0) await db.run(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
+    // unit jumps: this file's figures against the year before in itself, the files before it and
+    // the warehouse; the earlier files' figures against the year before in this one
+    const prior = [mine, earlier, current].filter((x) => x !== null).map((x) => `select * from ${x}`).join(" union all ");
+    await db.run(
+      `insert into ld_jump
+       select ${JUMP_COLUMNS}, p.run_id <> $run from ${mine} s join (${prior}) p on ${JUMP_ON} where ${JUMP_WHERE}
+       ${earlier === null ? "" : `union all
+       select ${JUMP_COLUMNS}, false from ${earlier} s join ${mine} p on ${JUMP_ON} where ${JUMP_WHERE}`}`,
+      params,
+    );
+  }
+  // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
+  const pairs = [
+    f.tasks.length > 0 && o.registersBefore && `select a.task_code, case when a.file_id < b.file_id then a.file_id else b.file_id end,
+              case when a.file_id < b.file_id then a.sheet else b.sheet end, case when a.file_id < b.file_id then a.cell else b.cell end,
+              case when a.file_id < b.file_id then b.file_id else a.file_id end,
+              case when a.file_id < b.file_id then b.sheet else a.sheet end, case when a.file_id < b.file_id then b.cell else a.cell end, false
+         from ld_task a join ld_task b using (task_code) where a.file_id = $file and b.file_id <> $file`,
+    f.tasks.length > 0 && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
+         from ld_task a join task b using (task_code)
+        where a.file_id = $file and b.province_code = $province and b.file_id <> $file and b.file_id not in (select file_id from ld_file)`,
+  ].filter((x) => typeof x === "string");
+  if (pairs.length > 0) await db.run(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, params);
+  // the changes old → new of a file that replaces its earlier version
+  if (o.hadOld) {
+    await db.run(
+      `insert into ld_diff
+       with old as (${facts("run_id <> $run and file_id = $file")}), new as (${facts(`${STAGED} and file_id = $file`)})
+       ${DIFF_SELECT}`,
+      params,
+    );
+  }
+}
+
+/** What the warehouse held of the province when the run began: the kinds of facts, and "task" for registered tasks. */
+type Held = Set<FactKind | "task">;
+
+async function heldAtStart(db: Db, province: string): Promise<Held> {
+  const tables = [...FACT_TABLES.map((t) => [t.kind, t.table] as const), ["task", "task"] as const];
+  const r = await db.all<Record<string, boolean>>(
+    `select ${tables.map(([k, t]) => `exists (select 1 from ${t} where province_code = $province) as ${k}`).join(", ")}`,
+    { province },
   );
-  const changes = rows.map((r) => ({
-    kind: r.change as Change["kind"],
-    table: r.kind,
-    key: [r.k1, r.year || null, r.measure || null, r.source || null].filter((x) => x !== null).join(" "),
-    old: r.old,
-    new: r.new,
-    fileId: r.file_id,
-    sheet: r.sheet,
-    cell: r.cell,
-  }));
-  return { changes, addedByNewFiles: Number(fresh[0]!.n) };
+  return new Set(tables.filter(([k]) => r[0]![k]).map(([k]) => k));
+}
+
+/** Pairs found file by file whose other side is a warehouse file the run replaces: not current after all. */
+const STILL_CURRENT = (flag: string, file: string) => `not (${flag} and ${file} in (select file_id from ld_file))`;
+
+/** Rule 1 of crossFileProblems from the pairs checkFile found. */
+async function duplicateFactsOfFiles(db: Db) {
+  return db.all<DupFact>(
+    `select kind, k1, year, measure, source, a_file, a_sheet, a_cell, b_file, b_sheet, b_cell from ld_dup
+      where ${STILL_CURRENT("vs_current", "b_file")} order by ${DUP_ORDER} limit 1000`,
+  );
+}
+
+/** Rule 2 of crossFileProblems from the pairs checkFile found. */
+async function duplicateTasksOfFiles(db: Db) {
+  return db.all<DupTask>(
+    `select distinct code, a_file, a_sheet, a_cell, b_file, b_sheet, b_cell from ld_dup_task
+      where ${STILL_CURRENT("vs_current", "b_file")} order by ${DUP_TASK_ORDER} limit 1000`,
+  );
+}
+
+/** unitJumps from what checkFile found (valid while no staged file was set aside). */
+async function unitJumpsOfFiles(db: Db): Promise<Problem[]> {
+  const rows = await db.all<JumpRow>(
+    `select * from ld_jump where ${STILL_CURRENT("p_current", "p_file")} order by ${JUMP_ORDER} limit 1000`,
+  );
+  return rows.map(toJump);
+}
+
+/** diff from what checkFile found, for the files still staged. */
+async function diffOfFiles(db: Db): Promise<Change[]> {
+  const rows = await db.all<DiffRow>(
+    `select * from ld_diff where file_id in (select file_id from ld_replace where had_old) order by ${DIFF_ORDER}`,
+  );
+  return rows.map(toChange);
 }
 
 /**
@@ -486,11 +656,68 @@ const listOf = (xs: string[]) => listValue(xs);
  */
 export async function factsChecksum(db: Db, province: string): Promise<string> {
   const r = await db.all<{ h: string | null; n: string }>(
-    `select bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell))::varchar h, count(*)::varchar n
-       from (${EXISTING_FACTS})`,
+    `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${EXISTING_FACTS})`,
     { province },
   );
-  return `${r[0]!.n}-${BigInt(r[0]!.h ?? "0").toString(16)}`;
+  return checksumText({ h: BigInt(r[0]!.h ?? "0"), n: BigInt(r[0]!.n) });
+}
+
+/** The checksum's xor of row hashes over the rows `$rows` picks (a condition on the facts' columns). */
+const ROW_HASH = "coalesce(bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell)) filter (where $rows), 0)::varchar";
+
+type Sum = { h: bigint; n: bigint };
+const checksumText = (s: Sum): string => `${s.n}-${s.h.toString(16)}`;
+
+/**
+ * The checksum as a run goes: xor is its own inverse, so the province's checksum after the run is
+ * the one before it, with each staged file's earlier facts (which the commit deletes) and new
+ * facts xor-ed in — each file's part summed while the next file is read, not the whole province
+ * again in the tail. `factsChecksum` over the result gives the same (per-file-checks.test.ts).
+ */
+class RunningChecksum {
+  private readonly files = new Map<string, Sum>();
+  private constructor(private readonly start: Sum) {}
+
+  /** The warehouse's facts before the run (those not of the run: at any time before the commit). */
+  static async start(db: Db, ctx: RunContext, held: Held): Promise<RunningChecksum> {
+    // a province's first load: nothing to sum
+    if (!FACT_TABLES.some((t) => held.has(t.kind))) return new RunningChecksum({ h: 0n, n: 0n });
+    const r = await db.all<{ h: string; n: string }>(
+      `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${facts("run_id <> $run")})`,
+      ctx,
+    );
+    return new RunningChecksum({ h: BigInt(r[0]!.h), n: BigInt(r[0]!.n) });
+  }
+
+  /**
+   * A file just staged: its facts of this run in, those of its earlier version out. `kinds`: the
+   * only tables to read, for a file seen first (an earlier version may have given any kind).
+   */
+  async add(db: Db, ctx: RunContext, fileId: string, kinds?: readonly FactKind[]): Promise<void> {
+    if (kinds?.length === 0) {
+      this.files.set(fileId, { h: 0n, n: 0n });
+      return;
+    }
+    const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
+      `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
+              ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
+         from (${facts("file_id = $file", kinds)})`,
+      { ...ctx, file: fileId },
+    );
+    const x = r[0]!;
+    this.files.set(fileId, { h: BigInt(x.h_new) ^ BigInt(x.h_old), n: BigInt(x.n_new) - BigInt(x.n_old) });
+  }
+
+  /** After the run, of the files it still stages. */
+  value(staged: readonly string[]): string {
+    const s = { ...this.start };
+    for (const id of staged) {
+      const f = this.files.get(id)!;
+      s.h ^= f.h;
+      s.n += f.n;
+    }
+    return checksumText(s);
+  }
 }
 
 export class WarehouseBusyError extends Error {
@@ -557,6 +784,22 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
     const stagedKinds: StagedKinds = new Map();
+    // File by file until that re-reads too much (below); then over the whole run at its end.
+    let perFile = opts.perFileChecks !== false;
+    // What the checks file by file re-read of the files staged before (their rows, where they share
+    // a kind or registers with the file checked), against the rows staged: a file meets every
+    // earlier file of its kinds, which with many files of one kind grows with the square of their
+    // number (forty files of a kind took three times as long). Past twice the rows staged, the
+    // checks over the whole run, once, are cheaper: the rest of the run makes those.
+    const stagedRows = new Map<string, { rows: number; kinds: FactKind[]; tasks: boolean }>();
+    let reread = 0;
+    let rows = 0;
+    const held: Held = perFile ? await heldAtStart(db, province) : new Set();
+    let registersBefore = false;
+    // made in the first wait for the reading worker (a province's first load: nothing to sum)
+    let sum: RunningChecksum | null = null;
+    // per staged file seen for the first time, its facts: all of them additions
+    const freshFacts = new Map<string, number>();
     let i = 0;
     // while the first file is read (its facts are not needed for this)
     if (opts.prepare) await opts.prepare(db);
@@ -595,6 +838,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           outcome.rows = st.rows;
           stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
+          if (!known.has(parsed.fileId)) freshFacts.set(parsed.fileId, st.facts);
           noteCodeColumns(codeColumns, parsed);
           await db.run(
             `insert into ld_file values ($id, $office, $sha, $size, make_timestamptz($mtime::bigint * 1000), $sheets)`,
@@ -607,6 +851,20 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
               sheets: JSON.stringify(parsed.sheets),
             },
           );
+          // while the worker reads the next file
+          const tasks = parsed.tasks.length > 0;
+          for (const [, e] of stagedRows) {
+            if ((tasks && e.tasks) || e.kinds.some((k) => KEYED.includes(k) && st.kinds.includes(k))) reread += e.rows;
+          }
+          stagedRows.set(parsed.fileId, { rows: st.rows, kinds: st.kinds, tasks });
+          rows += st.rows;
+          if (reread > 2 * rows) perFile = false;
+          if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId) });
+          registersBefore ||= parsed.tasks.length > 0;
+          if (perFile) {
+            sum ??= await RunningChecksum.start(db, ctx, held);
+            await sum.add(db, ctx, parsed.fileId, known.has(parsed.fileId) ? undefined : st.kinds);
+          }
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
           throw new FileLoadError(parsed.fileId, parsed.office, e);
@@ -623,9 +881,11 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     await db.run("insert into ld_replace select file_id, file_id in (select file_id from source_file) from ld_file");
 
     // Cross-file rules. With --accept-partial, set the offending files aside and check again
-    // (removing one file can only remove problems, so this ends).
+    // (removing one file can only remove problems, so this ends). The first check reads what
+    // checkFile found as the files were staged; after files are set aside, the whole run again.
+    let setAside = false;
     for (;;) {
-      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns);
+      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns, perFile && !setAside);
       if (cross.length === 0) break;
       if (!opts.acceptPartial) {
         report.problems.push(...cross);
@@ -651,6 +911,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         fo.rows = 0;
       }
       await unstage(db, number, [...bad]);
+      setAside = true;
       for (const id of bad) stagedKinds.delete(id);
     }
     cp("checked");
@@ -666,11 +927,19 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       report.outcome = rejected.size > 0 ? "rejected" : "unchanged";
       return false;
     }
-    report.problems.push(...(await unitJumps(db, ctx)));
-    const d = await diff(db, ctx);
-    report.changes = d.changes;
+    // the pairs checkFile found against a file set aside are gone with it, but those it did not
+    // look for (that file's earlier version, current again) are not there: over the whole run then
+    report.problems.push(...(perFile && !setAside ? await unitJumpsOfFiles(db) : await unitJumps(db, ctx)));
+    if (perFile) {
+      // a file's changes are its own: those of the files still staged stand
+      report.changes = await diffOfFiles(db);
+      for (const fo of staged) report.changeCounts.added += freshFacts.get(fo.fileId) ?? 0;
+    } else {
+      const d = await diff(db, ctx);
+      report.changes = d.changes;
+      report.changeCounts.added += d.addedByNewFiles;
+    }
     for (const c of report.changes) report.changeCounts[c.kind]++;
-    report.changeCounts.added += d.addedByNewFiles;
     await commitStaging(db, ctx);
     cp("committed-staging");
     if (opts.afterLoad) {
@@ -685,7 +954,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     }
     report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
     report.outcome = rejected.size > 0 ? "partial" : "loaded";
-    return true;
+    return perFile && sum ? { checksum: sum.value(staged.map((x) => x.fileId)) } : true;
   });
 }
 
@@ -698,7 +967,8 @@ async function withRun(
   opts: LoadOptions,
   command: string,
   base: Pick<LoadReport, "skipped" | "problems">,
-  body: (db: Db, number: number, report: LoadReport) => Promise<boolean>,
+  /** true to publish; or the checksum of the province's facts as they will be, to publish without summing them again */
+  body: (db: Db, number: number, report: LoadReport) => Promise<boolean | { checksum: string }>,
 ): Promise<LoadReport> {
   const now = opts.now ?? (() => new Date());
   const started = now().toISOString();
@@ -721,10 +991,11 @@ async function withRun(
   try {
     const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
       for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
-      if (!(await body(db, number, report))) return { publish: false, value: null };
+      const done = await body(db, number, report);
+      if (!done) return { publish: false, value: null };
       report.runId = number;
       report.finishedAt = now().toISOString();
-      await recordRun(db, number, report, await factsChecksum(db, opts.province.code));
+      await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
     }, (name) => opts.checkpoint?.(name));
