@@ -214,6 +214,65 @@ describe("scanner: chunk boundaries anywhere", () => {
   });
 });
 
+describe("scanner: the plain reading of a common cell", () => {
+  // "<c " is read by the one-pass plain reading when the cell has its common form; "<c\t" (the
+  // same cell) always by the general one. Both must give the same rows, or the same error.
+  const ctx: ScanContext = {
+    sheet: "S",
+    sharedStrings: ["zero", "one", "Dự toán"],
+    numFmt: ["General", "mm/yyyy", "#,##0"],
+    font: ["Arial", ".VnTime"],
+    date1904: false,
+    maxColumns: 30,
+    maxRows: 3,
+    maxTextChars: 12,
+    maxCellsPerSheet: 40,
+  };
+  const refs = ['r="A1"', 'r="B1"', 'r="b1"', 'r="AB1"', 'r="1"', 'r="A"', 'r=""', "r='C1'", 'r="AE1"', ""];
+  const styles = ["", ' s="1"', ' s="2"', ' s="9"', ' s="x"', ' s=""', ' s="-1"'];
+  const types = ["", ' t="n"', ' t="s"', ' t="str"', ' t="b"', ' t="e"', ' t="d"', ' t="inlineStr"', ' t="st"', ' t="x"', ' cm="1"'];
+  const bodies = [
+    "/>", "></c>", " />", "><v>1</v></c>", "><v>-12.5</v></c>", "><v>2</v></c>", "><v>3</v></c>", "><v>1.5</v></c>", "><v></v></c>",
+    "><v> 7 </v></c>", "><v>1e3</v></c>", "><v>0x10</v></c>", "><v>12345678901234567</v></c>", "><v>Dự toán</v></c>",
+    "><v>a&amp;b</v></c>", "><v>a_x0041_b</v></c>", "><v>a\r\nb</v></c>", "><v>a\u0001b</v></c>", "><v>x😀y</v></c>",
+    "><v>\ud83d</v></c>", "><v>\ufffe</v></c>", "><v>mười ba chữ nữa</v></c>", "><v>twelve chars</v></c>", "><v>thirteen char</v></c>", "><v>2024-01-15</v></c>", "><v>TRUE</v></c>",
+    "><f>A1</f><v>1</v></c>", "><v>1</v ></c>", "><v>1</v></c >", "><is><t>x</t></is></c>", "><v>1</v><v>2</v></c>",
+  ];
+  const cell = fc.tuple(fc.constantFrom(...refs), fc.constantFrom(...styles), fc.constantFrom(...types), fc.constantFrom(...bodies)).map(([r, s, t, b]) => (r ? " " + r : "") + s + t + b);
+  function scan(xml: string): unknown {
+    const s = new SheetScanner(ctx);
+    try {
+      const rows = [...s.feed(xml), ...s.end()];
+      return rows.map((r) => [r.row, r.cells.map((c) => ({ ...c }))]);
+    } catch (e) {
+      return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+    }
+  }
+  it("gives what the general reading gives, whole and split anywhere", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (rows, cut) => {
+        const body = (open: string) => rows.map((cs, i) => `<row r="${i + 1}">` + cs.map((c) => open + c).join("") + "</row>").join("");
+        const xml = `<worksheet><sheetData>${body("<c")}</sheetData></worksheet>`;
+        const general = `<worksheet><sheetData>${body("<c\t")}</sheetData></worksheet>`;
+        const want = scan(general);
+        expect(scan(xml)).toEqual(want);
+        // and fed in two chunks, cut anywhere
+        const s = new SheetScanner(ctx);
+        let got: unknown;
+        try {
+          const at = Math.min(cut, xml.length - 1);
+          const rowsRead = [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at)), ...s.end()];
+          got = rowsRead.map((r) => [r.row, r.cells.map((c) => ({ ...c }))]);
+        } catch (e) {
+          got = { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+        }
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("helpers", () => {
   it("refs, entities, ISO dates", () => {
     expect([1, 26, 27, 52, 53, 702, 703, 16384].map(colLetters)).toEqual(["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
