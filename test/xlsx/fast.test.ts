@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx } from "../../xlsx/fast.js";
+import { openFastXlsx, utf8Text, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -267,6 +267,49 @@ describe("scanner: the plain reading of a common cell", () => {
           got = { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
         }
         expect(got).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("the sheet's bytes as text", () => {
+  const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decoded = (b: Uint8Array): string | "refused" => {
+    try {
+      return fatal.decode(b);
+    } catch {
+      return "refused";
+    }
+  };
+  const ours = (b: Uint8Array): string | "refused" => {
+    try {
+      return utf8Text(b);
+    } catch (e) {
+      expect(e).toMatchObject({ reason: "invalid", what: "bytes that are not valid UTF-8" });
+      return "refused";
+    }
+  };
+  it("utf8Text is TextDecoder({ fatal: true }): the same text, or refused", () => {
+    const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0xc3, 0xa1, 0xe1, 0xbb, 0x87, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0xef, 0xbf, 0xbe)), { maxLength: 24 });
+    fc.assert(fc.property(bytes, (b) => {
+      expect(ours(Uint8Array.from(b))).toEqual(decoded(Uint8Array.from(b)));
+    }), { numRuns: 5000 });
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (t) => {
+      expect(ours(new TextEncoder().encode(t))).toBe(t);
+    }), { numRuns: 1000 });
+  });
+  it("wholeCharsEnd: where the bytes stop holding whole characters", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 12 }), fc.nat(), (t, k) => {
+        const b = new TextEncoder().encode(t);
+        const cut = k % (b.length + 1);
+        const end = wholeCharsEnd(b.subarray(0, cut));
+        // the longest prefix of whole characters: decodes, and one byte more would not be whole
+        expect(end).toBeLessThanOrEqual(cut);
+        expect(cut - end).toBeLessThan(4);
+        expect(decoded(b.subarray(0, end))).not.toBe("refused");
+        if (end < cut) expect(decoded(b.subarray(0, cut))).toBe("refused");
       }),
       { numRuns: 3000 },
     );
