@@ -302,11 +302,7 @@ export class SheetScanner {
         // a whole plain cell (most of a sheet's) read in one pass; anything else: the general way
         if (c1 === 99 /* c */ && buf.charCodeAt(lt + 2) === 32) {
           // and the cells that follow it at once
-          let p = lt;
-          for (let e = this.plainCell(buf, p); e >= 0; e = this.plainCell(buf, p)) {
-            p = e;
-            if (buf.charCodeAt(p) !== 60 || buf.charCodeAt(p + 1) !== 99 || buf.charCodeAt(p + 2) !== 32) break;
-          }
+          const p = this.plainCells(buf, lt);
           if (p > lt) {
             pos = p;
             continue;
@@ -337,122 +333,158 @@ export class SheetScanner {
   }
 
   /**
-   * The cell at `lt` ("<c ") when it is of the common form, read at once: one-letter attributes
-   * (r with letters, s, t) in double quotes, then "/>", "></c>" or "><v>…</v></c>" whose text is
-   * a plain number (no t, t="n" or t="s") or a plain text (t="str": no reference, no carriage
-   * return, no "_", only characters XML allows, within the text limit). Returns the index after
-   * the cell, or -1 before changing anything: the general reading (tag() and what follows) then
-   * reads it, and says what is wrong with it if anything is. The result is the general reading's.
+   * The cells from `lt` ("<c ") on while they are of the common form, each read at once: one-letter
+   * attributes (r with letters, s, t) in double quotes, then "/>", "></c>" or "><v>…</v></c>"
+   * whose text is a plain number (no t, t="n" or t="s") or a plain text (t="str": no reference,
+   * no carriage return, no "_", only characters XML allows, within the text limit). Returns the
+   * index after the last cell read so (`lt` for none): a cell that is not of this form is left
+   * untouched to the general reading (tag() and what follows), which reads it, and says what is
+   * wrong with it if anything is. What is read is what the general reading would make of it.
    */
-  private plainCell(buf: string, lt: number): number {
+  private plainCells(buf: string, lt: number): number {
     const row = this.row;
-    if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return -1;
-    let i = lt + 3;
-    let r0 = -1;
-    let r1 = -1;
-    let col = 0;
-    let style = 0;
-    let type = CellType.N;
-    let c = buf.charCodeAt(i);
-    for (;;) {
-      while (c === 32) c = buf.charCodeAt(++i);
-      if (c === 62 /* > */ || c === 47 /* / */) break;
-      if (buf.charCodeAt(i + 1) !== 61 || buf.charCodeAt(i + 2) !== 34) return -1;
-      const v0 = i + 3;
-      // the value's end: a short value (a reference, a style, a type) read rather than searched
-      let v1 = v0;
-      while ((c = buf.charCodeAt(v1)) !== 34) {
-        if (c !== c) return -1; // the chunk ends first
-        v1++;
+    if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
+    const ctx = this.ctx;
+    for (let at = lt; ; ) {
+      let i = at + 3;
+      let r0 = -1;
+      let r1 = -1;
+      let col = 0;
+      let style = 0;
+      let type = CellType.N;
+      let c = buf.charCodeAt(i);
+      let ch = 0;
+      // the attributes, each read in one pass up to its closing quote
+      for (;;) {
+        while (c === 32) c = buf.charCodeAt(++i);
+        if (c === 62 /* > */ || c === 47 /* / */) break;
+        if (buf.charCodeAt(i + 1) !== 61 || buf.charCodeAt(i + 2) !== 34) return at;
+        let k = i + 3;
+        if (c === 114 /* r */) {
+          // the column from the letters, the rest (the row) as it is, up to the quote
+          col = 0;
+          for (; ; k++) {
+            ch = buf.charCodeAt(k) & ~32;
+            if (ch < 65 || ch > 90) break;
+            col = col * 26 + (ch - 64);
+          }
+          if (col === 0) return at;
+          while ((ch = buf.charCodeAt(k)) !== 34) {
+            if (ch !== ch) return at; // the chunk ends first
+            k++;
+          }
+          r0 = i + 3;
+          r1 = k;
+        } else if (c === 115 /* s */) {
+          // a non-negative integer, as intAt() reads it
+          style = 0;
+          for (; (ch = buf.charCodeAt(k)) >= 48 && ch <= 57; k++) style = style * 10 + (ch - 48);
+          if (ch !== 34 || k === i + 3) return at;
+        } else if (c === 116 /* t */) {
+          ch = buf.charCodeAt(k);
+          if (ch === 115 /* s */) {
+            if (buf.charCodeAt(k + 1) === 34) {
+              type = CellType.S;
+              k += 1;
+            } else if (buf.charCodeAt(k + 1) === 116 && buf.charCodeAt(k + 2) === 114 && buf.charCodeAt(k + 3) === 34) {
+              type = CellType.Str;
+              k += 3;
+            } else return at;
+          } else if (ch === 110 /* n */ && buf.charCodeAt(k + 1) === 34) {
+            type = CellType.N;
+            k += 1;
+          } else return at;
+        } else return at;
+        i = k + 1;
+        c = buf.charCodeAt(i);
       }
-      c = buf.charCodeAt(i);
-      if (c === 114 /* r */) {
-        col = 0;
-        let k = v0;
-        for (; k < v1; k++) {
-          const ch = buf.charCodeAt(k) & ~32;
-          if (ch < 65 || ch > 90) break;
-          col = col * 26 + (ch - 64);
-        }
-        if (col === 0) return -1;
-        r0 = v0;
-        r1 = v1;
-      } else if (c === 115 /* s */) {
-        style = this.intAt(buf, v0, v1);
-        if (style < 0) return -1;
-      } else if (c === 116 /* t */) {
-        const vl = v1 - v0;
-        const t0 = buf.charCodeAt(v0);
-        if (vl === 3 && t0 === 115 && buf.charCodeAt(v0 + 1) === 116 && buf.charCodeAt(v0 + 2) === 114) type = CellType.Str;
-        else if (vl === 1 && t0 === 115) type = CellType.S;
-        else if (!(vl === 1 && t0 === 110)) return -1;
-      } else return -1;
-      i = v1 + 1;
-      c = buf.charCodeAt(i);
-    }
-    if (r0 < 0) return -1;
-    let end: number;
-    let v0 = -1;
-    let v1 = -1;
-    if (c === 47) {
-      if (buf.charCodeAt(i + 1) !== 62) return -1;
-      end = i + 2;
-    } else if (buf.charCodeAt(i + 1) !== 60) return -1;
-    else if (buf.charCodeAt(i + 2) === 47) {
-      // "></c>"
-      if (buf.charCodeAt(i + 3) !== 99 || buf.charCodeAt(i + 4) !== 62) return -1;
-      end = i + 5;
-    } else {
-      // "><v>"
-      if (buf.charCodeAt(i + 2) !== 118 || buf.charCodeAt(i + 3) !== 62) return -1;
-      v0 = i + 4;
-      // up to the '<', stopping first at what the plain reading cannot take (NOT_PLAIN)
-      NOT_PLAIN.lastIndex = v0;
-      if (!NOT_PLAIN.test(buf)) return -1; // the chunk ends first
-      const k = NOT_PLAIN.lastIndex - 1;
-      if (buf.charCodeAt(k) !== 60) return -1;
-      v1 = k;
-      // "</v></c>"
-      if (buf.charCodeAt(k + 1) !== 47 || buf.charCodeAt(k + 2) !== 118 || buf.charCodeAt(k + 3) !== 62) return -1;
-      if (buf.charCodeAt(k + 4) !== 60 || buf.charCodeAt(k + 5) !== 47 || buf.charCodeAt(k + 6) !== 99 || buf.charCodeAt(k + 7) !== 62) return -1;
-      end = k + 8;
-    }
-    // the value, as closeCell() reads it
-    let cellType: XCell["type"] = "z";
-    let value: XCell["value"] = null;
-    if (v0 >= 0) {
-      if (type === CellType.Str) {
-        if (v1 - v0 > this.maxText) return -1;
-        cellType = "s";
-        value = own(buf.slice(v0, v1));
+      if (r0 < 0) return at;
+      let end: number;
+      let v0 = -1;
+      let v1 = -1;
+      let num = NaN;
+      if (c === 47) {
+        if (buf.charCodeAt(i + 1) !== 62) return at;
+        end = i + 2;
+      } else if (buf.charCodeAt(i + 1) !== 60) return at;
+      else if (buf.charCodeAt(i + 2) === 47) {
+        // "></c>"
+        if (buf.charCodeAt(i + 3) !== 99 || buf.charCodeAt(i + 4) !== 62) return at;
+        end = i + 5;
       } else {
-        const x = plainNumberAt(buf, v0, v1);
-        if (x !== x) return -1;
-        if (type === CellType.S) {
-          const s = this.ctx.sharedStrings[x];
-          if (s === undefined) return -1;
+        // "><v>"
+        if (buf.charCodeAt(i + 2) !== 118 || buf.charCodeAt(i + 3) !== 62) return at;
+        v0 = i + 4;
+        let k = v0;
+        if (type === CellType.Str) {
+          // up to the '<', stopping first at what the plain reading cannot take (NOT_PLAIN)
+          NOT_PLAIN.lastIndex = v0;
+          if (!NOT_PLAIN.test(buf)) return at; // the chunk ends first
+          k = NOT_PLAIN.lastIndex - 1;
+          if (buf.charCodeAt(k) !== 60) return at;
+        } else {
+          // a number read up to the '<' as plainNumberAt reads it (anything else: the general way)
+          let neg = false;
+          if (buf.charCodeAt(k) === 45) {
+            neg = true;
+            k++;
+          }
+          let m = 0;
+          let digits = 0;
+          let frac = -1;
+          for (ch = buf.charCodeAt(k); ; ch = buf.charCodeAt(++k)) {
+            if (ch >= 48 && ch <= 57) {
+              m = m * 10 + (ch - 48);
+              if (++digits > 15) return at;
+              if (frac >= 0) frac++;
+            } else if (ch === 46 && frac < 0) frac = 0;
+            else break;
+          }
+          if (ch !== 60 || digits === 0) return at;
+          num = frac > 0 ? m / POW10[frac]! : m;
+          if (neg) num = -num;
+        }
+        v1 = k;
+        // "</v></c>"
+        if (buf.charCodeAt(k + 1) !== 47 || buf.charCodeAt(k + 2) !== 118 || buf.charCodeAt(k + 3) !== 62) return at;
+        if (buf.charCodeAt(k + 4) !== 60 || buf.charCodeAt(k + 5) !== 47 || buf.charCodeAt(k + 6) !== 99 || buf.charCodeAt(k + 7) !== 62) return at;
+        end = k + 8;
+      }
+      // the value, as closeCell() reads it
+      let cellType: XCell["type"] = "z";
+      let value: XCell["value"] = null;
+      if (v0 >= 0) {
+        if (type === CellType.Str) {
+          if (v1 - v0 > this.maxText) return at;
+          cellType = "s";
+          value = own(buf.slice(v0, v1));
+        } else if (type === CellType.S) {
+          const s = ctx.sharedStrings[num];
+          if (s === undefined) return at;
           cellType = "s";
           value = s;
         } else {
           cellType = "n";
-          value = x;
+          value = num;
         }
       }
+      // what openCell() does
+      const ref = buf.slice(r0, r1);
+      if (col <= this.lastCol) this.unordered = true;
+      this.lastCol = col;
+      if (++this.cellCount > this.maxCells) {
+        throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
+      }
+      this.cCol = col;
+      this.cRef = ref;
+      this.cStyle = style;
+      this.cHasF = false;
+      this.cF = null;
+      this.emit(row, cellType, value);
+      // the next cell at once?
+      at = end;
+      if (buf.charCodeAt(at) !== 60 || buf.charCodeAt(at + 1) !== 99 || buf.charCodeAt(at + 2) !== 32) return at;
     }
-    // what openCell() does
-    const ref = buf.slice(r0, r1);
-    if (col <= this.lastCol) this.unordered = true;
-    this.lastCol = col;
-    if (++this.cellCount > this.maxCells) {
-      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
-    }
-    this.cCol = col;
-    this.cRef = ref;
-    this.cStyle = style;
-    this.cHasF = false;
-    this.cF = null;
-    this.emit(row, cellType, value);
-    return end;
   }
 
   /** Text of an element read across chunks; entities can make 10 characters of one, no more. */
