@@ -239,21 +239,25 @@ describe("scanner: the plain reading of a common cell", () => {
     "><f>A1</f><v>1</v></c>", "><v>1</v ></c>", "><v>1</v></c >", "><is><t>x</t></is></c>", "><v>1</v><v>2</v></c>",
   ];
   const cell = fc.tuple(fc.constantFrom(...refs), fc.constantFrom(...styles), fc.constantFrom(...types), fc.constantFrom(...bodies)).map(([r, s, t, b]) => (r ? " " + r : "") + s + t + b);
+  // a row's attributes after r (the plain reading of "<row " too, against "<row\t")
+  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"'), { maxLength: 3 }).map((a) => a.join(""));
+  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"');
   function scan(xml: string): unknown {
     const s = new SheetScanner(ctx);
     try {
       const rows = [...s.feed(xml), ...s.end()];
-      return rows.map((r) => [r.row, r.cells.map((c) => ({ ...c }))]);
+      return rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
     } catch (e) {
       return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
     }
   }
   it("gives what the general reading gives, whole and split anywhere", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (rows, cut) => {
-        const body = (open: string) => rows.map((cs, i) => `<row r="${i + 1}">` + cs.map((c) => open + c).join("") + "</row>").join("");
-        const xml = `<worksheet><sheetData>${body("<c")}</sheetData></worksheet>`;
-        const general = `<worksheet><sheetData>${body("<c\t")}</sheetData></worksheet>`;
+      fc.property(fc.array(fc.tuple(rowR, rowAttrs, fc.boolean(), fc.array(cell, { minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (rows, cut) => {
+        const body = (c: string, row: string) =>
+          rows.map(([r, attrs, empty, cs], i) => `${row}${r(i)}${attrs}` + (empty ? "/>" : ">" + cs.map((x) => c + x).join("") + "</row>")).join("");
+        const xml = `<worksheet><sheetData>${body("<c", "<row")}</sheetData></worksheet>`;
+        const general = `<worksheet><sheetData>${body("<c\t", "<row\t")}</sheetData></worksheet>`;
         const want = scan(general);
         expect(scan(xml)).toEqual(want);
         // and fed in two chunks, cut anywhere
@@ -262,7 +266,7 @@ describe("scanner: the plain reading of a common cell", () => {
         try {
           const at = Math.min(cut, xml.length - 1);
           const rowsRead = [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at)), ...s.end()];
-          got = rowsRead.map((r) => [r.row, r.cells.map((c) => ({ ...c }))]);
+          got = rowsRead.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
         } catch (e) {
           got = { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
         }
