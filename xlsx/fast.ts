@@ -9,6 +9,7 @@ import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from
 import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
 import { SheetScanner } from "./scanner.js";
 import { isAscii, isUtf8, transcode } from "node:buffer";
+import { endianness } from "node:os";
 
 const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are not valid UTF-8", "các byte không phải UTF-8 hợp lệ");
 
@@ -20,11 +21,23 @@ const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are no
  * (a one-byte string, as TextDecoder gives).
  */
 export function utf8Text(bytes: Uint8Array): string {
+  return utf8Units(bytes).text;
+}
+
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/**
+ * utf8Text, with the text's UTF-16 code units when they come for free (the all-ASCII bytes
+ * themselves; the transcoded UTF-16LE bytes viewed as 16-bit units on a little-endian machine),
+ * for the scanner to read (SheetScanner.feed).
+ */
+export function utf8Units(bytes: Uint8Array): { text: string; units: Uint8Array | Uint16Array | undefined } {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (isAscii(b)) return b.toString("latin1");
+  if (isAscii(b)) return { text: b.toString("latin1"), units: bytes };
   if (!isUtf8(b)) throw NOT_UTF8();
   const u = transcode(b, "utf8", "utf16le");
-  return u.toString("utf16le");
+  const text = u.toString("utf16le");
+  return { text, units: LITTLE_ENDIAN && u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, u.length >> 1) : undefined };
 }
 
 /**
@@ -183,7 +196,8 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
           // a byte order mark is not text (TextDecoder drops it too)
           if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
           if (bytes.length) first = false;
-          const done = scanner.feed(utf8Text(bytes));
+          const { text, units } = utf8Units(bytes);
+          const done = scanner.feed(text, units);
           if (done.length) yield done;
         }
         const done = scanner.feed(utf8Text(carry ?? new Uint8Array(0)));

@@ -170,6 +170,13 @@ function slow(s: string): number {
   return t === "INF" ? Infinity : t === "-INF" ? -Infinity : Number(t);
 }
 
+/** A string's UTF-16 code units (what feed() is given for a chunk when its caller has them not). */
+function unitsOf(s: string): Uint16Array {
+  const u = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+
 /**
  * A text of its own. A slice of 13 characters or more is a view into the whole decoded chunk
  * (V8's sliced strings), which would then live as long as the cell's text does: a task title kept
@@ -268,8 +275,13 @@ export class SheetScanner {
     }
   }
 
-  /** Scans one chunk; returns the rows it completed. */
-  feed(chunk: string): XRow[] {
+  /**
+   * Scans one chunk; returns the rows it completed. `units`, when given, holds the chunk's UTF-16
+   * code units (units[i] === chunk.charCodeAt(i); Latin-1 bytes for an all-ASCII chunk): the plain
+   * reading of cells reads those (a typed array's load is a fraction of a charCodeAt's cost) and
+   * takes values and references from the string at the same positions.
+   */
+  feed(chunk: string, units?: Uint8Array | Uint16Array): XRow[] {
     this.out = [];
     if (this.rest.length) {
       // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
@@ -284,6 +296,7 @@ export class SheetScanner {
       }
     }
     const buf = this.rest.length ? this.rest + chunk : chunk;
+    const u = units && !this.rest.length && units.length === buf.length ? units : unitsOf(buf);
     this.rest = "";
     const len = buf.length;
     let pos = 0;
@@ -302,7 +315,7 @@ export class SheetScanner {
         // a whole plain cell (most of a sheet's) read in one pass; anything else: the general way
         if (c1 === 99 /* c */ && buf.charCodeAt(lt + 2) === 32) {
           // and the cells that follow it at once
-          const p = this.plainCells(buf, lt);
+          const p = this.plainCells(buf, u, lt);
           if (p > lt) {
             pos = p;
             continue;
@@ -341,7 +354,7 @@ export class SheetScanner {
    * untouched to the general reading (tag() and what follows), which reads it, and says what is
    * wrong with it if anything is. What is read is what the general reading would make of it.
    */
-  private plainCells(buf: string, lt: number): number {
+  private plainCells(buf: string, u: Uint8Array | Uint16Array, lt: number): number {
     const row = this.row;
     if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
     const ctx = this.ctx;
@@ -352,25 +365,25 @@ export class SheetScanner {
       let col = 0;
       let style = 0;
       let type = CellType.N;
-      let c = buf.charCodeAt(i);
+      let c = u[i]!;
       let ch = 0;
       // the attributes, each read in one pass up to its closing quote
       for (;;) {
-        while (c === 32) c = buf.charCodeAt(++i);
+        while (c === 32) c = u[++i]!;
         if (c === 62 /* > */ || c === 47 /* / */) break;
-        if (buf.charCodeAt(i + 1) !== 61 || buf.charCodeAt(i + 2) !== 34) return at;
+        if (u[i + 1]! !== 61 || u[i + 2]! !== 34) return at;
         let k = i + 3;
         if (c === 114 /* r */) {
           // the column from the letters, the rest (the row) as it is, up to the quote
           col = 0;
           for (; ; k++) {
-            ch = buf.charCodeAt(k) & ~32;
+            ch = u[k]! & ~32;
             if (ch < 65 || ch > 90) break;
             col = col * 26 + (ch - 64);
           }
           if (col === 0) return at;
-          while ((ch = buf.charCodeAt(k)) !== 34) {
-            if (ch !== ch) return at; // the chunk ends first
+          while ((ch = u[k]!) !== 34) {
+            if (k >= u.length) return at; // the chunk ends first
             k++;
           }
           r0 = i + 3;
@@ -378,25 +391,25 @@ export class SheetScanner {
         } else if (c === 115 /* s */) {
           // a non-negative integer, as intAt() reads it
           style = 0;
-          for (; (ch = buf.charCodeAt(k)) >= 48 && ch <= 57; k++) style = style * 10 + (ch - 48);
+          for (; (ch = u[k]!) >= 48 && ch <= 57; k++) style = style * 10 + (ch - 48);
           if (ch !== 34 || k === i + 3) return at;
         } else if (c === 116 /* t */) {
-          ch = buf.charCodeAt(k);
+          ch = u[k]!;
           if (ch === 115 /* s */) {
-            if (buf.charCodeAt(k + 1) === 34) {
+            if (u[k + 1]! === 34) {
               type = CellType.S;
               k += 1;
-            } else if (buf.charCodeAt(k + 1) === 116 && buf.charCodeAt(k + 2) === 114 && buf.charCodeAt(k + 3) === 34) {
+            } else if (u[k + 1]! === 116 && u[k + 2]! === 114 && u[k + 3]! === 34) {
               type = CellType.Str;
               k += 3;
             } else return at;
-          } else if (ch === 110 /* n */ && buf.charCodeAt(k + 1) === 34) {
+          } else if (ch === 110 /* n */ && u[k + 1]! === 34) {
             type = CellType.N;
             k += 1;
           } else return at;
         } else return at;
         i = k + 1;
-        c = buf.charCodeAt(i);
+        c = u[i]!;
       }
       if (r0 < 0) return at;
       let end: number;
@@ -404,16 +417,16 @@ export class SheetScanner {
       let v1 = -1;
       let num = NaN;
       if (c === 47) {
-        if (buf.charCodeAt(i + 1) !== 62) return at;
+        if (u[i + 1]! !== 62) return at;
         end = i + 2;
-      } else if (buf.charCodeAt(i + 1) !== 60) return at;
-      else if (buf.charCodeAt(i + 2) === 47) {
+      } else if (u[i + 1]! !== 60) return at;
+      else if (u[i + 2]! === 47) {
         // "></c>"
-        if (buf.charCodeAt(i + 3) !== 99 || buf.charCodeAt(i + 4) !== 62) return at;
+        if (u[i + 3]! !== 99 || u[i + 4]! !== 62) return at;
         end = i + 5;
       } else {
         // "><v>"
-        if (buf.charCodeAt(i + 2) !== 118 || buf.charCodeAt(i + 3) !== 62) return at;
+        if (u[i + 2]! !== 118 || u[i + 3]! !== 62) return at;
         v0 = i + 4;
         let k = v0;
         if (type === CellType.Str) {
@@ -421,18 +434,18 @@ export class SheetScanner {
           NOT_PLAIN.lastIndex = v0;
           if (!NOT_PLAIN.test(buf)) return at; // the chunk ends first
           k = NOT_PLAIN.lastIndex - 1;
-          if (buf.charCodeAt(k) !== 60) return at;
+          if (u[k]! !== 60) return at;
         } else {
           // a number read up to the '<' as plainNumberAt reads it (anything else: the general way)
           let neg = false;
-          if (buf.charCodeAt(k) === 45) {
+          if (u[k]! === 45) {
             neg = true;
             k++;
           }
           let m = 0;
           let digits = 0;
           let frac = -1;
-          for (ch = buf.charCodeAt(k); ; ch = buf.charCodeAt(++k)) {
+          for (ch = u[k]!; ; ch = u[++k]!) {
             if (ch >= 48 && ch <= 57) {
               m = m * 10 + (ch - 48);
               if (++digits > 15) return at;
@@ -446,8 +459,8 @@ export class SheetScanner {
         }
         v1 = k;
         // "</v></c>"
-        if (buf.charCodeAt(k + 1) !== 47 || buf.charCodeAt(k + 2) !== 118 || buf.charCodeAt(k + 3) !== 62) return at;
-        if (buf.charCodeAt(k + 4) !== 60 || buf.charCodeAt(k + 5) !== 47 || buf.charCodeAt(k + 6) !== 99 || buf.charCodeAt(k + 7) !== 62) return at;
+        if (u[k + 1]! !== 47 || u[k + 2]! !== 118 || u[k + 3]! !== 62) return at;
+        if (u[k + 4]! !== 60 || u[k + 5]! !== 47 || u[k + 6]! !== 99 || u[k + 7]! !== 62) return at;
         end = k + 8;
       }
       // the value, as closeCell() reads it
@@ -483,7 +496,7 @@ export class SheetScanner {
       this.emit(row, cellType, value);
       // the next cell at once?
       at = end;
-      if (buf.charCodeAt(at) !== 60 || buf.charCodeAt(at + 1) !== 99 || buf.charCodeAt(at + 2) !== 32) return at;
+      if (u[at]! !== 60 || u[at + 1]! !== 99 || u[at + 2]! !== 32) return at;
     }
   }
 
