@@ -187,12 +187,13 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
             bytes.set(chunk, carry.length);
             carry = null;
           }
-          let cut = bytes.lastIndexOf(60);
-          if (cut <= 0) cut = wholeCharsEnd(bytes);
-          if (cut > 0 && cut < bytes.length) {
+          const lt = bytes.lastIndexOf(60);
+          const cut = lt > 0 ? lt : wholeCharsEnd(bytes);
+          if (cut < bytes.length) {
             carry = bytes.slice(cut);
             bytes = bytes.subarray(0, cut);
           }
+          if (!bytes.length) continue; // not one whole character yet
           // a byte order mark is not text (TextDecoder drops it too)
           if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
           if (bytes.length) first = false;
