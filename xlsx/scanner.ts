@@ -163,6 +163,13 @@ function slow(s: string): number {
   return t === "INF" ? Infinity : t === "-INF" ? -Infinity : Number(t);
 }
 
+/** A string's UTF-16 code units (what feed() is given for a chunk when its caller has them not). */
+function unitsOf(s: string): Uint16Array {
+  const u = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+
 /**
  * A text of its own. A slice of 13 characters or more is a view into the whole decoded chunk
  * (V8's sliced strings), which would then live as long as the cell's text does: a task title kept
@@ -261,8 +268,13 @@ export class SheetScanner {
     }
   }
 
-  /** Scans one chunk; returns the rows it completed. */
-  feed(chunk: string): XRow[] {
+  /**
+   * Scans one chunk; returns the rows it completed. `units`, when given, holds the chunk's UTF-16
+   * code units (units[i] === chunk.charCodeAt(i); Latin-1 bytes for an all-ASCII chunk): the plain
+   * reading of cells reads those (a typed array's load is a fraction of a charCodeAt's cost) and
+   * takes values and references from the string at the same positions.
+   */
+  feed(chunk: string, units?: Uint8Array | Uint16Array): XRow[] {
     this.out = [];
     if (this.rest.length) {
       // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
@@ -277,11 +289,13 @@ export class SheetScanner {
       }
     }
     const buf = this.rest.length ? this.rest + chunk : chunk;
+    const u = units && !this.rest.length && units.length === buf.length ? units : unitsOf(buf);
     this.rest = "";
     const len = buf.length;
     let pos = 0;
     while (pos < len) {
-      const lt = buf.indexOf("<", pos);
+      // (the next tag most often follows at once: no search then)
+      const lt = buf.charCodeAt(pos) === 60 ? pos : buf.indexOf("<", pos);
       if (lt < 0) {
         if (this.capture !== Capture.None) this.captureText(buf.slice(pos));
         break;
@@ -291,7 +305,15 @@ export class SheetScanner {
       // the general reading of a tag (what tag() would do with them, read the same way)
       if (lt + 3 < len) {
         const c1 = buf.charCodeAt(lt + 1);
-        if (c1 === 118 /* v */ && buf.charCodeAt(lt + 2) === 62) {
+        // a whole plain cell (most of a sheet's) read in one pass; anything else: the general way
+        if (c1 === 99 /* c */ && buf.charCodeAt(lt + 2) === 32) {
+          // and the cells that follow it at once
+          const p = this.plainCells(buf, u, lt);
+          if (p > lt) {
+            pos = p;
+            continue;
+          }
+        } else if (c1 === 118 /* v */ && buf.charCodeAt(lt + 2) === 62) {
           const end = this.textElement(buf, lt + 2, Capture.V, false, false);
           if (end >= 0) {
             pos = end + 1;
@@ -314,6 +336,165 @@ export class SheetScanner {
       pos = end + 1;
     }
     return this.out;
+  }
+
+  /**
+   * The cells from `lt` ("<c ") on while they are of the common form, each read at once: one-letter
+   * attributes (r with letters, s, t) in double quotes, then "/>", "></c>" or "><v>…</v></c>"
+   * whose text is a plain number (no t, t="n" or t="s") or a plain text (t="str": no reference,
+   * no carriage return, no "_", only characters XML allows, within the text limit). Returns the
+   * index after the last cell read so (`lt` for none): a cell that is not of this form is left
+   * untouched to the general reading (tag() and what follows), which reads it, and says what is
+   * wrong with it if anything is. What is read is what the general reading would make of it.
+   */
+  private plainCells(buf: string, u: Uint8Array | Uint16Array, lt: number): number {
+    const row = this.row;
+    if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
+    const ctx = this.ctx;
+    for (let at = lt; ; ) {
+      let i = at + 3;
+      let r0 = -1;
+      let r1 = -1;
+      let col = 0;
+      let style = 0;
+      let type = CellType.N;
+      let c = u[i]!;
+      let ch = 0;
+      // the attributes, each read in one pass up to its closing quote
+      for (;;) {
+        while (c === 32) c = u[++i]!;
+        if (c === 62 /* > */ || c === 47 /* / */) break;
+        if (u[i + 1]! !== 61 || u[i + 2]! !== 34) return at;
+        let k = i + 3;
+        if (c === 114 /* r */) {
+          // the column from the letters, the rest (the row) as it is, up to the quote
+          col = 0;
+          for (; ; k++) {
+            ch = u[k]! & ~32;
+            if (ch < 65 || ch > 90) break;
+            col = col * 26 + (ch - 64);
+          }
+          if (col === 0) return at;
+          while ((ch = u[k]!) !== 34) {
+            if (k >= u.length) return at; // the chunk ends first
+            k++;
+          }
+          r0 = i + 3;
+          r1 = k;
+        } else if (c === 115 /* s */) {
+          // a non-negative integer, as intAt() reads it
+          style = 0;
+          for (; (ch = u[k]!) >= 48 && ch <= 57; k++) style = style * 10 + (ch - 48);
+          if (ch !== 34 || k === i + 3) return at;
+        } else if (c === 116 /* t */) {
+          ch = u[k]!;
+          if (ch === 115 /* s */) {
+            if (u[k + 1]! === 34) {
+              type = CellType.S;
+              k += 1;
+            } else if (u[k + 1]! === 116 && u[k + 2]! === 114 && u[k + 3]! === 34) {
+              type = CellType.Str;
+              k += 3;
+            } else return at;
+          } else if (ch === 110 /* n */ && u[k + 1]! === 34) {
+            type = CellType.N;
+            k += 1;
+          } else return at;
+        } else return at;
+        i = k + 1;
+        c = u[i]!;
+      }
+      if (r0 < 0) return at;
+      let end: number;
+      let v0 = -1;
+      let v1 = -1;
+      let num = NaN;
+      if (c === 47) {
+        if (u[i + 1]! !== 62) return at;
+        end = i + 2;
+      } else if (u[i + 1]! !== 60) return at;
+      else if (u[i + 2]! === 47) {
+        // "></c>"
+        if (u[i + 3]! !== 99 || u[i + 4]! !== 62) return at;
+        end = i + 5;
+      } else {
+        // "><v>"
+        if (u[i + 2]! !== 118 || u[i + 3]! !== 62) return at;
+        v0 = i + 4;
+        let k = v0;
+        if (type === CellType.Str) {
+          // up to the '<', stopping first at what the plain reading cannot take: a reference, a
+          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate
+          const n = u.length;
+          for (; k < n; k++) {
+            ch = u[k]!;
+            if (ch === 60) break;
+            if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 38 || ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
+          }
+          if (k >= n) return at; // the chunk ends first
+        } else {
+          // a number read up to the '<' as plainNumberAt reads it (anything else: the general way)
+          let neg = false;
+          if (u[k]! === 45) {
+            neg = true;
+            k++;
+          }
+          let m = 0;
+          let digits = 0;
+          let frac = -1;
+          for (ch = u[k]!; ; ch = u[++k]!) {
+            if (ch >= 48 && ch <= 57) {
+              m = m * 10 + (ch - 48);
+              if (++digits > 15) return at;
+              if (frac >= 0) frac++;
+            } else if (ch === 46 && frac < 0) frac = 0;
+            else break;
+          }
+          if (ch !== 60 || digits === 0) return at;
+          num = frac > 0 ? m / POW10[frac]! : m;
+          if (neg) num = -num;
+        }
+        v1 = k;
+        // "</v></c>"
+        if (u[k + 1]! !== 47 || u[k + 2]! !== 118 || u[k + 3]! !== 62) return at;
+        if (u[k + 4]! !== 60 || u[k + 5]! !== 47 || u[k + 6]! !== 99 || u[k + 7]! !== 62) return at;
+        end = k + 8;
+      }
+      // the value, as closeCell() reads it
+      let cellType: XCell["type"] = "z";
+      let value: XCell["value"] = null;
+      if (v0 >= 0) {
+        if (type === CellType.Str) {
+          if (v1 - v0 > this.maxText) return at;
+          cellType = "s";
+          value = own(buf.slice(v0, v1));
+        } else if (type === CellType.S) {
+          const s = ctx.sharedStrings[num];
+          if (s === undefined) return at;
+          cellType = "s";
+          value = s;
+        } else {
+          cellType = "n";
+          value = num;
+        }
+      }
+      // what openCell() does
+      const ref = buf.slice(r0, r1);
+      if (col <= this.lastCol) this.unordered = true;
+      this.lastCol = col;
+      if (++this.cellCount > this.maxCells) {
+        throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
+      }
+      this.cCol = col;
+      this.cRef = ref;
+      this.cStyle = style;
+      this.cHasF = false;
+      this.cF = null;
+      this.emit(row, cellType, value);
+      // the next cell at once?
+      at = end;
+      if (u[at]! !== 60 || u[at + 1]! !== 99 || u[at + 2]! !== 32) return at;
+    }
   }
 
   /** Text of an element read across chunks; entities can make 10 characters of one, no more. */
@@ -726,6 +907,12 @@ export class SheetScanner {
         }
         break;
     }
+    this.emit(row, type, value);
+  }
+
+  /** The cell read (cCol, cRef, cStyle, cHasF, cF) with its value: the limits, then into the row. */
+  private emit(row: XRow, type: XCell["type"], value: XCell["value"]): void {
+    const ctx = this.ctx;
     // The limits count cells that hold something: a row formatted out to column XFD, or a
     // million formatted rows, hold no figure and must not cost the sheet its data in A:H. A
     // styled empty cell past the column limit is not handed over at all (nothing to read in it,

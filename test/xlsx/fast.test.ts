@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx } from "../../xlsx/fast.js";
+import { openFastXlsx, utf8Text, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -211,6 +211,112 @@ describe("scanner: chunk boundaries anywhere", () => {
     const s = new SheetScanner(ctx);
     s.feed(xml.slice(0, xml.indexOf('<row r="3"') + 20));
     expect(() => s.end()).toThrow(expect.objectContaining({ reason: "truncated" }));
+  });
+});
+
+describe("scanner: the plain reading of a common cell", () => {
+  // "<c " is read by the one-pass plain reading when the cell has its common form; "<c\t" (the
+  // same cell) always by the general one. Both must give the same rows, or the same error.
+  const ctx: ScanContext = {
+    sheet: "S",
+    sharedStrings: ["zero", "one", "Dự toán"],
+    numFmt: ["General", "mm/yyyy", "#,##0"],
+    font: ["Arial", ".VnTime"],
+    date1904: false,
+    maxColumns: 30,
+    maxRows: 3,
+    maxTextChars: 12,
+    maxCellsPerSheet: 40,
+  };
+  const refs = ['r="A1"', 'r="B1"', 'r="b1"', 'r="AB1"', 'r="1"', 'r="A"', 'r=""', "r='C1'", 'r="AE1"', ""];
+  const styles = ["", ' s="1"', ' s="2"', ' s="9"', ' s="x"', ' s=""', ' s="-1"'];
+  const types = ["", ' t="n"', ' t="s"', ' t="str"', ' t="b"', ' t="e"', ' t="d"', ' t="inlineStr"', ' t="st"', ' t="x"', ' cm="1"'];
+  const bodies = [
+    "/>", "></c>", " />", "><v>1</v></c>", "><v>-12.5</v></c>", "><v>2</v></c>", "><v>3</v></c>", "><v>1.5</v></c>", "><v></v></c>",
+    "><v> 7 </v></c>", "><v>1e3</v></c>", "><v>0x10</v></c>", "><v>12345678901234567</v></c>", "><v>Dự toán</v></c>",
+    "><v>a&amp;b</v></c>", "><v>a_x0041_b</v></c>", "><v>a\r\nb</v></c>", "><v>a\u0001b</v></c>", "><v>x😀y</v></c>",
+    "><v>\ud83d</v></c>", "><v>\ufffe</v></c>", "><v>mười ba chữ nữa</v></c>", "><v>twelve chars</v></c>", "><v>thirteen char</v></c>", "><v>2024-01-15</v></c>", "><v>TRUE</v></c>",
+    "><f>A1</f><v>1</v></c>", "><v>1</v ></c>", "><v>1</v></c >", "><is><t>x</t></is></c>", "><v>1</v><v>2</v></c>",
+  ];
+  const cell = fc.tuple(fc.constantFrom(...refs), fc.constantFrom(...styles), fc.constantFrom(...types), fc.constantFrom(...bodies)).map(([r, s, t, b]) => (r ? " " + r : "") + s + t + b);
+  // a row's attributes after r (the plain reading of "<row " too, against "<row\t")
+  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"'), { maxLength: 3 }).map((a) => a.join(""));
+  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"');
+  function scan(xml: string): unknown {
+    const s = new SheetScanner(ctx);
+    try {
+      const rows = [...s.feed(xml), ...s.end()];
+      return rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
+    } catch (e) {
+      return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+    }
+  }
+  it("gives what the general reading gives, whole and split anywhere", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rowR, rowAttrs, fc.boolean(), fc.array(cell, { minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (rows, cut) => {
+        const body = (c: string, row: string) =>
+          rows.map(([r, attrs, empty, cs], i) => `${row}${r(i)}${attrs}` + (empty ? "/>" : ">" + cs.map((x) => c + x).join("") + "</row>")).join("");
+        const xml = `<worksheet><sheetData>${body("<c", "<row")}</sheetData></worksheet>`;
+        const general = `<worksheet><sheetData>${body("<c\t", "<row\t")}</sheetData></worksheet>`;
+        const want = scan(general);
+        expect(scan(xml)).toEqual(want);
+        // and fed in two chunks, cut anywhere
+        const s = new SheetScanner(ctx);
+        let got: unknown;
+        try {
+          const at = Math.min(cut, xml.length - 1);
+          const rowsRead = [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at)), ...s.end()];
+          got = rowsRead.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
+        } catch (e) {
+          got = { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+        }
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("the sheet's bytes as text", () => {
+  const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decoded = (b: Uint8Array): string | "refused" => {
+    try {
+      return fatal.decode(b);
+    } catch {
+      return "refused";
+    }
+  };
+  const ours = (b: Uint8Array): string | "refused" => {
+    try {
+      return utf8Text(b);
+    } catch (e) {
+      expect(e).toMatchObject({ reason: "invalid", what: "bytes that are not valid UTF-8" });
+      return "refused";
+    }
+  };
+  it("utf8Text is TextDecoder({ fatal: true }): the same text, or refused", () => {
+    const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0xc3, 0xa1, 0xe1, 0xbb, 0x87, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0xef, 0xbf, 0xbe)), { maxLength: 24 });
+    fc.assert(fc.property(bytes, (b) => {
+      expect(ours(Uint8Array.from(b))).toEqual(decoded(Uint8Array.from(b)));
+    }), { numRuns: 5000 });
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (t) => {
+      expect(ours(new TextEncoder().encode(t))).toBe(t);
+    }), { numRuns: 1000 });
+  });
+  it("wholeCharsEnd: where the bytes stop holding whole characters", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 12 }), fc.nat(), (t, k) => {
+        const b = new TextEncoder().encode(t);
+        const cut = k % (b.length + 1);
+        const end = wholeCharsEnd(b.subarray(0, cut));
+        // the longest prefix of whole characters: decodes, and one byte more would not be whole
+        expect(end).toBeLessThanOrEqual(cut);
+        expect(cut - end).toBeLessThan(4);
+        expect(decoded(b.subarray(0, end))).not.toBe("refused");
+        if (end < cut) expect(decoded(b.subarray(0, cut))).toBe("refused");
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
