@@ -3,7 +3,7 @@
 // buffers: the main thread, which stages into DuckDB, then neither rebuilds 100 000 fact objects
 // from a structured clone nor parses their amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
-import { parseDecimal } from "../core/money.js";
+import { microNumber, parseDecimal } from "../core/money.js";
 import type { ParsedFile } from "./model.js";
 
 export interface PackedFacts {
@@ -53,61 +53,15 @@ class Interned {
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
-const SCALE_BY = [1000000n, 100000n, 10000n, 1000n, 100n, 10n, 1n];
 
 /**
- * A validated decimal ("1234.5", "-0.25", at most 6 decimals) in micro-units. Up to 15 digits in
- * all it is read as an exact integer (below 2^53, so the double holds it exactly) and made a
- * BigInt once; anything else goes through parseDecimal, which also refuses what is not a decimal.
+ * A validated decimal ("1234.5", "-0.25", at most 6 decimals) in micro-units. While it is an exact
+ * integer Number (core/money.ts's microNumber, the parse's quick reading) it is made a BigInt once;
+ * anything else goes through parseDecimal, which also refuses what is not a decimal.
  */
 export function microOf(s: string): bigint {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  const neg = i === 1;
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) frac = 0;
-    else return parseDecimal(s);
-  }
-  if (digits === 0 || digits > 15 || frac > 6 || frac === 0) return parseDecimal(s);
-  const scaled = BigInt(m) * SCALE_BY[Math.max(0, frac)]!;
-  return neg ? -scaled : scaled;
-}
-
-const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
-
-/**
- * microOf(s) as a Number when it is a safe integer read the quick way (at most 15 digits, at most
- * 6 decimals: m × 10^(6 − decimals) is then an exact product of integers); null for anything else,
- * which microOf reads. One BigInt made from it, not one multiplied by another.
- */
-function microSafe(s: string): number | null {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  const neg = i === 1;
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) frac = 0;
-    else return null;
-  }
-  if (digits === 0 || digits > 15 || frac > 6 || frac === 0) return null;
-  const v = m * POW10[6 - Math.max(0, frac)]!;
-  if (v > Number.MAX_SAFE_INTEGER) return null;
-  return neg ? -v : v;
+  const x = microNumber(s);
+  return x === x ? BigInt(x) : parseDecimal(s);
 }
 
 /** "AB12" → the length of its column letters (the parser's A1 references are well formed). */
@@ -163,14 +117,9 @@ export function packFacts(f: ParsedFile): PackedFacts {
       lastSourceId = small.id(source);
     }
     p.source[i] = lastSourceId;
-    const safe = microSafe(amount);
-    // a safe integer fits int64, whatever the column holds
-    if (safe !== null) p.amount[i] = BigInt(safe);
-    else {
-      const micro = microOf(amount);
-      if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
-      p.amount[i] = micro;
-    }
+    const micro = microOf(amount);
+    if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
+    p.amount[i] = micro;
     if (sheet !== lastSheet || lastSheetId === 0) {
       lastSheet = sheet;
       lastSheetId = small.id(sheet);
