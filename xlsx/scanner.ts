@@ -478,18 +478,7 @@ export class SheetScanner {
           value = num;
         }
       }
-      // what openCell() does
-      const ref = buf.slice(r0, r1);
-      if (col <= this.lastCol) this.unordered = true;
-      this.lastCol = col;
-      if (++this.cellCount > this.maxCells) {
-        throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
-      }
-      this.cCol = col;
-      this.cRef = ref;
-      this.cStyle = style;
-      this.cHasF = false;
-      this.cF = null;
+      this.beginCell(col, buf.slice(r0, r1), style);
       this.emit(row, cellType, value);
       // the next cell at once?
       at = end;
@@ -749,6 +738,16 @@ export class SheetScanner {
       col = this.lastCol + 1;
       ref = colLetters(col) + this.row.row;
     }
+    this.beginCell(col, ref, this.aS);
+    this.cType = this.aT;
+    this.cV = null;
+    this.cNum = NaN;
+    this.cInline = null;
+    if (selfClosing) this.closeCell();
+  }
+
+  /** A cell begins (the general reading's openCell and the plain one's): its place, order and count. */
+  private beginCell(col: number, ref: string, style: number): void {
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
     if (++this.cellCount > this.maxCells) {
@@ -756,14 +755,9 @@ export class SheetScanner {
     }
     this.cCol = col;
     this.cRef = ref;
-    this.cStyle = this.aS;
-    this.cType = this.aT;
-    this.cV = null;
-    this.cNum = NaN;
+    this.cStyle = style;
     this.cF = null;
     this.cHasF = false;
-    this.cInline = null;
-    if (selfClosing) this.closeCell();
   }
 
   /**
