@@ -504,8 +504,8 @@ async function checkFile(
     const current = kept.length === 0 ? null : `(${facts(`run_id <> $run and file_id <> $file and file_id not in (select file_id from ld_file)`, kept)})`;
     // 1. a key given again: staged pairs in the full check's orientation (a the lesser file), the
     // staged fact first against the warehouse's
-    const first = (col: string) => `case when f.file_id < e.file_id then f.${col} else e.${col} end`;
-    const second = (col: string) => `case when f.file_id < e.file_id then e.${col} else f.${col} end`;
+    const first = (col: string) => lesserFile("f", "e", col);
+    const second = (col: string) => greaterFile("f", "e", col);
     const pairs = [
       earlier && `select f.kind, f.k1, f.year, f.measure, f.source, ${first("file_id")}, ${first("sheet")}, ${first("cell")},
               ${second("file_id")}, ${second("sheet")}, ${second("cell")}, false
@@ -527,10 +527,8 @@ async function checkFile(
   }
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
   const pairs = [
-    f.tasks.length > 0 && o.registersBefore && `select a.task_code, case when a.file_id < b.file_id then a.file_id else b.file_id end,
-              case when a.file_id < b.file_id then a.sheet else b.sheet end, case when a.file_id < b.file_id then a.cell else b.cell end,
-              case when a.file_id < b.file_id then b.file_id else a.file_id end,
-              case when a.file_id < b.file_id then b.sheet else a.sheet end, case when a.file_id < b.file_id then b.cell else a.cell end, false
+    f.tasks.length > 0 && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
+              ${["file_id", "sheet", "cell"].map((c) => greaterFile("a", "b", c)).join(", ")}, false
          from ld_task a join ld_task b using (task_code) where a.file_id = $file and b.file_id <> $file`,
     f.tasks.length > 0 && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
          from ld_task a join task b using (task_code)
@@ -547,6 +545,10 @@ async function checkFile(
     );
   }
 }
+
+/** Of two sides `a` and `b` of a pair from two files, the column of the lesser file (a full check's side a) and of the greater. */
+const lesserFile = (a: string, b: string, col: string) => `case when ${a}.file_id < ${b}.file_id then ${a}.${col} else ${b}.${col} end`;
+const greaterFile = (a: string, b: string, col: string) => `case when ${a}.file_id < ${b}.file_id then ${b}.${col} else ${a}.${col} end`;
 
 /** What the warehouse held of the province when the run began: the kinds of facts, and "task" for registered tasks. */
 type Held = Set<FactKind | "task">;
