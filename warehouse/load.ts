@@ -83,6 +83,11 @@ export interface LoadOptions {
    * by file as the files are staged (checkFile). The answers are the same; tests compare the two.
    */
   perFileChecks?: boolean;
+  /**
+   * what `prepare` makes, in a word (the views' fingerprint): a new warehouse then starts as a
+   * copy of a template made once by the migrations and `prepare` (generations.ts FreshStart)
+   */
+  prepareKey?: string;
 }
 
 export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFile>) & {
@@ -1006,7 +1011,7 @@ async function withRun(
       await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
-    }, (name) => opts.checkpoint?.(name));
+    }, (name) => opts.checkpoint?.(name), opts.prepare && opts.prepareKey ? { key: opts.prepareKey, build: opts.prepare } : undefined);
     report.runId = result.published;
     return report;
   } finally {
