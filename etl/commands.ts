@@ -13,7 +13,7 @@ import { pooledParser } from "./read-pool.js";
 import { EXIT, type ExitCode } from "../core/exit.js";
 import { scanInbox } from "./inbox.js";
 import { readInboxFile } from "./read.js";
-import { installAnalystViews } from "../queries/install.js";
+import { installAnalystViews, viewsFingerprint } from "../queries/install.js";
 import { runDataTests } from "../queries/data-tests.js";
 
 /**
@@ -56,6 +56,11 @@ export async function prepareLoad(db: Db): Promise<void> {
   prepared.add(db);
 }
 
+/** A load's `prepare`, and its key: a new warehouse starts from a template made by it (warehouse/generations.ts). */
+export function preparation(): { prepare: (db: Db) => Promise<void>; prepareKey: string } {
+  return { prepare: prepareLoad, prepareKey: viewsFingerprint() };
+}
+
 /**
  * The connections prepareLoad has installed the views on: nothing between it and afterLoad
  * touches a view, so afterLoad need not ask the catalogue again (a Db is one load's transaction).
@@ -93,7 +98,7 @@ export async function runLoad(o: EtlLoadOptions & { command?: string; now?: () =
       command: o.command ?? "etl load",
       now: o.now,
       afterLoad,
-      prepare: prepareLoad,
+      ...preparation(),
       checkpoint: o.checkpoint,
       onProgress: tty
         ? (p) => process.stderr.write(`\r\x1b[K[${p.index}/${p.total}] ${terminalSafe(p.file)} — ${p.rows} dòng/rows`)

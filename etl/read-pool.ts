@@ -3,6 +3,7 @@
 // V8 out of memory, past the deadline, a crash — or makes the reader throw becomes a rejected file
 // with a located problem like any other; the process, and the other offices' files, live on.
 // `etl load` and `etl watch` both read this way (commands.ts parserFor).
+import { availableParallelism } from "node:os";
 import type { Config } from "../core/config.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { prob } from "../core/codes.js";
@@ -75,17 +76,25 @@ export function pooledParser(config: Config, o: Partial<ReadPoolOptions> = {}): 
     ...(o.size ? { size: o.size } : {}),
     ...(o.setTimer ? { setTimer: o.setTimer } : {}),
   };
+  // One worker per core but one: the main thread, which stages into DuckDB (and DuckDB's own
+  // thread), needs a core too. On 2 cores a second worker parsing at once was no faster (13.9 s vs
+  // 14.1 s for the bench's 30 files, quiet machine) and held 130 MB more.
+  const workers = Math.max(1, (o.size ?? availableParallelism()) - 1);
   let pool: WorkerPool<ReadTask, ParsedFile>;
-  if (o.setTimer || o.size) pool = newReadPool(opts);
+  if (o.setTimer || o.size) pool = newReadPool({ ...opts, size: workers });
   else {
     const key = `${opts.heapMb}/${opts.timeoutMs}`;
-    pool = pools.get(key) ?? newReadPool(opts);
+    pool = pools.get(key) ?? newReadPool({ ...opts, size: workers });
     pools.set(key, pool);
   }
   const parser: FileParser = (f) => readPooled(pool, { absPath: f.path, fileId: f.fileId, office: f.office, opts: { limits: config.limits, province: config.province.code } }, opts);
-  // The loader keeps one file in flight per worker but one: the main thread, which stages into
-  // DuckDB (and DuckDB's own threads), needs a core too. On 2 cores a second worker parsing at once
-  // was no faster (13.9 s vs 14.1 s for the bench's 30 files, quiet machine) and held 130 MB more.
-  parser.concurrency = Math.max(1, pool.workers - 1);
+  parser.concurrency = pool.workers;
+  // The loader may ask for one file more: it waits in the pool's queue, not for a worker of its
+  // own, and the worker that finishes takes it at once instead of idling until the loader has
+  // staged the file before and asks again. At a province's start the loader opens, migrates and
+  // installs the views while the worker had read the first file and waited: about a sixth of the
+  // bench's staging phase was the loader then waiting for the second file.
+  parser.queued = 1;
   return parser;
 }
+

@@ -83,11 +83,21 @@ export interface LoadOptions {
    * by file as the files are staged (checkFile). The answers are the same; tests compare the two.
    */
   perFileChecks?: boolean;
+  /**
+   * what `prepare` makes, in a word (the views' fingerprint): a new warehouse then starts as a
+   * copy of a template made once by the migrations and `prepare` (generations.ts FreshStart)
+   */
+  prepareKey?: string;
 }
 
 export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFile>) & {
   /** how many files it reads at once (its workers); the loader keeps that many in flight */
   concurrency?: number;
+  /**
+   * how many more it takes and holds until a reader is free (etl/read-pool.ts queues them): the
+   * loader asks that many files more ahead, so that a reader never waits for the loader to ask
+   */
+  queued?: number;
 };
 
 const STAGING = `
@@ -752,12 +762,13 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
   const province = opts.province.code;
   // The next files are parsed while this one is staged: a parser with workers (etl/read-pool.ts)
   // reads as many files at once as it has workers, and staging mostly waits on DuckDB's own
-  // threads. A window of that many files ahead, so that no more than that many parsed files
-  // (and the one being staged) are ever held; a parser on this thread reads one ahead.
+  // threads. A window of that many files ahead, and those the parser queues for its readers, so
+  // that no more than that many parsed files (and the one being staged) are ever held; a parser
+  // on this thread reads one ahead.
   // The window opens before the warehouse does: reading needs nothing of it, so the first files
   // are read while the lock is taken, the generation copied, opened and migrated (a load refused
   // as busy has read them for nothing, and says so by throwing as before).
-  const ahead = Math.max(1, parse.concurrency ?? 1);
+  const ahead = Math.max(1, parse.concurrency ?? 1) + Math.max(0, parse.queued ?? 0);
   const pending: Promise<ParsedFile>[] = [];
   let started = 0;
   const fill = () => {
@@ -1000,7 +1011,7 @@ async function withRun(
       await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
-    }, (name) => opts.checkpoint?.(name));
+    }, (name) => opts.checkpoint?.(name), opts.prepare && opts.prepareKey ? { key: opts.prepareKey, build: opts.prepare } : undefined);
     report.runId = result.published;
     return report;
   } finally {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Config } from "../../core/config.js";
 import { FileLoadError, loadFiles, WarehouseBusyError, type FileParser, type LoadReport } from "../../warehouse/load.js";
 import { pruneGenerations } from "../../warehouse/generations.js";
-import { afterLoad, appendRunLog, parserFor, prepareLoad, rejectedByFile } from "../commands.js";
+import { afterLoad, appendRunLog, parserFor, preparation, rejectedByFile } from "../commands.js";
 import { scanInbox } from "../inbox.js";
 import { splitReady, type Seen } from "./stability.js";
 import { problemsText, writeQualityReport } from "./quality.js";
@@ -61,7 +61,7 @@ export async function runTick(o: TickOptions): Promise<TickResult> {
       report = await loadFiles(
         { files: left, skipped: [], problems: [] },
         parse,
-        { dbPath: o.db, province: o.config.province, acceptPartial: true, command: "etl watch", now: o.now, afterLoad, prepare: prepareLoad },
+        { dbPath: o.db, province: o.config.province, acceptPartial: true, command: "etl watch", now: o.now, afterLoad, ...preparation() },
       );
       break;
     } catch (e) {

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { statSync } from "node:fs";
 import { ConfigSchema } from "../../core/config.js";
-import { pooledParser } from "../../etl/read-pool.js";
+import { availableParallelism } from "node:os";
+import { pooledParser, readWorkersStarted } from "../../etl/read-pool.js";
 import { readInboxFile } from "../../etl/read.js";
 import { packFacts } from "../../warehouse/pack.js";
 
@@ -31,5 +32,24 @@ describe("reading in the pool", () => {
       expect(expected.n).toBeGreaterThan(0);
       expect(pooled.packed).toEqual(expected);
     }
+  });
+
+  it("queues a file asked for beyond its readers instead of starting a worker for it", async () => {
+    const shared = pooledParser(config);
+    expect(shared.concurrency).toBe(Math.max(1, availableParallelism() - 1));
+    expect(shared.queued).toBe(1);
+    const before = readWorkersStarted();
+    const names = ["P.KHTC/Du toan KHCN 2024 - KHTC.xlsx", "TDC/Chi tieu TDC 6T2023.xlsx", "P.QLKH/Danh muc nhiem vu KHCN (ban cuoi).xlsx"];
+    const all = await Promise.all(
+      names.map((name) => {
+        const path = join("sample", "inbox", name);
+        const st = statSync(path);
+        return shared({ fileId: name, office: name.split("/")[0]!, path, size: st.size, mtimeMs: st.mtimeMs });
+      }),
+    );
+    expect(all.map((p) => p.fileId)).toEqual(names);
+    expect(all.every((p) => p.problems.every((x) => x.severity !== "error"))).toBe(true);
+    // three files at once, read by the readers it has: no worker started for the one queued
+    expect(readWorkersStarted() - before).toBeLessThanOrEqual(shared.concurrency!);
   });
 });
