@@ -1,4 +1,5 @@
 -- grain: one row per fact or dimension row naming a code its dimension does not have
+-- (a key in no row of its dimension: an anti join; NOT EXISTS was planned as a delim join, dearer)
 -- severity: error
 -- vi: Mã không có trong danh mục (nguồn, chỉ tiêu đo, dòng ngân sách, cấp, lĩnh vực, lĩnh vực chỉ tiêu, chỉ tiêu)
 -- en: A code missing from its dimension (source, measure, budget line, level, field, indicator area, indicator)
@@ -49,19 +50,15 @@ where i.area_code not in (select area_code from stg_indicator_area)
 union all
 select i.file_id, i.sheet, i.cell, 'parent indicator ' || i.parent_indicator_key
 from stg_indicator as i
+anti join stg_indicator as p
+  on p.province_code = i.province_code and p.indicator_key = i.parent_indicator_key
 where i.parent_indicator_key is not null
-  and not exists (
-    select 1 from stg_indicator as p
-    where p.province_code = i.province_code and p.indicator_key = i.parent_indicator_key
-  )
 
 union all
 select f.file_id, f.sheet, f.cell, 'indicator ' || f.indicator_key
 from stg_fact_indicator as f
-where not exists (
-  select 1 from stg_indicator as i
-  where i.province_code = f.province_code and i.indicator_key = f.indicator_key
-)
+anti join stg_indicator as i
+  on i.province_code = f.province_code and i.indicator_key = f.indicator_key
 
 union all
 select f.file_id, f.sheet, f.cell, 'measure ' || f.measure_code
