@@ -7,7 +7,7 @@ import { LIMIT_DEFAULTS } from "../core/config.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
-import { SheetScanner } from "./scanner.js";
+import { SheetScanner, UNITS_PAD } from "./scanner.js";
 import { isAscii, isUtf8, transcode } from "node:buffer";
 import { endianness } from "node:os";
 
@@ -21,22 +21,31 @@ const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are no
  * (a one-byte string, as TextDecoder gives).
  */
 export function utf8Text(bytes: Uint8Array): string {
-  return utf8Units(bytes).text;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (isAscii(b)) return b.toString("latin1");
+  if (!isUtf8(b)) throw NOT_UTF8();
+  return transcode(b, "utf8", "utf16le").toString("utf16le");
 }
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
 /**
- * utf8Text, with the text's UTF-16 code units when they come for free (the all-ASCII bytes
- * themselves; the transcoded UTF-16LE bytes viewed as 16-bit units on a little-endian machine),
- * for the scanner to read (SheetScanner.feed).
+ * utf8Text, with the text's UTF-16 code units followed by UNITS_PAD zeros, as the scanner reads
+ * them (SheetScanner.feed): the all-ASCII bytes themselves, or the transcoded UTF-16LE bytes viewed
+ * as 16-bit units on a little-endian machine. The bytes and the zeros are put together in a
+ * scratch buffer of the caller's (one copy of the chunk; the units are read before the next call).
  */
-export function utf8Units(bytes: Uint8Array): { text: string; units: Uint8Array | Uint16Array | undefined } {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (isAscii(b)) return { text: b.toString("latin1"), units: bytes };
+export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
+  const n = bytes.length;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
+  if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
+  const padded = scratch.buf.subarray(0, n + UNITS_PAD);
+  padded.set(b);
+  padded.fill(0, n);
+  if (isAscii(b)) return { text: b.toString("latin1"), units: padded };
   if (!isUtf8(b)) throw NOT_UTF8();
-  const u = transcode(b, "utf8", "utf16le");
-  const text = u.toString("utf16le");
+  const u = transcode(padded, "utf8", "utf16le");
+  const text = u.toString("utf16le", 0, u.length - 2 * UNITS_PAD);
   return { text, units: LITTLE_ENDIAN && u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, u.length >> 1) : undefined };
 }
 
@@ -178,6 +187,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       // nothing piles up, less a character it cuts short, carried over too (a '<' never cuts one).
       let carry: Uint8Array | null = null;
       let first = true;
+      const scratch = { buf: Buffer.alloc(0) };
       try {
         for await (const chunk of zip.inflate(entry, budget)) {
           let bytes = chunk;
@@ -197,7 +207,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
           // a byte order mark is not text (TextDecoder drops it too)
           if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
           if (bytes.length) first = false;
-          const { text, units } = utf8Units(bytes);
+          const { text, units } = utf8Units(bytes, scratch);
           const done = scanner.feed(text, units);
           if (done.length) yield done;
         }

@@ -163,9 +163,19 @@ function slow(s: string): number {
   return t === "INF" ? Infinity : t === "-INF" ? -Infinity : Number(t);
 }
 
-/** A string's UTF-16 code units (what feed() is given for a chunk when its caller has them not). */
+/**
+ * How many zeros follow a chunk's code units (SheetScanner.feed): the plain reading of a cell looks
+ * a few units ahead of where it is (up to 8) without asking whether the chunk has ended there, and
+ * reads a zero, which no cell's markup holds, instead. A load past a typed array's end would give
+ * the same answer, but V8 compiles the reading for loads inside the array and throws that code
+ * away (and compiles it again) the first time one is not: once per place in the reading, each at
+ * a chunk's end, on every cold start of the reader.
+ */
+export const UNITS_PAD = 16;
+
+/** A string's UTF-16 code units and UNITS_PAD zeros (what feed() is given when its caller has them not). */
 function unitsOf(s: string): Uint16Array {
-  const u = new Uint16Array(s.length);
+  const u = new Uint16Array(s.length + UNITS_PAD);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
   return u;
 }
@@ -270,9 +280,9 @@ export class SheetScanner {
 
   /**
    * Scans one chunk; returns the rows it completed. `units`, when given, holds the chunk's UTF-16
-   * code units (units[i] === chunk.charCodeAt(i); Latin-1 bytes for an all-ASCII chunk): the plain
-   * reading of cells reads those (a typed array's load is a fraction of a charCodeAt's cost) and
-   * takes values and references from the string at the same positions.
+   * code units (units[i] === chunk.charCodeAt(i); Latin-1 bytes for an all-ASCII chunk) followed by
+   * UNITS_PAD zeros: the plain reading of cells reads those (a typed array's load is a fraction of
+   * a charCodeAt's cost) and takes values and references from the string at the same positions.
    */
   feed(chunk: string, units?: Uint8Array | Uint16Array): XRow[] {
     this.out = [];
@@ -289,7 +299,7 @@ export class SheetScanner {
       }
     }
     const buf = this.rest.length ? this.rest + chunk : chunk;
-    const u = units && !this.rest.length && units.length === buf.length ? units : unitsOf(buf);
+    const u = units && !this.rest.length && units.length === buf.length + UNITS_PAD ? units : unitsOf(buf);
     this.rest = "";
     const len = buf.length;
     let pos = 0;
@@ -351,6 +361,8 @@ export class SheetScanner {
     const row = this.row;
     if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
     const ctx = this.ctx;
+    // the chunk's end: the units run UNITS_PAD zeros further, so the fixed look-aheads below need no test
+    const len = buf.length;
     for (let at = lt; ; ) {
       let i = at + 3;
       let r0 = -1;
@@ -376,7 +388,7 @@ export class SheetScanner {
           }
           if (col === 0) return at;
           while ((ch = u[k]!) !== 34) {
-            if (k >= u.length) return at; // the chunk ends first
+            if (k >= len) return at; // the chunk ends first
             k++;
           }
           r0 = i + 3;
@@ -425,13 +437,12 @@ export class SheetScanner {
         if (type === CellType.Str) {
           // up to the '<', stopping first at what the plain reading cannot take: a reference, a
           // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate
-          const n = u.length;
-          for (; k < n; k++) {
+          for (; k < len; k++) {
             ch = u[k]!;
             if (ch === 60) break;
             if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 38 || ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
           }
-          if (k >= n) return at; // the chunk ends first
+          if (k >= len) return at; // the chunk ends first
         } else {
           // a number read up to the '<' as plainNumberAt reads it (anything else: the general way)
           let neg = false;

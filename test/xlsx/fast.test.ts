@@ -6,8 +6,8 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx, utf8Text, wholeCharsEnd } from "../../xlsx/fast.js";
-import { SheetScanner, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
+import { openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
+import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
@@ -273,6 +273,67 @@ describe("scanner: the plain reading of a common cell", () => {
         expect(got).toEqual(want);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("scanner: a chunk's code units as the reader hands them over (utf8Units)", () => {
+  // The reader gives the scanner each chunk's units followed by UNITS_PAD zeros, put together in
+  // one scratch buffer it reuses. Fed so, whole or cut at any character, the scanner must read
+  // what it reads from the text alone, or refuse it with the same error at the same place.
+  const ctx: ScanContext = {
+    sheet: "S",
+    sharedStrings: ["zero", "one", "Dự toán"],
+    numFmt: ["General", "mm/yyyy", "#,##0"],
+    font: ["Arial", ".VnTime"],
+    date1904: false,
+    maxColumns: 30,
+    maxRows: 4,
+    maxTextChars: 12,
+    maxCellsPerSheet: 40,
+  };
+  const cells = [
+    '<c r="A1"><v>1</v></c>', '<c r="B1" s="2"><v>-12.5</v></c>', '<c r="C1" t="s"><v>2</v></c>', '<c r="C1" t="s"><v>7</v></c>',
+    '<c r="D1" t="str"><v>Dự toán</v></c>', '<c r="E1" t="str"><v>mười hai chữ</v></c>', '<c r="E1" t="str"><v>mười ba chữ nữa</v></c>',
+    '<c r="F1" t="str"><v>x😀y</v></c>', '<c r="G1"/>', '<c r="H1"></c>', '<c r="I1"><v>123456789012</v></c>', '<c r="J1"><v>0x10</v></c>',
+    '<c r="K1" t="inlineStr"><is><t>Tổng &amp; cộng</t></is></c>', '<c r="L1"><f>SUM(A1:B1)</f><v>2</v></c>', '<c r="M1" t="str"><v>a&amp;b</v></c>',
+    '<c r="Ư1"><v>1</v></c>', '<c r="N1" t="str"><v>\ufffe</v></c>', '<c r="O1" t="b"><v>1</v></c>', '<c r="A1"><v>3</v></c>',
+  ];
+  const sheet = fc
+    .array(fc.tuple(fc.constantFrom("", ' spans="1:9"', ' hidden="1"'), fc.array(fc.constantFrom(...cells), { minLength: 1, maxLength: 5 })), { minLength: 1, maxLength: 4 })
+    .map((rows) => "<worksheet><sheetData>" + rows.map(([a, cs], i) => `<row r="${i + 1}"${a}>${cs.map((c) => c.replace(/([A-ZƯ]+)1"/, `$1${i + 1}"`)).join("")}</row>`).join("") + '</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>');
+  const outcome = (run: (s: SheetScanner) => XRow[]): unknown => {
+    const s = new SheetScanner(ctx);
+    try {
+      const rows = [...run(s), ...s.end()];
+      return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]), merges: s.merges };
+    } catch (e) {
+      return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+    }
+  };
+  it("gives what the text alone gives, whole and cut at every character, with a scratch buffer left dirty", () => {
+    fc.assert(
+      fc.property(sheet, (xml) => {
+        const bytes = new TextEncoder().encode(xml);
+        const want = outcome((s) => s.feed(xml));
+        // a scratch too small at first, and left full of markup: only the chunk and zeros may be read
+        const scratch = { buf: Buffer.from('<c r="A1"><v>9</v></c>'.repeat(3)) };
+        const feedBytes = (s: SheetScanner, b: Uint8Array): XRow[] => {
+          const { text, units } = utf8Units(b, scratch);
+          expect(text).toBe(utf8Text(b));
+          expect(units!.length).toBe(text.length + UNITS_PAD);
+          for (let i = 0; i < text.length; i++) if (units![i] !== text.charCodeAt(i)) expect(units![i]).toBe(text.charCodeAt(i));
+          expect([...units!.subarray(text.length)]).toEqual(new Array(UNITS_PAD).fill(0));
+          return s.feed(text, units);
+        };
+        expect(outcome((s) => feedBytes(s, bytes))).toEqual(want);
+        for (let cut = 1; cut < bytes.length; cut++) {
+          if ((bytes[cut]! & 0xc0) === 0x80) continue; // not between two characters
+          scratch.buf.fill(60);
+          expect(outcome((s) => [...feedBytes(s, bytes.subarray(0, cut)), ...feedBytes(s, bytes.subarray(cut))])).toEqual(want);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
