@@ -9,7 +9,7 @@
 //   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
 // A changed file (same identity, new hash) replaces everything its earlier version gave; the
 // report lists updates and removals old → new. The same bytes again change nothing.
-import { BIGINT, DECIMAL, DuckDBDataChunk, DuckDBDecimalValue, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
+import { BIGINT, BOOLEAN, DECIMAL, DuckDBDataChunk, DuckDBDecimalValue, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
 import { isError } from "../core/problem.js";
 import { prob } from "../core/codes.js";
@@ -18,7 +18,7 @@ import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { writeUnits } from "./units.js";
-import { Interned, packFacts, packRecords } from "./pack.js";
+import { Interned, packFacts, packTasks } from "./pack.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
 
@@ -97,18 +97,12 @@ create temp table ld_in_wide (
   kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
-create temp table ld_tin (
-  task_code varchar, title varchar, pi_name varchar, decision varchar, level_code integer, field_code integer,
-  lead_org integer, pi_gender integer, start_month integer, end_month integer, status_code integer, accepted_on integer,
-  unsplit integer, sort integer, sheet integer, letters integer, "row" integer);
-create temp table ld_iin (
-  indicator_key varchar, indicator_code varchar, label varchar, parent_key varchar, area_code integer, unit integer,
-  sort integer, sheet integer, letters integer, "row" integer);
+-- a task's repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary (pack.ts packTasks)
 create temp table ld_task (
-  task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
-  pi_name varchar, pi_gender varchar, decision varchar, start_month varchar, end_month varchar,
-  status_code varchar, accepted_on varchar, unsplit boolean, sort integer,
-  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+  task_code varchar, title varchar, pi_name varchar, decision varchar, sort integer, unsplit boolean,
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar, level_code integer, field_code integer,
+  lead_org integer, pi_gender integer, start_month integer, end_month integer, status_code integer, accepted_on integer);
+create temp table ld_dict (id integer, s varchar);
 create temp table ld_indicator (
   indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
   parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
@@ -220,6 +214,9 @@ const V = VARCHAR;
 const STRINGS = "(select list(s order by id) from ld_key) k, (select list(s order by id) from ld_small) sm";
 const AMOUNT = DECIMAL(38, 6);
 
+/** Per staging (a generation's connection), the run's dictionary of the tasks' repeated strings (ld_dict). */
+const dictionaries = new WeakMap<Db, Interned>();
+
 /** What every staged fact of the run shares: the province and the run (the new generation's number). */
 type RunContext = { province: string; run: number };
 
@@ -276,37 +273,24 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
       { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind },
     );
   }
-  // the tasks and indicators: their repeated strings after the facts' small strings in ld_small
-  const strings = new Interned(p.small);
-  const r = packRecords(f, strings);
-  const more = strings.values.slice(p.small.length);
-  await appendColumnChunks(db, "ld_small", [INTEGER, V], more.length, [more.map((_, j) => p.small.length + j + 1), more]);
-  const ints = (k: number) => Array.from({ length: k }, () => INTEGER);
-  await appendColumnChunks(db, "ld_tin", [V, V, V, V, ...ints(13)], f.tasks.length, [r.tasks.code, r.tasks.title, r.tasks.pi, r.tasks.decision, ...r.tasks.ids]);
-  await appendColumnChunks(db, "ld_iin", [V, V, V, V, ...ints(6)], f.indicators.length, [r.indicators.key, r.indicators.code, r.indicators.label, r.indicators.parent, ...r.indicators.ids]);
-  const file = { file: f.fileId, hash: f.sha256 };
-  // a cell as it was given: its letters and row, or whole (row 0: packRecords)
-  const cell = `if("row" = 0, sm[letters], sm[letters] || "row"::varchar)`;
-  const sm = "(select list(s order by id) from ld_small) sm";
-  if (f.tasks.length > 0) {
-    await db.run(
-      `insert into ld_task
-       select task_code, title, sm[level_code], sm[field_code], sm[lead_org], pi_name, sm[pi_gender], decision,
-              sm[start_month], sm[end_month], sm[status_code], sm[accepted_on], unsplit <> 0, sort, $file, $hash, sm[sheet], ${cell}
-         from (select *, ${sm} from ld_tin)`,
-      file,
-    );
-    await db.run("delete from ld_tin");
-  }
-  if (f.indicators.length > 0) {
-    await db.run(
-      `insert into ld_indicator
-       select indicator_key, indicator_code, sm[area_code], label, sm[unit], parent_key, sort, $file, $hash, sm[sheet], ${cell}
-         from (select *, ${sm} from ld_iin)`,
-      file,
-    );
-    await db.run("delete from ld_iin");
-  }
+  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging)
+  let dict = dictionaries.get(db);
+  if (!dict) dictionaries.set(db, (dict = new Interned()));
+  const known = dict.values.length;
+  const tk = packTasks(f.tasks, dict);
+  const more = dict.values.slice(known);
+  await appendColumnChunks(db, "ld_dict", [INTEGER, V], more.length, [more.map((_, j) => known + j + 1), more]);
+  const file = (k: number) => new Array<string>(k).fill(f.fileId);
+  const hash = (k: number) => new Array<string>(k).fill(f.sha256);
+  const nt = f.tasks.length;
+  await appendColumnChunks(db, "ld_task", [V, V, V, V, INTEGER, BOOLEAN, V, V, V, V, ...tk.ids.map(() => INTEGER)], nt, [
+    tk.code, tk.title, tk.pi, tk.decision, tk.sort, tk.unsplit, file(nt), hash(nt), tk.sheet, tk.cell, ...tk.ids,
+  ]);
+  const is = f.indicators;
+  await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], is.length, [
+    is.map((i) => i.key), is.map((i) => i.code ?? null), is.map((i) => i.area), is.map((i) => i.label), is.map((i) => i.unit),
+    is.map((i) => i.parentKey ?? null), Int32Array.from(is, (i) => i.sort), file(is.length), hash(is.length), is.map((i) => i.at.sheet), is.map((i) => i.at.cell),
+  ]);
   await db.run(`delete from ${input}`);
   await db.run("delete from ld_key");
   await db.run("delete from ld_small");
@@ -657,9 +641,12 @@ async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
   for (const t of ["task", "indicator", "source_file"]) {
     await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
   }
+  // the repeated strings back from the run's dictionary (a list, 1-based as the ids; 0 is null);
+  // no join, so the tasks keep ld_task's order
   await db.run(
-    `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
-       start_month::date, end_month::date, status_code, accepted_on::date, unsplit, sort, $run, file_id, file_hash, sheet, cell from ld_task`,
+    `insert into task select $province, task_code, title, d[level_code], d[field_code], d[lead_org], pi_name, d[pi_gender], decision,
+       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, file_id, file_hash, sheet, cell
+       from (select *, (select list(s order by id) from ld_dict) d from ld_task)`,
     ctx,
   );
   await db.run(

@@ -4,7 +4,7 @@
 // from a structured clone nor parses their amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
-import type { ParsedFile } from "./model.js";
+import type { ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
   /** facts (rows of the staging table ld_in) */
@@ -30,10 +30,6 @@ export interface PackedFacts {
 export class Interned {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
-  /** `first`: strings with their ids already (1, 2, …), unique */
-  constructor(first: readonly string[] = []) {
-    for (const s of first) this.id(s);
-  }
   // the last string asked and its id: a row's figures share their key, a sheet's its measures
   private last: string | undefined = undefined;
   private lastId = 0;
@@ -176,108 +172,69 @@ export function packFacts(f: ParsedFile): PackedFacts {
 }
 
 /**
- * A file's tasks and indicators as the staging tables ld_tin and ld_iin take them. The appender's
- * cost is one native call a string, and a register repeats its levels, fields, lead organisations,
- * months, statuses and sheet on every row (52 700 tasks × 18 columns were the largest part of
- * staging): those are ids into `strings` (1-based, 0 is null), each string appended once, and
- * put back by the staging statement. What is the row's own (a code, a title, a name, a decision,
- * a key, a label) is given as it is: an id would cost its string anyway, and the lookup on top
- * (a lookup in a list of as many strings as the file's rows was slower than the strings).
- * The file's identity and hash are the statement's parameters. A cell's column letters and row
- * are two columns, as the facts' are; a cell that is not capital letters then a row number without
- * a leading zero is given whole (row 0).
+ * A file's tasks as the staging table ld_task takes them. The appender's cost is one native call a
+ * string, and a register repeats its levels, fields, lead organisations, months, statuses and
+ * dates on every row (52 700 tasks × 18 columns were the largest part of staging). Those are ids
+ * into the run's dictionary (`dict`, 1-based, 0 null), each string appended once a run, and put
+ * back when the run's tasks are committed; only that statement reads them. What the checks read
+ * (code, file, sheet, cell) and what is the row's own (title, name, decision) go as they are.
  */
-export interface PackedRecords {
-  tasks: {
-    code: string[];
-    title: string[];
-    pi: (string | null)[];
-    decision: (string | null)[];
-    /** level, field, lead org, pi gender, start, end, status, accepted on, unsplit (0/1), sort, sheet, cell letters, cell row */
-    ids: Int32Array[];
-  };
-  indicators: {
-    key: string[];
-    code: (string | null)[];
-    label: string[];
-    parent: (string | null)[];
-    /** area, unit, sort, sheet, cell letters, cell row */
-    ids: Int32Array[];
-  };
+export interface PackedTasks {
+  code: string[];
+  title: string[];
+  pi: (string | null)[];
+  decision: (string | null)[];
+  sort: Int32Array;
+  unsplit: boolean[];
+  sheet: string[];
+  cell: string[];
+  /** level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on */
+  ids: Int32Array[];
 }
 
-/** "AB12" → [letters, 12]; anything else → [the whole cell, 0]. */
-export function splitCell(cell: string): [string, number] {
-  const n = cell.length;
-  let e = 0;
-  while (e < n && e < 4) {
-    const c = cell.charCodeAt(e);
-    if (c < 65 || c > 90) break;
-    e++;
-  }
-  if (e === 0 || e > 3 || e === n || n - e > 9 || cell.charCodeAt(e) === 48) return [cell, 0];
-  let row = 0;
-  for (let r = e; r < n; r++) {
-    const c = cell.charCodeAt(r);
-    if (c < 48 || c > 57) return [cell, 0];
-    row = row * 10 + (c - 48);
-  }
-  return [cell.slice(0, e), row];
-}
-
-/** The tasks and indicators of a file packed; their repeated strings added to `strings`. */
-export function packRecords(f: ParsedFile, strings: Interned): PackedRecords {
-  const id = (s: string | undefined) => (s === undefined ? 0 : strings.id(s));
-  const cols = (count: number, n: number) => Array.from({ length: count }, () => new Int32Array(n));
-  const nt = f.tasks.length;
-  const tasks: PackedRecords["tasks"] = { code: new Array(nt), title: new Array(nt), pi: new Array(nt), decision: new Array(nt), ids: cols(13, nt) };
-  const [level, field, lead, gender, start, end, status, accepted, unsplit, sort, tSheet, tLetters, tRow] = tasks.ids as [Int32Array, ...Int32Array[]];
+/** The tasks of a file packed; their repeated strings added to `dict`. */
+export function packTasks(tasks: readonly TaskRecord[], dict: Interned): PackedTasks {
+  const n = tasks.length;
+  const id = (s: string | undefined) => (s === undefined ? 0 : dict.id(s));
+  const p: PackedTasks = {
+    code: new Array(n),
+    title: new Array(n),
+    pi: new Array(n),
+    decision: new Array(n),
+    sort: new Int32Array(n),
+    unsplit: new Array(n),
+    sheet: new Array(n),
+    cell: new Array(n),
+    ids: Array.from({ length: 8 }, () => new Int32Array(n)),
+  };
+  const [level, field, lead, gender, start, end, status, accepted] = p.ids as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   // a register's months repeat: their dates ("2024-01" → "2024-01-01") made once each
   const months = new Map<string, number>();
   const month = (m: string) => {
     let i = months.get(m);
-    if (i === undefined) months.set(m, (i = strings.id(`${m}-01`)));
+    if (i === undefined) months.set(m, (i = dict.id(`${m}-01`)));
     return i;
   };
-  for (let i = 0; i < nt; i++) {
-    const t = f.tasks[i]!;
-    tasks.code[i] = t.code;
-    tasks.title[i] = t.title;
-    tasks.pi[i] = t.pi ?? null;
-    tasks.decision[i] = t.decision ?? null;
-    level![i] = id(t.level);
-    field![i] = id(t.field);
-    lead![i] = id(t.leadOrg);
-    gender![i] = id(t.piGender);
-    start![i] = month(t.start);
-    end![i] = month(t.end);
-    status![i] = id(t.status);
-    accepted![i] = id(t.acceptedOn);
-    unsplit![i] = t.unsplit ? 1 : 0;
-    sort![i] = i;
-    tSheet![i] = id(t.at.sheet);
-    const [letters, row] = splitCell(t.at.cell);
-    tLetters![i] = id(letters);
-    tRow![i] = row;
+  for (let i = 0; i < n; i++) {
+    const t = tasks[i]!;
+    p.code[i] = t.code;
+    p.title[i] = t.title;
+    p.pi[i] = t.pi ?? null;
+    p.decision[i] = t.decision ?? null;
+    p.sort[i] = i;
+    p.unsplit[i] = t.unsplit;
+    p.sheet[i] = t.at.sheet;
+    p.cell[i] = t.at.cell;
+    level[i] = id(t.level);
+    field[i] = id(t.field);
+    lead[i] = id(t.leadOrg);
+    gender[i] = id(t.piGender);
+    start[i] = month(t.start);
+    end[i] = month(t.end);
+    status[i] = id(t.status);
+    accepted[i] = id(t.acceptedOn);
   }
-  const ni = f.indicators.length;
-  const indicators: PackedRecords["indicators"] = { key: new Array(ni), code: new Array(ni), label: new Array(ni), parent: new Array(ni), ids: cols(6, ni) };
-  const [area, unit, iSort, iSheet, iLetters, iRow] = indicators.ids as [Int32Array, ...Int32Array[]];
-  for (let i = 0; i < ni; i++) {
-    const x = f.indicators[i]!;
-    indicators.key[i] = x.key;
-    indicators.code[i] = x.code ?? null;
-    indicators.label[i] = x.label;
-    indicators.parent[i] = x.parentKey ?? null;
-    area![i] = id(x.area);
-    unit![i] = id(x.unit);
-    iSort![i] = x.sort;
-    iSheet![i] = id(x.at.sheet);
-    const [letters, row] = splitCell(x.at.cell);
-    iLetters![i] = id(letters);
-    iRow![i] = row;
-  }
-  return { tasks, indicators };
+  return p;
 }
 
 /**

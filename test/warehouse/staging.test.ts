@@ -1,6 +1,6 @@
 // Staging puts every record of a file into the warehouse exactly as the parser gave it: strings by
-// ids into short lists, amounts as BIGINT micro-units (or DECIMAL(38,6) past int64), cells split
-// into letters and row. The records themselves are the oracle: every string the same string
+// ids into lists, amounts as BIGINT micro-units (or DECIMAL(38,6) past int64). The records
+// themselves are the oracle: every string the same string
 // (leading zeros, formulas, numbers and dates as text, Vietnamese, line breaks, quotes, backslashes,
 // control characters, very long text), nulls null, booleans and integers as given, every amount to
 // the last micro-unit, every cell as given, and the facts' ids in the file's order.
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { Interned, packRecords, splitCell } from "../../warehouse/pack.js";
+import { Interned, packTasks } from "../../warehouse/pack.js";
 import type { IndicatorFact, IndicatorRecord, Measure, ParsedFile, TaskFundingFact, TaskRecord } from "../../warehouse/model.js";
 import { file, inbox, tempDb } from "./helpers.js";
 
@@ -87,27 +87,24 @@ function files(): ParsedFile[] {
   ];
 }
 
-describe("splitCell and packRecords", () => {
-  it("split a cell into letters and row only where they give the cell back", () => {
-    for (const cell of [...ODD, "B7", "AB10", "C3", "ZZZ1", "A1048576", "A01"]) {
-      const [letters, row] = splitCell(cell);
-      expect(row === 0 ? letters : letters + String(row), cell).toBe(cell);
-    }
-    expect(splitCell("AB12")).toEqual(["AB", 12]);
-    expect(splitCell("B07")).toEqual(["B07", 0]);
-  });
-
-  it("give each repeated string one id after the ones given first, 0 for none", () => {
-    const f = file("f.xlsx", { tasks: tasksOf().slice(0, 4) });
-    const s = new Interned(["task_approved", "TONG"]);
-    const r = packRecords(f, s);
-    expect(s.values.slice(0, 2)).toEqual(["task_approved", "TONG"]);
-    const [level, , , gender, start] = r.tasks.ids;
-    expect(s.values[level![0]! - 1]).toBe("TINH");
+describe("packTasks", () => {
+  it("gives each repeated string one id a run, after those of the files before, 0 for none", () => {
+    const dict = new Interned();
+    dict.id("TINH");
+    const tasks = tasksOf().slice(0, 4);
+    const p = packTasks(tasks, dict);
+    const [level, , lead, gender, start, end] = p.ids;
+    expect(level![0]).toBe(1);
+    expect(dict.values[lead![1]! - 1]).toBe(HOSTILE[1]);
     expect(gender![0]).toBe(0);
-    expect(s.values[gender![1]! - 1]).toBe("NAM");
-    expect(s.values[start![3]! - 1]).toBe("2023-01-01");
-    expect(r.tasks.pi).toEqual([null, HOSTILE[1], null, HOSTILE[3]]);
+    expect(dict.values[gender![1]! - 1]).toBe("NAM");
+    expect(dict.values[start![3]! - 1]).toBe("2023-01-01");
+    expect(dict.values[end![0]! - 1]).toBe("2025-06-01");
+    expect(p.pi).toEqual([null, HOSTILE[1], null, HOSTILE[3]]);
+    expect(p.cell).toEqual(tasks.map((t) => t.at.cell));
+    // a second file: what the first gave keeps its id
+    const again = packTasks(tasks, dict);
+    expect(again.ids).toEqual(p.ids);
   });
 });
 
