@@ -9,7 +9,7 @@
 //   - a figure 1 000 × its own previous year's is a warning (the unit slip of the seed report).
 // A changed file (same identity, new hash) replaces everything its earlier version gave; the
 // report lists updates and removals old → new. The same bytes again change nothing.
-import { BOOLEAN, DECIMAL, DuckDBDataChunk, DuckDBDecimalValue, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
+import { BIGINT, BOOLEAN, DECIMAL, DuckDBDataChunk, DuckDBDecimalValue, INTEGER, listValue, VARCHAR, type DuckDBType } from "@duckdb/node-api";
 import type { Problem } from "../core/problem.js";
 import { isError } from "../core/problem.js";
 import { prob } from "../core/codes.js";
@@ -18,7 +18,7 @@ import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { writeUnits } from "./units.js";
-import { packFacts } from "./pack.js";
+import { Interned, packFacts, packTasks } from "./pack.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
 
@@ -102,14 +102,17 @@ export type FileParser = ((file: InboxScan["files"][number]) => Promise<ParsedFi
 
 const STAGING = `
 create temp table ld_in (
+  kind integer, k1 integer, year integer, measure integer, source integer, amount bigint, sheet integer, col integer, "row" integer);
+create temp table ld_in_wide (
   kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
+-- a task's repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary (pack.ts packTasks)
 create temp table ld_task (
-  task_code varchar, title varchar, level_code varchar, field_code varchar, lead_org varchar,
-  pi_name varchar, pi_gender varchar, decision varchar, start_month varchar, end_month varchar,
-  status_code varchar, accepted_on varchar, unsplit boolean, sort integer,
-  file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+  task_code varchar, title varchar, pi_name varchar, decision varchar, sort integer, unsplit boolean,
+  file_id varchar, file_hash varchar, sheet varchar, cell varchar, level_code integer, field_code integer,
+  lead_org integer, pi_gender integer, start_month integer, end_month integer, status_code integer, accepted_on integer);
+create temp table ld_dict (id integer, s varchar);
 create temp table ld_indicator (
   indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
   parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
@@ -182,55 +185,76 @@ const JUMP_ON = `p.kind = s.kind and p.k1 = s.k1 and p.measure = s.measure and p
         and p.origin = s.origin`;
 const JUMP_WHERE = "p.amount > 0 and s.amount::double >= p.amount::double * 1000";
 
+/** A column to append: values, or a typed array for an INTEGER or BIGINT column. */
+type Column = Int32Array | BigInt64Array | readonly unknown[];
+
 /**
  * Append columns to a staging table in chunks of 2 048 rows (DuckDB's vector size): about four
  * times faster than appending value by value, which dominated the load of a national inbox.
+ * A typed array goes into its INTEGER or BIGINT vector as one copy: the appender's vectors of
+ * those types are typed arrays over the vector's memory (@duckdb/node-api's `items`), which its
+ * setItem fills one checked value at a time (8 columns × 530 000 facts were a quarter of staging).
+ * Where a vector is not such an array (another version of the library), value by value as before.
  */
-async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n: number, columns: readonly { slice(start: number, end: number): ArrayLike<unknown> }[]): Promise<void> {
+async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n: number, columns: readonly Column[]): Promise<void> {
   if (n === 0) return;
   const appender = await db.connection.createAppender(table, null, "temp");
   for (let off = 0; off < n; off += 2048) {
     const m = Math.min(2048, n - off);
     const chunk = DuckDBDataChunk.create(types, m);
-    chunk.setColumns(columns.map((col) => col.slice(off, off + m)) as never);
+    columns.forEach((col, c) => {
+      if (col instanceof Int32Array || col instanceof BigInt64Array) {
+        const part = col.subarray(off, off + m);
+        const vector = chunk.getColumnVector(c) as unknown as { items?: unknown; flush(): void };
+        const items = vector.items;
+        if ((items instanceof Int32Array || items instanceof BigInt64Array) && items.constructor === col.constructor && items.length === m) {
+          (items as typeof part).set(part as never);
+          vector.flush();
+        } else chunk.setColumnValues(c, Array.from(part as ArrayLike<number | bigint>));
+      } else chunk.setColumnValues(c, col.slice(off, off + m) as never);
+    });
     appender.appendDataChunk(chunk);
   }
   appender.flushSync();
   appender.closeSync();
 }
 
-/** The same, for records given row by row: each row is spread into the columns first. */
-async function appendColumns<T>(db: Db, table: string, types: DuckDBType[], items: readonly T[], row: (x: T, i: number) => (string | number | boolean | null)[]): Promise<void> {
-  const cols: (string | number | boolean | null)[][] = types.map(() => new Array(items.length));
-  items.forEach((x, i) => row(x, i).forEach((v, c) => (cols[c]![i] = v)));
-  await appendColumnChunks(db, table, types, items.length, cols);
-}
-
 const V = VARCHAR;
+/** ld_key's and ld_small's strings as lists by id (k, sm): a list's index is 1-based, as the ids are. */
+const STRINGS = "(select list(s order by id) from ld_key) k, (select list(s order by id) from ld_small) sm";
 const AMOUNT = DECIMAL(38, 6);
-const monthDate = (m: string): string => `${m}-01`;
+
+/** Per staging (a generation's connection), the run's dictionary of the tasks' repeated strings (ld_dict). */
+const dictionaries = new WeakMap<Db, Interned>();
 
 /** What every staged fact of the run shares: the province and the run (the new generation's number). */
 type RunContext = { province: string; run: number };
 
-/** The columns of a fact table past its lineage, and what ld_in gives them (the joins named in stageFile). */
-const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string; joins: string }> = {
-  task_approved: { cols: "task_code, source_code, amount", values: "k.s, so.s", joins: "so" },
-  task_funding: { cols: "task_code, year, measure_code, source_code, amount", values: "k.s, year, sm.s, so.s", joins: "sm so" },
-  budget_line: { cols: "line_code, year, measure_code, source_code, amount", values: "k.s, year, sm.s, so.s", joins: "sm so" },
-  indicator: { cols: "indicator_key, year, measure_code, value", values: "k.s, year, sm.s", joins: "sm" },
+/**
+ * The columns of a fact table past its lineage, and what ld_in gives them: the file's strings by
+ * their ids, `k` its keys and `sm` its small strings (each a list, 1-based as the ids are).
+ */
+const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string }> = {
+  task_approved: { cols: "task_code, source_code, amount", values: "k[k1], sm[source]" },
+  task_funding: { cols: "task_code, year, measure_code, source_code, amount", values: "k[k1], year, sm[measure], sm[source]" },
+  budget_line: { cols: "line_code, year, measure_code, source_code, amount", values: "k[k1], year, sm[measure], sm[source]" },
+  indicator: { cols: "indicator_key, year, measure_code, value", values: "k[k1], year, sm[measure]" },
 };
 
 async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
-  // The micro-units are a DECIMAL(38,6)'s own scaled integer: appended as that, the amount is exact
-  // without a cast or a product in SQL (a figure of 10^20 or more never gets here: VALUE_TOO_LARGE).
+  // The micro-units are a DECIMAL(x,6)'s own scaled integer. While every figure of the file fits
+  // in int64 (below 9.2·10^12 in its unit), they go as BIGINT in one copy a chunk, and
+  // "× 0.000001" — a DECIMAL(7,6) whose scaled integer is 1 — makes each the DECIMAL(26,6) with that
+  // scaled integer: the amount exactly, no division, no rounding. Past int64, a DECIMAL(38,6) value
+  // each (a figure of 10^20 or more never gets here: VALUE_TOO_LARGE).
+  const wide = !(p.amount instanceof BigInt64Array);
   const amounts = p.amount;
-  const amount = { slice: (a: number, b: number) => Array.from(amounts.slice(a, b), (v: bigint) => new DuckDBDecimalValue(v, 38, 6)) };
-  await appendColumnChunks(db, "ld_in", [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, AMOUNT, INTEGER, INTEGER, INTEGER], n, [
-    p.kind, p.k1, p.year, p.measure, p.source, amount, p.sheet, p.col, p.row,
+  const input = wide ? "ld_in_wide" : "ld_in";
+  await appendColumnChunks(db, input, [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, wide ? AMOUNT : BIGINT, INTEGER, INTEGER, INTEGER], n, [
+    p.kind, p.k1, p.year, p.measure, p.source, wide ? Array.from(amounts, (v: bigint) => new DuckDBDecimalValue(v, 38, 6)) : amounts, p.sheet, p.col, p.row,
   ]);
   await appendColumnChunks(db, "ld_key", [INTEGER, V], p.keys.length, [p.keys.map((_, j) => j + 1), p.keys]);
   await appendColumnChunks(db, "ld_small", [INTEGER, V], p.small.length, [p.small.map((_, j) => j + 1), p.small]);
@@ -238,9 +262,11 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
   // run's staged facts are the rows with run_id = $run (the new generation's number, which no row
   // of an earlier generation has); a temporary table of them copied at the end cost as much again.
   // One set-based step per kind puts the strings back and adds the file's identity and hash. The
-  // small strings come back by joins on a table of a handful of rows: looking them up in a list
-  // parameter ($small[kind]) made this about twice as slow. In file order (a join keeps none): a
-  // fact's id, which lineage lists are ordered by, and the table's row order follow the file's.
+  // strings come back by their ids into two lists made once per statement (a scalar subquery),
+  // not by joins: a join keeps no order, and sorting the joined rows back into file order (a
+  // fact's id, which lineage lists are ordered by, and the table's row order follow the file's)
+  // was more than half of the statement. A scan with no join keeps ld_in's order. (The lists as
+  // parameters ($small[kind]) were about twice as slow as the joins: each string a bound value.)
   const present = new Set<number>();
   for (let j = 0; j < n; j++) present.add(p.kind[j]!);
   const kinds: FactKind[] = [];
@@ -251,27 +277,33 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
     const c = STAGE_COLUMNS[t.kind];
     await db.run(
       `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
-       select $province, $run, $file, $hash, sh.s, sc.s || "row"::varchar, $origin, ${c.values}, amount
-         from ld_in join ld_key k on k.id = ld_in.k1
-         join ld_small sh on sh.id = ld_in.sheet join ld_small sc on sc.id = ld_in.col
-         ${c.joins.includes("sm") ? "join ld_small sm on sm.id = ld_in.measure" : ""}
-         ${c.joins.includes("so") ? "join ld_small so on so.id = ld_in.source" : ""}
-        where ld_in.kind = $kind
-        order by ld_in.rowid`,
+       select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
+              ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
+         from (select *, ${STRINGS} from ${input} where kind = $kind)`,
       { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind },
     );
   }
-  await db.run("delete from ld_in");
+  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging)
+  let dict = dictionaries.get(db);
+  if (!dict) dictionaries.set(db, (dict = new Interned()));
+  const known = dict.values.length;
+  const tk = packTasks(f.tasks, dict);
+  const more = dict.values.slice(known);
+  await appendColumnChunks(db, "ld_dict", [INTEGER, V], more.length, [more.map((_, j) => known + j + 1), more]);
+  const file = (k: number) => new Array<string>(k).fill(f.fileId);
+  const hash = (k: number) => new Array<string>(k).fill(f.sha256);
+  const nt = f.tasks.length;
+  await appendColumnChunks(db, "ld_task", [V, V, V, V, INTEGER, BOOLEAN, V, V, V, V, ...tk.ids.map(() => INTEGER)], nt, [
+    tk.code, tk.title, tk.pi, tk.decision, tk.sort, tk.unsplit, file(nt), hash(nt), tk.sheet, tk.cell, ...tk.ids,
+  ]);
+  const is = f.indicators;
+  await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], is.length, [
+    is.map((i) => i.key), is.map((i) => i.code ?? null), is.map((i) => i.area), is.map((i) => i.label), is.map((i) => i.unit),
+    is.map((i) => i.parentKey ?? null), Int32Array.from(is, (i) => i.sort), file(is.length), hash(is.length), is.map((i) => i.at.sheet), is.map((i) => i.at.cell),
+  ]);
+  await db.run(`delete from ${input}`);
   await db.run("delete from ld_key");
   await db.run("delete from ld_small");
-  await appendColumns(db, "ld_task", [V, V, V, V, V, V, V, V, V, V, V, V, BOOLEAN, INTEGER, V, V, V, V], f.tasks, (t, i) => [
-    t.code, t.title, t.level, t.field, t.leadOrg, t.pi ?? null, t.piGender ?? null, t.decision ?? null,
-    monthDate(t.start), monthDate(t.end), t.status, t.acceptedOn ?? null, t.unsplit, i,
-    f.fileId, f.sha256, t.at.sheet, t.at.cell,
-  ]);
-  await appendColumns(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], f.indicators, (i) => [
-    i.key, i.code ?? null, i.area, i.label, i.unit, i.parentKey ?? null, i.sort, f.fileId, f.sha256, i.at.sheet, i.at.cell,
-  ]);
   return { rows: n + f.tasks.length + f.indicators.length, facts: n, kinds };
 }
 
@@ -619,9 +651,12 @@ async function commitStaging(db: Db, ctx: RunContext): Promise<void> {
   for (const t of ["task", "indicator", "source_file"]) {
     await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
   }
+  // the repeated strings back from the run's dictionary (a list, 1-based as the ids; 0 is null);
+  // no join, so the tasks keep ld_task's order
   await db.run(
-    `insert into task select $province, task_code, title, level_code, field_code, lead_org, pi_name, pi_gender, decision,
-       start_month::date, end_month::date, status_code, accepted_on::date, unsplit, sort, $run, file_id, file_hash, sheet, cell from ld_task`,
+    `insert into task select $province, task_code, title, d[level_code], d[field_code], d[lead_org], pi_name, d[pi_gender], decision,
+       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, file_id, file_hash, sheet, cell
+       from (select *, (select list(s order by id) from ld_dict) d from ld_task)`,
     ctx,
   );
   await db.run(

@@ -4,7 +4,7 @@
 // from a structured clone nor parses their amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
-import type { ParsedFile } from "./model.js";
+import type { ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
   /** facts (rows of the staging table ld_in) */
@@ -27,7 +27,7 @@ export interface PackedFacts {
   codeColumns: [sheet: string, letters: string][];
 }
 
-class Interned {
+export class Interned {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
   // the last string asked and its id: a row's figures share their key, a sheet's its measures
@@ -167,6 +167,72 @@ export function packFacts(f: ParsedFile): PackedFacts {
     if (!x.codeAt || x.codeAt.sheet === last) continue;
     last = x.codeAt.sheet;
     p.codeColumns.push([x.codeAt.sheet, x.codeAt.cell.replace(/\d+$/, "")]);
+  }
+  return p;
+}
+
+/**
+ * A file's tasks as the staging table ld_task takes them. The appender's cost is one native call a
+ * string, and a register repeats its levels, fields, lead organisations, months, statuses and
+ * dates on every row (52 700 tasks × 18 columns were the largest part of staging). Those are ids
+ * into the run's dictionary (`dict`, 1-based, 0 null), each string appended once a run, and put
+ * back when the run's tasks are committed; only that statement reads them. What the checks read
+ * (code, file, sheet, cell) and what is the row's own (title, name, decision) go as they are.
+ */
+export interface PackedTasks {
+  code: string[];
+  title: string[];
+  pi: (string | null)[];
+  decision: (string | null)[];
+  sort: Int32Array;
+  unsplit: boolean[];
+  sheet: string[];
+  cell: string[];
+  /** level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on */
+  ids: Int32Array[];
+}
+
+/** The tasks of a file packed; their repeated strings added to `dict`. */
+export function packTasks(tasks: readonly TaskRecord[], dict: Interned): PackedTasks {
+  const n = tasks.length;
+  const id = (s: string | undefined) => (s === undefined ? 0 : dict.id(s));
+  const p: PackedTasks = {
+    code: new Array(n),
+    title: new Array(n),
+    pi: new Array(n),
+    decision: new Array(n),
+    sort: new Int32Array(n),
+    unsplit: new Array(n),
+    sheet: new Array(n),
+    cell: new Array(n),
+    ids: Array.from({ length: 8 }, () => new Int32Array(n)),
+  };
+  const [level, field, lead, gender, start, end, status, accepted] = p.ids as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  // a register's months repeat: their dates ("2024-01" → "2024-01-01") made once each
+  const months = new Map<string, number>();
+  const month = (m: string) => {
+    let i = months.get(m);
+    if (i === undefined) months.set(m, (i = dict.id(`${m}-01`)));
+    return i;
+  };
+  for (let i = 0; i < n; i++) {
+    const t = tasks[i]!;
+    p.code[i] = t.code;
+    p.title[i] = t.title;
+    p.pi[i] = t.pi ?? null;
+    p.decision[i] = t.decision ?? null;
+    p.sort[i] = i;
+    p.unsplit[i] = t.unsplit;
+    p.sheet[i] = t.at.sheet;
+    p.cell[i] = t.at.cell;
+    level[i] = id(t.level);
+    field[i] = id(t.field);
+    lead[i] = id(t.leadOrg);
+    gender[i] = id(t.piGender);
+    start[i] = month(t.start);
+    end[i] = month(t.end);
+    status[i] = id(t.status);
+    accepted[i] = id(t.acceptedOn);
   }
   return p;
 }
