@@ -194,12 +194,12 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<boole
   const dir = templateDir();
   if (!dir) return false;
   const template = join(dir, templateName(fresh));
+  // made under a name of its own, then renamed: a reader never sees half a template, and two
+  // loads making one at once (processes or threads) each rename a whole one over the other
+  const tmp = `${template}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     if (!existsSync(template)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // made under a name of its own, then renamed: a reader never sees half a template, and
-      // two loads making one at once (processes or threads) each rename a whole one over the other
-      const tmp = `${template}.${randomBytes(6).toString("hex")}.tmp`;
       const db = await openDb(tmp, { ...WRITER, memoryLimit: writerMemory() });
       try {
         await db.run("begin transaction");
@@ -216,7 +216,8 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<boole
     copyFileSync(template, path, constants.COPYFILE_FICLONE);
     return true;
   } catch {
-    for (const f of [path, `${path}.wal`]) if (existsSync(f)) unlinkSync(f);
+    // what a failed making or copying left, so that the generation starts empty as before
+    for (const f of [path, `${path}.wal`, tmp, `${tmp}.wal`]) if (existsSync(f)) unlinkSync(f);
     return false;
   }
 }

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { ConfigSchema } from "../../core/config.js";
 import { runLoad } from "../../etl/commands.js";
 import { openDb } from "../../warehouse/db.js";
-import { openCurrent } from "../../warehouse/generations.js";
+import { openCurrent, writeGeneration } from "../../warehouse/generations.js";
+import { schemaVersion, SCHEMA_VERSION } from "../../warehouse/migrate.js";
 import { tempDb } from "./helpers.js";
 
 const config = ConfigSchema.parse({ province: { code: "80", name: "Long An" } });
@@ -103,5 +104,16 @@ describe("a new warehouse from a template", () => {
     expect(await dump(await load(templates))).toEqual(empty);
     // made again whole by the next new warehouse
     expect(await dump(await load(templates))).toEqual(empty);
+  });
+
+  it("leaves nothing behind when the template cannot be made, and the warehouse starts empty", async () => {
+    const templates = mkdtempSync(join(tmpdir(), "phuluc-templates-"));
+    process.env.PHULUC_TEMPLATE_DIR = templates;
+    const dbPath = tempDb();
+    const fresh = { key: "a prepare that fails", build: async () => { throw new Error("no views today"); } };
+    const r = await writeGeneration(dbPath, async ({ db }) => ({ publish: true, value: await schemaVersion(db) }), undefined, fresh);
+    expect(r.published).toBe(1);
+    expect(r.value).toBe(SCHEMA_VERSION);
+    expect(readdirSync(templates)).toEqual([]);
   });
 });
