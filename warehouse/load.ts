@@ -2,7 +2,8 @@
 //
 // Files are parsed one at a time inside the new generation's transaction and their records go
 // straight into staging tables through the appender, so a national inbox never sits in memory.
-// Cross-file rules are then set operations in SQL over staging + what the warehouse already holds:
+// Cross-file rules are set operations in SQL over staging + what the warehouse already holds, made
+// for each file as it is staged (checkFile) and read at the end, or over the whole run:
 //   - a key given twice (two files, or a new file and another file already loaded) is an error
 //     naming both places — never a silent double count, never "last one wins";
 //   - task funding for a code no register has (in this run or already loaded) is an error;
