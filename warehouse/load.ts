@@ -225,9 +225,6 @@ const V = VARCHAR;
 const STRINGS = "(select list(s order by id) from ld_key) k, (select list(s order by id) from ld_small) sm";
 const AMOUNT = DECIMAL(38, 6);
 
-/** Per staging (a generation's connection), the run's dictionary of the tasks' repeated strings (ld_dict). */
-const dictionaries = new WeakMap<Db, Interned>();
-
 /** What every staged fact of the run shares: the province and the run (the new generation's number). */
 type RunContext = { province: string; run: number };
 
@@ -242,7 +239,8 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string }> = {
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k[k1], year, sm[measure]" },
 };
 
-async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
+/** `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run). */
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -285,8 +283,6 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext): Promise<{ rows
     );
   }
   // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging)
-  let dict = dictionaries.get(db);
-  if (!dict) dictionaries.set(db, (dict = new Interned()));
   const known = dict.values.length;
   const tk = packTasks(f.tasks, dict);
   const more = dict.values.slice(known);
@@ -832,6 +828,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     );
     const rejected = new Set<string>();
     const codeColumns: CodeColumns = new Map();
+    // the tasks' repeated strings, each once a run (stageFile appends them to ld_dict)
+    const dict = new Interned();
     const stagedKinds: StagedKinds = new Map();
     // File by file until that re-reads too much (below); then over the whole run at its end.
     let perFile = opts.perFileChecks !== false;
@@ -883,7 +881,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         try {
-          const st = await stageFile(db, parsed, ctx);
+          const st = await stageFile(db, parsed, ctx, dict);
           outcome.rows = st.rows;
           stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
