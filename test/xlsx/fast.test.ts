@@ -214,20 +214,34 @@ describe("scanner: chunk boundaries anywhere", () => {
   });
 });
 
+/** What a scanner makes of what `run` feeds it, then of the end: its rows and merges, or its error. */
+function scanned(ctx: ScanContext, run: (s: SheetScanner) => XRow[]): unknown {
+  const s = new SheetScanner(ctx);
+  try {
+    const rows = [...run(s), ...s.end()];
+    return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]), merges: s.merges };
+  } catch (e) {
+    return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
+  }
+}
+
+/** The plain reading's tests' context: small limits, so that generated sheets meet them. */
+const plainCtx: ScanContext = {
+  sheet: "S",
+  sharedStrings: ["zero", "one", "Dự toán"],
+  numFmt: ["General", "mm/yyyy", "#,##0"],
+  font: ["Arial", ".VnTime"],
+  date1904: false,
+  maxColumns: 30,
+  maxRows: 3,
+  maxTextChars: 12,
+  maxCellsPerSheet: 40,
+};
+
 describe("scanner: the plain reading of a common cell", () => {
   // "<c " is read by the one-pass plain reading when the cell has its common form; "<c\t" (the
   // same cell) always by the general one. Both must give the same rows, or the same error.
-  const ctx: ScanContext = {
-    sheet: "S",
-    sharedStrings: ["zero", "one", "Dự toán"],
-    numFmt: ["General", "mm/yyyy", "#,##0"],
-    font: ["Arial", ".VnTime"],
-    date1904: false,
-    maxColumns: 30,
-    maxRows: 3,
-    maxTextChars: 12,
-    maxCellsPerSheet: 40,
-  };
+  const ctx = plainCtx;
   const refs = ['r="A1"', 'r="B1"', 'r="b1"', 'r="AB1"', 'r="1"', 'r="A"', 'r=""', "r='C1'", 'r="AE1"', ""];
   const styles = ["", ' s="1"', ' s="2"', ' s="9"', ' s="x"', ' s=""', ' s="-1"'];
   const types = ["", ' t="n"', ' t="s"', ' t="str"', ' t="b"', ' t="e"', ' t="d"', ' t="inlineStr"', ' t="st"', ' t="x"', ' cm="1"'];
@@ -242,15 +256,7 @@ describe("scanner: the plain reading of a common cell", () => {
   // a row's attributes after r (the plain reading of "<row " too, against "<row\t")
   const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"'), { maxLength: 3 }).map((a) => a.join(""));
   const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"');
-  function scan(xml: string): unknown {
-    const s = new SheetScanner(ctx);
-    try {
-      const rows = [...s.feed(xml), ...s.end()];
-      return rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
-    } catch (e) {
-      return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
-    }
-  }
+  const scan = (xml: string): unknown => scanned(ctx, (s) => s.feed(xml));
   it("gives what the general reading gives, whole and split anywhere", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(rowR, rowAttrs, fc.boolean(), fc.array(cell, { minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (rows, cut) => {
@@ -261,16 +267,8 @@ describe("scanner: the plain reading of a common cell", () => {
         const want = scan(general);
         expect(scan(xml)).toEqual(want);
         // and fed in two chunks, cut anywhere
-        const s = new SheetScanner(ctx);
-        let got: unknown;
-        try {
-          const at = Math.min(cut, xml.length - 1);
-          const rowsRead = [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at)), ...s.end()];
-          got = rowsRead.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]);
-        } catch (e) {
-          got = { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
-        }
-        expect(got).toEqual(want);
+        const at = Math.min(cut, xml.length - 1);
+        expect(scanned(ctx, (s) => [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at))])).toEqual(want);
       }),
       { numRuns: 3000 },
     );
@@ -281,17 +279,7 @@ describe("scanner: a chunk's code units as the reader hands them over (utf8Units
   // The reader gives the scanner each chunk's units followed by UNITS_PAD zeros, put together in
   // one scratch buffer it reuses. Fed so, whole or cut at any character, the scanner must read
   // what it reads from the text alone, or refuse it with the same error at the same place.
-  const ctx: ScanContext = {
-    sheet: "S",
-    sharedStrings: ["zero", "one", "Dự toán"],
-    numFmt: ["General", "mm/yyyy", "#,##0"],
-    font: ["Arial", ".VnTime"],
-    date1904: false,
-    maxColumns: 30,
-    maxRows: 4,
-    maxTextChars: 12,
-    maxCellsPerSheet: 40,
-  };
+  const ctx: ScanContext = { ...plainCtx, maxRows: 4 };
   const cells = [
     '<c r="A1"><v>1</v></c>', '<c r="B1" s="2"><v>-12.5</v></c>', '<c r="C1" t="s"><v>2</v></c>', '<c r="C1" t="s"><v>7</v></c>',
     '<c r="D1" t="str"><v>Dự toán</v></c>', '<c r="E1" t="str"><v>mười hai chữ</v></c>', '<c r="E1" t="str"><v>mười ba chữ nữa</v></c>',
@@ -302,15 +290,7 @@ describe("scanner: a chunk's code units as the reader hands them over (utf8Units
   const sheet = fc
     .array(fc.tuple(fc.constantFrom("", ' spans="1:9"', ' hidden="1"'), fc.array(fc.constantFrom(...cells), { minLength: 1, maxLength: 5 })), { minLength: 1, maxLength: 4 })
     .map((rows) => "<worksheet><sheetData>" + rows.map(([a, cs], i) => `<row r="${i + 1}"${a}>${cs.map((c) => c.replace(/([A-ZƯ]+)1"/, `$1${i + 1}"`)).join("")}</row>`).join("") + '</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>');
-  const outcome = (run: (s: SheetScanner) => XRow[]): unknown => {
-    const s = new SheetScanner(ctx);
-    try {
-      const rows = [...run(s), ...s.end()];
-      return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]), merges: s.merges };
-    } catch (e) {
-      return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
-    }
-  };
+  const outcome = (run: (s: SheetScanner) => XRow[]): unknown => scanned(ctx, run);
   it("gives what the text alone gives, whole and cut at every character, with a scratch buffer left dirty", () => {
     fc.assert(
       fc.property(sheet, (xml) => {
