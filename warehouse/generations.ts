@@ -153,7 +153,7 @@ export interface FreshStart {
   build: (db: Db) => Promise<void>;
 }
 
-// The warehouse writer's DuckDB settings, a template's as a generation's: the same file either way.
+// The warehouse writer's DuckDB, a template's as a generation's: the same file either way.
 // A load's working set is one inbox's staging tables: cap DuckDB's buffer pool so that the
 // whole ETL process stays within its memory goal (DuckDB spills past the cap).
 // One DuckDB thread: the load's statements are many and small (a file's staging, the checks),
@@ -161,8 +161,8 @@ export interface FreshStart {
 // core, its threads fought the reading worker and each other (17 % of the staging inserts'
 // time in mutex lock/unlock); the bench subset's load took 7.8-10.9 s against 8.1-11.6 s,
 // the national inbox's CPU fell by about a sixth, and the commit, one thread anyway, is as fast.
-const WRITER = { readOnly: false, checkpointOnCommit: true, bulkWriter: true, threads: 1 } as const;
-const writerMemory = () => process.env.PHULUC_LOAD_MEMORY ?? "256MB";
+const openWriter = (path: string): Promise<Db> =>
+  openDb(path, { readOnly: false, memoryLimit: process.env.PHULUC_LOAD_MEMORY ?? "256MB", checkpointOnCommit: true, bulkWriter: true, threads: 1 });
 
 /**
  * Where templates are kept: the user's own cache folder (PHULUC_TEMPLATE_DIR, else
@@ -187,12 +187,12 @@ function templateName(fresh: FreshStart): string {
 
 /**
  * Start `path` as a copy of the template for `fresh`, made first if there is none. Any failure
- * (no cache folder, a disk full, a template that is not one) leaves `path` absent: the
- * generation then starts empty and migrates as before. Returns whether it was started so.
+ * (no cache folder, a disk full) leaves `path` absent: the generation then starts empty and
+ * migrates as before. Returns the template copied, or null.
  */
-async function startFromTemplate(path: string, fresh: FreshStart): Promise<boolean> {
+async function startFromTemplate(path: string, fresh: FreshStart): Promise<string | null> {
   const dir = templateDir();
-  if (!dir) return false;
+  if (!dir) return null;
   const template = join(dir, templateName(fresh));
   // made under a name of its own, then renamed: a reader never sees half a template, and two
   // loads making one at once (processes or threads) each rename a whole one over the other
@@ -200,7 +200,7 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<boole
   try {
     if (!existsSync(template)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const db = await openDb(tmp, { ...WRITER, memoryLimit: writerMemory() });
+      const db = await openWriter(tmp);
       try {
         await db.run("begin transaction");
         await migrate(db);
@@ -211,24 +211,20 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<boole
         db.close();
       }
       renameSync(tmp, template);
-      if (existsSync(`${tmp}.wal`)) unlinkSync(`${tmp}.wal`);
+      removeFiles(`${tmp}.wal`);
     }
     copyFileSync(template, path, constants.COPYFILE_FICLONE);
-    return true;
+    return template;
   } catch {
     // what a failed making or copying left, so that the generation starts empty as before
-    for (const f of [path, `${path}.wal`, tmp, `${tmp}.wal`]) if (existsSync(f)) unlinkSync(f);
-    return false;
+    removeFiles(path, `${path}.wal`, tmp, `${tmp}.wal`);
+    return null;
   }
 }
 
-function discardTemplate(path: string, fresh: FreshStart): void {
-  for (const f of [path, `${path}.wal`]) if (existsSync(f)) unlinkSync(f);
-  const dir = templateDir();
-  if (dir) {
-    const t = join(dir, templateName(fresh));
-    if (existsSync(t)) unlinkSync(t);
-  }
+/** Those of the files that exist, removed. */
+function removeFiles(...paths: string[]): void {
+  for (const f of paths) if (existsSync(f)) unlinkSync(f);
 }
 
 /**
@@ -254,24 +250,24 @@ export async function writeGeneration<T>(
   // A clone where the file system can share the blocks (btrfs, XFS, APFS): the copy then costs
   // nothing however large the warehouse, and DuckDB's writes only unshare what they change.
   // Elsewhere Node falls back to a plain copy.
-  let templated = false;
+  let template: string | null = null;
   if (cur) copyFileSync(cur.path, path, constants.COPYFILE_FICLONE);
-  else if (fresh) templated = await startFromTemplate(path, fresh);
+  else if (fresh) template = await startFromTemplate(path, fresh);
   point("copied");
   let db: Db | null = null;
   let result: { publish: boolean; value: T };
   try {
-    db = await openDb(path, { ...WRITER, memoryLimit: writerMemory() }).catch(async (e) => {
-      if (!templated) throw e;
+    db = await openWriter(path).catch(async (e) => {
+      if (!template) throw e;
       // a template that is not a DuckDB file after all (a damaged disk, a hand that wrote it):
       // dropped, and this warehouse starts empty
-      discardTemplate(path, fresh!);
-      templated = false;
-      return openDb(path, { ...WRITER, memoryLimit: writerMemory() });
+      removeFiles(path, `${path}.wal`, template);
+      template = null;
+      return openWriter(path);
     });
     await db.run("begin transaction");
     // a template's migrations are this warehouse's: applied by this load, as without one
-    if (templated) await db.run("update schema_migration set applied_at = now()");
+    if (template) await db.run("update schema_migration set applied_at = now()");
     await migrate(db);
     result = await fn({ number: next, db });
     if (!result.publish) {
@@ -292,7 +288,7 @@ export async function writeGeneration<T>(
       await db.run("rollback").catch(() => undefined);
       db.close();
     }
-    for (const p of [path, `${path}.wal`]) if (existsSync(p)) unlinkSync(p);
+    removeFiles(path, `${path}.wal`);
     throw e;
   }
   const fd = openSync(path, "r");
@@ -322,7 +318,7 @@ function removeOrphans(dbPath: string, current: number): void {
   for (const n of listGenerations(dbPath)) {
     if (n > current) {
       const p = genPath(dbPath, n);
-      for (const f of [p, `${p}.wal`]) if (existsSync(f)) unlinkSync(f);
+      removeFiles(p, `${p}.wal`);
     }
   }
 }
