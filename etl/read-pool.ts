@@ -97,4 +97,3 @@ export function pooledParser(config: Config, o: Partial<ReadPoolOptions> = {}): 
   parser.queued = 1;
   return parser;
 }
-

@@ -370,15 +370,15 @@ function key(path: string): string {
   }
 }
 
-/**
- * Open a database file (or ":memory:"). Read-only opens of the same file share one instance.
- * A sandboxed open always gets its own instance: its settings are per instance.
- */
 /** The DuckDB library's version: what a file it wrote may need to be read again as it was. */
 export function duckdbVersion(): string {
   return version();
 }
 
+/**
+ * Open a database file (or ":memory:"). Read-only opens of the same file share one instance.
+ * A sandboxed open always gets its own instance: its settings are per instance.
+ */
 export async function openDb(path: string, opts: OpenOptions): Promise<Db> {
   const k = key(path);
   const shareable = opts.readOnly && !opts.sandbox && k !== ":memory:";
