@@ -141,7 +141,7 @@ export function packFacts(f: ParsedFile): PackedFacts {
       if (c < 48 || c > 57) break;
       row = row * 10 + (c - 48);
     }
-    if (e === 0 || r < n || e > 3 || r - e > 9 || (e < n && cell.charCodeAt(e) >= 65)) {
+    if (e === 0 || r < n || e > 3 || r - e > 9) {
       // anything but capital letters then digits: as it always was read
       const le = lettersEnd(cell);
       p.col[i] = small.id(cell.slice(0, le));
