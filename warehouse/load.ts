@@ -20,6 +20,7 @@ import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { writeUnits } from "./units.js";
 import { Interned, packFacts, packTasks } from "./pack.js";
+import { StagedJumps, type JumpPair } from "./jumps.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
 
@@ -525,7 +526,7 @@ async function checkFile(
   db: Db,
   ctx: RunContext,
   f: ParsedFile,
-  o: { staged: StagedKinds; held: Held; registersBefore: boolean; hadOld: boolean },
+  o: { staged: StagedKinds; held: Held; registersBefore: boolean; hadOld: boolean; jumps: JumpPair[] | null },
 ): Promise<void> {
   const { staged, held } = o;
   const params = { ...ctx, file: f.fileId };
@@ -554,15 +555,28 @@ async function checkFile(
     ].filter((x) => x !== null);
     if (pairs.length > 0) await db.run(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
     // unit jumps: this file's figures against the year before in itself, the files before it and
-    // the warehouse; the earlier files' figures against the year before in this one
-    const prior = [mine, earlier, current].filter((x) => x !== null).map((x) => `select * from ${x}`).join(" union all ");
-    await db.run(
-      `insert into ld_jump
-       select ${JUMP_COLUMNS}, p.run_id <> $run from ${mine} s join (${prior}) p on ${JUMP_ON} where ${JUMP_WHERE}
-       ${earlier === null ? "" : `union all
-       select ${JUMP_COLUMNS}, false from ${earlier} s join ${mine} p on ${JUMP_ON} where ${JUMP_WHERE}`}`,
-      params,
-    );
+    // the warehouse; the earlier files' figures against the year before in this one. Between the
+    // staged files the run's index has them (jumps.ts), unless it gave up; the warehouse's, here.
+    if (o.jumps) {
+      const j = o.jumps;
+      if (j.length > 0) {
+        const col = (k: keyof JumpPair) => j.map((x) => x[k]);
+        await appendColumnChunks(db, "ld_jump", [V, V, INTEGER, V, V, V, V, V, V, V, V, V, V, BOOLEAN], j.length, [
+          col("kind"), col("k1"), Int32Array.from(j, (x) => x.year), col("measure"), col("source"), col("amount"), col("prev"),
+          col("file_id"), col("sheet"), col("cell"), col("p_file"), col("p_sheet"), col("p_cell"), j.map(() => false),
+        ]);
+      }
+      if (current) await db.run(`insert into ld_jump select ${JUMP_COLUMNS}, true from ${mine} s join ${current} p on ${JUMP_ON} where ${JUMP_WHERE}`, params);
+    } else {
+      const prior = [mine, earlier, current].filter((x) => x !== null).map((x) => `select * from ${x}`).join(" union all ");
+      await db.run(
+        `insert into ld_jump
+         select ${JUMP_COLUMNS}, p.run_id <> $run from ${mine} s join (${prior}) p on ${JUMP_ON} where ${JUMP_WHERE}
+         ${earlier === null ? "" : `union all
+         select ${JUMP_COLUMNS}, false from ${earlier} s join ${mine} p on ${JUMP_ON} where ${JUMP_WHERE}`}`,
+        params,
+      );
+    }
   }
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
   const pairs = [
@@ -842,6 +856,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     let reread = 0;
     let rows = 0;
     const held: Held = perFile ? await heldAtStart(db, province) : new Set();
+    // the unit jumps between the staged files (checkFile), while it can (jumps.ts)
+    const jumps = new StagedJumps();
     let registersBefore = false;
     // made in the first wait for the reading worker (a province's first load: nothing to sum)
     let sum: RunningChecksum | null = null;
@@ -906,7 +922,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           stagedRows.set(parsed.fileId, { rows: st.rows, kinds: st.kinds, tasks });
           rows += st.rows;
           if (reread > 2 * rows) perFile = false;
-          if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId) });
+          const pairs = perFile ? jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!) : null;
+          if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs });
           registersBefore ||= parsed.tasks.length > 0;
           if (perFile) {
             sum ??= await RunningChecksum.start(db, ctx, held);

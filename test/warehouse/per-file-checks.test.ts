@@ -10,6 +10,8 @@ import { factsChecksum, loadFiles, type LoadReport } from "../../warehouse/load.
 import { currentGeneration, openCurrent, publish } from "../../warehouse/generations.js";
 import type { BudgetLineFact, ParsedFile, TaskFundingFact } from "../../warehouse/model.js";
 import { file, inbox, task, tempDb } from "./helpers.js";
+import { StagedJumps } from "../../warehouse/jumps.js";
+import { packFacts } from "../../warehouse/pack.js";
 
 const province = { code: "80", name: "Long An" };
 const clock = () => new Date("2024-06-30T08:00:00Z");
@@ -220,5 +222,62 @@ describe("checks made file by file as the files are staged", () => {
     ]);
     // the first loads' figures are counted as additions, not listed
     expect(r.changeCounts).toEqual({ added: 4 + 3 + 1, updated: 3, removed: 5 });
+  });
+
+  it("find the unit jumps between staged files as DuckDB's join does, to the last digit of the rule's edge", async () => {
+    // figures exactly 1 000 × the year before, a micro-unit either side, tiny and large ones, zero
+    // and negative ones; each year's figures in another file, staged in no year order, and two
+    // years in one file for some lines. The jumps between staged files come from jumps.ts, the
+    // whole run's from SQL: the reports must be one.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+    const micro = (m: bigint) => `${m < 0n ? "-" : ""}${(m < 0n ? -m : m) / 1_000_000n}.${((m < 0n ? -m : m) % 1_000_000n).toString().padStart(6, "0")}`;
+    const base = () => [1n, 3n, 7n, 100_003n, 999_999n, 1_234_567n, 3_000_000_000n, 4_503_599_627n][Math.floor(rnd() * 8)]!;
+    const years = [2023, 2022, 2025, 2024];
+    const byYear = new Map<number, BudgetLineFact[]>(years.map((y) => [y, []]));
+    for (let i = 0; i < 120; i++) {
+      let m = base() * BigInt(1 + Math.floor(rnd() * 3));
+      for (const y of [2022, 2023, 2024, 2025]) {
+        const row = i + 5;
+        byYear.get(y)!.push(line(`J${i}`, y, micro(m), `${"CDEF"[y - 2022]}${row}`, "J"));
+        const r = rnd();
+        m = r < 0.3 ? m * 1000n : r < 0.45 ? m * 1000n - 1n : r < 0.6 ? m * 1000n + 1n : r < 0.7 ? 0n : r < 0.75 ? -m : m * 999n;
+        if (m > 4_000_000_000_000_000n || m < -4_000_000_000_000_000n) m = base();
+      }
+    }
+    const files = years.map((y, k) => file(`Y${k}/y.xlsx`, { budgetLines: byYear.get(y)! }));
+    // two years of some lines in one file: the jump inside the file
+    files.push(file("Z/two.xlsx", { budgetLines: [line("T1", 2024, "0.000003", "C3", "T"), line("T1", 2025, "0.003", "D3", "T"), line("T2", 2024, "0.1", "C4", "T"), line("T2", 2025, "100", "D4", "T")] }));
+    const r = await both(files, false, true);
+    const jumps = r.problems.filter((p) => p.code === "UNIT_JUMP_1000X");
+    expect(jumps.length).toBeGreaterThan(50);
+    expect(r.problems.length).toBe(jumps.length);
+    // and the index gave them (it did not give up): a file meets the files before it
+    const idx = new StagedJumps();
+    const found = files.map((f) => idx.add(f.fileId, "", packFacts(f)));
+    expect(found.every((x) => x !== null)).toBe(true);
+    expect(found.reduce((n, x) => n + x!.length, 0)).toBe(jumps.length);
+  });
+
+  it("go back to SQL for the rest of the run at a figure DuckDB would not make the same double (≥ 2^53 micro-units)", async () => {
+    const huge = "9007199254.740993"; // 2^53 + 1 micro-units
+    const files = [
+      // line 14: 0.009 is not 1 000 × 0.000009 as doubles (9e-6 × 1 000 = 0.009000000000000001)
+      file("A/a.xlsx", { budgetLines: [line("10", 2023, "0.000009", "C10"), line("11", 2024, "9", "C11"), line("14", 2023, "0.000009", "C14")] }),
+      file("B/b.xlsx", { budgetLines: [line("10", 2024, "0.009001", "D10"), line("12", 2023, "9007199.25474", "C12"), line("14", 2024, "0.009", "D14")] }),
+      file("C/c.xlsx", { budgetLines: [line("12", 2024, huge, "D12"), line("11", 2023, "0.009", "C11")] }),
+      file("D/d.xlsx", { budgetLines: [line("13", 2023, "0.004", "C13"), line("11", 2025, "9000", "E11")] }),
+      file("E/e.xlsx", { budgetLines: [line("13", 2024, "4", "D13")] }),
+    ];
+    const r = await both(files, false, true);
+    expect(r.problems.map((p) => [p.code, p.place.file, p.place.cell, p.data?.previous])).toEqual([
+      ["UNIT_JUMP_1000X", "A/a.xlsx", "C11", "0.009000"],
+      ["UNIT_JUMP_1000X", "B/b.xlsx", "D10", "0.000009"],
+      ["UNIT_JUMP_1000X", "C/c.xlsx", "D12", "9007199.254740"],
+      ["UNIT_JUMP_1000X", "D/d.xlsx", "E11", "9.000000"],
+      ["UNIT_JUMP_1000X", "E/e.xlsx", "D13", "0.004000"],
+    ]);
+    const idx = new StagedJumps();
+    expect(files.map((f) => idx.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, 1, null, null, null]);
   });
 });
