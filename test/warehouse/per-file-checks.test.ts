@@ -279,5 +279,12 @@ describe("checks made file by file as the files are staged", () => {
     ]);
     const idx = new StagedJumps();
     expect(files.map((f) => idx.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, 1, null, null, null]);
+    // a figure past int64 in micro-units (staged as DECIMAL(38,6)), in a run checked file by file to
+    // its end: its jump and its part of the running checksum as the whole run's
+    const wide = await both([
+      file("A/a.xlsx", { budgetLines: [line("15", 2023, "10000000000", "C15")] }),
+      file("B/b.xlsx", { budgetLines: [line("15", 2024, "10000000000000.5", "D15"), line("16", 2024, "1", "D16")] }),
+    ], false, true);
+    expect(wide.problems.map((p) => [p.code, p.place.cell, p.data?.amount])).toEqual([["UNIT_JUMP_1000X", "D15", "10000000000000.500000"]]);
   });
 });
