@@ -14,7 +14,7 @@ import type { ChartPlan, ChartSheetPlan } from "../engine/charts.js";
 import type { LineageSheet } from "../lineage-xml.js";
 import { colLetters } from "../../xlsx/refs.js";
 import { Package, relsPartName } from "../../xlsx/package.js";
-import { childElements, descendants, elem, firstChild, insertOrdered, localName, serializeElement, serializeXml, type XmlDocument, type XmlElement, type XmlNode } from "../../xlsx/xml.js";
+import { childElements, descendants, elem, firstChild, insertOrdered, localName, serializeElement, serializeXml, setText, textOf, type XmlDocument, type XmlElement, type XmlNode } from "../../xlsx/xml.js";
 
 const NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -24,6 +24,7 @@ const NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDraw
 const REL_WORKSHEET = `${NS_R}/worksheet`;
 const REL_DRAWING = `${NS_R}/drawing`;
 const REL_CHART = `${NS_R}/chart`;
+const REL_APP_PROPERTIES = `${NS_R}/extended-properties`;
 const CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
 const CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml";
 const CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml";
@@ -73,7 +74,9 @@ export function writeChartSheet(pkg: Package, plan: ChartSheetPlan): ChartSheetW
     pkg.removeRels(sheetPart, (r) => r.type === REL_DRAWING);
   } else {
     sheetPart = freeName(pkg, "xl/worksheets/sheet", ".xml");
+    const worksheets = pkg.sheets().filter((x) => x.kind === "worksheet").map((x) => x.name);
     addSheetToWorkbook(pkg, plan.sheetName, sheetPart);
+    addSheetToAppProperties(pkg, plan.sheetName, worksheets);
     pkg.setOverride(sheetPart, CT_WORKSHEET);
   }
 
@@ -162,6 +165,38 @@ function addSheetToWorkbook(pkg: Package, name: string, sheetPart: string): void
   sheets.children.push(elem(`${p}sheet`, { name, sheetId: String(Math.max(0, ...ids) + 1), [`${rPrefix}:id`]: rid }));
   sheets.selfClosing = false;
   pkg.writeXml(wbPart, wb);
+}
+
+/**
+ * docProps/app.xml names the sheets as Excel last saved them (TitlesOfParts, counted in
+ * HeadingPairs, worksheets first whatever the language calls them): the new worksheet goes after
+ * the last of them, so that the file's properties (a file browser's details, a document system's
+ * index) name the chart sheet too. Only where the list is the workbook's worksheets as they were;
+ * a list written otherwise, or none, is left as it is.
+ */
+function addSheetToAppProperties(pkg: Package, name: string, worksheets: string[]): void {
+  const rel = pkg.rels("").find((r) => r.type === REL_APP_PROPERTIES);
+  if (!rel?.part || !pkg.has(rel.part) || worksheets.length === 0) return;
+  const doc = pkg.readXml(rel.part);
+  const pairs = firstChild(doc.root, "HeadingPairs");
+  const titles = firstChild(doc.root, "TitlesOfParts");
+  const pairVector = pairs && firstChild(pairs, "vector");
+  const titleVector = titles && firstChild(titles, "vector");
+  if (!pairVector || !titleVector) return;
+  const variants = childElements(pairVector, "variant");
+  const counts = variants.filter((_, i) => i % 2 === 1).map((v) => firstChild(v, "i4"));
+  const listed = childElements(titleVector, "lpstr");
+  const total = counts.reduce((n, c) => n + (c ? Number(textOf(c)) : NaN), 0);
+  const first = counts[0];
+  if (!first || Number(textOf(first)) !== worksheets.length || total !== listed.length) return;
+  if (worksheets.some((w, i) => textOf(listed[i]!) !== w)) return;
+  setText(first, String(worksheets.length + 1));
+  const last = listed[worksheets.length - 1]!;
+  const title = elem(last.name, {}, [{ kind: "text", text: name }]);
+  title.selfClosing = false;
+  titleVector.children.splice(titleVector.children.indexOf(last) + 1, 0, title);
+  titleVector.attrs.set("size", String(listed.length + 1));
+  pkg.writeXml(rel.part, doc);
 }
 
 /** The few cell styles of the chart sheet, added to styles.xml once (a refill finds them again). */

@@ -27,6 +27,7 @@ const now = new Date("2024-06-30T03:00:00Z");
 let first: FillResult;
 let refill: FillResult;
 let plain: FillResult;
+let oddProps: { template: Uint8Array; filled: FillResult };
 let handMade: { asked: FillResult; notAsked: FillResult; template: Uint8Array };
 let generation = 0;
 let dbFile = "";
@@ -44,6 +45,10 @@ beforeAll(async () => {
     // no option: the workbook already has the chart sheet, so it is rewritten
     refill = await fillWorkbook({ db: w, year: 2024, template: first.bytes, now });
     plain = await fillWorkbook({ db: w, year: 2024, template, now });
+    // properties another program wrote, naming sheets the workbook does not have
+    const odd = Package.open(template);
+    odd.write("docProps/app.xml", odd.readText("docProps/app.xml").replace("<vt:lpstr>PL06</vt:lpstr>", "<vt:lpstr>Sheet6</vt:lpstr>"));
+    oddProps = { template: odd.toBytes(), filled: await fillWorkbook({ db: w, year: 2024, template: odd.toBytes(), charts: true, now }) };
     // an officer's own sheet called "Biểu đồ"
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(template) as never);
@@ -84,6 +89,23 @@ describe("the chart sheet of a headless fill", () => {
     expect(pkg.contentType("xl/drawings/drawing1.xml")).toBe("application/vnd.openxmlformats-officedocument.drawing+xml");
     expect(pkg.contentType(sheet.part)).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml");
     expect(first.report.charts).toMatchObject({ sheet: "Biểu đồ", charts: ["phuluc.budget_by_year_source", "phuluc.disbursement_by_level"] });
+  });
+
+  it("names the sheet in the file's properties too (docProps/app.xml), once, after the worksheets Excel listed", () => {
+    const titles = (bytes: Uint8Array) => {
+      const app = Package.open(bytes).readXml("docProps/app.xml").root;
+      const count = textOf(descendants(firstChild(app, "HeadingPairs")!, "i4")[0]!);
+      const vector = firstChild(firstChild(app, "TitlesOfParts")!, "vector")!;
+      return { count, size: vector.attrs.get("size"), names: descendants(vector, "lpstr").map(textOf) };
+    };
+    const pls = ["PL01", "PL02", "PL03", "PL04", "PL05", "PL06"];
+    expect(titles(template)).toEqual({ count: "6", size: "6", names: pls });
+    expect(titles(first.bytes)).toEqual({ count: "7", size: "7", names: [...pls, "Biểu đồ"] });
+    expect(titles(refill.bytes)).toEqual(titles(first.bytes));
+    expect(titles(plain.bytes)).toEqual(titles(template));
+    // a list that is not the workbook's worksheets is left as it was (the sheet is added all the same)
+    expect(Package.open(oddProps.filled.bytes).sheets().at(-1)!.name).toBe("Biểu đồ");
+    expect(titles(oddProps.filled.bytes)).toEqual({ count: "6", size: "6", names: [...pls.slice(0, 5), "Sheet6"] });
   });
 
   it("points every series at the sheet's cells and caches the values they hold (PL01, PL02 figures)", async () => {
