@@ -44,9 +44,13 @@ function measure(kind: string, args: object): M {
 }
 
 function medianOf(kind: string, args: object, n: number): M {
-  const runs = Array.from({ length: n }, () => measure(kind, args));
-  runs.sort((a, b) => Number(a.seconds) - Number(b.seconds));
-  return { ...runs[Math.floor(n / 2)]!, runs: Object.fromEntries(runs.map((r, i) => [String(i), Number(r.seconds)])) };
+  return medianRun(Array.from({ length: n }, () => measure(kind, args)));
+}
+
+/** The median run of several (its phases, peak and all), with every run's seconds beside it. */
+function medianRun(ms: M[]): M {
+  const runs = [...ms].sort((a, b) => Number(a.seconds) - Number(b.seconds));
+  return { ...runs[Math.floor(runs.length / 2)]!, runs: Object.fromEntries(runs.map((r, i) => [String(i), Number(r.seconds)])) };
 }
 
 /** Measurements of one kind in several processes: the median of all their runs, the largest peak. */
@@ -95,20 +99,38 @@ async function main(): Promise<void> {
   // --quick: the subset is the whole inbox, so the one ETL run serves as both
   const subsetIsAll = subset.length === gen.provinces.length && size.repeat === 1;
   const etlAll = measure("etl", { inboxes: gen.provinces.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, subsetIsAll ? "etl-sub" : "etl-all") });
-  const etlSub = subsetIsAll ? etlAll : medianOf("etl", { inboxes: subset.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-sub") }, size.repeat);
+  // The ETL on the subset, its floor's two parts, the reader alone and the naive peer: a round of
+  // each after the other, `repeat` rounds, each figure the median of its runs. Measured kind after
+  // kind instead, a slow spell of the shared machine fell on one side of a ratio (the ETL's runs
+  // 12.9–15.5 s in one full run, 8.5–10.6 s minutes later, against a floor measured at another moment).
+  const etlRuns: M[] = subsetIsAll ? [etlAll] : [];
+  const floorRuns: M[] = [];
+  const ingestRuns: M[] = [];
+  const fastRuns: M[] = [];
+  const naiveRuns: M[] = [];
+  let csv: M | null = null;
+  for (let i = 0; i < size.repeat; i++) {
+    if (!subsetIsAll) etlRuns.push(measure("etl", { inboxes: subset.map((p) => ({ dir: p.dir, province: p.province })), dbDir: join(work, "etl-sub") }));
+    // the floor, in two parts: reading (inflate every sheet, scan it once) and writing (DuckDB's own
+    // bulk ingest of the facts this run loaded, from Parquet files written beforehand: bench/floor-ingest.ts)
+    floorRuns.push(measure("floor", { files: subsetFiles }));
+    ingestRuns.push(measure("floor-ingest", { dbDir: join(work, "etl-sub"), workDir: join(work, "floor-ingest") }));
+    fastRuns.push(measure("fast", { files: subsetFiles }));
+    naiveRuns.push(measure("naive", { files: subsetFiles, workDir: join(work, "naive") }));
+    // the CSV route once (a dozen seconds a run), in the middle round
+    if (hasSoffice && i === Math.floor(size.repeat / 2)) csv = measure("csv-route", { files: subsetFiles, outDir: join(work, "csv-route") });
+  }
+  const etlSub = medianRun(etlRuns);
+  const floor = medianRun(floorRuns);
+  const ingest = medianRun(ingestRuns);
+  const fast = medianRun(fastRuns);
+  const naive = medianRun(naiveRuns);
   // the profile: the JavaScript half alone (read + recognise + validate, nothing loaded), and what
   // the lineage columns cost the write of the subset's facts (written again with and without them)
   const parse = medianOf("parse", { files: subsetFiles }, size.repeat);
   const parsePooled = medianOf("parse-pooled", { files: subsetFiles }, size.repeat);
   const lineage = measure("lineage", { dbDir: join(work, "etl-sub"), repeat: size.repeat });
-  // the floor, in two parts: reading (inflate every sheet, scan it once) and writing (DuckDB's own
-  // bulk ingest of the facts this run loaded, from Parquet files written beforehand: bench/floor-ingest.ts)
-  const floor = medianOf("floor", { files: subsetFiles }, size.repeat);
-  const ingest = medianOf("floor-ingest", { dbDir: join(work, "etl-sub"), workDir: join(work, "floor-ingest") }, size.repeat);
-  const fast = medianOf("fast", { files: subsetFiles }, size.repeat);
   const exceljs = medianOf("exceljs", { files: subsetFiles }, size.repeat);
-  const naive = medianOf("naive", { files: subsetFiles, workDir: join(work, "naive") }, size.repeat);
-  const csv = hasSoffice ? measure("csv-route", { files: subsetFiles, outDir: join(work, "csv-route") }) : null;
   // the whole inbox only parsed by exceljs, beside the whole ETL (issue: the same files, same run)
   const allFiles = gen.provinces.flatMap((p) => xlsxFiles(p.dir));
   const exceljsAll = subsetIsAll ? exceljs : measure("exceljs", { files: allFiles });
