@@ -38,6 +38,9 @@ export interface JumpPair {
 /** Below this many micro-units a figure is the same double in DuckDB and here (see above). */
 const EXACT = 2n ** 53n;
 
+/** Whether a BigInt64Array's halves are low then high (every platform Node runs on here). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** The kinds whose figures are compared (load.ts KEYED: the approved totals are the register's). */
 const JUMP_KINDS = new Set(["task_funding", "budget_line", "indicator"]);
 
@@ -46,15 +49,27 @@ function decimalText(m: bigint): string {
   return `${m / 1_000_000n}.${(m % 1_000_000n).toString().padStart(6, "0")}`;
 }
 
+/** A key's parts but its entity (kind, measure, source, origin): a handful in a run. */
+const MAX_SHAPES = 4096;
+
 export class StagedJumps {
   private readonly files: { id: string; p: PackedFacts }[] = [];
-  /** entries by key (kind, entity, measure, source, origin): a key has one a year a file */
-  private readonly byKey = new Map<string, number[]>();
-  // the entries: which file, which fact of its packed columns, its year and figure as a double
+  // A key is two numbers: its entity's id in the run, and the id of the rest (its shape). Strings
+  // built and hashed per figure, and BigInts read per figure, were 0.8 s of the main thread on the
+  // bench's subset.
+  private readonly entities = new Map<string, number>();
+  private readonly shapes = new Map<string, number>();
+  /** per shape, the last entry of each entity; the others are chained from it by `next` */
+  private readonly heads: Map<number, number>[] = [];
+  // the entries: which file, which fact of its packed columns, its year and figure as a double,
+  // its key and the entry before it with the same key (-1: none)
   private file = new Int32Array(1024);
   private fact = new Int32Array(1024);
   private year = new Int32Array(1024);
   private value = new Float64Array(1024);
+  private entity = new Int32Array(1024);
+  private shape = new Int32Array(1024);
+  private next = new Int32Array(1024);
   private n = 0;
   private usable = true;
 
@@ -71,36 +86,68 @@ export class StagedJumps {
     const f = this.files.length;
     const kinds = new Uint8Array(p.small.length + 1);
     for (let j = 0; j < p.small.length; j++) if (JUMP_KINDS.has(p.small[j]!)) kinds[j + 1] = 1;
-    const keys: string[] = [];
+    // the file's ids (1-based, into p.keys and p.small) made the run's, as they are first met
+    const entity = new Int32Array(p.keys.length + 1).fill(-1);
+    const shapeOf = new Map<number, number>();
+    const small = p.small.length + 1;
+    // the micro-units as 32-bit halves (little-endian): no BigInt made per figure
+    const halves = p.amount instanceof BigInt64Array && LITTLE_ENDIAN ? new Int32Array(p.amount.buffer, p.amount.byteOffset, p.amount.length * 2) : null;
     for (let i = 0; i < p.n; i++) {
-      if (kinds[p.kind[i]!] === 0) continue;
-      const m = p.amount[i]!;
-      if (m <= 0n) continue;
-      if (m >= EXACT || this.n >= this.limit) return this.giveUp();
-      keys.push(`${p.small[p.kind[i]! - 1]}\u0000${p.keys[p.k1[i]! - 1]}\u0000${p.small[p.measure[i]! - 1]}\u0000${p.small[p.source[i]! - 1]}\u0000${origin}`);
-      this.push(f, i, p.year[i]!, Number(m) / 1e6);
+      const kind = p.kind[i]!;
+      if (kinds[kind] === 0) continue;
+      let value: number;
+      if (halves) {
+        const hi = halves[2 * i + 1]!;
+        const lo = halves[2 * i]! >>> 0;
+        if (hi < 0 || (hi === 0 && lo === 0)) continue;
+        if (hi >= 0x200000) return this.giveUp(); // 2^53 micro-units or more
+        value = (hi * 4294967296 + lo) / 1e6;
+      } else {
+        const m = p.amount[i]!;
+        if (m <= 0n) continue;
+        if (m >= EXACT) return this.giveUp();
+        value = Number(m) / 1e6;
+      }
+      if (this.n >= this.limit) return this.giveUp();
+      const k1 = p.k1[i]!;
+      let e = entity[k1]!;
+      if (e < 0) {
+        const s = p.keys[k1 - 1]!;
+        e = this.entities.get(s) ?? this.entities.size;
+        if (e === this.entities.size) this.entities.set(s, e);
+        entity[k1] = e;
+      }
+      const local = (kind * small + p.measure[i]!) * small + p.source[i]!;
+      let shape = shapeOf.get(local);
+      if (shape === undefined) {
+        const s = `${p.small[kind - 1]}\u0000${p.small[p.measure[i]! - 1]}\u0000${p.small[p.source[i]! - 1]}\u0000${origin}`;
+        shape = this.shapes.get(s) ?? this.shapes.size;
+        if (shape === this.shapes.size) {
+          if (shape === MAX_SHAPES) return this.giveUp();
+          this.shapes.set(s, shape);
+          this.heads.push(new Map());
+        }
+        shapeOf.set(local, shape);
+      }
+      this.push(f, i, p.year[i]!, value, e, shape);
     }
     this.files.push({ id: fileId, p });
-    for (let e = first; e < this.n; e++) {
-      const key = keys[e - first]!;
-      const list = this.byKey.get(key);
-      if (list) list.push(e);
-      else this.byKey.set(key, [e]);
-    }
     const out: JumpPair[] = [];
     for (let e = first; e < this.n; e++) {
-      const list = this.byKey.get(keys[e - first]!)!;
-      for (const o of list) {
+      const year = this.year[e]!;
+      const value = this.value[e]!;
+      // the key's entries: this file's (met before this one) and the earlier files'
+      for (let o = this.heads[this.shape[e]!]!.get(this.entity[e]!)!; o >= 0; o = this.next[o]!) {
         // this file's figure against the year before, in this file or one staged before
-        if (this.year[o] === this.year[e]! - 1 && this.value[e]! >= this.value[o]! * 1000) out.push(this.pair(e, o));
+        if (this.year[o] === year - 1 && value >= this.value[o]! * 1000) out.push(this.pair(e, o));
         // a figure of a file staged before against the year before in this file
-        if (o < first && this.year[o] === this.year[e]! + 1 && this.value[o]! >= this.value[e]! * 1000) out.push(this.pair(o, e));
+        if (o < first && this.year[o] === year + 1 && this.value[o]! >= value * 1000) out.push(this.pair(o, e));
       }
     }
     return out;
   }
 
-  private push(file: number, fact: number, year: number, value: number): void {
+  private push(file: number, fact: number, year: number, value: number, entity: number, shape: number): void {
     if (this.n === this.file.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
       const size = this.n * 2;
@@ -108,20 +155,30 @@ export class StagedJumps {
       this.fact = grow(this.fact, new Int32Array(size));
       this.year = grow(this.year, new Int32Array(size));
       this.value = grow(this.value, new Float64Array(size));
+      this.entity = grow(this.entity, new Int32Array(size));
+      this.shape = grow(this.shape, new Int32Array(size));
+      this.next = grow(this.next, new Int32Array(size));
     }
-    this.file[this.n] = file;
-    this.fact[this.n] = fact;
-    this.year[this.n] = year;
-    this.value[this.n] = value;
-    this.n++;
+    const e = this.n++;
+    this.file[e] = file;
+    this.fact[e] = fact;
+    this.year[e] = year;
+    this.value[e] = value;
+    this.entity[e] = entity;
+    this.shape[e] = shape;
+    const head = this.heads[shape]!;
+    this.next[e] = head.get(entity) ?? -1;
+    head.set(entity, e);
   }
 
   private giveUp(): null {
     this.usable = false;
     this.n = 0;
     this.files.length = 0;
-    this.byKey.clear();
-    this.file = this.fact = this.year = new Int32Array(0);
+    this.entities.clear();
+    this.shapes.clear();
+    this.heads.length = 0;
+    this.file = this.fact = this.year = this.entity = this.shape = this.next = new Int32Array(0);
     this.value = new Float64Array(0);
     return null;
   }
