@@ -287,6 +287,9 @@ describe("checks made file by file as the files are staged", () => {
     ]);
     const idx = new StagedJumps();
     expect(files.map((f) => idx.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, 1, null, null, null]);
+    // and past its limit of figures kept (memory the join did not need)
+    const small = new StagedJumps(5);
+    expect(files.slice(0, 2).map((f) => small.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, null]);
     // a figure past int64 in micro-units (staged as DECIMAL(38,6)), in a run checked file by file to
     // its end: its jump and its part of the running checksum as the whole run's
     // a merged department's former provinces: the same line and year are two keys, one each
