@@ -4,6 +4,7 @@
 // from a structured clone nor parses their amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
+import { emptyList } from "../core/lists.js";
 import type { ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
@@ -29,7 +30,7 @@ export interface PackedFacts {
 
 export class Interned {
   private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
+  readonly values = emptyList<string>();
   // the last string asked and its id: a row's figures share their key, a sheet's its measures
   private last: string | undefined = undefined;
   private lastId = 0;
@@ -90,7 +91,7 @@ export function packFacts(f: ParsedFile): PackedFacts {
     amount: new BigInt64Array(n),
     keys: keys.values,
     small: small.values,
-    codeColumns: [],
+    codeColumns: emptyList(),
   };
   let i = 0;
   // the last sheet and column seen: a sheet's facts come together, a row's few columns repeat

@@ -3,6 +3,7 @@
 // cell and place a problem on it.
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
+import { emptyList } from "../../core/lists.js";
 import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
@@ -92,7 +93,7 @@ export class FactKeys<V> {
     let k = sp.get(key);
     if (k === undefined) {
       if (!create) return undefined;
-      sp.set(key, (k = []));
+      sp.set(key, (k = emptyList()));
     }
     this.lastSpace = space;
     this.lastKey = key;

@@ -5,6 +5,7 @@ import type { Column } from "../headers.js";
 import { micro, type RowView, type SheetCtx } from "../sheet.js";
 import { formatDecimal, partsWithin, withinTolerance } from "../../../core/money.js";
 import type { MoneyUnit } from "../values.js";
+import { emptyList } from "../../../core/lists.js";
 
 export interface AmountCol {
   col: Column;
@@ -18,7 +19,7 @@ export interface AmountCol {
 }
 
 export function amountColumns(columns: Column[], indicators: boolean): AmountCol[] {
-  const out: AmountCol[] = [];
+  const out = emptyList<AmountCol>();
   for (const c of columns) {
     const r = c.role;
     if (!r || r.role !== "amount") continue;
@@ -60,8 +61,8 @@ export interface FigureMap {
  * the column and the figure of each, `n` of them; no object per figure.
  */
 export class LoadedFigures {
-  readonly cols: AmountCol[] = [];
-  readonly values: string[] = [];
+  readonly cols = emptyList<AmountCol>();
+  readonly values = emptyList<string>();
   n = 0;
   add(a: AmountCol, value: string): void {
     if (this.n < this.cols.length) {

@@ -2,6 +2,7 @@
 // A sheet may be both: a register with funding columns.
 import { formatDecimal as fmt, parseDecimal as toMicro, partsWithin, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
+import { emptyList } from "../../../core/lists.js";
 import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
@@ -77,7 +78,9 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const codeCol = ctx.col("code") ?? ctx.col("maSo");
   const sttCol = ctx.col("stt");
   const labelCols = [sttCol, codeCol, ctx.col("title")].filter((c): c is Column => !!c);
-  const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
+  const numericCols = emptyList<Column>();
+  for (let i = 0; i < opts.approved.length; i++) numericCols.push(opts.approved[i]!);
+  for (let i = 0; i < opts.amounts.length; i++) numericCols.push(opts.amounts[i]!.col);
   const kinds = new RowKinds();
   const totals = new TotalsInput(numericCols);
   // a row's figures by column: one for the sheet, emptied per row (totals copies what it keeps)
@@ -326,7 +329,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const decision = ctx.text(r, ctx.col("decision"));
   // approved funding
   // by source, the first column's (a handful: a list, not a Map per row)
-  const parts: Part[] = [];
+  const parts = emptyList<Part>();
   for (let k = 0; k < approvedCols.length; k++) {
     const c = approvedCols[k]!;
     if (!c.role || c.role.role !== "approved") continue;
@@ -339,11 +342,11 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
-  const approved: TaskRecord["approved"] = [];
+  const approved = emptyList<TaskRecord["approved"][number]>();
   let unsplit = false;
   if (tong) {
     approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
-    const given: { source: Source; amount: string; ref: string }[] = [];
+    const given = emptyList<{ source: Source; amount: string; ref: string }>();
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
     // (in a Map, set on an absent key: added, its value the NSNN part's)
