@@ -12,7 +12,7 @@ import { parseIndicatorRows } from "./kinds/indicators.js";
 import { parseTaskRows, REGISTER_REQUIRED } from "./kinds/tasks.js";
 import type { RowKind, RowKinds } from "./kinds/totals.js";
 import { RowCells, SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
-import { cellText, hasSheetText, inferNumberStyle } from "./values.js";
+import { cellText, hasSheetText } from "./values.js";
 import { hierarchyCode, hierarchyLabel } from "./values-lists.js";
 
 const KIND_NAMES: Record<SheetKind, { vi: string; en: string }> = {
@@ -229,20 +229,8 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
-  // the texts of those columns (their order does not matter: the style counts them), gathered
-  // when a text figure is first read (the rows do not change meanwhile)
-  ctx.styleFrom(() => {
-    const numberTexts: string[] = [];
-    const numCols = [...numericCols];
-    for (let ri = 0; ri < body.length; ri++) {
-      const r = body[ri]!;
-      for (let k = 0; k < numCols.length; k++) {
-        const c = r.cells.get(numCols[k]!);
-        if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
-      }
-    }
-    return inferNumberStyle(numberTexts);
-  });
+  // the texts of those columns, gathered when a text figure is first read
+  ctx.styleFrom(body, [...numericCols]);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {

@@ -9,7 +9,7 @@ import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
-import { isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+import { inferNumberStyle, isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
 /** What the parse of one file remembers across its sheets. */
 export interface FileState {
@@ -231,6 +231,19 @@ export class RowCells implements RowView {
 
 export type RoleName = ColumnRole["role"];
 
+/** The number style of the texts of `cols` in `rows` (their order does not matter: the style counts them). */
+function styleOfTexts(rows: readonly RowView[], cols: readonly number[]): NumberStyle {
+  const numberTexts: string[] = [];
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    for (let k = 0; k < cols.length; k++) {
+      const c = r.cells.get(cols[k]!);
+      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+    }
+  }
+  return inferNumberStyle(numberTexts);
+}
+
 /** Is c a character of the regular expressions' `\s`? */
 export function isSpaceCode(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
@@ -264,25 +277,30 @@ export function hasSpace(t: string): boolean {
 
 export class SheetCtx {
   private style_: NumberStyle = "none";
-  private styleOf: (() => NumberStyle) | null = null;
+  // the rows and columns whose texts give the style, until it is worked out: data, not a closure
+  // made per sheet (the hot money() that reads the style met a new function at each sheet)
+  private styleRows: readonly RowView[] | null = null;
+  private styleCols: readonly number[] = [];
   /**
    * How the sheet writes numbers as text. Only a text figure needs it: worked out (styleFrom) the
    * first time one is read, so that a sheet of numbers never gathers its texts.
    */
   get style(): NumberStyle {
-    if (this.styleOf !== null) {
-      const f = this.styleOf;
-      this.styleOf = null;
-      this.style_ = f();
+    if (this.styleRows !== null) {
+      const rows = this.styleRows;
+      this.styleRows = null;
+      this.style_ = styleOfTexts(rows, this.styleCols);
     }
     return this.style_;
   }
   set style(s: NumberStyle) {
-    this.styleOf = null;
+    this.styleRows = null;
     this.style_ = s;
   }
-  styleFrom(f: () => NumberStyle): void {
-    this.styleOf = f;
+  /** The style is to be inferred from the texts of these columns in these rows (they do not change meanwhile). */
+  styleFrom(rows: readonly RowView[], cols: readonly number[]): void {
+    this.styleRows = rows;
+    this.styleCols = cols;
   }
   unit: MoneyUnit = "trieu";
   readonly byRole = new Map<RoleName, Column>();

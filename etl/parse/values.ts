@@ -127,7 +127,8 @@ const PLAIN_GROUPED = /^\d{1,3}(?:,\d{3})+$/; // 1,234 · 1,234,567
 const PLAIN_DEC = /^(?:\d{1,3}(?:,\d{3})*|\d+)\.\d+$/; // 1,234.5 · 1234.5 · 13.660
 
 function readings(body: string): Readings {
-  const r: Readings = {};
+  // both fields from the start: one shape of object, whichever readings the text has
+  const r: Readings = { vi: undefined, plain: undefined };
   if (INT.test(body)) return { vi: body, plain: body };
   if (VI_GROUPED.test(body)) r.vi = body.replace(/\./g, "");
   else if (VI_DEC.test(body)) r.vi = body.replace(/\./g, "").replace(",", ".");
