@@ -21,7 +21,7 @@ export interface FileState {
   /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
   factKeys: FactKeys<CellRef>;
   /** ("task" | "line", key, year) → the first du_toan cell and the first de_xuat cell */
-  planYear: FactKeys<{ du_toan?: CellRef; de_xuat?: CellRef; reported?: boolean }>;
+  planYear: FactKeys<PlanSeen>;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
@@ -468,11 +468,26 @@ export function claimFact(ctx: SheetCtx, space: string, key: string, year: numbe
   return true;
 }
 
+/**
+ * Where a key's plan year was given as du_toan and as de_xuat (FileState.planYear). A class, every
+ * field present from the start: these live until the end of the file, and two literals of two
+ * shapes were made at one place of hot code, which was thrown away and compiled again when the
+ * garbage collector decided to make that place's objects in the old generation (issue 16).
+ */
+export class PlanSeen {
+  du_toan: CellRef | undefined;
+  de_xuat: CellRef | undefined;
+  reported = false;
+  constructor(measure: "du_toan" | "de_xuat", at: CellRef) {
+    this.du_toan = measure === "du_toan" ? at : undefined;
+    this.de_xuat = measure === "de_xuat" ? at : undefined;
+  }
+}
+
 /** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  const fresh = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
-  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, fresh);
+  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, new PlanSeen(measure, at));
   if (e === undefined) return;
   if (!e[measure]) e[measure] = at;
   if (e.du_toan && e.de_xuat && !e.reported) {
