@@ -2,6 +2,7 @@
 // of spec/inputs.md: budget lines, indicators, tasks), rows typed and parsed by their kind, merges
 // over the data checked. Everything found is written into the file's state; nothing throws.
 import { prob, type Code } from "../../core/codes.js";
+import { emptyList } from "../../core/lists.js";
 import type { SheetKind, SheetSummary } from "../../warehouse/model.js";
 import type { XRow, XSheetInfo } from "../../xlsx/types.js";
 import { decodeLegacy, type LegacyResult } from "../text/legacy.js";
@@ -133,7 +134,12 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const sheet = info.name;
   const add = (code: Code, cell: string | undefined, data: Record<string, unknown> = {}) => fs.out.problems.push(mk(fs, sheet, code, cell, data));
   convertText(fs, sheet, rows);
-  const merges = info.merges.map(parseArea).filter((a): a is Area => a !== null);
+  // one kind of list whether the sheet has merges or not (core/lists.ts): `[].map(…)` is not
+  const merges = emptyList<Area>();
+  for (const m of info.merges) {
+    const a = parseArea(m);
+    if (a !== null) merges.push(a);
+  }
   const header = findHeader(rows, merges);
   const hasContent = rows.some((r) => r.cells.some(hasSheetText));
   if (!header) {

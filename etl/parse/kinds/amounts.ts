@@ -101,7 +101,10 @@ export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: Shee
     if (total === undefined) continue;
     const given = a.parts.filter((p) => byCol.has(p.col.col));
     if (given.length === 0) continue;
-    if (partsWithin(given.map((p) => byCol.get(p.col.col)!), total) === true) continue;
+    // partsWithin's lists all of one kind, whoever makes them (core/lists.ts)
+    const figures = emptyList<string>();
+    for (const p of given) figures.push(byCol.get(p.col.col)!);
+    if (partsWithin(figures, total) === true) continue;
     const sum = given.reduce((s, p) => s + micro(byCol.get(p.col.col)!), 0n);
     if (!withinTolerance(sum, micro(total))) {
       ctx.add("TOTAL_PARTS_MISMATCH", ctx.ref(a.col.col, r.row), {

@@ -360,7 +360,10 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       unsplit = true;
       ctx.add("TASK_UNSPLIT", tong.ref, { code });
     } else {
-      if (partsWithin(given.map((g) => g.amount), tong.amount) !== true) {
+      // partsWithin's lists all of one kind, whoever makes them (core/lists.ts)
+      const amounts = emptyList<string>();
+      for (const g of given) amounts.push(g.amount);
+      if (partsWithin(amounts, tong.amount) !== true) {
         const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
         if (!within(sum, toMicro(tong.amount))) {
           ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
