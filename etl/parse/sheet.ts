@@ -231,8 +231,25 @@ export class RowCells implements RowView {
 
 export type RoleName = ColumnRole["role"];
 
-/** The number style of the texts of `cols` in `rows` (their order does not matter: the style counts them). */
-function styleOfTexts(rows: readonly RowView[], cols: readonly number[]): NumberStyle {
+/**
+ * A CellRef made by SheetCtx.at: an instance, not a literal. Facts and tasks keep theirs until the
+ * end of the file; when the garbage collector decided that a literal's objects (counted at its
+ * place in the code) are to be made in the old generation, every optimised function that had the
+ * literal inlined (the row loops, registerRow) was thrown away. `new` of a class is not counted so.
+ */
+class CellAt implements CellRef {
+  constructor(
+    public sheet: string,
+    public cell: string,
+  ) {}
+}
+
+/**
+ * The texts of `cols` in `rows` (their order does not matter: the style counts them). On its own,
+ * not in the getter with inferNumberStyle: the loop was optimised while it ran, inferNumberStyle
+ * after it not yet run, and that code was thrown away as soon as it got there.
+ */
+function textsOf(rows: readonly RowView[], cols: readonly number[]): string[] {
   const numberTexts: string[] = [];
   for (let ri = 0; ri < rows.length; ri++) {
     const r = rows[ri]!;
@@ -241,7 +258,7 @@ function styleOfTexts(rows: readonly RowView[], cols: readonly number[]): Number
       if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
     }
   }
-  return inferNumberStyle(numberTexts);
+  return numberTexts;
 }
 
 /** Is c a character of the regular expressions' `\s`? */
@@ -289,7 +306,7 @@ export class SheetCtx {
     if (this.styleRows !== null) {
       const rows = this.styleRows;
       this.styleRows = null;
-      this.style_ = styleOfTexts(rows, this.styleCols);
+      this.style_ = inferNumberStyle(textsOf(rows, this.styleCols));
     }
     return this.style_;
   }
@@ -330,7 +347,7 @@ export class SheetCtx {
     return l + this.lastRowText;
   }
   at(ref: string): CellRef {
-    return { sheet: this.sheet, cell: ref };
+    return new CellAt(this.sheet, ref);
   }
   place(ref?: string, other?: CellRef): Place {
     const p: Place = { file: this.fs.fileId, sheet: this.sheet };

@@ -3,7 +3,7 @@
 import { formatDecimal as fmt, parseDecimal as toMicro, partsWithin, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import { emptyList } from "../../../core/lists.js";
-import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
+import type { CellRef, Level, Measure, Source, TaskFundingFact, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
 import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
@@ -165,7 +165,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         const a = loaded.cols[li]!;
         const value = loaded.values[li]!;
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
-        const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
+        const fact = new FundingFact(code, a.year, a.measure, (a.source === "NSNN" ? "NSDP" : a.source) as Source, value, cellAt, at);
         if (a.source === "NSNN") {
           if (level) fact.source = nsnnSource(level);
           else {
@@ -247,6 +247,55 @@ interface Part {
 function partOf(parts: Part[], source: string): Part | undefined {
   for (let i = 0; i < parts.length; i++) if (parts[i]!.source === source) return parts[i];
   return undefined;
+}
+
+/**
+ * A task's approved amount (TaskRecord.approved), the task (TaskRow) and its funding facts
+ * (FundingFact). Instances, not literals: these live until the end of the file, and when the
+ * garbage collector decided that a literal's objects (counted at its place in the code) are to be
+ * made in the old generation, the optimised registerRow or parseTaskRows that made them was thrown
+ * away and compiled again (issue 16). `new` of a class is not counted so.
+ */
+class ApprovedAmount {
+  constructor(
+    public source: Source | "TONG",
+    public amount: string,
+    public at: CellRef,
+  ) {}
+}
+
+/** A TaskFundingFact, made by parseTaskRows (an instance for the reason above). */
+class FundingFact implements TaskFundingFact {
+  constructor(
+    public taskCode: string,
+    public year: number,
+    public measure: Measure,
+    public source: Source,
+    public amount: string,
+    public at: CellRef,
+    public codeAt: CellRef,
+  ) {}
+}
+
+/** A TaskRecord's fields in the literal's order; pi, piGender, decision, acceptedOn added when given. */
+class TaskRow {
+  declare pi?: string;
+  declare piGender?: "NAM" | "NU";
+  declare decision?: string;
+  declare acceptedOn?: string;
+  constructor(
+    public code: string,
+    public title: string,
+    public level: Level,
+    public field: TaskRecord["field"],
+    public leadOrg: string,
+    public start: string,
+    public end: string,
+    public status: TaskRecord["status"],
+    public unsplit: boolean,
+    public at: CellRef,
+    public approved: TaskRecord["approved"],
+  ) {}
 }
 
 /** The sources an approved total splits into, in the order the parts are listed. */
@@ -342,10 +391,10 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
-  const approved = emptyList<TaskRecord["approved"][number]>();
+  const approved = emptyList<ApprovedAmount>();
   let unsplit = false;
   if (tong) {
-    approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
+    approved.push(new ApprovedAmount("TONG", tong.amount, ctx.at(tong.ref)));
     const given = emptyList<{ source: Source; amount: string; ref: string }>();
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
@@ -369,7 +418,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
           ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
         }
       }
-      for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
+      for (const g of given) approved.push(new ApprovedAmount(g.source, g.amount, ctx.at(g.ref)));
     }
   }
   // A level that had ended before the task started (cấp huyện after 30 June 2025) is refused at the
@@ -385,7 +434,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   let failed = false;
   for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;
   if (failed || !level || !start || !end || !tong) return null;
-  const rec: TaskRecord = { code, title, level, field, leadOrg, start, end, status, unsplit, at, approved };
+  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, approved);
   if (pi) rec.pi = pi;
   if (piGender) rec.piGender = piGender;
   if (decision) rec.decision = decision;
