@@ -224,7 +224,15 @@ export function parseNumberText(text: string, style: NumberStyle): Result<string
 
 /** Money units, as the power of ten of one unit in triệu đồng. */
 export type MoneyUnit = "dong" | "nghin" | "trieu" | "ty";
-const UNIT_EXP: Record<MoneyUnit, number> = { dong: -6, nghin: -3, trieu: 0, ty: 3 };
+// A Map, not an object's properties: `UNIT_EXP[unit]` was compiled for the one unit seen so far,
+// and the optimised money() and registerRow were thrown away at a sheet in another ("wrong name").
+const UNIT_EXP = new Map<MoneyUnit, number>([
+  ["dong", -6],
+  ["nghin", -3],
+  ["trieu", 0],
+  ["ty", 3],
+]);
+const unitExp = (unit: MoneyUnit): number => UNIT_EXP.get(unit)!;
 
 /** The money unit named in a text ("Đơn vị tính: nghìn đồng", "(tỷ đồng)"), if any. */
 export function unitIn(text: string): MoneyUnit | null {
@@ -238,16 +246,16 @@ export function unitIn(text: string): MoneyUnit | null {
 
 /** toTrieu's value when it needs no rounding and `decimal` is a plain one; null otherwise (no Result made). */
 export function trieuOf(decimal: string, unit: MoneyUnit): string | null {
-  return shiftPlain(decimal, UNIT_EXP[unit]);
+  return shiftPlain(decimal, unitExp(unit));
 }
 
 /** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */
 export function toTrieu(decimal: string, unit: MoneyUnit): Result<string> {
-  const fast = shiftPlain(decimal, UNIT_EXP[unit]);
+  const fast = shiftPlain(decimal, unitExp(unit));
   if (fast !== null) return ok(fast);
   const d = parsePlainDec(decimal);
   if (!d) return fail("VALUE_NOT_NUMBER", { value: decimal });
-  const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - UNIT_EXP[unit] };
+  const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - unitExp(unit) };
   return ok(decToString(roundDec(shifted, 6)));
 }
 
