@@ -102,8 +102,9 @@ function roundDec(d: Dec, places: number): Dec {
 export function decimalFromNumber(n: number): Result<string> {
   if (!Number.isFinite(n)) return fail("VALUE_NOT_NUMBER", { value: String(n) });
   // fast path: most cells are whole numbers or short decimals whose shortest form is exact
-  const short = plainDecimal(n);
-  if (short !== null) return ok(short);
+  if (Number.isSafeInteger(n)) return ok(Object.is(n, -0) ? "0" : String(n));
+  const short = String(n);
+  if (short.length <= 16 && isShortDecimal(short)) return ok(short);
   const d = parsePlainDec(n.toPrecision(15));
   if (!d) return fail("VALUE_NOT_NUMBER", { value: String(n) });
   return ok(decToString(roundDec(d, 6)));
@@ -469,38 +470,22 @@ export function cellText(cell: XCell | undefined): string {
  */
 export function plainDecimal(v: unknown): string | null {
   if (typeof v !== "number") return null;
-  // One path for every number, whole or not (String(-0) is "0"; NaN and ±Infinity are no short
-  // decimal; a whole number's text has no point): the first figure with decimals took a path not
-  // taken before, after this and the code it is inlined in (money, readAmounts, the row loops)
-  // had been optimised, and threw all of them away to be compiled again.
+  if (Number.isSafeInteger(v)) return v === 0 ? "0" : String(v);
+  if (!Number.isFinite(v)) return null;
   const short = String(v);
-  const dec = short.length <= 16 && isShortDecimal(short);
-  return dec || Number.isSafeInteger(v) ? short : null;
+  return short.length <= 16 && isShortDecimal(short) ? short : null;
 }
 
-/**
- * /^-?\d+\.\d{1,6}$/ without a regex. Asked of every number's text (plainDecimal), whole or not:
- * the same operations for both, none that only a text with a point reaches (one such, met first
- * after this was optimised, threw away this and the code it is inlined in).
- */
+/** /^-?\d+\.\d{1,6}$/ without a regex. */
 function isShortDecimal(s: string): boolean {
   const n = s.length;
-  const i0 = s.charCodeAt(0) === 45 ? 1 : 0;
-  let points = 0;
-  let at = n; // where the (last) point is
-  for (let i = i0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const point = c === 46;
-    if (!point && (c < 48 || c > 57)) return false;
-    points += point ? 1 : 0;
-    at = point ? i : at;
-  }
-  const decimals = n - at - 1;
-  const one = points === 1;
-  const before = at > i0;
-  const some = decimals >= 1;
-  const few = decimals <= 6;
-  return one && before && some && few;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const i0 = i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === i0 || i >= n || s.charCodeAt(i) !== 46) return false;
+  const f0 = ++i;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i === n && n - f0 >= 1 && n - f0 <= 6;
 }
 
 /**
