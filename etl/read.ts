@@ -8,6 +8,7 @@ import type { Place, Problem } from "../core/problem.js";
 import { prob, type Code } from "../core/codes.js";
 import type { ParsedFile } from "../warehouse/model.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
+import { emptyList } from "../core/lists.js";
 import { openXlsx } from "../xlsx/index.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "../xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
@@ -72,7 +73,7 @@ function openProblem(fileId: string, e: unknown, sheet: string | undefined, limi
 }
 
 export async function readInboxFile(absPath: string, fileId: string, office: string, opts: ReadOptions): Promise<ParsedFile> {
-  const out: ParsedFile = { fileId, office, sha256: "", size: 0, mtimeMs: 0, sheets: [], tasks: [], taskFunding: [], budgetLines: [], indicators: [], indicatorFacts: [], problems: [] };
+  const out: ParsedFile = { fileId, office, sha256: "", size: 0, mtimeMs: 0, sheets: emptyList(), tasks: emptyList(), taskFunding: emptyList(), budgetLines: emptyList(), indicators: emptyList(), indicatorFacts: emptyList(), problems: emptyList() };
   let before;
   try {
     before = await stat(absPath);

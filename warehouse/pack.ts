@@ -4,6 +4,7 @@
 // from a structured clone nor parses their amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
+import { emptyList } from "../core/lists.js";
 import type { ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
@@ -29,7 +30,7 @@ export interface PackedFacts {
 
 export class Interned {
   private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
+  readonly values = emptyList<string>();
   // the last string asked and its id: a row's figures share their key, a sheet's its measures
   private last: string | undefined = undefined;
   private lastId = 0;
@@ -71,60 +72,53 @@ function lettersEnd(cell: string): number {
   return i;
 }
 
-/** The facts of a parsed file, packed in the order the loader stages them. */
-export function packFacts(f: ParsedFile): PackedFacts {
-  let n = f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
-  for (const t of f.tasks) n += t.approved.length;
-  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
-  const keys = new Interned(); // entity keys: thousands in a big register
-  const p: PackedFacts = {
-    n,
-    kind: new Int32Array(n),
-    measure: new Int32Array(n),
-    source: new Int32Array(n),
-    sheet: new Int32Array(n),
-    col: new Int32Array(n),
-    k1: new Int32Array(n),
-    year: new Int32Array(n),
-    row: new Int32Array(n),
-    amount: new BigInt64Array(n),
-    keys: keys.values,
-    small: small.values,
-    codeColumns: [],
-  };
-  let i = 0;
+/**
+ * Puts facts into a PackedFacts one after another. A class rather than a closure made per file:
+ * packFacts' loops called a new `put` at each file, and its optimised code, compiled for the one
+ * before, was thrown away ("wrong call target"), or when that closure died ("weak objects").
+ */
+class FactPacker {
+  i = 0;
   // the last sheet and column seen: a sheet's facts come together, a row's few columns repeat
-  let lastSheet = "";
-  let lastSheetId = 0;
-  let lastMeasure: string | undefined = undefined;
-  let lastMeasureId = 0;
-  let lastSource: string | undefined = undefined;
-  let lastSourceId = 0;
+  private lastSheet = "";
+  private lastSheetId = 0;
+  private lastMeasure: string | undefined = undefined;
+  private lastMeasureId = 0;
+  private lastSource: string | undefined = undefined;
+  private lastSourceId = 0;
   // column letters' ids by column number (A = 1), given on their first sight in the same order
-  const colIds: number[] = [];
-  const put = (kind: number, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string) => {
+  private readonly colIds: number[] = [];
+  constructor(
+    readonly p: PackedFacts,
+    private readonly keys: Interned,
+    private readonly small: Interned,
+  ) {}
+  put(kind: number, k1: string, year: number, measure: string, source: string, amount: string, sheet: string, cell: string): void {
+    const p = this.p;
+    const small = this.small;
+    const i = this.i;
     p.kind[i] = kind;
-    p.k1[i] = keys.idLast(k1);
+    p.k1[i] = this.keys.idLast(k1);
     p.year[i] = year;
     // (small's ids are given in order of first sight: a string remembered has its id already)
-    if (measure !== lastMeasure) {
-      lastMeasure = measure;
-      lastMeasureId = small.id(measure);
+    if (measure !== this.lastMeasure) {
+      this.lastMeasure = measure;
+      this.lastMeasureId = small.id(measure);
     }
-    p.measure[i] = lastMeasureId;
-    if (source !== lastSource) {
-      lastSource = source;
-      lastSourceId = small.id(source);
+    p.measure[i] = this.lastMeasureId;
+    if (source !== this.lastSource) {
+      this.lastSource = source;
+      this.lastSourceId = small.id(source);
     }
-    p.source[i] = lastSourceId;
+    p.source[i] = this.lastSourceId;
     const micro = microOf(amount);
     if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
     p.amount[i] = micro;
-    if (sheet !== lastSheet || lastSheetId === 0) {
-      lastSheet = sheet;
-      lastSheetId = small.id(sheet);
+    if (sheet !== this.lastSheet || this.lastSheetId === 0) {
+      this.lastSheet = sheet;
+      this.lastSheetId = small.id(sheet);
     }
-    p.sheet[i] = lastSheetId;
+    p.sheet[i] = this.lastSheetId;
     // "AB12": the column by its letters and the row by its digits, without slicing either out
     const n = cell.length;
     let col = 0;
@@ -147,21 +141,45 @@ export function packFacts(f: ParsedFile): PackedFacts {
       p.col[i] = small.id(cell.slice(0, le));
       p.row[i] = Number(cell.slice(le));
     } else {
-      let id = colIds[col];
-      if (id === undefined) colIds[col] = id = small.id(cell.slice(0, e));
+      let id = this.colIds[col];
+      if (id === undefined) this.colIds[col] = id = small.id(cell.slice(0, e));
       p.col[i] = id;
       p.row[i] = row;
     }
-    i++;
+    this.i = i + 1;
+  }
+}
+
+/** The facts of a parsed file, packed in the order the loader stages them. */
+export function packFacts(f: ParsedFile): PackedFacts {
+  let n = f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
+  for (const t of f.tasks) n += t.approved.length;
+  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
+  const keys = new Interned(); // entity keys: thousands in a big register
+  const p: PackedFacts = {
+    n,
+    kind: new Int32Array(n),
+    measure: new Int32Array(n),
+    source: new Int32Array(n),
+    sheet: new Int32Array(n),
+    col: new Int32Array(n),
+    k1: new Int32Array(n),
+    year: new Int32Array(n),
+    row: new Int32Array(n),
+    amount: new BigInt64Array(n),
+    keys: keys.values,
+    small: small.values,
+    codeColumns: emptyList(),
   };
+  const w = new FactPacker(p, keys, small);
   const approved = small.id("task_approved");
-  for (const t of f.tasks) for (const a of t.approved) put(approved, t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell);
+  for (const t of f.tasks) for (const a of t.approved) w.put(approved, t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell);
   const funding = small.id("task_funding");
-  for (const x of f.taskFunding) put(funding, x.taskCode, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  for (const x of f.taskFunding) w.put(funding, x.taskCode, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
   const line = small.id("budget_line");
-  for (const x of f.budgetLines) put(line, x.line, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
+  for (const x of f.budgetLines) w.put(line, x.line, x.year, x.measure, x.source, x.amount, x.at.sheet, x.at.cell);
   const indicator = small.id("indicator");
-  for (const x of f.indicatorFacts) put(indicator, x.key, x.year, x.measure, "", x.value, x.at.sheet, x.at.cell);
+  for (const x of f.indicatorFacts) w.put(indicator, x.key, x.year, x.measure, "", x.value, x.at.sheet, x.at.cell);
   let last = "";
   for (const x of f.taskFunding) {
     if (!x.codeAt || x.codeAt.sheet === last) continue;

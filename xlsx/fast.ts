@@ -4,6 +4,7 @@
 import type { ReaderLimits, WorkbookInfo, XlsxReader, XRow } from "./types.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
+import { emptyList } from "../core/lists.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
@@ -157,7 +158,7 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
 
     const info: WorkbookInfo = {
       date1904: wb.date1904,
-      sheets: wb.sheets.map((s, index) => ({ name: s.name, index, state: s.state, merges: [] })),
+      sheets: wb.sheets.map((s, index) => ({ name: s.name, index, state: s.state, merges: emptyList<string>() })),
     };
 
     async function* batches(sheetIndex: number): AsyncGenerator<XRow[]> {

@@ -7,6 +7,7 @@
 // text of the element being read, so a tag or an entity split between two chunks is fine. It is
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { ReaderLimits, XCell, XRow } from "./types.js";
+import { emptyList } from "../core/lists.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { colLetters, MAX_ROW } from "./refs.js";
 import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from "./escape.js";
@@ -207,7 +208,7 @@ const refuseForbidden: BadReference = (ref, why) => {
 
 export class SheetScanner {
   /** rows completed by the current feed() */
-  private out: XRow[] = [];
+  private out = emptyList<XRow>();
   /** unprocessed text: an unfinished tag from the previous chunk */
   private rest = "";
   /** raw (entity-encoded) text of the element being captured across a chunk boundary */
@@ -251,7 +252,7 @@ export class SheetScanner {
   private aRef0 = -1;
   private aRef1 = -1;
 
-  readonly merges: string[] = [];
+  readonly merges = emptyList<string>();
 
   constructor(private readonly ctx: ScanContext) {
     this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
@@ -285,7 +286,7 @@ export class SheetScanner {
    * a charCodeAt's cost) and takes values and references from the string at the same positions.
    */
   feed(chunk: string, units?: Uint8Array | Uint16Array): XRow[] {
-    this.out = [];
+    this.out = emptyList();
     if (this.rest.length) {
       // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
       // without scanning it again (rescanning on every chunk made a long unterminated tag cost
@@ -505,7 +506,7 @@ export class SheetScanner {
 
   /** The end of input: an unfinished tag or row means the part was cut short. */
   end(): XRow[] {
-    this.out = [];
+    this.out = emptyList();
     if (this.rest.trim().length || this.row) {
       throw new XlsxOpenError("truncated", `sheet "${this.ctx.sheet}": the sheet XML ends inside a row`, this.ctx.sheet);
     }

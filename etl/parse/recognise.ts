@@ -2,6 +2,7 @@
 // of spec/inputs.md: budget lines, indicators, tasks), rows typed and parsed by their kind, merges
 // over the data checked. Everything found is written into the file's state; nothing throws.
 import { prob, type Code } from "../../core/codes.js";
+import { emptyList } from "../../core/lists.js";
 import type { SheetKind, SheetSummary } from "../../warehouse/model.js";
 import type { XRow, XSheetInfo } from "../../xlsx/types.js";
 import { decodeLegacy, type LegacyResult } from "../text/legacy.js";
@@ -12,7 +13,7 @@ import { parseIndicatorRows } from "./kinds/indicators.js";
 import { parseTaskRows, REGISTER_REQUIRED } from "./kinds/tasks.js";
 import type { RowKind, RowKinds } from "./kinds/totals.js";
 import { RowCells, SheetCtx, type FileState, type RoleName, type RowView } from "./sheet.js";
-import { cellText, hasSheetText, inferNumberStyle } from "./values.js";
+import { cellText, hasSheetText } from "./values.js";
 import { hierarchyCode, hierarchyLabel } from "./values-lists.js";
 
 const KIND_NAMES: Record<SheetKind, { vi: string; en: string }> = {
@@ -133,7 +134,12 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const sheet = info.name;
   const add = (code: Code, cell: string | undefined, data: Record<string, unknown> = {}) => fs.out.problems.push(mk(fs, sheet, code, cell, data));
   convertText(fs, sheet, rows);
-  const merges = info.merges.map(parseArea).filter((a): a is Area => a !== null);
+  // one kind of list whether the sheet has merges or not (core/lists.ts): `[].map(…)` is not
+  const merges = emptyList<Area>();
+  for (const m of info.merges) {
+    const a = parseArea(m);
+    if (a !== null) merges.push(a);
+  }
   const header = findHeader(rows, merges);
   const hasContent = rows.some((r) => r.cells.some(hasSheetText));
   if (!header) {
@@ -229,20 +235,8 @@ export function parseSheet(fs: FileState, info: XSheetInfo, rows: XRow[]): Sheet
   const amounts = amountColumns(used, indicators);
   const approved = used.filter((c) => c.role?.role === "approved");
   const numericCols = new Set([...amounts.map((a) => a.col.col), ...approved.map((c) => c.col)]);
-  // the texts of those columns (their order does not matter: the style counts them), gathered
-  // when a text figure is first read (the rows do not change meanwhile)
-  ctx.styleFrom(() => {
-    const numberTexts: string[] = [];
-    const numCols = [...numericCols];
-    for (let ri = 0; ri < body.length; ri++) {
-      const r = body[ri]!;
-      for (let k = 0; k < numCols.length; k++) {
-        const c = r.cells.get(numCols[k]!);
-        if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
-      }
-    }
-    return inferNumberStyle(numberTexts);
-  });
+  // the texts of those columns, gathered when a text figure is first read
+  ctx.styleFrom(body, [...numericCols]);
   const errorsBefore = fs.out.problems.filter((p) => p.severity === "error").length;
   let result: { dataRows: number; kinds: RowKinds };
   if (kinds.includes("budget_lines")) {

@@ -3,12 +3,13 @@
 // cell and place a problem on it.
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
+import { emptyList } from "../../core/lists.js";
 import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
-import { isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
+import { inferNumberStyle, isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
 /** What the parse of one file remembers across its sheets. */
 export interface FileState {
@@ -20,7 +21,7 @@ export interface FileState {
   /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
   factKeys: FactKeys<CellRef>;
   /** ("task" | "line", key, year) → the first du_toan cell and the first de_xuat cell */
-  planYear: FactKeys<{ du_toan?: CellRef; de_xuat?: CellRef; reported?: boolean }>;
+  planYear: FactKeys<PlanSeen>;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
@@ -92,7 +93,7 @@ export class FactKeys<V> {
     let k = sp.get(key);
     if (k === undefined) {
       if (!create) return undefined;
-      sp.set(key, (k = []));
+      sp.set(key, (k = emptyList()));
     }
     this.lastSpace = space;
     this.lastKey = key;
@@ -230,6 +231,36 @@ export class RowCells implements RowView {
 
 export type RoleName = ColumnRole["role"];
 
+/**
+ * A CellRef made by SheetCtx.at: an instance, not a literal. Facts and tasks keep theirs until the
+ * end of the file; when the garbage collector decided that a literal's objects (counted at its
+ * place in the code) are to be made in the old generation, every optimised function that had the
+ * literal inlined (the row loops, registerRow) was thrown away. `new` of a class is not counted so.
+ */
+class CellAt implements CellRef {
+  constructor(
+    public sheet: string,
+    public cell: string,
+  ) {}
+}
+
+/**
+ * The texts of `cols` in `rows` (their order does not matter: the style counts them). On its own,
+ * not in the getter with inferNumberStyle: the loop was optimised while it ran, inferNumberStyle
+ * after it not yet run, and that code was thrown away as soon as it got there.
+ */
+function textsOf(rows: readonly RowView[], cols: readonly number[]): string[] {
+  const numberTexts: string[] = [];
+  for (let ri = 0; ri < rows.length; ri++) {
+    const r = rows[ri]!;
+    for (let k = 0; k < cols.length; k++) {
+      const c = r.cells.get(cols[k]!);
+      if (c !== undefined && c.type === "s") numberTexts.push(String(c.value));
+    }
+  }
+  return numberTexts;
+}
+
 /** Is c a character of the regular expressions' `\s`? */
 export function isSpaceCode(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
@@ -263,25 +294,30 @@ export function hasSpace(t: string): boolean {
 
 export class SheetCtx {
   private style_: NumberStyle = "none";
-  private styleOf: (() => NumberStyle) | null = null;
+  // the rows and columns whose texts give the style, until it is worked out: data, not a closure
+  // made per sheet (the hot money() that reads the style met a new function at each sheet)
+  private styleRows: readonly RowView[] | null = null;
+  private styleCols: readonly number[] = [];
   /**
    * How the sheet writes numbers as text. Only a text figure needs it: worked out (styleFrom) the
    * first time one is read, so that a sheet of numbers never gathers its texts.
    */
   get style(): NumberStyle {
-    if (this.styleOf !== null) {
-      const f = this.styleOf;
-      this.styleOf = null;
-      this.style_ = f();
+    if (this.styleRows !== null) {
+      const rows = this.styleRows;
+      this.styleRows = null;
+      this.style_ = inferNumberStyle(textsOf(rows, this.styleCols));
     }
     return this.style_;
   }
   set style(s: NumberStyle) {
-    this.styleOf = null;
+    this.styleRows = null;
     this.style_ = s;
   }
-  styleFrom(f: () => NumberStyle): void {
-    this.styleOf = f;
+  /** The style is to be inferred from the texts of these columns in these rows (they do not change meanwhile). */
+  styleFrom(rows: readonly RowView[], cols: readonly number[]): void {
+    this.styleRows = rows;
+    this.styleCols = cols;
   }
   unit: MoneyUnit = "trieu";
   readonly byRole = new Map<RoleName, Column>();
@@ -311,7 +347,7 @@ export class SheetCtx {
     return l + this.lastRowText;
   }
   at(ref: string): CellRef {
-    return { sheet: this.sheet, cell: ref };
+    return new CellAt(this.sheet, ref);
   }
   place(ref?: string, other?: CellRef): Place {
     const p: Place = { file: this.fs.fileId, sheet: this.sheet };
@@ -449,11 +485,26 @@ export function claimFact(ctx: SheetCtx, space: string, key: string, year: numbe
   return true;
 }
 
+/**
+ * Where a key's plan year was given as du_toan and as de_xuat (FileState.planYear). A class, every
+ * field present from the start: these live until the end of the file, and two literals of two
+ * shapes were made at one place of hot code, which was thrown away and compiled again when the
+ * garbage collector decided to make that place's objects in the old generation (issue 16).
+ */
+export class PlanSeen {
+  du_toan: CellRef | undefined;
+  de_xuat: CellRef | undefined;
+  reported = false;
+  constructor(measure: "du_toan" | "de_xuat", at: CellRef) {
+    this.du_toan = measure === "du_toan" ? at : undefined;
+    this.de_xuat = measure === "de_xuat" ? at : undefined;
+  }
+}
+
 /** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  const fresh = measure === "du_toan" ? { du_toan: at } : { de_xuat: at };
-  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, fresh);
+  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, new PlanSeen(measure, at));
   if (e === undefined) return;
   if (!e[measure]) e[measure] = at;
   if (e.du_toan && e.de_xuat && !e.reported) {

@@ -128,7 +128,8 @@ const PLAIN_GROUPED = /^\d{1,3}(?:,\d{3})+$/; // 1,234 · 1,234,567
 const PLAIN_DEC = /^(?:\d{1,3}(?:,\d{3})*|\d+)\.\d+$/; // 1,234.5 · 1234.5 · 13.660
 
 function readings(body: string): Readings {
-  const r: Readings = {};
+  // both fields from the start: one shape of object, whichever readings the text has
+  const r: Readings = { vi: undefined, plain: undefined };
   if (INT.test(body)) return { vi: body, plain: body };
   if (VI_GROUPED.test(body)) r.vi = body.replace(/\./g, "");
   else if (VI_DEC.test(body)) r.vi = body.replace(/\./g, "").replace(",", ".");
@@ -224,7 +225,15 @@ export function parseNumberText(text: string, style: NumberStyle): Result<string
 
 /** Money units, as the power of ten of one unit in triệu đồng. */
 export type MoneyUnit = "dong" | "nghin" | "trieu" | "ty";
-const UNIT_EXP: Record<MoneyUnit, number> = { dong: -6, nghin: -3, trieu: 0, ty: 3 };
+// A Map, not an object's properties: `UNIT_EXP[unit]` was compiled for the one unit seen so far,
+// and the optimised money() and registerRow were thrown away at a sheet in another ("wrong name").
+const UNIT_EXP = new Map<MoneyUnit, number>([
+  ["dong", -6],
+  ["nghin", -3],
+  ["trieu", 0],
+  ["ty", 3],
+]);
+const unitExp = (unit: MoneyUnit): number => UNIT_EXP.get(unit)!;
 
 /** The money unit named in a text ("Đơn vị tính: nghìn đồng", "(tỷ đồng)"), if any. */
 export function unitIn(text: string): MoneyUnit | null {
@@ -238,16 +247,16 @@ export function unitIn(text: string): MoneyUnit | null {
 
 /** toTrieu's value when it needs no rounding and `decimal` is a plain one; null otherwise (no Result made). */
 export function trieuOf(decimal: string, unit: MoneyUnit): string | null {
-  return shiftPlain(decimal, UNIT_EXP[unit]);
+  return shiftPlain(decimal, unitExp(unit));
 }
 
 /** An exact decimal string in `unit` → decimal string in triệu đồng (6 decimals, rounded). */
 export function toTrieu(decimal: string, unit: MoneyUnit): Result<string> {
-  const fast = shiftPlain(decimal, UNIT_EXP[unit]);
+  const fast = shiftPlain(decimal, unitExp(unit));
   if (fast !== null) return ok(fast);
   const d = parsePlainDec(decimal);
   if (!d) return fail("VALUE_NOT_NUMBER", { value: decimal });
-  const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - UNIT_EXP[unit] };
+  const shifted: Dec = { neg: d.neg, digits: d.digits, scale: d.scale - unitExp(unit) };
   return ok(decToString(roundDec(shifted, 6)));
 }
 

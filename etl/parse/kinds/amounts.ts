@@ -5,6 +5,7 @@ import type { Column } from "../headers.js";
 import { micro, type RowView, type SheetCtx } from "../sheet.js";
 import { formatDecimal, partsWithin, withinTolerance } from "../../../core/money.js";
 import type { MoneyUnit } from "../values.js";
+import { emptyList } from "../../../core/lists.js";
 
 export interface AmountCol {
   col: Column;
@@ -18,7 +19,7 @@ export interface AmountCol {
 }
 
 export function amountColumns(columns: Column[], indicators: boolean): AmountCol[] {
-  const out: AmountCol[] = [];
+  const out = emptyList<AmountCol>();
   for (const c of columns) {
     const r = c.role;
     if (!r || r.role !== "amount") continue;
@@ -60,8 +61,8 @@ export interface FigureMap {
  * the column and the figure of each, `n` of them; no object per figure.
  */
 export class LoadedFigures {
-  readonly cols: AmountCol[] = [];
-  readonly values: string[] = [];
+  readonly cols = emptyList<AmountCol>();
+  readonly values = emptyList<string>();
   n = 0;
   add(a: AmountCol, value: string): void {
     if (this.n < this.cols.length) {
@@ -100,7 +101,10 @@ export function readAmounts<F extends FigureMap = Map<number, string>>(ctx: Shee
     if (total === undefined) continue;
     const given = a.parts.filter((p) => byCol.has(p.col.col));
     if (given.length === 0) continue;
-    if (partsWithin(given.map((p) => byCol.get(p.col.col)!), total) === true) continue;
+    // partsWithin's lists all of one kind, whoever makes them (core/lists.ts)
+    const figures = emptyList<string>();
+    for (const p of given) figures.push(byCol.get(p.col.col)!);
+    if (partsWithin(figures, total) === true) continue;
     const sum = given.reduce((s, p) => s + micro(byCol.get(p.col.col)!), 0n);
     if (!withinTolerance(sum, micro(total))) {
       ctx.add("TOTAL_PARTS_MISMATCH", ctx.ref(a.col.col, r.row), {

@@ -2,7 +2,8 @@
 // A sheet may be both: a register with funding columns.
 import { formatDecimal as fmt, parseDecimal as toMicro, partsWithin, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
-import type { Level, Source, TaskRecord } from "../../../warehouse/model.js";
+import { emptyList } from "../../../core/lists.js";
+import type { CellRef, Level, Measure, Source, TaskFundingFact, TaskRecord } from "../../../warehouse/model.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
 import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
@@ -77,13 +78,39 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
   const codeCol = ctx.col("code") ?? ctx.col("maSo");
   const sttCol = ctx.col("stt");
   const labelCols = [sttCol, codeCol, ctx.col("title")].filter((c): c is Column => !!c);
-  const numericCols = [...opts.approved, ...opts.amounts.map((a) => a.col)];
+  const numericCols = emptyList<Column>();
+  for (let i = 0; i < opts.approved.length; i++) numericCols.push(opts.approved[i]!);
+  for (let i = 0; i < opts.amounts.length; i++) numericCols.push(opts.amounts[i]!.col);
   const kinds = new RowKinds();
   const totals = new TotalsInput(numericCols);
   // a row's figures by column: one for the sheet, emptied per row (totals copies what it keeps)
   const values = new RowFigures();
   // and its loadable figures (readAmounts), likewise
   const loaded = new LoadedFigures();
+  const dataRows = taskRows(ctx, rows, opts, codeCol, sttCol, labelCols, numericCols, kinds, totals, values, loaded);
+  checkTotals(ctx, totals);
+  return { dataRows, kinds };
+}
+
+/**
+ * parseTaskRows' loop over the rows, with what it needs made once per sheet. On its own: V8
+ * optimised the whole function while its first call was in the loop, with nothing learnt of the
+ * setup before it (run before V8 kept any feedback for it), and threw that code away at the next
+ * sheet's setup, once or twice a load (100-380 ms of compiling each time).
+ */
+function taskRows(
+  ctx: SheetCtx,
+  rows: RowView[],
+  opts: TaskSheetOpts,
+  codeCol: Column | undefined,
+  sttCol: Column | undefined,
+  labelCols: Column[],
+  numericCols: Column[],
+  kinds: RowKinds,
+  totals: TotalsInput,
+  values: RowFigures,
+  loaded: LoadedFigures,
+): number {
   let dataRows = 0;
   let afterGrandTotal = false;
   for (let ri = 0; ri < rows.length; ri++) {
@@ -162,7 +189,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
         const a = loaded.cols[li]!;
         const value = loaded.values[li]!;
         const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
-        const fact = { taskCode: code, year: a.year, measure: a.measure, source: (a.source === "NSNN" ? "NSDP" : a.source) as Source, amount: value, at: cellAt, codeAt: at };
+        const fact = new FundingFact(code, a.year, a.measure, (a.source === "NSNN" ? "NSDP" : a.source) as Source, value, cellAt, at);
         if (a.source === "NSNN") {
           if (level) fact.source = nsnnSource(level);
           else {
@@ -180,8 +207,7 @@ export function parseTaskRows(ctx: SheetCtx, rows: RowView[], opts: TaskSheetOpt
     }
     totals.push(r.row, kind, "", values);
   }
-  checkTotals(ctx, totals);
-  return { dataRows, kinds };
+  return dataRows;
 }
 
 const isTotalOrGroup = (t: string): boolean => isTotalLabel(t) || isGroupNumber(t);
@@ -244,6 +270,55 @@ interface Part {
 function partOf(parts: Part[], source: string): Part | undefined {
   for (let i = 0; i < parts.length; i++) if (parts[i]!.source === source) return parts[i];
   return undefined;
+}
+
+/**
+ * A task's approved amount (TaskRecord.approved), the task (TaskRow) and its funding facts
+ * (FundingFact). Instances, not literals: these live until the end of the file, and when the
+ * garbage collector decided that a literal's objects (counted at its place in the code) are to be
+ * made in the old generation, the optimised registerRow or parseTaskRows that made them was thrown
+ * away and compiled again (issue 16). `new` of a class is not counted so.
+ */
+class ApprovedAmount {
+  constructor(
+    public source: Source | "TONG",
+    public amount: string,
+    public at: CellRef,
+  ) {}
+}
+
+/** A TaskFundingFact, made by parseTaskRows (an instance for the reason above). */
+class FundingFact implements TaskFundingFact {
+  constructor(
+    public taskCode: string,
+    public year: number,
+    public measure: Measure,
+    public source: Source,
+    public amount: string,
+    public at: CellRef,
+    public codeAt: CellRef,
+  ) {}
+}
+
+/** A TaskRecord's fields in the literal's order; pi, piGender, decision, acceptedOn added when given. */
+class TaskRow {
+  declare pi?: string;
+  declare piGender?: "NAM" | "NU";
+  declare decision?: string;
+  declare acceptedOn?: string;
+  constructor(
+    public code: string,
+    public title: string,
+    public level: Level,
+    public field: TaskRecord["field"],
+    public leadOrg: string,
+    public start: string,
+    public end: string,
+    public status: TaskRecord["status"],
+    public unsplit: boolean,
+    public at: CellRef,
+    public approved: TaskRecord["approved"],
+  ) {}
 }
 
 /** The sources an approved total splits into, in the order the parts are listed. */
@@ -326,7 +401,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const decision = ctx.text(r, ctx.col("decision"));
   // approved funding
   // by source, the first column's (a handful: a list, not a Map per row)
-  const parts: Part[] = [];
+  const parts = emptyList<Part>();
   for (let k = 0; k < approvedCols.length; k++) {
     const c = approvedCols[k]!;
     if (!c.role || c.role.role !== "approved") continue;
@@ -339,11 +414,11 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
-  const approved: TaskRecord["approved"] = [];
+  const approved = emptyList<ApprovedAmount>();
   let unsplit = false;
   if (tong) {
-    approved.push({ source: "TONG", amount: tong.amount, at: ctx.at(tong.ref) });
-    const given: { source: Source; amount: string; ref: string }[] = [];
+    approved.push(new ApprovedAmount("TONG", tong.amount, ctx.at(tong.ref)));
+    const given = emptyList<{ source: Source; amount: string; ref: string }>();
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
     // (in a Map, set on an absent key: added, its value the NSNN part's)
@@ -357,13 +432,16 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       unsplit = true;
       ctx.add("TASK_UNSPLIT", tong.ref, { code });
     } else {
-      if (partsWithin(given.map((g) => g.amount), tong.amount) !== true) {
+      // partsWithin's lists all of one kind, whoever makes them (core/lists.ts)
+      const amounts = emptyList<string>();
+      for (const g of given) amounts.push(g.amount);
+      if (partsWithin(amounts, tong.amount) !== true) {
         const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
         if (!within(sum, toMicro(tong.amount))) {
           ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
         }
       }
-      for (const g of given) approved.push({ source: g.source, amount: g.amount, at: ctx.at(g.ref) });
+      for (const g of given) approved.push(new ApprovedAmount(g.source, g.amount, ctx.at(g.ref)));
     }
   }
   // A level that had ended before the task started (cấp huyện after 30 June 2025) is refused at the
@@ -379,7 +457,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   let failed = false;
   for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;
   if (failed || !level || !start || !end || !tong) return null;
-  const rec: TaskRecord = { code, title, level, field, leadOrg, start, end, status, unsplit, at, approved };
+  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, approved);
   if (pi) rec.pi = pi;
   if (piGender) rec.piGender = piGender;
   if (decision) rec.decision = decision;

@@ -4,6 +4,7 @@ import { formatDecimal, parseDecimal, partsWithin, withinTolerance } from "../..
 import { fold } from "../../../core/text.js";
 import type { Column } from "../headers.js";
 import type { SheetCtx } from "../sheet.js";
+import { emptyList } from "../../../core/lists.js";
 
 export type RowKind = "blank" | "group" | "total" | "data" | "bad";
 
@@ -14,7 +15,7 @@ export type RowKind = "blank" | "group" | "total" | "data" | "bad";
  */
 export class RowKinds {
   private base = -1;
-  private readonly list: (RowKind | undefined)[] = [];
+  private readonly list = emptyList<RowKind | undefined>();
   private other: Map<number, RowKind> | null = null;
   set(row: number, kind: RowKind): void {
     if (this.base < 0) this.base = row;
@@ -88,9 +89,9 @@ export class RowFigures {
  */
 export class TotalsInput {
   readonly rows: number[] = [];
-  readonly kinds: RowKind[] = [];
-  readonly labels: string[] = [];
-  readonly values: (string | undefined)[] = [];
+  readonly kinds = emptyList<RowKind>();
+  readonly labels = emptyList<string>();
+  readonly values = emptyList<string | undefined>();
   /** where each numeric column's figure goes in a row's stride, by column number */
   private readonly slot: (number | undefined)[] = [];
   constructor(readonly numericCols: Column[]) {
@@ -174,7 +175,7 @@ export function checkTotals(ctx: SheetCtx, input: TotalsInput): void {
     for (const c of input.numericCols) {
       const v = input.value(i, c.col);
       if (v === undefined) continue;
-      const parts: string[] = [];
+      const parts = emptyList<string>();
       for (const j of scope) {
         const x = input.value(j, c.col);
         if (x !== undefined) parts.push(x);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,8 +24,15 @@ function silent(): Logger & { lines: { msg?: string; obj: object }[] } {
   return { lines, info: rec, warn: rec, error: rec };
 }
 
+// the workspaces made, removed after the file's tests (left behind, each run kept its warehouses)
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), "phuluc-watch-"));
+  made.push(dir);
   const inbox = join(dir, "inbox");
   mkdirSync(inbox);
   return { dir, inbox, db: join(dir, "w.duckdb") };
