@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { TZ: "Asia/Ho_Chi_Minh" },
+    // the run's own temporary folder, removed at its end (test/global-setup.ts)
+    globalSetup: ["test/global-setup.ts"],
   },
 });
