@@ -240,6 +240,9 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string }> = {
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k[k1], year, sm[measure]" },
 };
 
+/** ld_task's columns: the task's own, then the ids of its repeated strings (pack.ts PackedTasks.ids). */
+const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, BOOLEAN, VARCHAR, VARCHAR, VARCHAR, VARCHAR, ...Array<DuckDBType>(8).fill(INTEGER)];
+
 /** `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run). */
 async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
@@ -291,7 +294,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned)
   const file = (k: number) => new Array<string>(k).fill(f.fileId);
   const hash = (k: number) => new Array<string>(k).fill(f.sha256);
   const nt = f.tasks.length;
-  await appendColumnChunks(db, "ld_task", [V, V, V, V, INTEGER, BOOLEAN, V, V, V, V, ...tk.ids.map(() => INTEGER)], nt, [
+  await appendColumnChunks(db, "ld_task", TASK_TYPES, nt, [
     tk.code, tk.title, tk.pi, tk.decision, tk.sort, tk.unsplit, file(nt), hash(nt), tk.sheet, tk.cell, ...tk.ids,
   ]);
   const is = f.indicators;
