@@ -23,6 +23,13 @@ export function formatDecimal(v: bigint): string {
   return `${neg ? "-" : ""}${int}${frac ? "." + frac : ""}`;
 }
 
+/** micro-units → decimal string with all 6 decimals, as DuckDB writes a DECIMAL(x,6) ("1500.250000"). */
+export function fixedDecimal(v: bigint): string {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  return `${neg ? "-" : ""}${a / SCALE}.${(a % SCALE).toString().padStart(6, "0")}`;
+}
+
 /** A double read from a cell → micro-units, rounding away float noise at the 6th decimal. */
 export function fromNumber(n: number): bigint {
   if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);

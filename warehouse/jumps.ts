@@ -18,6 +18,7 @@
 // 60 bytes a figure with its entries), memory the DuckDB join did not need; 400 000 is a bench
 // province five times over.
 // No DuckDB here.
+import { fixedDecimal } from "../core/money.js";
 import type { PackedFacts } from "./pack.js";
 
 /** A jump: fact s of a staged file, p the same key's figure of the year before (a row of ld_jump). */
@@ -42,14 +43,6 @@ const EXACT = 2n ** 53n;
 
 /** Whether a BigInt64Array's halves are low then high (every platform Node runs on here). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** The kinds whose figures are compared (load.ts KEYED: the approved totals are the register's). */
-const JUMP_KINDS = new Set(["task_funding", "budget_line", "indicator"]);
-
-/** A positive micro-unit amount as DuckDB writes a DECIMAL(38,6): "1500.250000". */
-function decimalText(m: bigint): string {
-  return `${m / 1_000_000n}.${(m % 1_000_000n).toString().padStart(6, "0")}`;
-}
 
 /** A key's parts but its entity (kind, measure, source, origin): a handful in a run. */
 const MAX_SHAPES = 4096;
@@ -78,7 +71,11 @@ export class StagedJumps {
   /** the figures of the files kept (their packed facts), against `limit` */
   private kept = 0;
 
-  constructor(private readonly limit = 400_000) {}
+  /** `kinds`: the kinds of facts whose figures are compared (load.ts KEYED) */
+  constructor(
+    private readonly kinds: readonly string[],
+    private readonly limit = 400_000,
+  ) {}
 
   /**
    * A staged file's jumps against itself and the files staged before it, as checkFile's join finds
@@ -92,7 +89,7 @@ export class StagedJumps {
     const first = this.n;
     const f = this.files.length;
     const kinds = new Uint8Array(p.small.length + 1);
-    for (let j = 0; j < p.small.length; j++) if (JUMP_KINDS.has(p.small[j]!)) kinds[j + 1] = 1;
+    for (let j = 0; j < p.small.length; j++) if (this.kinds.includes(p.small[j]!)) kinds[j + 1] = 1;
     // the file's ids (1-based, into p.keys and p.small) made the run's, as they are first met
     const entity = new Int32Array(p.keys.length + 1).fill(-1);
     const shapeOf = new Map<number, number>();
@@ -203,8 +200,8 @@ export class StagedJumps {
       year: sp.year[si]!,
       measure: sp.small[sp.measure[si]! - 1]!,
       source: sp.small[sp.source[si]! - 1]!,
-      amount: decimalText(sp.amount[si]!),
-      prev: decimalText(pp.amount[pi]!),
+      amount: fixedDecimal(sp.amount[si]!),
+      prev: fixedDecimal(pp.amount[pi]!),
       file_id: sf.id,
       sheet: sp.small[sp.sheet[si]! - 1]!,
       cell: sp.small[sp.col[si]! - 1]! + sp.row[si]!,

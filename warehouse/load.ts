@@ -169,7 +169,7 @@ const CURRENT = "run_id <> $run and file_id not in (select file_id from ld_repla
  * former provinces' figures for one line and year are two facts, not one given twice. */
 const KEY = "kind, k1, year, measure, source, origin";
 /** The kinds whose key a second file may not give again (a task's approved total is its register's: rule 2). */
-const KEYED: readonly FactKind[] = ["task_funding", "budget_line", "indicator"];
+export const KEYED: readonly FactKind[] = ["task_funding", "budget_line", "indicator"];
 
 // The orders of the checks' answers. Each begins with the order the problems have always had
 // (by the place of the fact that is reported) and goes on to a total order, so that the checks
@@ -879,7 +879,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     let rows = 0;
     const held: Held = perFile ? await heldAtStart(db, province) : new Set();
     // the unit jumps between the staged files (checkFile), while it can (jumps.ts)
-    const jumps = new StagedJumps();
+    const jumps = new StagedJumps(KEYED);
     // the staged files' rows of ld_file not written yet (writeFiles)
     const files: FileRow[] = [];
     let registersBefore = false;
@@ -938,8 +938,10 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           stagedRows.set(parsed.fileId, { rows: st.rows, kinds: st.kinds, tasks });
           rows += st.rows;
           if (reread > 2 * rows) perFile = false;
-          const pairs = perFile ? jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!) : null;
-          if (perFile) await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs });
+          if (perFile) {
+            const pairs = jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!);
+            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs });
+          }
           registersBefore ||= parsed.tasks.length > 0;
           if (perFile) {
             sum ??= await RunningChecksum.start(db, ctx, held);

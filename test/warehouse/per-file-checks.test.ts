@@ -6,11 +6,12 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { factsChecksum, loadFiles, type LoadReport } from "../../warehouse/load.js";
+import { factsChecksum, KEYED, loadFiles, type LoadReport } from "../../warehouse/load.js";
 import { currentGeneration, openCurrent, publish } from "../../warehouse/generations.js";
 import type { BudgetLineFact, ParsedFile, TaskFundingFact } from "../../warehouse/model.js";
 import { file, inbox, task, tempDb } from "./helpers.js";
 import { StagedJumps } from "../../warehouse/jumps.js";
+import { fixedDecimal } from "../../core/money.js";
 import { packFacts } from "../../warehouse/pack.js";
 
 const province = { code: "80", name: "Long An" };
@@ -231,7 +232,6 @@ describe("checks made file by file as the files are staged", () => {
     // whole run's from SQL: the reports must be one.
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
-    const micro = (m: bigint) => `${m < 0n ? "-" : ""}${(m < 0n ? -m : m) / 1_000_000n}.${((m < 0n ? -m : m) % 1_000_000n).toString().padStart(6, "0")}`;
     const base = () => [1n, 3n, 7n, 100_003n, 999_999n, 1_234_567n, 3_000_000_000n, 4_503_599_627n][Math.floor(rnd() * 8)]!;
     const years = [2023, 2022, 2025, 2024];
     const byYear = new Map<number, BudgetLineFact[]>(years.map((y) => [y, []]));
@@ -239,7 +239,7 @@ describe("checks made file by file as the files are staged", () => {
       let m = base() * BigInt(1 + Math.floor(rnd() * 3));
       for (const y of [2022, 2023, 2024, 2025]) {
         const row = i + 5;
-        byYear.get(y)!.push(line(`J${i}`, y, micro(m), `${"CDEF"[y - 2022]}${row}`, "J"));
+        byYear.get(y)!.push(line(`J${i}`, y, fixedDecimal(m), `${"CDEF"[y - 2022]}${row}`, "J"));
         const r = rnd();
         m = r < 0.3 ? m * 1000n : r < 0.45 ? m * 1000n - 1n : r < 0.6 ? m * 1000n + 1n : r < 0.7 ? 0n : r < 0.75 ? -m : m * 999n;
         if (m > 4_000_000_000_000_000n || m < -4_000_000_000_000_000n) m = base();
@@ -261,7 +261,7 @@ describe("checks made file by file as the files are staged", () => {
     expect(jumps.length).toBeGreaterThan(50);
     expect(r.problems.length).toBe(jumps.length);
     // and the index gave them (it did not give up): a file meets the files before it
-    const idx = new StagedJumps();
+    const idx = new StagedJumps(KEYED);
     const found = files.map((f) => idx.add(f.fileId, "", packFacts(f)));
     expect(found.every((x) => x !== null)).toBe(true);
     expect(found.reduce((n, x) => n + x!.length, 0)).toBe(jumps.length);
@@ -285,10 +285,10 @@ describe("checks made file by file as the files are staged", () => {
       ["UNIT_JUMP_1000X", "D/d.xlsx", "E11", "9.000000"],
       ["UNIT_JUMP_1000X", "E/e.xlsx", "D13", "0.004000"],
     ]);
-    const idx = new StagedJumps();
+    const idx = new StagedJumps(KEYED);
     expect(files.map((f) => idx.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, 1, null, null, null]);
     // and past its limit of figures kept (memory the join did not need)
-    const small = new StagedJumps(5);
+    const small = new StagedJumps(KEYED, 5);
     expect(files.slice(0, 2).map((f) => small.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, null]);
     // a figure past int64 in micro-units (staged as DECIMAL(38,6)), in a run checked file by file to
     // its end: its jump and its part of the running checksum as the whole run's

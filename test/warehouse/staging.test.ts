@@ -5,7 +5,7 @@
 // control characters, very long text), nulls null, booleans and integers as given, every amount to
 // the last micro-unit, every cell as given, and the facts' ids in the file's order.
 import { describe, expect, it } from "vitest";
-import { parseDecimal } from "../../core/money.js";
+import { fixedDecimal, parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { Interned, packTasks } from "../../warehouse/pack.js";
@@ -28,12 +28,6 @@ const CELLS = ["XFD1048576", "AB10", "A1", "ZZ99", "C3"];
 const NARROW = ["9223372036854.775807", "-9223372036854.775807", "0", "-0", "0.000001", "-0.000001", "1234567.5", "999999999999.999999", "1000000000000", "-42", "00012.340000", "12."];
 /** past int64 (DECIMAL(38,6) staging) */
 const WIDE = ["9223372036854.775808", "-9223372036854.775808", "99999999999999999999.999999", "-99999999999999999999.999999", "1"];
-
-const text = (micro: bigint): string => {
-  const neg = micro < 0n;
-  const a = neg ? -micro : micro;
-  return `${neg ? "-" : ""}${a / 1_000_000n}.${(a % 1_000_000n).toString().padStart(6, "0")}`;
-};
 
 function tasksOf(): TaskRecord[] {
   return HOSTILE.map((s, i) => ({
@@ -140,12 +134,12 @@ describe("staging", () => {
       );
       // the facts in the file's order (ids ascending), every amount to the micro-unit
       const approved = await h.all("select task_code k, source_code src, amount::varchar a, sheet, cell from fact_task_approved order by fact_id");
-      expect(approved).toEqual(fs[0]!.tasks.flatMap((t) => t.approved.map((x) => ({ k: t.code, src: x.source, a: text(parseDecimal(x.amount)), sheet: x.at.sheet, cell: x.at.cell }))));
+      expect(approved).toEqual(fs[0]!.tasks.flatMap((t) => t.approved.map((x) => ({ k: t.code, src: x.source, a: fixedDecimal(parseDecimal(x.amount)), sheet: x.at.sheet, cell: x.at.cell }))));
       const values = await h.all("select indicator_key k, year, measure_code m, value::varchar v, sheet, cell from fact_indicator order by fact_id");
-      expect(values).toEqual(fs[1]!.indicatorFacts.map((x) => ({ k: x.key, year: x.year, m: x.measure, v: text(parseDecimal(x.value)), sheet: x.at.sheet, cell: x.at.cell })));
+      expect(values).toEqual(fs[1]!.indicatorFacts.map((x) => ({ k: x.key, year: x.year, m: x.measure, v: fixedDecimal(parseDecimal(x.value)), sheet: x.at.sheet, cell: x.at.cell })));
       const funding = await h.all("select task_code k, year, measure_code m, source_code src, amount::varchar a, file_id, sheet, cell from fact_task_funding order by fact_id");
       expect(funding).toEqual(
-        fs[2]!.taskFunding.map((x) => ({ k: x.taskCode, year: x.year, m: x.measure, src: x.source, a: text(parseDecimal(x.amount)), file_id: fs[2]!.fileId, sheet: x.at.sheet, cell: x.at.cell })),
+        fs[2]!.taskFunding.map((x) => ({ k: x.taskCode, year: x.year, m: x.measure, src: x.source, a: fixedDecimal(parseDecimal(x.amount)), file_id: fs[2]!.fileId, sheet: x.at.sheet, cell: x.at.cell })),
       );
       // the amounts are the warehouse's DECIMAL(38,6), not another type that prints alike
       const types = await h.all<{ t: string }>("select distinct typeof(amount) t from fact_task_funding union all select distinct typeof(value) from fact_indicator");
