@@ -901,8 +901,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
       fill();
       // A file in a former province's folder belongs here only if this province took that one in.
       const origin = originOfFile(parsed.fileId);
-      if (origin && !formerIds.has(origin.id)) parsed.problems.push(foreignFolder(parsed.fileId, origin, opts.province));
-      const errors = parsed.problems.filter(isError).length;
+      // (a list of its own: the parsed file is the parser's, and may be given to another load)
+      const problems = origin && !formerIds.has(origin.id) ? parsed.problems.concat(foreignFolder(parsed.fileId, origin, opts.province)) : parsed.problems;
+      const errors = problems.filter(isError).length;
       const outcome: FileOutcome = {
         fileId: parsed.fileId,
         office: parsed.office,
@@ -910,10 +911,10 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         status: "loaded",
         rows: 0,
         errors,
-        warnings: parsed.problems.filter((x) => x.severity === "warning").length,
+        warnings: problems.filter((x) => x.severity === "warning").length,
       };
-      // a loop, not push(...parsed.problems): 150 000 problems spread into a call overflow the stack
-      for (const p of parsed.problems) report.problems.push(p);
+      // a loop, not push(...problems): 150 000 problems spread into a call overflow the stack
+      for (const p of problems) report.problems.push(p);
       if (errors > 0) {
         outcome.status = "rejected";
         rejected.add(parsed.fileId);

@@ -305,4 +305,17 @@ describe("checks made file by file as the files are staged", () => {
     ], false, true);
     expect(wide.problems.map((p) => [p.code, p.place.cell, p.data?.amount])).toEqual([["UNIT_JUMP_1000X", "D15", "10000000000000.500000"]]);
   });
+
+  it("leave the parsed file as the parser gave it: a file of a former province not taken in is refused each time once", async () => {
+    // Tây Ninh (72) took Long An (80) in; Đồng Nai did not take Tây Ninh's former folder
+    const f = file("72 Tay Ninh/b.xlsx", { budgetLines: [line("30", 2024, "5", "D30")] });
+    const before = [...f.problems];
+    const dongNai = { code: "75", name: "Đồng Nai" };
+    for (let i = 0; i < 2; i++) {
+      const r = await both([f], false, true, dongNai);
+      expect([r.outcome, r.problems.map((p) => [p.code, p.place.file])]).toEqual(["rejected", [["FOLDER_NOT_FORMER_UNIT", "72 Tay Ninh/b.xlsx"]]]);
+      expect(r.files.map((x) => [x.status, x.errors])).toEqual([["rejected", 1]]);
+    }
+    expect(f.problems).toEqual(before);
+  });
 });
