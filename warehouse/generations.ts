@@ -200,6 +200,7 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<strin
   try {
     if (!existsSync(template)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      removeAbandoned(dir);
       const db = await openWriter(tmp);
       try {
         await db.run("begin transaction");
@@ -219,6 +220,26 @@ async function startFromTemplate(path: string, fresh: FreshStart): Promise<strin
     // what a failed making or copying left, so that the generation starts empty as before
     removeFiles(path, `${path}.wal`, tmp, `${tmp}.wal`);
     return null;
+  }
+}
+
+/**
+ * A template is made in well under a second: a `.tmp` (and its `.wal`) older than an hour is what
+ * a load killed while making one left, which nothing else would ever remove from the cache folder.
+ * Younger ones may be another load's at work, and stay.
+ */
+export const ABANDONED_AFTER_MS = 3_600_000;
+
+function removeAbandoned(dir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!/\.tmp(\.wal)?$/.test(name)) continue;
+    const f = join(dir, name);
+    try {
+      if (now - statSync(f).mtimeMs > ABANDONED_AFTER_MS) unlinkSync(f);
+    } catch {
+      // gone meanwhile (another load swept it), or not ours to remove: the template is made anyway
+    }
   }
 }
 

@@ -2,13 +2,13 @@
 // made once (warehouse/generations.ts): the same warehouse, table for table and view for view,
 // as one that starts empty — and a template that cannot be had or is damaged only costs the time.
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigSchema } from "../../core/config.js";
 import { runLoad } from "../../etl/commands.js";
 import { openDb } from "../../warehouse/db.js";
-import { openCurrent, writeGeneration } from "../../warehouse/generations.js";
+import { ABANDONED_AFTER_MS, openCurrent, writeGeneration } from "../../warehouse/generations.js";
 import { schemaVersion, SCHEMA_VERSION } from "../../warehouse/migrate.js";
 import { tempDb } from "./helpers.js";
 
@@ -115,5 +115,16 @@ describe("a new warehouse from a template", () => {
     expect(r.published).toBe(1);
     expect(r.value).toBe(SCHEMA_VERSION);
     expect(readdirSync(templates)).toEqual([]);
+  });
+
+  it("removes what a load killed while making a template left, not what another load is making", async () => {
+    const templates = mkdtempSync(join(tmpdir(), "phuluc-templates-"));
+    const names = ["a1b2c3.duckdb.0123456789ab.tmp", "a1b2c3.duckdb.0123456789ab.tmp.wal", "d4e5f6.duckdb.ba9876543210.tmp", "notes.txt.old"];
+    for (const n of names) writeFileSync(join(templates, n), "x");
+    // the first two abandoned (older than the limit), the third another load's at work
+    const old = (Date.now() - ABANDONED_AFTER_MS - 60_000) / 1000;
+    for (const n of [names[0]!, names[1]!, names[3]!]) utimesSync(join(templates, n), old, old);
+    await load(templates);
+    expect(readdirSync(templates).filter((f) => !f.endsWith(".duckdb")).sort()).toEqual([names[2], names[3]]);
   });
 });
