@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
+import { PIECE, openFastXlsx, pieceEnds, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -146,6 +146,55 @@ describe("fast reader: what exceljs cannot read", () => {
     got.forEach((row, i) => {
       expect(row.cells.map((c) => c.value)).toEqual([`Tổng cộng ${i} ữ`, i + 0.5]);
     });
+  });
+
+  it("pieces of a chunk: ASCII and multi-byte pieces, a text with no '<' longer than a piece, in one sheet", async () => {
+    // the reader scans each inflated chunk in pieces of at most PIECE bytes cut at a '<'
+    const rows: string[] = [];
+    const want: unknown[][] = [];
+    for (let i = 0; i < 6_000; i++) {
+      const r = i + 1;
+      // a long stretch of ASCII only, then Vietnamese, then a text longer than a piece, then ASCII again
+      const text = i < 2_000 || i >= 4_001 ? `Task ${i}` : i === 3_000 ? "ữ".repeat(PIECE) : `Nhiệm vụ ${i}`;
+      rows.push(`<row r="${r}"><c r="A${r}" t="str"><v>${text}</v></c><c r="B${r}" s="1"><v>${i}.25</v></c></row>`);
+      want.push([text, i + 0.25]);
+    }
+    const path = handMadeXlsx(join(dir, "pieces.xlsx"), { sheets: [{ name: "S", body: `<sheetData>${rows.join("")}</sheetData>` }] });
+    const got = (await readAll(await openFastXlsx(path, { ...LIMITS, maxTextChars: 100_000 }))).sheets[0].rows;
+    expect(got.map((row) => row.cells.map((c) => c.value))).toEqual(want);
+  });
+
+  it("a chunk is checked whole before any piece of it is scanned: bytes that are not UTF-8 late in it are what is refused", async () => {
+    // row 1 given twice near the start, a byte that is not UTF-8 some pieces later in the same chunk
+    const filler = Array.from({ length: 2_000 }, (_, i) => `<row r="${i + 3}"><c r="A${i + 3}" t="str"><v>Nhiệm vụ ${i}</v></c></row>`).join("");
+    const path = handMadeXlsx(join(dir, "late-bad-byte.xlsx"), { sheets: [{ name: "S", body: `<sheetData><row r="1"/><row r="1"/>${filler}<row r="9999"><c r="A9999" t="str"><v>BAD</v></c></row></sheetData>` }] });
+    const files = unzipSync(readFileSync(path));
+    const sheet = files["xl/worksheets/sheet1.xml"]!;
+    const at = Buffer.from(sheet).indexOf("BAD");
+    expect(at).toBeGreaterThan(2 * PIECE);
+    sheet[at] = 0xff;
+    writeFileSync(path, zipSync(files));
+    const reader = await openFastXlsx(path, LIMITS);
+    await expect(readAll(reader)).rejects.toMatchObject({ reason: "invalid", what: "bytes that are not valid UTF-8" });
+  });
+
+  it("pieceEnds: each piece ends at a '<', within PIECE bytes when a '<' allows it", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(60, 97, 0xc3, 0xa1), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (b, piece) => {
+        const bytes = Uint8Array.from(b);
+        const ends = pieceEnds(bytes, piece);
+        expect(ends[ends.length - 1]).toBe(bytes.length);
+        let start = 0;
+        for (const e of ends) {
+          expect(e).toBeGreaterThan(e === bytes.length && start === 0 ? -1 : start);
+          if (e < bytes.length) expect(bytes[e]).toBe(60);
+          // longer than a piece only when no '<' could end it sooner
+          if (e - start > piece) expect(bytes.subarray(start + 1, start + piece + 1).includes(60)).toBe(false);
+          start = e;
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("a style index past cellXfs falls back to General", async () => {
