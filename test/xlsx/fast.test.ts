@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { PIECE, openFastXlsx, pieceEnds, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
+import { PIECE, WARM_UP_XML, openFastXlsx, pieceEnds, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -176,6 +176,20 @@ describe("fast reader: what exceljs cannot read", () => {
     writeFileSync(path, zipSync(files));
     const reader = await openFastXlsx(path, LIMITS);
     await expect(readAll(reader)).rejects.toMatchObject({ reason: "invalid", what: "bytes that are not valid UTF-8" });
+  });
+
+  it("the warm-up sheet (read once per process before the first sheet) is a sheet the reader reads", async () => {
+    const path = handMadeXlsx(join(dir, "warm-up.xlsx"), { sheets: [{ name: "S", body: "" }], sharedStrings: ["Nhiệm vụ"], rawSheet1: WARM_UP_XML });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    const rows = r.sheets[0].rows;
+    expect(rows.map((row) => row.row)).toEqual([1, 2, 3, 5, 6]);
+    expect(rows[0].cells.map((c) => c.value)).toEqual(["Tổng cộng nhiệm vụ khoa học", "Total", 43678, -12.5, 123456789012345, "Nhiệm vụ", null, null, 0.000001]);
+    expect(rows[1].hidden).toBe(true);
+    expect(rows[1].cells.map((c) => [c.type, c.value, c.formula])).toEqual([
+      ["s", "Sở KH&CN", undefined], ["n", 43665.5, "SUM(C1:D1)"], ["b", true, undefined], ["e", "#N/A", undefined],
+      ["n", 45473, undefined], ["s", "Dự toán", undefined], ["n", 1e20, undefined], ["s", "tháng 3/2021", undefined],
+    ]);
+    expect(r.sheets[0].merges).toEqual(["A1:B1"]);
   });
 
   it("pieceEnds: each piece ends at a '<', within PIECE bytes when a '<' allows it", () => {
