@@ -317,8 +317,9 @@ describe("scanner: the plain reading of a common cell", () => {
   ];
   const cell = fc.tuple(fc.constantFrom(...refs), fc.constantFrom(...styles), fc.constantFrom(...types), fc.constantFrom(...bodies)).map(([r, s, t, b]) => (r ? " " + r : "") + s + t + b);
   // a row's attributes after r (the plain reading of "<row " too, against "<row\t")
-  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"'), { maxLength: 3 }).map((a) => a.join(""));
-  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"');
+  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"', ' hidden="tru1"', ' hidden="1" hidden="0"', ' :r="7"', ' ="1"', ' hidden="1"/'), { maxLength: 3 }).map((a) => a.join(""));
+  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"',
+    () => ' r="0"', () => ' r=""', () => ' r="1048577"', () => ' r="99999999999"', (i: number) => ` r="0${i + 1}"`, (i: number) => ` x:r="${i + 1}"`, (i: number) => ` r="${i + 1}" r="${i + 3}"`);
   const scan = (xml: string): unknown => scanned(ctx, (s) => s.feed(xml));
   it("gives what the general reading gives, whole and split anywhere", () => {
     fc.assert(
@@ -332,6 +333,18 @@ describe("scanner: the plain reading of a common cell", () => {
         // and fed in two chunks, cut anywhere
         const at = Math.min(cut, xml.length - 1);
         expect(scanned(ctx, (s) => [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at))])).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it("reads a row that begins right after the last one's plain cells as the general reading does", () => {
+    // cells that the plain reading takes, so that it goes on past "</row>" into the next "<row …>"
+    const good = fc.constantFrom('<c r="A{r}"><v>1</v></c>', '<c r="B{r}" s="1"><v>-2.5</v></c>', '<c r="C{r}" t="str"><v>Dự toán</v></c>', '<c r="D{r}"/>', '<c r="E{r}" s="2"></c>');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rowR, rowAttrs, fc.array(good, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 5 }), (rows) => {
+        const body = (row: string) => rows.map(([r, attrs, cs], i) => `${row}${r(i)}${attrs}>${cs.join("").replace(/\{r\}/g, String(i + 1))}</row>`).join("");
+        const want = scan(`<worksheet><sheetData>${body("<row\t")}</sheetData></worksheet>`);
+        expect(scan(`<worksheet><sheetData>${body("<row")}</sheetData></worksheet>`)).toEqual(want);
       }),
       { numRuns: 3000 },
     );
