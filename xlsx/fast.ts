@@ -42,7 +42,7 @@ export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { text: 
   return validUnits(bytes, scratch);
 }
 
-/** utf8Units of bytes already known to be UTF-8 (the reader checks a whole chunk before its pieces). */
+/** utf8Units of bytes known to be UTF-8. */
 function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
   const n = bytes.length;
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
@@ -55,34 +55,6 @@ function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string
   const u = transcode(padded, "utf8", "utf16le");
   const text = u.toString("utf16le", 0, u.length - 2 * UNITS_PAD);
   return { text, units: LITTLE_ENDIAN && u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, u.length >> 1) : undefined };
-}
-
-/**
- * The most bytes of a chunk made into one string for the scanner (PIECE <= 32 KB: at most 64 KB of
- * UTF-16). V8 puts a string over 128 KB in its large-object space, on pages of its own that the
- * system hands out zeroed at every chunk; a smaller one is made in the young generation, memory
- * that is used again and again. Making the bench subset's 57 MB of sheet XML into strings took
- * 93 ms in 256 KB chunks and 45 ms in 32 KB pieces (transcoding and copying alone).
- */
-export const PIECE = 32 * 1024;
-
-/**
- * Where the pieces of `bytes` end: each at a '<' (so never inside a character or a tag) at most
- * PIECE bytes after its start when there is one, else at the next '<' or the end.
- */
-export function pieceEnds(bytes: Uint8Array, piece = PIECE): number[] {
-  const ends: number[] = [];
-  const n = bytes.length;
-  let start = 0;
-  while (n - start > piece) {
-    let e = bytes.lastIndexOf(60, start + piece);
-    if (e <= start) e = bytes.indexOf(60, start + piece + 1);
-    if (e < 0) break;
-    ends.push(e);
-    start = e;
-  }
-  ends.push(n);
-  return ends;
 }
 
 /**
@@ -307,21 +279,9 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
           // a byte order mark is not text (TextDecoder drops it too)
           if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
           if (bytes.length) first = false;
-          // the whole chunk checked before any of it is scanned: a chunk that is not UTF-8 is
-          // refused before the rows in it, whichever piece the bad bytes are in
-          const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-          if (!isAscii(whole) && !isUtf8(whole)) throw NOT_UTF8();
-          // then scanned in pieces (PIECE), its rows handed over together
-          let done: XRow[] | null = null;
-          let start = 0;
-          for (const end of pieceEnds(bytes)) {
-            const { text, units } = validUnits(bytes.subarray(start, end), scratch);
-            start = end;
-            const rows = scanner.feed(text, units);
-            if (!done) done = rows;
-            else for (const r of rows) done.push(r);
-          }
-          if (done?.length) yield done;
+          const { text, units } = utf8Units(bytes, scratch);
+          const done = scanner.feed(text, units);
+          if (done.length) yield done;
         }
         const last = utf8Units(carry ?? new Uint8Array(0), scratch);
         const done = scanner.feed(last.text, last.units);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { PIECE, WARM_UP_XML, openFastXlsx, pieceEnds, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
+import { WARM_UP_XML, openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -148,14 +148,14 @@ describe("fast reader: what exceljs cannot read", () => {
     });
   });
 
-  it("pieces of a chunk: ASCII and multi-byte pieces, a text with no '<' longer than a piece, in one sheet", async () => {
-    // the reader scans each inflated chunk in pieces of at most PIECE bytes cut at a '<'
+  it("chunks all ASCII and chunks not, a text with no '<' longer than 64 KB, in one sheet", async () => {
+    // (the scanner is handed 16-bit units for both kinds of chunk)
     const rows: string[] = [];
     const want: unknown[][] = [];
-    for (let i = 0; i < 6_000; i++) {
+    for (let i = 0; i < 9_000; i++) {
       const r = i + 1;
-      // a long stretch of ASCII only, then Vietnamese, then a text longer than a piece, then ASCII again
-      const text = i < 2_000 || i >= 4_001 ? `Task ${i}` : i === 3_000 ? "ữ".repeat(PIECE) : `Nhiệm vụ ${i}`;
+      // ASCII only for more than an inflated chunk (256 KB), then Vietnamese with a long text, then ASCII again
+      const text = i < 4_000 || i >= 7_000 ? `Task ${i}` : i === 5_500 ? "ữ".repeat(32 * 1024) : `Nhiệm vụ ${i}`;
       rows.push(`<row r="${r}"><c r="A${r}" t="str"><v>${text}</v></c><c r="B${r}" s="1"><v>${i}.25</v></c></row>`);
       want.push([text, i + 0.25]);
     }
@@ -164,14 +164,14 @@ describe("fast reader: what exceljs cannot read", () => {
     expect(got.map((row) => row.cells.map((c) => c.value))).toEqual(want);
   });
 
-  it("a chunk is checked whole before any piece of it is scanned: bytes that are not UTF-8 late in it are what is refused", async () => {
+  it("a chunk is checked whole before any of it is scanned: bytes that are not UTF-8 late in it are what is refused", async () => {
     // row 1 given twice near the start, a byte that is not UTF-8 some pieces later in the same chunk
     const filler = Array.from({ length: 2_000 }, (_, i) => `<row r="${i + 3}"><c r="A${i + 3}" t="str"><v>Nhiệm vụ ${i}</v></c></row>`).join("");
     const path = handMadeXlsx(join(dir, "late-bad-byte.xlsx"), { sheets: [{ name: "S", body: `<sheetData><row r="1"/><row r="1"/>${filler}<row r="9999"><c r="A9999" t="str"><v>BAD</v></c></row></sheetData>` }] });
     const files = unzipSync(readFileSync(path));
     const sheet = files["xl/worksheets/sheet1.xml"]!;
     const at = Buffer.from(sheet).indexOf("BAD");
-    expect(at).toBeGreaterThan(2 * PIECE);
+    expect(at).toBeGreaterThan(64 * 1024);
     sheet[at] = 0xff;
     writeFileSync(path, zipSync(files));
     const reader = await openFastXlsx(path, LIMITS);
@@ -190,25 +190,6 @@ describe("fast reader: what exceljs cannot read", () => {
       ["n", 45473, undefined], ["s", "Dự toán", undefined], ["n", 1e20, undefined], ["s", "tháng 3/2021", undefined],
     ]);
     expect(r.sheets[0].merges).toEqual(["A1:B1"]);
-  });
-
-  it("pieceEnds: each piece ends at a '<', within PIECE bytes when a '<' allows it", () => {
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(60, 97, 0xc3, 0xa1), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (b, piece) => {
-        const bytes = Uint8Array.from(b);
-        const ends = pieceEnds(bytes, piece);
-        expect(ends[ends.length - 1]).toBe(bytes.length);
-        let start = 0;
-        for (const e of ends) {
-          expect(e).toBeGreaterThan(e === bytes.length && start === 0 ? -1 : start);
-          if (e < bytes.length) expect(bytes[e]).toBe(60);
-          // longer than a piece only when no '<' could end it sooner
-          if (e - start > piece) expect(bytes.subarray(start + 1, start + piece + 1).includes(60)).toBe(false);
-          start = e;
-        }
-      }),
-      { numRuns: 3000 },
-    );
   });
 
   it("a style index past cellXfs falls back to General", async () => {
