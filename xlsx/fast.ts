@@ -32,19 +32,26 @@ const LITTLE_ENDIAN = endianness() === "LE";
 
 /**
  * utf8Text, with the text's UTF-16 code units followed by UNITS_PAD zeros, as the scanner reads
- * them (SheetScanner.feed): the all-ASCII bytes themselves, or the transcoded UTF-16LE bytes viewed
- * as 16-bit units on a little-endian machine. The bytes and the zeros are put together in a
- * scratch buffer of the caller's (one copy of the chunk; the units are read before the next call).
+ * them (SheetScanner.feed): the transcoded UTF-16LE bytes viewed as 16-bit units on a little-endian
+ * machine. The bytes and the zeros are put together in a scratch buffer of the caller's (one copy of
+ * the chunk; the units are read before the next call).
  */
 export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (!isAscii(b) && !isUtf8(b)) throw NOT_UTF8();
+  return validUnits(bytes, scratch);
+}
+
+/** utf8Units of bytes known to be UTF-8. */
+function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
   const n = bytes.length;
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
   if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
   const padded = scratch.buf.subarray(0, n + UNITS_PAD);
   padded.set(b);
   padded.fill(0, n);
-  if (isAscii(b)) return { text: b.toString("latin1"), units: padded };
-  if (!isUtf8(b)) throw NOT_UTF8();
+  // ASCII too as 16-bit units: one kind of array for the scanner's reading (which V8 compiles for
+  // the kinds it has seen: two would make every load of it slower)
   const u = transcode(padded, "utf8", "utf16le");
   const text = u.toString("utf16le", 0, u.length - 2 * UNITS_PAD);
   return { text, units: LITTLE_ENDIAN && u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, u.length >> 1) : undefined };
@@ -63,6 +70,65 @@ export function wholeCharsEnd(bytes: Uint8Array): number {
     return k + need > n ? k : n;
   }
   return n;
+}
+
+/**
+ * A small sheet with every kind of markup the scanner reads on its fast and general paths: plain
+ * cells (numbers: negative, decimal, past 2^31, 15 digits; shared strings; texts, ASCII and not;
+ * with and without a style; empty), rows with their attributes, and the cells, elements and
+ * markup the general reading takes (formulas, booleans, errors, ISO dates, inline and rich text,
+ * entities, a value cut across two pieces, comments, merges).
+ */
+export const WARM_UP_XML =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="x" xmlns:x14ac="y"><!-- warm-up --><sheetFormatPr defaultRowHeight="15"/><sheetData>' +
+  '<row r="1" spans="1:9" x14ac:dyDescent="0.25"><c r="A1" t="str"><v>Tổng cộng nhiệm vụ khoa học</v></c><c r="B1" t="str"><v>Total</v></c><c r="C1" s="1"><v>43678</v></c><c r="D1"><v>-12.5</v></c><c r="E1" t="n"><v>123456789012345</v></c><c r="F1" t="s"><v>0</v></c><c r="G1"/><c r="H1" s="2"></c><c r="I1"><v>0.000001</v></c></row>' +
+  '<row r="2" hidden="1"><c r="A2" t="str"><v>Sở KH&amp;CN</v></c><c r="B2" s="2"><f>SUM(C1:D1)</f><v>43665.5</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#N/A</v></c><c r="E2" s="1" t="d"><v>2024-06-30</v></c>' +
+  '<c r="F2" t="inlineStr"><is><r><t xml:space="preserve">Dự </t></r><r><t>toán</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c><c r="G2" s="2"><v>1E+20</v></c><c r="H2" t="str"><v>tháng 3/2021</v></c></row>' +
+  '<row><c><v>7</v></c><c t="str"><v>Chủ nhiệm đề tài</v></c></row><row r="5" spans="1:2"><c r="A5" t="str"><v>01.H.2019.00009</v></c><c r="B5"><v>2</v></c></row><row r="6"/>' +
+  '</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><pageMargins left="0.7"/></worksheet>';
+
+let warmedUp = false;
+
+/**
+ * Reads WARM_UP_XML once per process, before the first sheet, in pieces as a sheet is read. V8
+ * compiles the scanner for the kinds of values and paths it has seen: a path a sheet first takes
+ * after that (the first decimal, the first number past 2^31, the first cell the general reading
+ * takes) throws the compiled code away and compiles it again, each costing tens of milliseconds
+ * of a cold read. The rows read here go nowhere.
+ */
+function warmUp(scratch: { buf: Buffer }): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const mixed = Buffer.from(WARM_UP_XML);
+  // and all ASCII (V8 makes a one-byte string of it: another kind of string to read)
+  const ascii = Buffer.from(WARM_UP_XML.replace(/[^\x00-\x7f]/g, "o"));
+  for (let k = 0; k < 24; k++) {
+    const bytes = k % 2 ? ascii : mixed;
+    const row2 = bytes.indexOf('<row r="2"');
+    const inValue = bytes.indexOf("Ch");
+    // the same context's shape as a sheet's (batches)
+    const scanner = new SheetScanner({
+      sheet: "warm-up",
+      sharedStrings: ["Nhiệm vụ"],
+      numFmt: ["General", "mm/yyyy", "#,##0"],
+      font: [undefined, "Times New Roman", undefined],
+      date1904: false,
+      maxColumns: 500,
+      maxRows: 1000,
+      maxCellsPerSheet: LIMIT_DEFAULTS.maxCellsPerSheet,
+      maxTextChars: LIMIT_DEFAULTS.maxTextChars,
+      maxMergesPerSheet: LIMIT_DEFAULTS.maxMergesPerSheet,
+      maxMarkupChars: LIMIT_DEFAULTS.maxMarkupChars,
+    });
+    // whole, cut at a '<', cut inside a value
+    const cut = k % 3 === 0 ? bytes.length : k % 3 === 1 ? row2 : inValue;
+    for (const part of [bytes.subarray(0, cut), bytes.subarray(cut)]) {
+      if (!part.length) continue;
+      const piece = validUnits(part, scratch);
+      scanner.feed(piece.text, piece.units);
+    }
+    scanner.end();
+  }
 }
 
 /** Turns the zip and XML layers' errors into the interface's XlsxOpenError. */
@@ -189,13 +255,18 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       let carry: Uint8Array | null = null;
       let first = true;
       const scratch = { buf: Buffer.alloc(0) };
+      warmUp(scratch);
+      // the carried tail and the next chunk put together, in memory used again for every chunk
+      let joined = new Uint8Array(0);
       try {
         for await (const chunk of zip.inflate(entry, budget)) {
           let bytes = chunk;
           if (carry) {
-            bytes = new Uint8Array(carry.length + chunk.length);
-            bytes.set(carry);
-            bytes.set(chunk, carry.length);
+            const n = carry.length + chunk.length;
+            if (joined.length < n) joined = new Uint8Array(Math.max(n, 2 * joined.length));
+            joined.set(carry);
+            joined.set(chunk, carry.length);
+            bytes = joined.subarray(0, n);
             carry = null;
           }
           const lt = bytes.lastIndexOf(60);
@@ -212,7 +283,8 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
           const done = scanner.feed(text, units);
           if (done.length) yield done;
         }
-        const done = scanner.feed(utf8Text(carry ?? new Uint8Array(0)));
+        const last = utf8Units(carry ?? new Uint8Array(0), scratch);
+        const done = scanner.feed(last.text, last.units);
         if (done.length) yield done;
         scanner.end();
       } catch (err) {

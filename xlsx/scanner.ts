@@ -359,7 +359,7 @@ export class SheetScanner {
    * wrong with it if anything is. What is read is what the general reading would make of it.
    */
   private plainCells(buf: string, u: Uint8Array | Uint16Array, lt: number): number {
-    const row = this.row;
+    let row = this.row;
     if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
     const ctx = this.ctx;
     // the chunk's end: the units run UNITS_PAD zeros further, so the fixed look-aheads below need no test
@@ -494,8 +494,69 @@ export class SheetScanner {
       this.emit(row, cellType, value);
       // the next cell at once?
       at = end;
+      if (u[at]! === 60 && u[at + 1]! === 99 && u[at + 2]! === 32) continue;
+      // or the row ends ("</row>") and the next begins ("<row …>", read by plainRow) with one
+      if (u[at]! !== 60 || u[at + 1]! !== 47 || u[at + 2]! !== 114 || u[at + 3]! !== 111 || u[at + 4]! !== 119 || u[at + 5]! !== 62) return at;
+      this.closeRow();
+      at += 6;
+      const next = this.plainRow(u, at, len);
+      if (next < 0) return at;
+      row = this.row!;
+      at = next;
       if (u[at]! !== 60 || u[at + 1]! !== 99 || u[at + 2]! !== 32) return at;
     }
+  }
+
+  /**
+   * The row that begins at `at` when it is of the common form, "<row" and attributes in double
+   * quotes each after one space, up to a '>' (r: digits, a row after the last one and not past
+   * Excel's; hidden; any others skipped as tag() skips them): opened as openRow() opens it, and the
+   * index after its '>' returned. Anything else (-1) is left untouched to the general reading.
+   */
+  private plainRow(u: Uint8Array | Uint16Array, at: number, len: number): number {
+    if (u[at]! !== 60 || u[at + 1]! !== 114 || u[at + 2]! !== 111 || u[at + 3]! !== 119 || u[at + 4]! !== 32 || !this.inSheetData) return -1;
+    let k = at + 4;
+    let r = -1;
+    let hidden = false;
+    for (;;) {
+      let c = u[k]!;
+      if (c === 62) break;
+      if (c !== 32) return -1;
+      // the name, its local part after a prefix's ':' (as tag() reads it), up to "=\""
+      let n0 = ++k;
+      for (c = u[k]!; c !== 61; c = u[++k]!) {
+        if (c === 58) n0 = k + 1;
+        else if (c === 32 || c === 62 || c === 47 || c === 34 || c === 39 || c <= 13) return -1;
+      }
+      const n = k - n0;
+      if (u[k + 1]! !== 34) return -1;
+      const v0 = k + 2;
+      k = v0;
+      while (u[k]! !== 34) {
+        if (k >= len) return -1; // the chunk ends first
+        k++;
+      }
+      if (n === 1 && u[n0]! === 114 /* r */) {
+        // intAt(): digits only, else as if there were none (a long number: the general reading)
+        if (k - v0 > 9) return -1;
+        r = k === v0 ? -1 : 0;
+        for (let d = v0; d < k; d++) {
+          const x = u[d]! - 48;
+          if (x < 0 || x > 9) {
+            r = -1;
+            break;
+          }
+          r = r * 10 + x;
+        }
+      } else if (n === 6 && u[n0]! === 104 && u[n0 + 1]! === 105 && u[n0 + 2]! === 100 && u[n0 + 3]! === 100 && u[n0 + 4]! === 101 && u[n0 + 5]! === 110) {
+        hidden = (k - v0 === 1 && u[v0]! === 49) || (k - v0 === 4 && u[v0]! === 116);
+      }
+      k++;
+    }
+    // a row number past Excel's, or not after the last row: the general reading refuses it
+    if (r > 0 && (r > EXCEL_MAX_ROW || r <= this.lastRow)) return -1;
+    this.startRow(r > 0 ? r : this.lastRow + 1, hidden);
+    return k + 1;
   }
 
   /** Text of an element read across chunks; entities can make 10 characters of one, no more. */
@@ -707,11 +768,16 @@ export class SheetScanner {
       // rows come in order, each once: a row given again would give its cells twice
       throw new XlsxInvalidError(`row ${r} is given twice (or out of order, after row ${this.lastRow})`, `dòng ${r} được ghi hai lần (hoặc sai thứ tự, sau dòng ${this.lastRow})`, this.where(`A${r}`));
     }
+    this.startRow(r, this.aHidden);
+  }
+
+  /** Row r begins (openRow's, plainRow's). */
+  private startRow(r: number, hidden: boolean): void {
     this.lastRow = r;
     this.lastCol = 0;
     this.unordered = false;
     this.rowCounted = false;
-    this.row = { row: r, hidden: this.aHidden, cells: [] };
+    this.row = { row: r, hidden, cells: [] };
   }
 
   private closeRow(): void {

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { strToU8, unzipSync, zipSync } from "fflate";
-import { openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
+import { WARM_UP_XML, openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import type { XRow } from "../../xlsx/types.js";
@@ -148,6 +148,50 @@ describe("fast reader: what exceljs cannot read", () => {
     });
   });
 
+  it("chunks all ASCII and chunks not, a text with no '<' longer than 64 KB, in one sheet", async () => {
+    // (the scanner is handed 16-bit units for both kinds of chunk)
+    const rows: string[] = [];
+    const want: unknown[][] = [];
+    for (let i = 0; i < 9_000; i++) {
+      const r = i + 1;
+      // ASCII only for more than an inflated chunk (256 KB), then Vietnamese with a long text, then ASCII again
+      const text = i < 4_000 || i >= 7_000 ? `Task ${i}` : i === 5_500 ? "ữ".repeat(32 * 1024) : `Nhiệm vụ ${i}`;
+      rows.push(`<row r="${r}"><c r="A${r}" t="str"><v>${text}</v></c><c r="B${r}" s="1"><v>${i}.25</v></c></row>`);
+      want.push([text, i + 0.25]);
+    }
+    const path = handMadeXlsx(join(dir, "pieces.xlsx"), { sheets: [{ name: "S", body: `<sheetData>${rows.join("")}</sheetData>` }] });
+    const got = (await readAll(await openFastXlsx(path, { ...LIMITS, maxTextChars: 100_000 }))).sheets[0].rows;
+    expect(got.map((row) => row.cells.map((c) => c.value))).toEqual(want);
+  });
+
+  it("a chunk is checked whole before any of it is scanned: bytes that are not UTF-8 late in it are what is refused", async () => {
+    // row 1 given twice near the start, a byte that is not UTF-8 some pieces later in the same chunk
+    const filler = Array.from({ length: 2_000 }, (_, i) => `<row r="${i + 3}"><c r="A${i + 3}" t="str"><v>Nhiệm vụ ${i}</v></c></row>`).join("");
+    const path = handMadeXlsx(join(dir, "late-bad-byte.xlsx"), { sheets: [{ name: "S", body: `<sheetData><row r="1"/><row r="1"/>${filler}<row r="9999"><c r="A9999" t="str"><v>BAD</v></c></row></sheetData>` }] });
+    const files = unzipSync(readFileSync(path));
+    const sheet = files["xl/worksheets/sheet1.xml"]!;
+    const at = Buffer.from(sheet).indexOf("BAD");
+    expect(at).toBeGreaterThan(64 * 1024);
+    sheet[at] = 0xff;
+    writeFileSync(path, zipSync(files));
+    const reader = await openFastXlsx(path, LIMITS);
+    await expect(readAll(reader)).rejects.toMatchObject({ reason: "invalid", what: "bytes that are not valid UTF-8" });
+  });
+
+  it("the warm-up sheet (read once per process before the first sheet) is a sheet the reader reads", async () => {
+    const path = handMadeXlsx(join(dir, "warm-up.xlsx"), { sheets: [{ name: "S", body: "" }], sharedStrings: ["Nhiệm vụ"], rawSheet1: WARM_UP_XML });
+    const r = await readAll(await openFastXlsx(path, LIMITS));
+    const rows = r.sheets[0].rows;
+    expect(rows.map((row) => row.row)).toEqual([1, 2, 3, 5, 6]);
+    expect(rows[0].cells.map((c) => c.value)).toEqual(["Tổng cộng nhiệm vụ khoa học", "Total", 43678, -12.5, 123456789012345, "Nhiệm vụ", null, null, 0.000001]);
+    expect(rows[1].hidden).toBe(true);
+    expect(rows[1].cells.map((c) => [c.type, c.value, c.formula])).toEqual([
+      ["s", "Sở KH&CN", undefined], ["n", 43665.5, "SUM(C1:D1)"], ["b", true, undefined], ["e", "#N/A", undefined],
+      ["n", 45473, undefined], ["s", "Dự toán", undefined], ["n", 1e20, undefined], ["s", "tháng 3/2021", undefined],
+    ]);
+    expect(r.sheets[0].merges).toEqual(["A1:B1"]);
+  });
+
   it("a style index past cellXfs falls back to General", async () => {
     const path = handMadeXlsx(join(dir, "nostyle.xlsx"), {
       sheets: [{ name: "S", body: '<sheetData><row r="1"><c r="A1" s="99"><v>1</v></c></row></sheetData>' }],
@@ -254,8 +298,9 @@ describe("scanner: the plain reading of a common cell", () => {
   ];
   const cell = fc.tuple(fc.constantFrom(...refs), fc.constantFrom(...styles), fc.constantFrom(...types), fc.constantFrom(...bodies)).map(([r, s, t, b]) => (r ? " " + r : "") + s + t + b);
   // a row's attributes after r (the plain reading of "<row " too, against "<row\t")
-  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"'), { maxLength: 3 }).map((a) => a.join(""));
-  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"');
+  const rowAttrs = fc.array(fc.constantFrom(' spans="1:4"', ' hidden="1"', ' hidden="true"', ' hidden="0"', ' x:hidden="1"', ' x14ac:dyDescent="0.25"', " ht='15'", '  s="1"', ' r="9"', ' hidden = "1"', ' a="x>y"', ' hidden="tru1"', ' hidden="1" hidden="0"', ' :r="7"', ' ="1"', ' hidden="1"/'), { maxLength: 3 }).map((a) => a.join(""));
+  const rowR = fc.constantFrom((i: number) => ` r="${i + 1}"`, (i: number) => ` r="${i + 2}"`, () => "", () => ' r="1"', () => ' r="x"',
+    () => ' r="0"', () => ' r=""', () => ' r="1048577"', () => ' r="99999999999"', (i: number) => ` r="0${i + 1}"`, (i: number) => ` x:r="${i + 1}"`, (i: number) => ` r="${i + 1}" r="${i + 3}"`);
   const scan = (xml: string): unknown => scanned(ctx, (s) => s.feed(xml));
   it("gives what the general reading gives, whole and split anywhere", () => {
     fc.assert(
@@ -269,6 +314,18 @@ describe("scanner: the plain reading of a common cell", () => {
         // and fed in two chunks, cut anywhere
         const at = Math.min(cut, xml.length - 1);
         expect(scanned(ctx, (s) => [...s.feed(xml.slice(0, at)), ...s.feed(xml.slice(at))])).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it("reads a row that begins right after the last one's plain cells as the general reading does", () => {
+    // cells that the plain reading takes, so that it goes on past "</row>" into the next "<row …>"
+    const good = fc.constantFrom('<c r="A{r}"><v>1</v></c>', '<c r="B{r}" s="1"><v>-2.5</v></c>', '<c r="C{r}" t="str"><v>Dự toán</v></c>', '<c r="D{r}"/>', '<c r="E{r}" s="2"></c>');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rowR, rowAttrs, fc.array(good, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 5 }), (rows) => {
+        const body = (row: string) => rows.map(([r, attrs, cs], i) => `${row}${r(i)}${attrs}>${cs.join("").replace(/\{r\}/g, String(i + 1))}</row>`).join("");
+        const want = scan(`<worksheet><sheetData>${body("<row\t")}</sheetData></worksheet>`);
+        expect(scan(`<worksheet><sheetData>${body("<row")}</sheetData></worksheet>`)).toEqual(want);
       }),
       { numRuns: 3000 },
     );
