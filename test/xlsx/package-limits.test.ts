@@ -66,6 +66,21 @@ describe("one zip layer, one decompression limit", () => {
     expect(() => Package.open(readFileSync(path), { maxInflatedBytes: MB })).toThrow(/inflates to more than 1048576 bytes/);
   });
 
+  it("a small part that holds more than its directory says is read whole all the same, and counted", async () => {
+    // small enough to be inflated at once: the stated 100 bytes are too few, so it is streamed
+    const sheet = '<?xml version="1.0"?><worksheet><sheetData>' + Array.from({ length: 400 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("") + "</sheetData></worksheet>";
+    const honest = handMadeXlsx(join(dir, "small-src.xlsx"), { sheets: [{ name: "S", body: "" }], rawSheet1: sheet, level: 6 });
+    const path = join(dir, "small-liar.xlsx");
+    writeFileSync(path, lieAboutSize(readFileSync(honest), "xl/worksheets/sheet1.xml", 100));
+    const rows = await readAll(await openXlsx(path, LIMITS));
+    expect(rows).toEqual(await readAll(await openXlsx(honest, LIMITS)));
+    expect(rows.sheets[0]!.rows.length).toBe(400);
+    // every part's bytes count, the small ones inflated at once too: under a limit below the
+    // workbook's whole, it is refused
+    const e = await readerFailure(honest, sheet.length - 1);
+    expect((e as XlsxOpenError).reason).toBe("too_large");
+  });
+
   it("a part stored twice (names OPC compares equal) is refused by both", async () => {
     const files = unzipSync(readFileSync(handMadeXlsx(join(dir, "twice-src.xlsx"), { sheets: [{ name: "S", body: "<sheetData/>" }] })));
     files["XL/Styles.xml"] = files["xl/styles.xml"];
