@@ -1,5 +1,6 @@
 // The zip layer of the fast reader: the central directory read by hand (it is a few fixed-size
-// records), entries inflated STREAMING with Node's zlib so that no part is ever held whole, and every
+// records), entries inflated STREAMING with Node's zlib so that no part larger than one chunk is
+// ever held whole (a small part is inflated at once, never past the size it states), and every
 // inflated byte counted so that a decompression bomb stops at the limit instead of eating memory.
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
