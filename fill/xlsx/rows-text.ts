@@ -121,8 +121,10 @@ function scanAttrs(text: string, from: number, to: number): number {
   let i = from;
   for (;;) {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
-    const eq = i < to ? text.indexOf("=", i) : -1;
-    if (eq < 0 || eq >= to) return count;
+    // by hand, not indexOf: a name or value is a few characters, and a call costs more than them
+    let eq = i;
+    while (eq < to && text.charCodeAt(eq) !== 61 /* = */) eq++;
+    if (eq >= to) return count;
     // the name is what lies before "=", trimmed as String.prototype.trim does
     let ns = i;
     let ne = eq;
@@ -131,8 +133,10 @@ function scanAttrs(text: string, from: number, to: number): number {
     let q = eq + 1;
     while (q < to && isSpace(text.charCodeAt(q))) q++;
     const quote = q < to ? text.charCodeAt(q) : 0;
-    const close = quote === 34 || quote === 39 ? text.indexOf(quote === 34 ? '"' : "'", q + 1) : -1;
-    if (close < 0 || close >= to) return count;
+    if (quote !== 34 && quote !== 39) return count;
+    let close = q + 1;
+    while (close < to && text.charCodeAt(close) !== quote) close++;
+    if (close >= to) return count;
     if ((count + 1) * SPAN > SPANS.length) {
       const more = new Int32Array(SPANS.length * 2);
       more.set(SPANS);
@@ -230,12 +234,14 @@ function readCells(body: string, row: number, plain: (body: string, from: number
     // <c, then a space, "/" or ">"
     const after = body.charCodeAt(pos + 2);
     if (body.charCodeAt(pos) !== 60 || body.charCodeAt(pos + 1) !== 99 || !(isSpace(after) || after === 47 || after === 62)) return null;
-    const tagEnd = body.indexOf(">", pos);
-    if (tagEnd < 0) return null;
+    // by hand, not indexOf: a cell is a few dozen characters, and a call costs more than them
+    let tagEnd = pos;
+    while (tagEnd < n && body.charCodeAt(tagEnd) !== 62 /* > */) tagEnd++;
+    if (tagEnd >= n) return null;
     const selfClosing = body.charCodeAt(tagEnd - 1) === 47;
     let end = tagEnd + 1;
     if (!selfClosing) {
-      const close = body.indexOf("</c>", end);
+      const close = cellClose(body, end, n);
       if (close < 0 || !plain(body, end, close)) return null;
       end = close + 4;
     }
@@ -246,11 +252,19 @@ function readCells(body: string, row: number, plain: (body: string, from: number
   }
 }
 
+/** Where the first "</c>" at or after `from` starts (body.indexOf("</c>", from)), -1 when none does. */
+function cellClose(body: string, from: number, n: number): number {
+  for (let i = from; i + 3 < n; i++) {
+    if (body.charCodeAt(i) === 60 && body.charCodeAt(i + 1) === 47 && body.charCodeAt(i + 2) === 99 && body.charCodeAt(i + 3) === 62) return i;
+  }
+  return -1;
+}
+
 /** The column of a cell's r attribute (in body[from, to)), 0 when it has none or it names another row. */
 function refColumn(body: string, from: number, to: number, row: number): number {
-  let i = body.indexOf('r="', from);
-  // r first, as Excel writes it; else any attribute named r
-  if (i !== from + 1 || !isSpace(body.charCodeAt(from))) {
+  // r first, as Excel writes it (a white space, then r="); else any attribute named r
+  let i = from + 1;
+  if (!isSpace(body.charCodeAt(from)) || body.charCodeAt(i) !== 114 || body.charCodeAt(i + 1) !== 61 || body.charCodeAt(i + 2) !== 34) {
     const m = CELL_REF.exec(body.slice(from, to));
     return m && Number(m[2]) === row ? colNumber(m[1]) : 0;
   }
@@ -265,9 +279,17 @@ function refColumn(body: string, from: number, to: number, row: number): number 
 /** A cell's content this path rewrites or keeps: its value only, <v> or <is>. */
 function plainValue(body: string, from: number, to: number): boolean {
   if (from === to) return true;
-  if (body.startsWith("<v>", from)) return body.indexOf("<", from + 3) === to - 4 && body.startsWith("</v>", to - 4);
+  if (body.startsWith("<v>", from)) {
+    // the first "<" after <v> is its end tag's, right before </c> (by hand, as readCells)
+    let lt = from + 3;
+    while (lt < to && body.charCodeAt(lt) !== 60) lt++;
+    return lt === to - 4 && body.startsWith("</v>", to - 4);
+  }
   if (body.startsWith("<v/>", from)) return to === from + 4;
-  return body.startsWith("<is>", from) && body.indexOf("</is>", from) === to - 5;
+  if (!body.startsWith("<is>", from)) return false;
+  // the first "</is>" is right before </c>
+  for (let i = from; i <= to - 5; i++) if (body.charCodeAt(i) === 60 && body.startsWith("</is>", i)) return i === to - 5;
+  return false;
 }
 const fromTree = (body: string, from: number, to: number): boolean => TREE_INNER.test(body.slice(from, to));
 
