@@ -63,7 +63,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const nameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
 const nameChar = (c: number): boolean => nameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
 /** The offset after the name that starts at `i`, or -1 when none does. */
-function nameEnd(src: string, i: number): number {
+export function nameEnd(src: string, i: number): number {
   if (!nameStart(src.charCodeAt(i))) return -1;
   let j = i + 1;
   while (nameChar(src.charCodeAt(j))) j++;
@@ -74,11 +74,34 @@ const WS_ONLY = /^[ \t\r\n]*$/;
 const NEEDS_TEXT_WORK = /[&\r]|\]\]>/;
 const NEEDS_ATTR_WORK = /[&\t\n\r]/;
 
-const isWs = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
+export const isWs = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
+
+// either of the two above, or a surrogate: one pass over a text that has none of them (nearly all)
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
+/** Has the text no character XML forbids (what scanXml checks a whole document for first)? */
+export function charsAllowed(src: string): boolean {
+  if (!SUSPECT.test(src)) return true;
+  return !(BAD_CHAR.test(src) || (SURROGATE.test(src) && LONE_SURROGATE.test(src)));
+}
+
+/**
+ * The value of a text between tags as scanXml hands it over (references decoded, line ends
+ * normalised). Throws XmlFallback on what it leaves to saxes. For readers of their own (the fill's
+ * snapshot of a sheet's rows) that must read exactly what scanXml reads.
+ */
+export function xmlText(raw: string): string {
+  return NEEDS_TEXT_WORK.test(raw) ? textValue(raw) : raw;
+}
+
+/** An attribute's value as scanXml hands it over (raw: between its quotes). Throws XmlFallback likewise. */
+export function xmlAttr(raw: string): string {
+  return NEEDS_ATTR_WORK.test(raw) ? attrValue(raw) : raw;
+}
 
 /** Read a whole document, calling `ev` as saxes would. Throws XmlFallback when unsure. */
 export function scanXml(src: string, ev: XmlEvents): void {
-  if (BAD_CHAR.test(src) || (SURROGATE.test(src) && LONE_SURROGATE.test(src))) fallback("a character XML forbids");
+  if (!charsAllowed(src)) fallback("a character XML forbids");
   const n = src.length;
   let i = 0;
   if (src.startsWith("<?xml", 0) && isWs(src.charCodeAt(5))) {
@@ -102,7 +125,7 @@ export function scanXml(src: string, ev: XmlEvents): void {
       const raw = src.slice(i, end);
       if (stack.length === 0 && !WS_ONLY.test(raw)) fallback("text outside the root element");
       // saxes passes over white space at the very start of a document without a declaration
-      if (i > 0) ev.text?.(NEEDS_TEXT_WORK.test(raw) ? textValue(raw) : raw);
+      if (i > 0) ev.text?.(xmlText(raw));
     }
     if (lt < 0) break;
     const c = src.charCodeAt(lt + 1);
@@ -176,7 +199,7 @@ export function scanXml(src: string, ev: XmlEvents): void {
         if (raw.includes("<")) fallback("< in an attribute value");
         if (attrs === null) attrs = new Map();
         else if (attrs.has(an)) fallback("a duplicate attribute");
-        attrs.set(an, NEEDS_ATTR_WORK.test(raw) ? attrValue(raw) : raw);
+        attrs.set(an, xmlAttr(raw));
         j = close + 1;
       }
       stack.push(name);

@@ -103,6 +103,8 @@ interface DefIndex {
   leaf: Map<string, Variant[]>;
   group: Map<string, Variant[]>;
   fullList: Variant[];
+  /** indexes into fullList of its variants of two words or more, by their first (sorted) word */
+  fullByFirst: Map<string, number[]>;
   titlePatterns: RegExp[];
   titleLine: RegExp[];
   sheetNames: RegExp[];
@@ -158,12 +160,20 @@ export function defIndex(def: FormDef): DefIndex {
       });
     }
   });
+  const fullByFirst = new Map<string, number[]>();
+  fullList.forEach((v, i) => {
+    if (v.bag.size < 2) return;
+    const l = fullByFirst.get(v.bag.toks[0]);
+    if (l) l.push(i);
+    else fullByFirst.set(v.bag.toks[0], [i]);
+  });
   const idx: DefIndex = {
     syn,
     full,
     leaf,
     group,
     fullList,
+    fullByFirst,
     titlePatterns: regexes(def.recognise.titlePatterns),
     titleLine: regexes(def.recognise.titleLine ?? []),
     sheetNames: regexes(def.recognise.sheetNames ?? []),
@@ -228,8 +238,17 @@ function scoreColumn(p: ColPath, idx: DefIndex, def: FormDef): Match[] {
   }
   if (best.size === 0 && p.path.size >= 2 && p.path.size <= 16) {
     const have = new Set(p.path.toks);
-    for (const v of idx.fullList) {
-      if (v.bag.size >= 2 && v.bag.size <= p.path.size && v.bag.toks.every((t) => have.has(t)) && bagContains(p.path, v.bag)) {
+    // only a wording whose first word the header has can be in it (body rows are looked at too:
+    // a title of ten words against every wording of the form was most of phase one); in order
+    const cands: number[] = [];
+    for (const t of have) {
+      const l = idx.fullByFirst.get(t);
+      if (l) for (const i of l) cands.push(i);
+    }
+    cands.sort((a, b) => a - b);
+    for (const i of cands) {
+      const v = idx.fullList[i];
+      if (v.bag.size <= p.path.size && v.bag.toks.every((t) => have.has(t)) && bagContains(p.path, v.bag)) {
         const n = v.bag.offsets.length === p.path.years.length ? impliedN(p.path, v.bag) : v.bag.offsets.length === 0 ? undefined : null;
         offer(v.col, 20 - Math.min(v.prio, 10) * 0.5, n);
       }
@@ -344,6 +363,9 @@ function sheetBands(sheet: GridSnapshot, syn: Synonyms): SheetBands {
     if (!b) bags.set(t, (b = yearBag(canonWords(t, syn))));
     return b;
   };
+  // a column's texts in a band are often the same in the bands around it (the rows above and below
+  // are empty there): one path for them, so that a form scores it once (findHeader's cache)
+  const pathOf = new Map<string, ColPath>();
   const numberRows = new Set<number>();
   for (let r = 1; r <= maxRow; r++) if (isNumberRow(read, r, cols)) numberRows.add(r);
   const filled = (r: number) => texts[r - 1].filter((t) => t).length;
@@ -361,8 +383,13 @@ function sheetBands(sheet: GridSnapshot, syn: Synonyms): SheetBands {
           if (t && ts[ts.length - 1] !== t) ts.push(t);
         }
         if (!ts.length) continue;
-        const bs = ts.map(bagOf);
-        paths.push({ col: c, texts: ts, path: ts.length === 1 ? bs[0] : bagOf(ts.join(" ")), leaf: bs[bs.length - 1], uppers: bs.slice(0, -1) });
+        const key = c + "\u0000" + ts.join("\u0001");
+        let p = pathOf.get(key);
+        if (!p) {
+          const bs = ts.map(bagOf);
+          pathOf.set(key, (p = { col: c, texts: ts, path: ts.length === 1 ? bs[0] : bagOf(ts.join(" ")), leaf: bs[bs.length - 1], uppers: bs.slice(0, -1) }));
+        }
+        paths.push(p);
       }
       if (paths.length >= 2) bands.push({ top, bottom, paths });
     }
@@ -387,7 +414,10 @@ export function findHeader(sheet: GridSnapshot, def: FormDef, planYear: number):
         return m;
       });
       if (!matches.length) continue;
-      const { chosen, n } = assign(matches, planYear);
+      const assigned = assign(matches, planYear);
+      const n = assigned.n;
+      // copies: placeRatios moves a match to another column, and a path's matches serve other bands
+      const chosen = assigned.chosen.map((m) => ({ ...m }));
       placeRatios(chosen, def, idx);
       const total = chosen.reduce((s, m) => s + m.score, 0);
       if (best && (total < best.total || (total === best.total && h >= best.m.headerBottom - best.m.headerTop + 1))) continue;

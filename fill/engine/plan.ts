@@ -422,6 +422,9 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     return out;
   };
   const groupDefs = (list.groups ?? []).map((g) => ({ g, keys: new Set([g.label, ...(g.labels ?? [])].map((l) => yearBag(canonWords(l, idx.syn, { stripNumbering: true })).key)) }));
+  // a bag's key has as many words as the label's canonical words: a label of another length is
+  // no group's, and its bag (sorted words) is not made — five thousand task titles have none
+  const groupSizes = new Set(groupDefs.flatMap((x) => [...x.keys].map((k) => (k === "" ? 0 : k.split(" ").length))));
 
   // 3. match the old rows to new ones: by code, by label (in its group's context), by group label
   const matchedNew = new Map<number, number>(); // old index → new index
@@ -444,8 +447,9 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     }
     let derived: string | null = null;
     if (lk) {
-      const bk = yearBag(canonWords(o.label, idx.syn, { stripNumbering: true })).key;
-      const gd = groupDefs.find((x) => x.keys.has(bk));
+      const ws = canonWords(o.label, idx.syn, { stripNumbering: true });
+      const bk = groupSizes.has(ws.length) ? yearBag(ws).key : null;
+      const gd = bk === null ? undefined : groupDefs.find((x) => x.keys.has(bk));
       if (gd) {
         derived = gd.g.sub ? (ctxTop ? `${ctxTop}:${gd.g.key}` : null) : gd.g.key;
         o.structural = true;
@@ -607,8 +611,11 @@ function planList(loc: Located, sheet: GridSnapshot, def: FormDef, data: FormDat
     const nv = newValue(cell);
     if (cell !== null && !same(old, nv)) changes.push({ row: r, col: c, old, new: nv });
   };
-  const textWarn = (key: string, cd: ColumnDef, v: FormValue | undefined) => () =>
-    problems.push(prob("W_FORM_TEXT_FIGURE", { ...place, row: key, column: cd.id }, {}, { value: String(v) }));
+  // made only where dataCell can call it (a text in a figure column), not for ninety thousand cells
+  const textWarn = (key: string, cd: ColumnDef, v: FormValue | undefined) =>
+    typeof v === "string" && v !== "" && isFigureKind(cd)
+      ? () => problems.push(prob("W_FORM_TEXT_FIGURE", { ...place, row: key, column: cd.id }, {}, { value: String(v) }))
+      : undefined;
 
   // a formula already there, with no row moved, is left alone (a second fill changes nothing)
   const unchanged = (oldF: string | null, f: string) => rowOps.length === 0 && oldF !== null && oldF.replace(/\s+/g, "").toUpperCase() === f.toUpperCase();

@@ -87,7 +87,9 @@ export function wrappedLines(c: TextCell): number {
   const w = (s: string): number => wordEm(s) * em;
   const space = w(" ");
   let lines = 0;
-  for (const para of c.text.replace(/\r\n?/g, "\n").split("\n")) {
+  // (most texts are one line: no replace and split for them)
+  const text = c.text.indexOf("\r") < 0 ? c.text : c.text.replace(/\r\n?/g, "\n");
+  for (const para of text.indexOf("\n") < 0 ? [text] : text.split("\n")) {
     lines++;
     let used = 0;
     for (const word of para.split(/ +/)) {
@@ -215,7 +217,12 @@ export function fitWrittenRows(
       const w = Number(c.attrs.get("width"));
       cols.push({ min: Number(c.attrs.get("min")), max: Number(c.attrs.get("max")), px: hidden ? 0 : Number.isFinite(w) ? columnPx(w) : defaultPx });
     }
-  const colPx = (c: number) => cols.find((x) => c >= x.min && c <= x.max)?.px ?? defaultPx;
+  const pxOf = new Map<number, number>();
+  const colPx = (c: number): number => {
+    let px = pxOf.get(c);
+    if (px === undefined) pxOf.set(c, (px = cols.find((x) => c >= x.min && c <= x.max)?.px ?? defaultPx));
+    return px;
+  };
   // merges: a cell inside one but not its top-left is hidden; one spanning rows shares its height
   const merges: { r1: number; c1: number; r2: number; c2: number }[] = [];
   const mc = firstChild(root, "mergeCells");
@@ -225,13 +232,20 @@ export function fitWrittenRows(
       if (a && a.kind === "range") merges.push(a);
     }
 
+  // the rows merges reach (a list's thousands of body rows lie below the header's merges)
+  let mergeTop = Infinity;
+  let mergeBottom = -Infinity;
+  for (const m of merges) {
+    mergeTop = Math.min(mergeTop, m.r1);
+    mergeBottom = Math.max(mergeBottom, m.r2);
+  }
   const texts = new Map<number, TextCell[]>();
   for (const w of written) {
     const style = access.style(w.row, w.col);
     if (style === undefined) continue;
     const lk = look(style);
     if (!lk.wrap) continue;
-    const m = merges.find((x) => w.row >= x.r1 && w.row <= x.r2 && w.col >= x.c1 && w.col <= x.c2);
+    const m = w.row < mergeTop || w.row > mergeBottom ? undefined : merges.find((x) => w.row >= x.r1 && w.row <= x.r2 && w.col >= x.c1 && w.col <= x.c2);
     if (m && (m.r1 !== m.r2 || m.r1 !== w.row || m.c1 !== w.col)) continue;
     let px = 0;
     for (let c = w.col; c <= (m ? m.c2 : w.col); c++) px += colPx(c);

@@ -10,7 +10,7 @@
 // returns null, and the caller fills the sheet through the tree (apply.ts), which handles every
 // case. The two are checked against each other (test/fill/xlsx/rows-text.test.ts).
 import type { PlanCell, RowOp } from "../engine/types.js";
-import { cellRef, colNumber } from "../../xlsx/refs.js";
+import { cellRef, colLetters, colNumber } from "../../xlsx/refs.js";
 import type { TextStyles } from "../../xlsx/styles.js";
 import { encodeXstring, escapeText } from "../../xlsx/escape.js";
 
@@ -69,14 +69,29 @@ type Attrs = [name: string, value: string][]; // values as escaped in the XML, i
 
 interface TCell {
   col: number;
-  /** the cell's text as read, until it is written */
+  /** the cell's text as read; its attributes are the cell's until `attrs` is set */
   raw: string | null;
   /** where its start tag's ">" is in raw */
   tagEnd: number;
-  /** once written: its attributes and content */
+  /** once written through the general path: its attributes (raw is then null) */
   attrs: Attrs | null;
+  /** the cell's content once written */
   inner: string;
+  /**
+   * A cell written over its raw text (the common case, kept without an attribute list per cell):
+   * NOT_WRITTEN, or what became of raw's s — KEEP_STYLE, 0 (dropped) or the new index. Raw's t, cm
+   * and vm are dropped and t="inlineStr" is added when `inline`, as `write` does to a list.
+   */
+  written: number;
+  inline: boolean;
+  /** the style index of a cell written over raw (what `style` answers) */
+  styleIndex: number;
+  /** a cell written over raw: its attributes before and after r, as they are written out */
+  pre: string;
+  post: string;
 }
+const NOT_WRITTEN = -2;
+const KEEP_STYLE = -1;
 interface TRow {
   row: number;
   /** the row's number as read (its cells' r say it until they are written out) */
@@ -96,25 +111,72 @@ const TREE_INNER = /^(?:<f[\s>/].*?(?:<\/f>|\/>))?(?:<v>[^<]*<\/v>|<v\/>|<is>.*<
 const UNUSUAL = /<!|<\?|<\/?[\w.-]+:|<extLst/;
 
 // by hand: every written cell's start tag is read (a regular expression's matchAll took a
-// fifth of the fill of a list form)
-function attrsOf(text: string): Attrs {
-  const out: Attrs = [];
-  const n = text.length;
-  let i = 0;
+// fifth of the fill of a list form). The attributes of text[from, to) are left in SPANS as
+// offsets (name start and end, value start and end, quote) — a hundred thousand cells are read
+// without a string or an array made per attribute; attrsOf makes the list from the same spans.
+const SPAN = 5;
+let SPANS = new Int32Array(SPAN * 16);
+function scanAttrs(text: string, from: number, to: number): number {
+  let count = 0;
+  let i = from;
   for (;;) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    const eq = text.indexOf("=", i);
-    if (i >= n || eq < 0) return out;
-    const name = text.slice(i, eq).trim();
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    // by hand, not indexOf: a name or value is a few characters, and a call costs more than them
+    let eq = i;
+    while (eq < to && text.charCodeAt(eq) !== 61 /* = */) eq++;
+    if (eq >= to) return count;
+    // the name is what lies before "=", trimmed as String.prototype.trim does
+    let ns = i;
+    let ne = eq;
+    while (ns < ne && isTrimmed(text.charCodeAt(ns))) ns++;
+    while (ne > ns && isTrimmed(text.charCodeAt(ne - 1))) ne--;
     let q = eq + 1;
-    while (q < n && isSpace(text.charCodeAt(q))) q++;
-    const quote = text[q];
-    const close = quote === '"' || quote === "'" ? text.indexOf(quote, q + 1) : -1;
-    if (close < 0) return out;
-    const value = text.slice(q + 1, close);
-    out.push([name, quote === "'" ? value.replace(/"/g, "&quot;") : value]);
+    while (q < to && isSpace(text.charCodeAt(q))) q++;
+    const quote = q < to ? text.charCodeAt(q) : 0;
+    if (quote !== 34 && quote !== 39) return count;
+    let close = q + 1;
+    while (close < to && text.charCodeAt(close) !== quote) close++;
+    if (close >= to) return count;
+    if ((count + 1) * SPAN > SPANS.length) {
+      const more = new Int32Array(SPANS.length * 2);
+      more.set(SPANS);
+      SPANS = more;
+    }
+    const k = count * SPAN;
+    SPANS[k] = ns;
+    SPANS[k + 1] = ne;
+    SPANS[k + 2] = q + 1;
+    SPANS[k + 3] = close;
+    SPANS[k + 4] = quote;
+    count++;
     i = close + 1;
   }
+}
+/** String.prototype.trim's white space and line terminators. */
+function isTrimmed(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+/** Attribute `k`'s value as written in double quotes (a single-quoted one's " made &quot;). */
+function spanValue(text: string, k: number): string {
+  const value = text.slice(SPANS[k * SPAN + 2], SPANS[k * SPAN + 3]);
+  return SPANS[k * SPAN + 4] === 39 ? value.replace(/"/g, "&quot;") : value;
+}
+/** Is attribute `k`'s name `name` (of one or two ASCII letters)? */
+function spanIs(text: string, k: number, name: string): boolean {
+  const ns = SPANS[k * SPAN];
+  const len = SPANS[k * SPAN + 1] - ns;
+  if (len !== name.length) return false;
+  for (let j = 0; j < len; j++) if (text.charCodeAt(ns + j) !== name.charCodeAt(j)) return false;
+  return true;
+}
+function attrsOf(text: string, from = 0, to = text.length): Attrs {
+  const count = scanAttrs(text, from, to);
+  const out: Attrs = [];
+  for (let k = 0; k < count; k++) out.push([text.slice(SPANS[k * SPAN], SPANS[k * SPAN + 1]), spanValue(text, k)]);
+  return out;
 }
 const get = (a: Attrs, name: string): string | undefined => a.find((x) => x[0] === name)?.[1];
 function set(a: Attrs, name: string, value: string): void {
@@ -172,27 +234,37 @@ function readCells(body: string, row: number, plain: (body: string, from: number
     // <c, then a space, "/" or ">"
     const after = body.charCodeAt(pos + 2);
     if (body.charCodeAt(pos) !== 60 || body.charCodeAt(pos + 1) !== 99 || !(isSpace(after) || after === 47 || after === 62)) return null;
-    const tagEnd = body.indexOf(">", pos);
-    if (tagEnd < 0) return null;
+    // by hand, not indexOf: a cell is a few dozen characters, and a call costs more than them
+    let tagEnd = pos;
+    while (tagEnd < n && body.charCodeAt(tagEnd) !== 62 /* > */) tagEnd++;
+    if (tagEnd >= n) return null;
     const selfClosing = body.charCodeAt(tagEnd - 1) === 47;
     let end = tagEnd + 1;
     if (!selfClosing) {
-      const close = body.indexOf("</c>", end);
+      const close = cellClose(body, end, n);
       if (close < 0 || !plain(body, end, close)) return null;
       end = close + 4;
     }
     const col = refColumn(body, pos + 2, selfClosing ? tagEnd - 1 : tagEnd, row);
     if (col === 0 || (cells.length && col <= cells[cells.length - 1].col)) return null;
-    cells.push({ col, raw: body.slice(pos, end), attrs: null, inner: "", tagEnd: tagEnd - pos });
+    cells.push({ col, raw: body.slice(pos, end), attrs: null, inner: "", tagEnd: tagEnd - pos, written: NOT_WRITTEN, inline: false, styleIndex: 0, pre: "", post: "" });
     pos = end;
   }
 }
 
+/** Where the first "</c>" at or after `from` starts (body.indexOf("</c>", from)), -1 when none does. */
+function cellClose(body: string, from: number, n: number): number {
+  for (let i = from; i + 3 < n; i++) {
+    if (body.charCodeAt(i) === 60 && body.charCodeAt(i + 1) === 47 && body.charCodeAt(i + 2) === 99 && body.charCodeAt(i + 3) === 62) return i;
+  }
+  return -1;
+}
+
 /** The column of a cell's r attribute (in body[from, to)), 0 when it has none or it names another row. */
 function refColumn(body: string, from: number, to: number, row: number): number {
-  let i = body.indexOf('r="', from);
-  // r first, as Excel writes it; else any attribute named r
-  if (i !== from + 1 || !isSpace(body.charCodeAt(from))) {
+  // r first, as Excel writes it (a white space, then r="); else any attribute named r
+  let i = from + 1;
+  if (!isSpace(body.charCodeAt(from)) || body.charCodeAt(i) !== 114 || body.charCodeAt(i + 1) !== 61 || body.charCodeAt(i + 2) !== 34) {
     const m = CELL_REF.exec(body.slice(from, to));
     return m && Number(m[2]) === row ? colNumber(m[1]) : 0;
   }
@@ -207,9 +279,17 @@ function refColumn(body: string, from: number, to: number, row: number): number 
 /** A cell's content this path rewrites or keeps: its value only, <v> or <is>. */
 function plainValue(body: string, from: number, to: number): boolean {
   if (from === to) return true;
-  if (body.startsWith("<v>", from)) return body.indexOf("<", from + 3) === to - 4 && body.startsWith("</v>", to - 4);
+  if (body.startsWith("<v>", from)) {
+    // the first "<" after <v> is its end tag's, right before </c> (by hand, as readCells)
+    let lt = from + 3;
+    while (lt < to && body.charCodeAt(lt) !== 60) lt++;
+    return lt === to - 4 && body.startsWith("</v>", to - 4);
+  }
   if (body.startsWith("<v/>", from)) return to === from + 4;
-  return body.startsWith("<is>", from) && body.indexOf("</is>", from) === to - 5;
+  if (!body.startsWith("<is>", from)) return false;
+  // the first "</is>" is right before </c>
+  for (let i = from; i <= to - 5; i++) if (body.charCodeAt(i) === 60 && body.startsWith("</is>", i)) return i === to - 5;
+  return false;
 }
 const fromTree = (body: string, from: number, to: number): boolean => TREE_INNER.test(body.slice(from, to));
 
@@ -264,8 +344,8 @@ export class TextRows {
       for (let k = 0; k < op.count; k++) {
         const row = op.at + k;
         const cells: TCell[] = (src?.cells ?? []).map((c) => {
-          const s = get(attrsOfCell(c), "s");
-          return { col: c.col, raw: null, tagEnd: 0, attrs: s !== undefined ? [["r", ""], ["s", s]] : [["r", ""]], inner: "" };
+          const s = styleOf(c);
+          return { col: c.col, raw: null, tagEnd: 0, attrs: s !== undefined ? [["r", ""], ["s", s]] : [["r", ""]], inner: "", written: NOT_WRITTEN, inline: false, styleIndex: 0, pre: "", post: "" };
         });
         // the pairs copied too: setHeight on the new row must not change its model's
         this.rows.push({ row, from: row, attrs: src ? drop(src.attrs, "spans", "hidden", "collapsed").map(([a, v]) => [a, v]) : [], cells });
@@ -288,11 +368,11 @@ export class TextRows {
       this.byRow.set(row, r);
       this.rows.splice(lowerBound(this.rows, row + 1, (x) => x.row), 0, r);
     }
-    const i = lowerBound(r.cells, col, (x) => x.col);
+    const i = lowerBoundCol(r.cells, col);
     let c = r.cells[i];
     if (!c || c.col !== col) {
       const s = newCellStyle(get(r.attrs, "customFormat"), get(r.attrs, "s"), this.colStyles, col);
-      c = { col, raw: null, tagEnd: 0, attrs: s ? [["r", cellRef(row, col)], ["s", s]] : [["r", cellRef(row, col)]], inner: "" };
+      c = { col, raw: null, tagEnd: 0, attrs: s ? [["r", cellRef(row, col)], ["s", s]] : [["r", cellRef(row, col)]], inner: "", written: NOT_WRITTEN, inline: false, styleIndex: 0, pre: "", post: "" };
       r.cells.splice(i, 0, c);
     }
     return { r, c };
@@ -300,6 +380,11 @@ export class TextRows {
 
   write(row: number, col: number, v: Exclude<PlanCell, null>, ts: TextStyles): void {
     const { c } = this.cell(row, col);
+    if (c.raw !== null && c.written === NOT_WRITTEN) {
+      const done = writeOverRaw(c, v, ts);
+      if (done === NUMERIC_TEXT_WRITTEN) this.numericTexts.push(cellRef(row, col));
+      if (done !== 0) return;
+    }
     let attrs = drop(attrsOfCell(c), "t", "cm", "vm");
     const w = cellValue(v, Number(get(attrs, "s") ?? 0), ts);
     if (w.numericText) this.numericTexts.push(cellRef(row, col));
@@ -311,26 +396,59 @@ export class TextRows {
     c.attrs = attrs;
     c.inner = w.inner;
     c.raw = null;
+    c.written = NOT_WRITTEN;
   }
 
-  /** A cell's markup in row `row` (its r rewritten when its row moved). */
-  private static cellText(c: TCell, row: number, moved: boolean): string {
-    if (c.raw !== null && !moved) return c.raw;
-    let inner = c.inner;
-    if (c.raw !== null) inner = c.raw.charCodeAt(c.tagEnd - 1) === 47 ? "" : c.raw.slice(c.tagEnd + 1, c.raw.length - 4);
-    let t = "<c";
-    for (const [k, v] of attrsOfCell(c)) t += " " + k + '="' + (k === "r" ? cellRef(row, c.col) : v) + '"';
-    return inner === "" ? t + "/>" : t + ">" + inner + "</c>";
+  /**
+   * A cell's markup in row `row` (its r rewritten when its row moved), in pieces onto `out`:
+   * `rowText` is String(row). The pieces are joined once for the whole sheet.
+   */
+  private static cellText(out: string[], c: TCell, rowText: string, moved: boolean): void {
+    const raw = c.raw;
+    if (raw !== null && !moved && c.written === NOT_WRITTEN) {
+      out.push(raw);
+      return;
+    }
+    const letters = letterOf(c.col);
+    if (raw !== null && c.written !== NOT_WRITTEN) {
+      if (c.pre === "") out.push('<c r="', letters, rowText, '"');
+      else out.push("<c", c.pre, ' r="', letters, rowText, '"');
+      if (c.post !== "") out.push(c.post);
+      if (c.inner === "") out.push("/>");
+      else out.push(">", c.inner, "</c>");
+      return;
+    }
+    if (raw === null) {
+      out.push("<c");
+      for (const [k, v] of c.attrs!) {
+        if (k === "r") out.push(' r="', letters, rowText, '"');
+        else out.push(" ", k, '="', v, '"');
+      }
+      if (c.inner === "") out.push("/>");
+      else out.push(">", c.inner, "</c>");
+      return;
+    }
+    // a cell as read in a row that moved: its attributes as they are, r rewritten
+    const selfClosing = raw.charCodeAt(c.tagEnd - 1) === 47;
+    const count = scanAttrs(raw, 2, selfClosing ? c.tagEnd - 1 : c.tagEnd);
+    out.push("<c");
+    for (let k = 0; k < count; k++) {
+      if (spanIs(raw, k, "r")) out.push(' r="', letters, rowText, '"');
+      else out.push(" ", raw.slice(SPANS[k * SPAN], SPANS[k * SPAN + 1]), '="', spanValue(raw, k), '"');
+    }
+    const inner = selfClosing ? "" : raw.slice(c.tagEnd + 1, raw.length - 4);
+    if (inner === "") out.push("/>");
+    else out.push(">", inner, "</c>");
   }
 
   /** The style index of a cell, or undefined when the row has no such cell. */
   style(row: number, col: number): number | undefined {
     const r = this.byRow.get(row);
     if (!r) return undefined;
-    const c = r.cells[lowerBound(r.cells, col, (x) => x.col)];
+    const c = r.cells[lowerBoundCol(r.cells, col)];
     if (!c || c.col !== col) return undefined;
-    const s = get(attrsOfCell(c), "s");
-    return Number(s ?? 0);
+    if (c.written !== NOT_WRITTEN) return c.styleIndex;
+    return Number(styleOf(c) ?? 0);
   }
 
   /** A row's ht attribute as a number (NaN when it has none). */
@@ -364,25 +482,149 @@ export class TextRows {
     // one array of pieces joined once: concatenating per row made ropes the join then flattened
     const out: string[] = [];
     for (const r of this.rows) {
-      let s = '<row r="' + r.row + '"';
-      for (const [k, v] of r.attrs) if (k !== "spans" && k !== "r") s += " " + k + '="' + v + '"';
+      const rowText = String(r.row);
+      out.push('<row r="', rowText, '"');
+      for (const [k, v] of r.attrs) if (k !== "spans" && k !== "r") out.push(" ", k, '="', v, '"');
       if (!r.cells.length) {
-        out.push(s + "/>");
+        out.push("/>");
         continue;
       }
-      out.push(s + ">");
+      out.push(">");
       const moved = r.row !== r.from;
-      for (const c of r.cells) out.push(TextRows.cellText(c, r.row, moved));
+      for (const c of r.cells) TextRows.cellText(out, c, rowText, moved);
       out.push("</row>");
     }
     return out.join("");
   }
 }
 
+/** A cell's attributes as a list (a cell written over raw: as `write` would have left the list). */
 function attrsOfCell(c: TCell): Attrs {
   if (c.attrs) return c.attrs;
   const raw = c.raw!;
-  return attrsOf(raw.slice(2, raw.charCodeAt(c.tagEnd - 1) === 47 ? c.tagEnd - 1 : c.tagEnd));
+  const attrs = attrsOf(raw, 2, raw.charCodeAt(c.tagEnd - 1) === 47 ? c.tagEnd - 1 : c.tagEnd);
+  if (c.written === NOT_WRITTEN) return attrs;
+  let out = drop(attrs, "t", "cm", "vm");
+  if (c.inline) out.push(["t", "inlineStr"]);
+  if (c.written === 0) out = drop(out, "s");
+  else if (c.written > 0) set(out, "s", String(c.written));
+  return out;
+}
+
+/**
+ * `write` on a cell as read, without making its attribute list: raw's attributes serialised
+ * around its r as the list would be (t, cm, vm dropped, s as the value says, t="inlineStr" last),
+ * into c.pre and c.post. 0 (nothing done) when raw has no r or more than one: the list does it;
+ * else WRITTEN, or NUMERIC_TEXT_WRITTEN for a text that reads as a number.
+ */
+function writeOverRaw(c: TCell, v: Exclude<PlanCell, null>, ts: TextStyles): number {
+  const raw = c.raw!;
+  const count = scanAttrs(raw, 2, raw.charCodeAt(c.tagEnd - 1) === 47 ? c.tagEnd - 1 : c.tagEnd);
+  let rAt = -1;
+  let sAt = -1;
+  for (let k = 0; k < count; k++) {
+    if (spanIs(raw, k, "r")) {
+      if (rAt >= 0) return 0;
+      rAt = k;
+    } else if (sAt < 0 && spanIs(raw, k, "s")) sAt = k;
+  }
+  if (rAt < 0) return 0;
+  const sNum = sAt < 0 ? 0 : spanNumber(raw, sAt);
+  const w = cellValue(v, sNum, ts);
+  const style = w.style; // null: s kept, 0: every s dropped, else the first s takes it
+  // the spans are still raw's: cellValue reads no attributes
+  let pre = "";
+  let post = "";
+  let sSeen = false;
+  let onlyStyle = -1; // post is styleAttr(onlyStyle) alone so far
+  for (let k = 0; k < count; k++) {
+    if (k === rAt) continue;
+    let piece: string;
+    let pieceStyle = -1;
+    if (spanIs(raw, k, "t") || spanIs(raw, k, "cm") || spanIs(raw, k, "vm")) continue;
+    if (spanIs(raw, k, "s") && style !== null) {
+      if (style === 0) continue;
+      if (!sSeen) {
+        sSeen = true;
+        piece = styleAttr(style);
+        pieceStyle = style;
+      } else piece = keptAttr(raw, k);
+    } else if (spanIs(raw, k, "s")) {
+      piece = keptAttr(raw, k);
+      pieceStyle = canonicalIndex(raw, k);
+    } else piece = " " + raw.slice(SPANS[k * SPAN], SPANS[k * SPAN + 1]) + '="' + spanValue(raw, k) + '"';
+    if (k < rAt) pre += piece;
+    else {
+      onlyStyle = post === "" ? pieceStyle : -1;
+      post += piece;
+    }
+  }
+  if (w.inlineStr) post = onlyStyle >= 0 ? inlineAttr(onlyStyle) : post + ' t="inlineStr"';
+  if (style !== null && style > 0 && !sSeen) post += styleAttr(style);
+  c.pre = pre;
+  c.post = post;
+  c.inner = w.inner;
+  c.inline = w.inlineStr;
+  c.written = style === null ? KEEP_STYLE : style;
+  c.styleIndex = style === null ? sNum : style;
+  return w.numericText ? NUMERIC_TEXT_WRITTEN : WRITTEN;
+}
+const WRITTEN = 1;
+const NUMERIC_TEXT_WRITTEN = 2;
+
+/** An attribute kept as it is, written out (' s="14"'). */
+function keptAttr(raw: string, k: number): string {
+  const i = canonicalIndex(raw, k);
+  return i >= 0 ? styleAttr(i) : " " + raw.slice(SPANS[k * SPAN], SPANS[k * SPAN + 1]) + '="' + spanValue(raw, k) + '"';
+}
+
+/** An s attribute whose value is written as String(n) of an index n < 10⁶ (its name is "s"): n; else -1. */
+function canonicalIndex(raw: string, k: number): number {
+  const from = SPANS[k * SPAN + 2];
+  const to = SPANS[k * SPAN + 3];
+  if (to - from < 1 || to - from > 6 || (to - from > 1 && raw.charCodeAt(from) === 48)) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Number() of attribute k's value, without making the string when it is plain digits. */
+function spanNumber(raw: string, k: number): number {
+  const n = canonicalIndex(raw, k);
+  return n >= 0 ? n : Number(spanValue(raw, k));
+}
+
+/** The value of a cell's first s attribute (undefined when it has none). */
+function styleOf(c: TCell): string | undefined {
+  if (c.attrs || c.written !== NOT_WRITTEN) return get(attrsOfCell(c), "s");
+  const raw = c.raw!;
+  const count = scanAttrs(raw, 2, raw.charCodeAt(c.tagEnd - 1) === 47 ? c.tagEnd - 1 : c.tagEnd);
+  for (let k = 0; k < count; k++) if (spanIs(raw, k, "s")) return spanValue(raw, k);
+  return undefined;
+}
+
+// ' s="14"' (and ' s="14" t="inlineStr"') for the style indexes written, once each
+const STYLE_ATTRS: string[] = [];
+const styleAttr = (i: number): string => (STYLE_ATTRS[i] ??= ' s="' + i + '"');
+const INLINE_ATTRS: string[] = [];
+const inlineAttr = (i: number): string => (INLINE_ATTRS[i] ??= ' s="' + i + '" t="inlineStr"');
+// column letters, once each
+const LETTERS: string[] = [];
+const letterOf = (col: number): string => (LETTERS[col] ??= colLetters(col));
+
+function lowerBoundCol(a: readonly TCell[], col: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid].col < col) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The first index whose item's key is not below `key`: where `key` goes in `a`. */
