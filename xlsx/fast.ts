@@ -17,7 +17,8 @@ const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are no
 
 /**
  * UTF-8 bytes of whole characters as text; XlsxInvalidError when they are not UTF-8 (never
- * U+FFFD): what TextDecoder({ fatal: true }) does, at about half its cost (utf8.ts).
+ * U+FFFD): what TextDecoder({ fatal: true, ignoreBOM: true }) does, at about half its cost
+ * (utf8.ts). A byte-order mark is kept as text: the reader drops one at a sheet's start itself.
  */
 export function utf8Text(bytes: Uint8Array): string {
   const text = strictUtf8(bytes);
