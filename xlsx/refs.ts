@@ -29,33 +29,46 @@ export function cellRef(row: number, col: number): string {
 }
 
 /**
+ * The number the decimal digits s[from, to) write (0 for none), or -1 when one of them is not a
+ * digit: by hand, for the readers of sheet XML that read a number in place of the text, without
+ * the string Number() would need. Exact while there are at most 15 digits (callers bound them).
+ */
+export function digitsValue(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
  * "B7" → { row: 7, col: 2 }; "$B$7" and lower case are accepted; null when it is not a cell
  * reference on a worksheet (1–3 letters, 1–7 digits, within MAX_ROW and MAX_COL).
  */
 export function parseRef(ref: string): { row: number; col: number } | null {
+  return parseRefAt(ref, 0, ref.length);
+}
+
+/** parseRef of s[from, to), read where it stands (an attribute's value in a sheet's text). */
+export function parseRefAt(s: string, from: number, to: number): { row: number; col: number } | null {
   // by hand: every cell of a sheet is read through here (/^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/)
-  const n = ref.length;
-  let i = ref.charCodeAt(0) === 36 /* $ */ ? 1 : 0;
+  let i = from < to && s.charCodeAt(from) === 36 /* $ */ ? from + 1 : from;
   let col = 0;
   const c0 = i;
-  for (; i < n && i - c0 < 4; i++) {
-    const c = ref.charCodeAt(i);
+  for (; i < to && i - c0 < 4; i++) {
+    const c = s.charCodeAt(i);
     if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
     else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
     else break;
   }
   const letters = i - c0;
   if (letters < 1 || letters > 3) return null;
-  if (ref.charCodeAt(i) === 36) i++;
-  let row = 0;
-  const r0 = i;
-  for (; i < n; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-    row = row * 10 + (c - 48);
-  }
-  const digits = i - r0;
+  if (i < to && s.charCodeAt(i) === 36) i++;
+  const digits = to - i;
   if (digits < 1 || digits > 7) return null;
+  const row = digitsValue(s, i, to);
   if (row < 1 || row > MAX_ROW || col > MAX_COL) return null;
   return { row, col };
 }

@@ -9,7 +9,7 @@
 import type { ReaderLimits, XCell, XRow } from "./types.js";
 import { emptyList } from "../core/lists.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
-import { colLetters, MAX_ROW } from "./refs.js";
+import { colLetters, digitsValue, MAX_ROW } from "./refs.js";
 import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from "./escape.js";
 // an ISO date cell's value as Excel's serial: shared with the fill's snapshot (fill/xlsx)
 import { isoToSerial } from "../core/serial.js";
@@ -746,14 +746,7 @@ export class SheetScanner {
 
   /** A non-negative integer written in buf[v0..v1), or -1. */
   private intAt(buf: string, v0: number, v1: number): number {
-    if (v1 === v0) return -1;
-    let n = 0;
-    for (let k = v0; k < v1; k++) {
-      const d = buf.charCodeAt(k) - 48;
-      if (d < 0 || d > 9) return -1;
-      n = n * 10 + d;
-    }
-    return n;
+    return v1 === v0 ? -1 : digitsValue(buf, v0, v1);
   }
 
   private openRow(buf: string): void {

@@ -10,7 +10,7 @@
 // returns null, and the caller fills the sheet through the tree (apply.ts), which handles every
 // case. The two are checked against each other (test/fill/xlsx/rows-text.test.ts).
 import type { PlanCell, RowOp } from "../engine/types.js";
-import { cellRef, colLetters, colNumber } from "../../xlsx/refs.js";
+import { cellRef, colLetters, colNumber, digitsValue } from "../../xlsx/refs.js";
 import type { TextStyles } from "../../xlsx/styles.js";
 import { encodeXstring, escapeText } from "../../xlsx/escape.js";
 
@@ -583,13 +583,7 @@ function canonicalIndex(raw: string, k: number): number {
   const from = SPANS[k * SPAN + 2];
   const to = SPANS[k * SPAN + 3];
   if (to - from < 1 || to - from > 6 || (to - from > 1 && raw.charCodeAt(from) === 48)) return -1;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = raw.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
+  return digitsValue(raw, from, to);
 }
 
 /** Number() of attribute k's value, without making the string when it is plain digits. */

@@ -5,7 +5,7 @@
 import type { Area, GridSnapshot, GridValue } from "../engine/types.js";
 import type { XmlEvents } from "../../xlsx/fastxml.js";
 import { translateFormula } from "./formula.js";
-import { MAX_COL, MAX_ROW, parseArea, parseRef } from "../../xlsx/refs.js";
+import { digitsValue, parseArea, parseRef, parseRefAt } from "../../xlsx/refs.js";
 import { Package } from "../../xlsx/package.js";
 import { numberFormatsOf } from "../../xlsx/styles.js";
 import { localName, readXmlEvents } from "../../xlsx/xml.js";
@@ -155,14 +155,8 @@ class SheetCells {
  */
 function toNumber(s: string): number {
   const n = s.length;
-  if (n === 0 || n > 15) return Number(s);
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number(s);
-    v = v * 10 + d;
-  }
-  return v;
+  const v = n === 0 || n > 15 ? -1 : digitsValue(s, 0, n);
+  return v >= 0 ? v : Number(s);
 }
 
 function readSheet(read: (ev: XmlEvents) => void, name: string, index: number, sc: SheetCells, firstRows: number | undefined): GridSnapshot {
@@ -298,7 +292,10 @@ function rowsFast(src: string, from: number, to: number, sc: SheetCells): boolea
 function cellFast(src: string, i: number, to: number, sc: SheetCells): number {
   let j = startTag(src, i, to, "c");
   if (j < 0) return -1;
-  if (A_SPAN[2 * R] < 0 || A_DECODED[R] !== null || !cellAt(src, A_SPAN[2 * R], A_SPAN[2 * R + 1], sc)) sc.startCell(attr(src, R));
+  // the reference read where it stands, as startCell would read it; else startCell says what it is
+  const ref = A_SPAN[2 * R] >= 0 && A_DECODED[R] === null ? parseRefAt(src, A_SPAN[2 * R], A_SPAN[2 * R + 1]) : null;
+  if (ref) sc.startCellAt(ref.row, ref.col);
+  else sc.startCell(attr(src, R));
   const t = typeOf(src);
   const hasS = A_SPAN[2 * S] >= 0;
   const s = hasS ? numberOf(src, S) : 0;
@@ -315,26 +312,16 @@ function cellFast(src: string, i: number, to: number, sc: SheetCells): number {
       hasF = true;
       ft = attr(src, T);
       fsi = attr(src, SI);
-      if (A_SELF) {
-        f = "";
-        j = fj;
-      } else {
-        j = textUntil(src, fj, to, "f");
-        if (j < 0) return -1;
-        f = TEXT;
-      }
+      j = elementText(src, fj, to, "f");
+      if (j < 0) return -1;
+      f = TEXT;
       j = skipWs(src, j, to);
     }
     const vj = startTag(src, j, to, "v");
     if (vj >= 0) {
-      if (A_SELF) {
-        v = "";
-        j = vj;
-      } else {
-        j = textUntil(src, vj, to, "v");
-        if (j < 0) return -1;
-        v = TEXT;
-      }
+      j = elementText(src, vj, to, "v");
+      if (j < 0) return -1;
+      v = TEXT;
       j = skipWs(src, j, to);
     } else {
       const ij = startTag(src, j, to, "is");
@@ -345,12 +332,9 @@ function cellFast(src: string, i: number, to: number, sc: SheetCells): number {
           j = skipWs(src, j, to);
           const tj = startTag(src, j, to, "t");
           if (tj >= 0) {
-            if (A_SELF) j = tj;
-            else {
-              j = textUntil(src, tj, to, "t");
-              if (j < 0) return -1;
-              inline = TEXT;
-            }
+            j = elementText(src, tj, to, "t");
+            if (j < 0) return -1;
+            inline = TEXT;
             j = skipWs(src, j, to);
           }
           j = endTag(src, j, to, "is");
@@ -401,14 +385,8 @@ function numberOf(src: string, k: number): number {
   if (d !== null) return Number(d);
   const from = A_SPAN[2 * k];
   const to = A_SPAN[2 * k + 1];
-  if (to - from < 1 || to - from > 9) return Number(src.slice(from, to));
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = src.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return Number(src.slice(from, to));
-    n = n * 10 + c;
-  }
-  return n;
+  const n = to - from < 1 || to - from > 9 ? -1 : digitsValue(src, from, to);
+  return n >= 0 ? n : Number(src.slice(from, to));
 }
 
 // a cell's t, without a string made for the usual ones
@@ -422,28 +400,6 @@ function typeOf(src: string): string {
   return src.slice(from, from + len);
 }
 
-/**
- * A cell reference written plainly ("F20": capitals, then digits) read in place into sc, as
- * parseRef reads it; false (nothing done) for any other form, which startCell then reads.
- */
-function cellAt(src: string, from: number, to: number, sc: SheetCells): boolean {
-  let i = from;
-  let col = 0;
-  for (let c = src.charCodeAt(i); i < to && c >= 65 && c <= 90; c = src.charCodeAt(++i)) col = col * 26 + (c - 64);
-  const letters = i - from;
-  if (letters < 1 || letters > 3) return false;
-  let row = 0;
-  const r0 = i;
-  for (; i < to; i++) {
-    const c = src.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return false;
-    row = row * 10 + c;
-  }
-  const digits = i - r0;
-  if (digits < 1 || digits > 7 || row < 1 || row > MAX_ROW || col > MAX_COL) return false;
-  sc.startCellAt(row, col);
-  return true;
-}
 // the names of the tag's attributes so far (start, end), for duplicates
 let NAMES = new Int32Array(32);
 
@@ -536,11 +492,18 @@ function endTag(src: string, i: number, to: number, name: string): number {
   return j < to && src.charCodeAt(j) === 62 ? j + 1 : -1;
 }
 
-// what textUntil read
+// what elementText read
 let TEXT = "";
 
-/** Text from `i` up to the end tag of `name`: the offset after that tag (TEXT its value), or -1. */
-function textUntil(src: string, i: number, to: number, name: string): number {
+/**
+ * After the start tag of element `name`, which ended at `i`: its text into TEXT ("" when the tag
+ * closed itself) and the offset after its end tag; -1 when markup comes before that end tag.
+ */
+function elementText(src: string, i: number, to: number, name: string): number {
+  if (A_SELF) {
+    TEXT = "";
+    return i;
+  }
   let lt = i;
   while (lt < to && src.charCodeAt(lt) !== 60) lt++;
   if (lt >= to) return -1;

@@ -9,6 +9,7 @@ import { strToU8, unzipSync, zipSync } from "fflate";
 import { WARM_UP_XML, openFastXlsx, utf8Text, utf8Units, wholeCharsEnd } from "../../xlsx/fast.js";
 import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type ScanContext } from "../../xlsx/scanner.js";
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
+import { colNumber, digitsValue, parseRefAt } from "../../xlsx/refs.js";
 import type { XRow } from "../../xlsx/types.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
 
@@ -429,6 +430,28 @@ describe("helpers", () => {
     expect(isoToSerial("2024-01-15T12:00:00", false)).toBe(45306.5);
     expect(isoToSerial("1904-01-02", true)).toBe(1);
     expect(isoToSerial("hôm qua", false)).toBeNull();
+  });
+
+  it("parseRef is its pattern; parseRefAt reads a span as parseRef its slice; digitsValue is Number() of digits", () => {
+    const part = fc.constantFrom("$", "A", "z", "XFD", "XFE", "AAAA", "1", "0", "7", "1048576", "1048577", "12345678", "\"", " ", "é");
+    const text = fc.array(part, { maxLength: 6 }).map((ps) => ps.join(""));
+    const spec = (r: string) => {
+      const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(r);
+      if (!m) return null;
+      const row = Number(m[2]);
+      const col = colNumber(m[1]!);
+      return row >= 1 && row <= 1_048_576 && col <= 16_384 ? { row, col } : null;
+    };
+    fc.assert(
+      fc.property(text, text, text, (a, r, b) => {
+        expect(parseRef(r)).toEqual(spec(r));
+        expect(parseRefAt(a + r + b, a.length, a.length + r.length)).toEqual(parseRef(r));
+        const n = digitsValue(a + r + b, a.length, a.length + r.length);
+        if (!/^\d*$/.test(r)) expect(n).toBe(-1);
+        else if (r.length <= 15) expect(n).toBe(Number(r));
+      }),
+      { seed: 7, numRuns: 4000 },
+    );
   });
 
   it("parseNumber gives exactly what Number() gives for an xsd:double, NaN for anything else", () => {
