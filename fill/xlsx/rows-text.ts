@@ -13,6 +13,7 @@ import type { PlanCell, RowOp } from "../engine/types.js";
 import { cellRef, colLetters, colNumber, digitsValue } from "../../xlsx/refs.js";
 import type { TextStyles } from "../../xlsx/styles.js";
 import { encodeXstring, escapeText } from "../../xlsx/escape.js";
+import { isWs } from "../../xlsx/fastxml.js";
 
 /** What a written value puts in its cell: the same markup the tree path serialises to. */
 export interface CellValue {
@@ -120,7 +121,7 @@ function scanAttrs(text: string, from: number, to: number): number {
   let count = 0;
   let i = from;
   for (;;) {
-    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    while (i < to && isWs(text.charCodeAt(i))) i++;
     // by hand, not indexOf: a name or value is a few characters, and a call costs more than them
     let eq = i;
     while (eq < to && text.charCodeAt(eq) !== 61 /* = */) eq++;
@@ -131,7 +132,7 @@ function scanAttrs(text: string, from: number, to: number): number {
     while (ns < ne && isTrimmed(text.charCodeAt(ns))) ns++;
     while (ne > ns && isTrimmed(text.charCodeAt(ne - 1))) ne--;
     let q = eq + 1;
-    while (q < to && isSpace(text.charCodeAt(q))) q++;
+    while (q < to && isWs(text.charCodeAt(q))) q++;
     const quote = q < to ? text.charCodeAt(q) : 0;
     if (quote !== 34 && quote !== 39) return count;
     let close = q + 1;
@@ -187,7 +188,6 @@ function set(a: Attrs, name: string, value: string): void {
 function drop(a: Attrs, ...names: string[]): Attrs {
   return a.filter((x) => !names.includes(x[0]));
 }
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** The rows of a <sheetData>'s content, or null when it is not plain enough for this path. */
 export function readTextRows(inner: string): TextRows | null {
@@ -196,7 +196,7 @@ export function readTextRows(inner: string): TextRows | null {
   let pos = 0;
   const n = inner.length;
   for (;;) {
-    while (pos < n && isSpace(inner.charCodeAt(pos))) pos++;
+    while (pos < n && isWs(inner.charCodeAt(pos))) pos++;
     if (pos >= n) break;
     ROW_OPEN.lastIndex = pos;
     const m = ROW_OPEN.exec(inner);
@@ -229,11 +229,11 @@ function readCells(body: string, row: number, plain: (body: string, from: number
   let pos = 0;
   const n = body.length;
   for (;;) {
-    while (pos < n && isSpace(body.charCodeAt(pos))) pos++;
+    while (pos < n && isWs(body.charCodeAt(pos))) pos++;
     if (pos >= n) return cells;
     // <c, then a space, "/" or ">"
     const after = body.charCodeAt(pos + 2);
-    if (body.charCodeAt(pos) !== 60 || body.charCodeAt(pos + 1) !== 99 || !(isSpace(after) || after === 47 || after === 62)) return null;
+    if (body.charCodeAt(pos) !== 60 || body.charCodeAt(pos + 1) !== 99 || !(isWs(after) || after === 47 || after === 62)) return null;
     // by hand, not indexOf: a cell is a few dozen characters, and a call costs more than them
     let tagEnd = pos;
     while (tagEnd < n && body.charCodeAt(tagEnd) !== 62 /* > */) tagEnd++;
@@ -264,7 +264,7 @@ function cellClose(body: string, from: number, n: number): number {
 function refColumn(body: string, from: number, to: number, row: number): number {
   // r first, as Excel writes it (a white space, then r="); else any attribute named r
   let i = from + 1;
-  if (!isSpace(body.charCodeAt(from)) || body.charCodeAt(i) !== 114 || body.charCodeAt(i + 1) !== 61 || body.charCodeAt(i + 2) !== 34) {
+  if (!isWs(body.charCodeAt(from)) || body.charCodeAt(i) !== 114 || body.charCodeAt(i + 1) !== 61 || body.charCodeAt(i + 2) !== 34) {
     const m = CELL_REF.exec(body.slice(from, to));
     return m && Number(m[2]) === row ? colNumber(m[1]) : 0;
   }
