@@ -50,11 +50,18 @@ async function main(): Promise<Record<string, unknown>> {
         checkpointed: "checkpoint, close",
       };
       const phases: Record<string, number> = {};
+      // and the process's CPU in each (every thread: the main one, the reading workers, DuckDB's
+      // and V8's): against the wall time, how many of the cores a phase kept busy
+      const phasesCpu: Record<string, number> = {};
       let last = 0;
+      let lastCpu = process.cpuUsage();
       const mark = (phase: string) => {
         const t = performance.now();
+        const cpu = process.cpuUsage();
         phases[phase] = (phases[phase] ?? 0) + (t - last) / 1000;
+        phasesCpu[phase] = (phasesCpu[phase] ?? 0) + (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1e6;
         last = t;
+        lastCpu = cpu;
       };
       const checkpoint = (point: string) => mark(point.startsWith("parsed:") ? "read, parse, stage" : (ENDS[point] ?? point));
       // warm-up, untimed: the bundled sample inbox into a scratch warehouse (module loading, JIT),
@@ -67,6 +74,7 @@ async function main(): Promise<Record<string, unknown>> {
       const { seconds } = await time(async () => {
         for (const ib of inboxes) {
           last = performance.now();
+          lastCpu = process.cpuUsage();
           const config = benchConfig(ConfigSchema, ib.province);
           const r = await runLoad({ inbox: ib.dir, db: join(dbDir, `${basename(ib.dir)}.duckdb`), config, quiet: true, acceptPartial: true, checkpoint });
           mark("fsync, publish");
@@ -77,7 +85,7 @@ async function main(): Promise<Record<string, unknown>> {
       });
       // the threads that parsed: the pool's workers (started for the warm-up, reused after)
       const { readWorkersStarted } = await import("../etl/read-pool.js");
-      return { seconds, rows, files, rejected, phases, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
+      return { seconds, rows, files, rejected, phases, phasesCpu, workers: readWorkersStarted(), peakRssMb: peakRssMb() };
     }
     case "lineage": {
       const { measureLineage } = await import("./lineage.js");

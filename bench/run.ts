@@ -172,6 +172,11 @@ async function main(): Promise<void> {
       subset_bytes: subsetBytes,
       subset_seconds: r3(n(etlSub.seconds)),
       phases_seconds: Object.fromEntries(Object.entries(etlSub.phases as Record<string, number>).map(([k, v]) => [k, r3(v)])),
+      // the process's CPU in each phase (all threads), and the cores it kept busy on average
+      phases_cpu_seconds: Object.fromEntries(Object.entries((etlSub.phasesCpu ?? {}) as Record<string, number>).map(([k, v]) => [k, r3(v)])),
+      phases_cores_busy: Object.fromEntries(
+        Object.entries((etlSub.phasesCpu ?? {}) as Record<string, number>).map(([k, v]) => [k, r3(v / Math.max(1e-9, n((etlSub.phases as Record<string, number>)[k] ?? 0)))]),
+      ),
       parse_seconds: r3(n(parse.seconds)),
       write_seconds_with_lineage: r3(n(lineage.withSeconds)),
       write_seconds_without_lineage: r3(n(lineage.withoutSeconds)),
