@@ -18,7 +18,7 @@ import type { InboxScan, ParsedFile } from "./model.js";
 import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
-import { writeUnits } from "./units.js";
+import { unitsKey, writeUnits } from "./units.js";
 import { Interned, packFacts, packTasks } from "./pack.js";
 import { StagedJumps, type JumpPair } from "./jumps.js";
 
@@ -1089,7 +1089,7 @@ async function withRun(
       await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
       opts.checkpoint?.("before-publish");
       return { publish: true, value: null };
-    }, (name) => opts.checkpoint?.(name), opts.prepare && opts.prepareKey ? { key: opts.prepareKey, build: opts.prepare } : undefined);
+    }, (name) => opts.checkpoint?.(name), opts.prepare && opts.prepareKey ? template(opts.prepare, opts.prepareKey) : undefined);
     report.runId = result.published;
     return report;
   } finally {
@@ -1097,6 +1097,18 @@ async function withRun(
     lock.release();
   }
 }
+
+/**
+ * What a new warehouse starts as: the migrations, then `prepare` (the analysts' views), and the
+ * administrative units every load writes (writeUnits), which a load from it then finds written.
+ */
+const template = (prepare: (db: Db) => Promise<void>, key: string) => ({
+  key: `${key}\u0000${unitsKey()}`,
+  build: async (db: Db) => {
+    await writeUnits(db);
+    await prepare(db);
+  },
+});
 
 async function recordRun(db: Db, runId: number, report: LoadReport, checksum: string): Promise<void> {
   // The stored report keeps at most 5 000 changes and problems each: the run log file has them all.
