@@ -332,8 +332,12 @@ type DupTask = { code: string; a_file: string; a_sheet: string; a_cell: string; 
 /**
  * Cross-file problems over staging (minus files already set aside) and the warehouse. `perFile`:
  * rules 1 and 2 from what checkFile found as each file was staged (the run's first check).
+ * `formers`: false when no budget line of a former province can be met — none staged (no staged
+ * file is in a former province's folder) and none in the warehouse (it held no budget line of
+ * the province at the start) — so that rule 5, which pairs one with the department's own, has
+ * nothing to find and is not asked (a province's first load, in its tail).
  */
-async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns, perFile = false): Promise<Problem[]> {
+async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, codeColumns?: CodeColumns, perFile = false, formers = true): Promise<Problem[]> {
   const out: Problem[] = [];
   // 1. the same fact key twice: inside staging across files, or staging vs a file not replaced.
   // Only the kinds staged can meet a current fact, and only the kinds two staged files gave can
@@ -406,7 +410,7 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   // 5. a merged department: a 01–18 figure given both as the department's own (a file at the top
   // of the inbox) and by a former province (a file in its folder) would be counted twice by the
   // forms — the same file dropped in both places, or a consolidated sheet beside the originals.
-  const twice = await db.all<{ k1: string; year: number; measure: string; source: string; origin: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
+  const twice = !formers ? [] : await db.all<{ k1: string; year: number; measure: string; source: string; origin: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
     `with allf as (${facts(`(${STAGED} or ${CURRENT})`, ["budget_line"])}),
      own as (select * from allf where origin = ''),
      former as (select * from allf where origin <> '')
@@ -884,6 +888,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     let reread = 0;
     let rows = 0;
     const held: Held = perFile ? await heldAtStart(db, province) : new Set();
+    // whether `held` says what the warehouse held (made only for the checks file by file)
+    const heldKnown = perFile;
     // the unit jumps between the staged files (checkFile), while it can (jumps.ts)
     const jumps = new StagedJumps(KEYED);
     // the staged files' rows of ld_file not written yet (writeFiles)
@@ -975,7 +981,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     // checkFile found as the files were staged; after files are set aside, the whole run again.
     let setAside = false;
     for (;;) {
-      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns, perFile && !setAside);
+      // (a staged fact's origin is its file's folder: originOfFile, as stageFile writes it)
+      const formers = !heldKnown || held.has("budget_line") || [...stagedKinds.keys()].some((id) => originOfFile(id));
+      const cross = await crossFileProblems(db, ctx, stagedKinds, codeColumns, perFile && !setAside, formers);
       if (cross.length === 0) break;
       if (!opts.acceptPartial) {
         report.problems.push(...cross);
