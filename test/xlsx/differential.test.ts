@@ -25,7 +25,9 @@ const DATE_FMT = /[dmyh]/i;
  * - exceljs hands date-formatted numbers over as Date rounded to the millisecond.
  */
 function normaliseCell(c: XCell, side: "fast" | "ref"): XCell {
-  const out: XCell = { ...c };
+  // the fast reader's cells make their reference when asked (xlsx/scanner.ts ScannedCell): compared as the reference
+  const { at: _at, ...own } = c as XCell & { at?: unknown };
+  const out: XCell = { ...own, ref: c.ref };
   if (out.numFmt !== undefined) out.numFmt = out.numFmt.replace(/\\(.)/g, "$1");
   if (out.font === undefined) delete out.font;
   if (side === "fast") {
