@@ -234,6 +234,9 @@ function cellAt(ref: string, col: number, row: number): number | string {
   return ref === colLetters(col) + row ? row : ref;
 }
 
+/** How many texts a sheet's scanner remembers (sameText): a power of two. */
+const SAME_TEXTS = 4096;
+
 export class SheetScanner {
   /** rows completed by the current feed() */
   private out = emptyList<XRow>();
@@ -282,6 +285,8 @@ export class SheetScanner {
   private aRef1 = -1;
 
   readonly merges = emptyList<string>();
+  /** the plain texts made so far, by their hash (sameText) */
+  private readonly texts: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
 
   constructor(private readonly ctx: ScanContext) {
     this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
@@ -461,6 +466,7 @@ export class SheetScanner {
       let v0 = -1;
       let v1 = -1;
       let num = NaN;
+      let hash = 0;
       if (c === 47) {
         if (u[i + 1]! !== 62) return at;
         end = i + 2;
@@ -476,11 +482,13 @@ export class SheetScanner {
         let k = v0;
         if (type === CellType.Str) {
           // up to the '<', stopping first at what the plain reading cannot take: a reference, a
-          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate
+          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate;
+          // and the text's hash on the way (sameText)
           for (; k < len; k++) {
             ch = u[k]!;
             if (ch === 60) break;
             if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 38 || ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
+            hash = (Math.imul(hash, 31) + ch) | 0;
           }
           if (k >= len) return at; // the chunk ends first
         } else {
@@ -518,7 +526,7 @@ export class SheetScanner {
         if (type === CellType.Str) {
           if (v1 - v0 > this.maxText) return at;
           cellType = "s";
-          value = own(buf.slice(v0, v1));
+          value = this.sameText(buf, u, v0, v1, hash);
         } else if (type === CellType.S) {
           const s = ctx.sharedStrings[num];
           if (s === undefined) return at;
@@ -544,6 +552,26 @@ export class SheetScanner {
       at = next;
       if (u[at]! !== 60 || u[at + 1]! !== 99 || u[at + 2]! !== 32) return at;
     }
+  }
+
+  /**
+   * The text buf[v0, v1) (whose units hash to `hash`), as the string made for the same text earlier
+   * in the sheet when there was one: a sheet's texts repeat down its columns (levels, fields,
+   * statuses, organisations; half of the bench's texts), and each copy was kept with its rows
+   * until the sheet was parsed. A string made is remembered in its hash's slot, the last one wins.
+   */
+  private sameText(buf: string, u: Uint8Array | Uint16Array, v0: number, v1: number, hash: number): string {
+    const slot = hash & (SAME_TEXTS - 1);
+    const t = this.texts[slot];
+    const n = v1 - v0;
+    if (t !== undefined && t.length === n) {
+      let i = 0;
+      while (i < n && t.charCodeAt(i) === u[v0 + i]) i++;
+      if (i === n) return t;
+    }
+    const made = own(buf.slice(v0, v1));
+    this.texts[slot] = made;
+    return made;
   }
 
   /**

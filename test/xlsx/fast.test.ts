@@ -280,6 +280,17 @@ describe("scanner: a cell's reference", () => {
   });
 });
 
+describe("scanner: a sheet's repeated texts", () => {
+  // ("Aa" and "BB" hash alike; "xA" and "x\u1041" fall in the same slot of the 4096)
+  it("are each the text the cell holds, whatever their hashes share", () => {
+    const texts = ["xA", "x\u1041", "xA", "Aa", "BB", "Aa", "BB", "Tỉnh", "Cơ sở", "Tỉnh", "AaBB", "BBAa", "AaAa", "BBBB", "Aa", "", "Viện Nghiên cứu số 10", "Viện Nghiên cứu số 11", "Viện Nghiên cứu số 10"];
+    const xml = `<worksheet><sheetData>${texts.map((t, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="str"><v>${t}</v></c><c r="B${i + 1}" t="str"><v>${texts[texts.length - 1 - i]}</v></c></row>`).join("")}</sheetData></worksheet>`;
+    const s = new SheetScanner({ ...plainCtx, maxTextChars: 100, maxRows: 100 });
+    const rows = [...s.feed(xml), ...s.end()];
+    expect(rows.map((r) => r.cells.map((c) => c.value))).toEqual(texts.map((t, i) => [t, texts[texts.length - 1 - i]]));
+  });
+});
+
 /** What a scanner makes of what `run` feeds it, then of the end: its rows and merges, or its error. */
 function scanned(ctx: ScanContext, run: (s: SheetScanner) => XRow[]): unknown {
   const s = new SheetScanner(ctx);
