@@ -206,26 +206,44 @@ const refuseForbidden: BadReference = (ref, why) => {
   return null;
 };
 
+/** What the cells of one style and one type share: a ScannedCell's type, number format and font. */
+export class CellKind {
+  constructor(
+    readonly type: XCell["type"],
+    readonly numFmt: string,
+    readonly font: string | undefined,
+  ) {}
+}
+
 /**
- * A cell the scanner read. Its reference is made when asked for (a problem names it): a string per
- * cell, kept with its sheet's rows until the sheet is parsed, was a third of what the reading
- * worker's scavenges copied. `at` is the row's number when the file wrote the reference as
- * colLetters(col) + row (capital letters, the row's number as String() writes it) or wrote none;
- * otherwise the reference as written ("b7", "B07"), which `ref` then gives back unchanged.
+ * A cell the scanner read: kept with its sheet's rows until the sheet is parsed, and copied by the
+ * reading worker's scavenges meanwhile, so it holds no more than it must. Its reference is made
+ * when asked for (a problem names it): a string per cell was a third of what those scavenges
+ * copied. `at` is the row's number when the file wrote the reference as colLetters(col) + row
+ * (capital letters, the row's number as String() writes it) or wrote none; otherwise the
+ * reference as written ("b7", "B07"), which `ref` then gives back unchanged. Its type, number
+ * format and font are those of its CellKind, one object for all the cells of a style and type.
  */
 export class ScannedCell implements XCell {
   declare formula?: string | null;
   constructor(
     public col: number,
     public at: number | string,
-    public type: XCell["type"],
     public value: XCell["value"],
-    public numFmt: string | undefined,
-    public font: string | undefined,
+    public kind: CellKind,
   ) {}
   get ref(): string {
     const a = this.at;
     return typeof a === "number" ? colLetters(this.col) + a : a;
+  }
+  get type(): XCell["type"] {
+    return this.kind.type;
+  }
+  get numFmt(): string {
+    return this.kind.numFmt;
+  }
+  get font(): string | undefined {
+    return this.kind.font;
   }
 }
 
@@ -285,6 +303,8 @@ export class SheetScanner {
   private aRef1 = -1;
 
   readonly merges = emptyList<string>();
+  /** the CellKinds of this sheet's cells, by style and type (cellKind) */
+  private readonly kinds = emptyList<CellKind | undefined>();
   /** the plain texts made so far, by their hash (sameText) */
   private readonly texts: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
 
@@ -1039,6 +1059,17 @@ export class SheetScanner {
     this.emit(row, type, value);
   }
 
+  /** The CellKind of the cells of style `style` and type `type`, made once per sheet. */
+  private cellKind(style: number, type: XCell["type"]): CellKind {
+    const ctx = this.ctx;
+    // a style past both tables reads as none: one slot for all of them
+    const last = Math.max(ctx.numFmt.length, ctx.font.length);
+    const i = (style < last ? style : last) * 5 + (type === "n" ? 0 : type === "s" ? 1 : type === "z" ? 2 : type === "b" ? 3 : 4);
+    let k = this.kinds[i];
+    if (k === undefined) k = this.kinds[i] = new CellKind(type, ctx.numFmt[style] ?? "General", ctx.font[style]);
+    return k;
+  }
+
   /** The reference of the cell being read, as the file wrote it (or as made for a cell without one). */
   private cellRef(): string {
     const a = this.cAt;
@@ -1077,7 +1108,7 @@ export class SheetScanner {
       return;
     }
     // one class for every cell keeps the consumer's property access monomorphic
-    const cell = new ScannedCell(this.cCol, this.cAt, type, value, ctx.numFmt[this.cStyle] ?? "General", ctx.font[this.cStyle]);
+    const cell = new ScannedCell(this.cCol, this.cAt, value, this.cellKind(this.cStyle, type));
     if (this.cHasF) cell.formula = this.cF;
     row.cells.push(cell);
     this.cCol = 0;

@@ -296,7 +296,7 @@ function scanned(ctx: ScanContext, run: (s: SheetScanner) => XRow[]): unknown {
   const s = new SheetScanner(ctx);
   try {
     const rows = [...run(s), ...s.end()];
-    return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c, ref: c.ref }))]), merges: s.merges };
+    return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c, ref: c.ref, type: c.type, numFmt: c.numFmt, font: c.font }))]), merges: s.merges };
   } catch (e) {
     return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
   }
