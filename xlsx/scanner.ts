@@ -874,6 +874,9 @@ export class SheetScanner {
         }
       }
     }
+    // a copy of the row's own length: pushed one by one, its cells had room for 17 or more, and
+    // the rows are kept until their sheet is parsed
+    row.cells = row.cells.slice();
     this.out.push(row);
     this.row = null;
   }
