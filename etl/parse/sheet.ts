@@ -20,8 +20,8 @@ export interface FileState {
   taskCodes: Map<string, CellRef>;
   /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
   factKeys: FactKeys<CellRef>;
-  /** ("task" | "line", key, year) → the first du_toan cell and the first de_xuat cell */
-  planYear: FactKeys<PlanSeen>;
+  /** ("task" | "line", key, year, "du_toan" | "de_xuat") → the measure's first cell (notePlanMeasure) */
+  planYear: FactKeys<CellRef>;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
@@ -508,30 +508,17 @@ export function claimFact(ctx: SheetCtx, space: string, key: string, year: numbe
 }
 
 /**
- * Where a key's plan year was given as du_toan and as de_xuat (FileState.planYear). A class, every
- * field present from the start: these live until the end of the file, and two literals of two
- * shapes were made at one place of hot code, which was thrown away and compiled again when the
- * garbage collector decided to make that place's objects in the old generation (issue 16).
+ * du_toan and de_xuat for the same key and year: the plan year's figure given twice. Told once, at
+ * the first cell of whichever measure came second, naming the first cell of the other:
+ * FileState.planYear holds the first cell of each measure by (what, key, year, measure), no
+ * object of its own per key and year (one per figure was made, and one per key and year kept to
+ * the end of the file).
  */
-export class PlanSeen {
-  du_toan: CellRef | undefined;
-  de_xuat: CellRef | undefined;
-  reported = false;
-  constructor(measure: "du_toan" | "de_xuat", at: CellRef) {
-    this.du_toan = measure === "du_toan" ? at : undefined;
-    this.de_xuat = measure === "de_xuat" ? at : undefined;
-  }
-}
-
-/** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, new PlanSeen(measure, at));
-  if (e === undefined) return;
-  if (!e[measure]) e[measure] = at;
-  if (e.du_toan && e.de_xuat && !e.reported) {
-    e.reported = true;
-    const other = measure === "du_toan" ? e.de_xuat : e.du_toan;
-    ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
-  }
+  const seen = ctx.fs.planYear;
+  // this measure given before for the key and year: whatever was to be told has been
+  if (seen.claim(what, key, year, measure, undefined, at) !== undefined) return;
+  const other = seen.get(what, key, year, measure === "du_toan" ? "de_xuat" : "du_toan");
+  if (other !== undefined) ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
 }
