@@ -206,6 +206,55 @@ const refuseForbidden: BadReference = (ref, why) => {
   return null;
 };
 
+/** What the cells of one style and one type share: a ScannedCell's type, number format and font. */
+export class CellKind {
+  constructor(
+    readonly type: XCell["type"],
+    readonly numFmt: string,
+    readonly font: string | undefined,
+  ) {}
+}
+
+/**
+ * A cell the scanner read: kept with its sheet's rows until the sheet is parsed, and copied by the
+ * reading worker's scavenges meanwhile, so it holds no more than it must. Its reference is made
+ * when asked for (a problem names it): a string per cell was a third of what those scavenges
+ * copied. `at` is the row's number when the file wrote the reference as colLetters(col) + row
+ * (capital letters, the row's number as String() writes it) or wrote none; otherwise the
+ * reference as written ("b7", "B07"), which `ref` then gives back unchanged. Its type, number
+ * format and font are those of its CellKind, one object for all the cells of a style and type.
+ */
+export class ScannedCell implements XCell {
+  declare formula?: string | null;
+  constructor(
+    public col: number,
+    public at: number | string,
+    public value: XCell["value"],
+    public kind: CellKind,
+  ) {}
+  get ref(): string {
+    const a = this.at;
+    return typeof a === "number" ? colLetters(this.col) + a : a;
+  }
+  get type(): XCell["type"] {
+    return this.kind.type;
+  }
+  get numFmt(): string {
+    return this.kind.numFmt;
+  }
+  get font(): string | undefined {
+    return this.kind.font;
+  }
+}
+
+/** What ScannedCell.at holds for a cell of column `col` in row `row` whose reference is `ref`. */
+function cellAt(ref: string, col: number, row: number): number | string {
+  return ref === colLetters(col) + row ? row : ref;
+}
+
+/** How many texts a sheet's scanner remembers (sameText): a power of two. */
+const SAME_TEXTS = 4096;
+
 export class SheetScanner {
   /** rows completed by the current feed() */
   private out = emptyList<XRow>();
@@ -233,7 +282,8 @@ export class SheetScanner {
 
   // the cell being read
   private cCol = 0;
-  private cRef = "";
+  /** where the cell is (ScannedCell.at); its reference: cellRef() */
+  private cAt: number | string = 0;
   private cStyle = 0;
   private cType = CellType.N;
   private cV: string | null = null;
@@ -253,6 +303,10 @@ export class SheetScanner {
   private aRef1 = -1;
 
   readonly merges = emptyList<string>();
+  /** the CellKinds of this sheet's cells, by style and type (cellKind) */
+  private readonly kinds = emptyList<CellKind | undefined>();
+  /** the plain texts made so far, by their hash (sameText) */
+  private readonly texts: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
 
   constructor(private readonly ctx: ScanContext) {
     this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
@@ -266,7 +320,7 @@ export class SheetScanner {
   }
 
   private tooLong(): XlsxLimitError {
-    return new XlsxLimitError("maxTextChars", this.maxText, "characters in one text", "số ký tự của một đoạn chữ", this.where(this.cCol ? this.cRef : undefined));
+    return new XlsxLimitError("maxTextChars", this.maxText, "characters in one text", "số ký tự của một đoạn chữ", this.where(this.cCol ? this.cellRef() : undefined));
   }
 
   /** Entities decoded, the place named when one is not allowed. */
@@ -274,7 +328,7 @@ export class SheetScanner {
     try {
       return decodeEntities(text);
     } catch (e) {
-      if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, this.where(this.cCol ? this.cRef : undefined));
+      if (e instanceof XlsxInvalidError && !e.where) throw new XlsxInvalidError(e.what, e.whatVi, this.where(this.cCol ? this.cellRef() : undefined));
       throw e;
     }
   }
@@ -368,6 +422,7 @@ export class SheetScanner {
       let i = at + 3;
       let r0 = -1;
       let r1 = -1;
+      let canonical = false;
       let col = 0;
       let style = 0;
       let type = CellType.N;
@@ -382,12 +437,21 @@ export class SheetScanner {
         if (c === 114 /* r */) {
           // the column from the letters, the rest (the row) as it is, up to the quote
           col = 0;
+          let capitals = true;
           for (; ; k++) {
-            ch = u[k]! & ~32;
+            ch = u[k]!;
+            if (ch > 90) capitals = false;
+            ch &= ~32;
             if (ch < 65 || ch > 90) break;
             col = col * 26 + (ch - 64);
           }
           if (col === 0) return at;
+          // written as colLetters(col) + the row's number (ScannedCell.at): up to 3 capitals, then
+          // the row's number without a leading zero
+          const d0 = k;
+          let rn = 0;
+          for (; (ch = u[k]!) >= 48 && ch <= 57 && k - d0 < 8; k++) rn = rn * 10 + (ch - 48);
+          canonical = capitals && d0 - (i + 3) <= 3 && ch === 34 && k > d0 && u[d0]! !== 48 && rn === row.row;
           while ((ch = u[k]!) !== 34) {
             if (k >= len) return at; // the chunk ends first
             k++;
@@ -422,6 +486,7 @@ export class SheetScanner {
       let v0 = -1;
       let v1 = -1;
       let num = NaN;
+      let hash = 0;
       if (c === 47) {
         if (u[i + 1]! !== 62) return at;
         end = i + 2;
@@ -437,11 +502,13 @@ export class SheetScanner {
         let k = v0;
         if (type === CellType.Str) {
           // up to the '<', stopping first at what the plain reading cannot take: a reference, a
-          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate
+          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate;
+          // and the text's hash on the way (sameText)
           for (; k < len; k++) {
             ch = u[k]!;
             if (ch === 60) break;
             if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 38 || ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
+            hash = (Math.imul(hash, 31) + ch) | 0;
           }
           if (k >= len) return at; // the chunk ends first
         } else {
@@ -479,7 +546,7 @@ export class SheetScanner {
         if (type === CellType.Str) {
           if (v1 - v0 > this.maxText) return at;
           cellType = "s";
-          value = own(buf.slice(v0, v1));
+          value = this.sameText(buf, u, v0, v1, hash);
         } else if (type === CellType.S) {
           const s = ctx.sharedStrings[num];
           if (s === undefined) return at;
@@ -490,7 +557,7 @@ export class SheetScanner {
           value = num;
         }
       }
-      this.beginCell(col, buf.slice(r0, r1), style);
+      this.beginCell(col, canonical ? row.row : buf.slice(r0, r1), style);
       this.emit(row, cellType, value);
       // the next cell at once?
       at = end;
@@ -505,6 +572,26 @@ export class SheetScanner {
       at = next;
       if (u[at]! !== 60 || u[at + 1]! !== 99 || u[at + 2]! !== 32) return at;
     }
+  }
+
+  /**
+   * The text buf[v0, v1) (whose units hash to `hash`), as the string made for the same text earlier
+   * in the sheet when there was one: a sheet's texts repeat down its columns (levels, fields,
+   * statuses, organisations; half of the bench's texts), and each copy was kept with its rows
+   * until the sheet was parsed. A string made is remembered in its hash's slot, the last one wins.
+   */
+  private sameText(buf: string, u: Uint8Array | Uint16Array, v0: number, v1: number, hash: number): string {
+    const slot = hash & (SAME_TEXTS - 1);
+    const t = this.texts[slot];
+    const n = v1 - v0;
+    if (t !== undefined && t.length === n) {
+      let i = 0;
+      while (i < n && t.charCodeAt(i) === u[v0 + i]) i++;
+      if (i === n) return t;
+    }
+    const made = own(buf.slice(v0, v1));
+    this.texts[slot] = made;
+    return made;
   }
 
   /**
@@ -787,6 +874,9 @@ export class SheetScanner {
         }
       }
     }
+    // a copy of the row's own length: pushed one by one, its cells had room for 17 or more, and
+    // the rows are kept until their sheet is parsed
+    row.cells = row.cells.slice();
     this.out.push(row);
     this.row = null;
   }
@@ -804,12 +894,9 @@ export class SheetScanner {
         col = col * 26 + (ch - 64);
       }
     }
-    // cells without r follow the previous one in the row
-    if (col === 0) {
-      col = this.lastCol + 1;
-      ref = colLetters(col) + this.row.row;
-    }
-    this.beginCell(col, ref, this.aS);
+    // cells without r (or without its letters) follow the previous one in the row
+    if (col === 0) this.beginCell(this.lastCol + 1, this.row.row, this.aS);
+    else this.beginCell(col, cellAt(ref, col, this.row.row), this.aS);
     this.cType = this.aT;
     this.cV = null;
     this.cNum = NaN;
@@ -818,14 +905,14 @@ export class SheetScanner {
   }
 
   /** A cell begins (the general reading's openCell and the plain one's): its place, order and count. */
-  private beginCell(col: number, ref: string, style: number): void {
+  private beginCell(col: number, at: number | string, style: number): void {
     if (col <= this.lastCol) this.unordered = true;
     this.lastCol = col;
-    if (++this.cellCount > this.maxCells) {
-      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(ref));
-    }
     this.cCol = col;
-    this.cRef = ref;
+    this.cAt = at;
+    if (++this.cellCount > this.maxCells) {
+      throw new XlsxLimitError("maxCellsPerSheet", this.maxCells, "cells in one sheet", "số ô trong một trang tính", this.where(this.cellRef()));
+    }
     this.cStyle = style;
     this.cF = null;
     this.cHasF = false;
@@ -894,7 +981,7 @@ export class SheetScanner {
   private checkText(t: string): string {
     if (t.length > this.maxText) throw this.tooLong();
     if (hasNonXmlChar(t)) {
-      throw new XlsxInvalidError("a character XML forbids in the text", "ký tự XML không cho phép trong đoạn chữ", this.where(this.cRef));
+      throw new XlsxInvalidError("a character XML forbids in the text", "ký tự XML không cho phép trong đoạn chữ", this.where(this.cellRef()));
     }
     return t;
   }
@@ -918,7 +1005,7 @@ export class SheetScanner {
           // "0x55" is not 85: a stored number that is not an xsd:double is an error, not a guess
           if (Number.isNaN(value) && v.trim() !== "NaN") {
             const shown = v.length > 40 ? v.slice(0, 40) + "…" : v;
-            throw new XlsxInvalidError(`the cell's stored number "${shown}" is not a number`, `số lưu trong ô "${shown}" không phải là số`, this.where(this.cRef));
+            throw new XlsxInvalidError(`the cell's stored number "${shown}" is not a number`, `số lưu trong ô "${shown}" không phải là số`, this.where(this.cellRef()));
           }
         }
         break;
@@ -927,7 +1014,7 @@ export class SheetScanner {
           type = "s";
           const s = ctx.sharedStrings[num];
           if (s === undefined) {
-            throw new XlsxInvalidError(`the cell points at shared string ${num}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${num}, tệp không có chuỗi này`, this.where(this.cRef));
+            throw new XlsxInvalidError(`the cell points at shared string ${num}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${num}, tệp không có chuỗi này`, this.where(this.cellRef()));
           }
           value = s;
         } else if (v !== null && v !== "") {
@@ -935,7 +1022,7 @@ export class SheetScanner {
           const s = ctx.sharedStrings[parseNumber(v)];
           if (s === undefined) {
             const shown = v.length > 20 ? v.slice(0, 20) + "…" : v;
-            throw new XlsxInvalidError(`the cell points at shared string ${shown}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${shown}, tệp không có chuỗi này`, this.where(this.cRef));
+            throw new XlsxInvalidError(`the cell points at shared string ${shown}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${shown}, tệp không có chuỗi này`, this.where(this.cellRef()));
           }
           value = s;
         }
@@ -975,7 +1062,24 @@ export class SheetScanner {
     this.emit(row, type, value);
   }
 
-  /** The cell read (cCol, cRef, cStyle, cHasF, cF) with its value: the limits, then into the row. */
+  /** The CellKind of the cells of style `style` and type `type`, made once per sheet. */
+  private cellKind(style: number, type: XCell["type"]): CellKind {
+    const ctx = this.ctx;
+    // a style past both tables reads as none: one slot for all of them
+    const last = Math.max(ctx.numFmt.length, ctx.font.length);
+    const i = (style < last ? style : last) * 5 + (type === "n" ? 0 : type === "s" ? 1 : type === "z" ? 2 : type === "b" ? 3 : 4);
+    let k = this.kinds[i];
+    if (k === undefined) k = this.kinds[i] = new CellKind(type, ctx.numFmt[style] ?? "General", ctx.font[style]);
+    return k;
+  }
+
+  /** The reference of the cell being read, as the file wrote it (or as made for a cell without one). */
+  private cellRef(): string {
+    const a = this.cAt;
+    return typeof a === "number" ? colLetters(this.cCol) + a : a;
+  }
+
+  /** The cell read (cCol, cAt, cStyle, cHasF, cF) with its value: the limits, then into the row. */
   private emit(row: XRow, type: XCell["type"], value: XCell["value"]): void {
     const ctx = this.ctx;
     // The limits count cells that hold something: a row formatted out to column XFD, or a
@@ -987,8 +1091,8 @@ export class SheetScanner {
       if (this.cCol > ctx.maxColumns) {
         throw new XlsxOpenError(
           "too_many_columns",
-          `sheet "${ctx.sheet}" has a value in column ${colLetters(this.cCol)} (${this.cRef}), over the limit of ${ctx.maxColumns} columns`,
-          this.cRef,
+          `sheet "${ctx.sheet}" has a value in column ${colLetters(this.cCol)} (${this.cellRef()}), over the limit of ${ctx.maxColumns} columns`,
+          this.cellRef(),
         );
       }
       if (!this.rowCounted) {
@@ -996,8 +1100,8 @@ export class SheetScanner {
         if (++this.rowCount > ctx.maxRows) {
           throw new XlsxOpenError(
             "too_many_rows",
-            `sheet "${ctx.sheet}" has values in more than ${ctx.maxRows} rows (${this.cRef})`,
-            `${ctx.sheet}!${this.cRef}`,
+            `sheet "${ctx.sheet}" has values in more than ${ctx.maxRows} rows (${this.cellRef()})`,
+            `${ctx.sheet}!${this.cellRef()}`,
           );
         }
       }
@@ -1006,15 +1110,8 @@ export class SheetScanner {
       this.inInline = false;
       return;
     }
-    // one object shape for every cell keeps the consumer's property access monomorphic
-    const cell: XCell = {
-      col: this.cCol,
-      ref: this.cRef,
-      type,
-      value,
-      numFmt: ctx.numFmt[this.cStyle] ?? "General",
-      font: ctx.font[this.cStyle],
-    };
+    // one class for every cell keeps the consumer's property access monomorphic
+    const cell = new ScannedCell(this.cCol, this.cAt, value, this.cellKind(this.cStyle, type));
     if (this.cHasF) cell.formula = this.cF;
     row.cells.push(cell);
     this.cCol = 0;

@@ -6,7 +6,7 @@
 export interface XCell {
   /** 1-based column */
   col: number;
-  /** "B7" */
+  /** "B7", as the file wrote it (the fast reader makes it when asked for: xlsx/scanner.ts ScannedCell) */
   ref: string;
   /**
    * n: number (dates are numbers too: see numFmt and WorkbookInfo.date1904)

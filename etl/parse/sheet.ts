@@ -20,8 +20,8 @@ export interface FileState {
   taskCodes: Map<string, CellRef>;
   /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
   factKeys: FactKeys<CellRef>;
-  /** ("task" | "line", key, year) → the first du_toan cell and the first de_xuat cell */
-  planYear: FactKeys<PlanSeen>;
+  /** ("task" | "line", key, year, "du_toan" | "de_xuat") → the measure's first cell (notePlanMeasure) */
+  planYear: FactKeys<CellRef>;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
   /** funding facts given as "NSNN": their source waits for the task's level */
@@ -42,11 +42,24 @@ export const OVER_LIMIT: Record<Problem["severity"], Problem> = {
 };
 
 /**
- * Values by (space, key, year, measure, source): nested maps, so a figure's key is not a string
- * built and hashed per figure. The same as one Map keyed by "space|key|year|measure|source".
+ * Values by (space, key, year, measure, source): a Map per space from the key to its values, so a
+ * figure's key is not a string built and hashed per figure. The same as one Map keyed by
+ * "space|key|year|measure|source".
+ *
+ * A key's values by (year, measure, source), `sub`, are few (a task's figures are a handful): they
+ * are entries chained in three columns the whole file shares, the key's Map holding the index of
+ * its first; past SLOTS_AS_LIST of them, a Map of their own. A list or a Map per key (a register
+ * holds thousands of keys) were objects kept to the end of the file, each with room to grow, and
+ * copied by the reading worker's scavenges.
  */
 export class FactKeys<V> {
-  private readonly spaces = new Map<string, Map<string, Slots<V>>>();
+  /** by space, each key's first entry (≥ 0), or ~i for its Map maps[i] */
+  private readonly spaces = new Map<string, Map<string, number>>();
+  // the entries: their sub and value, and the index of the next entry of the same key (-1: none)
+  private readonly subs = emptyList<number | string>();
+  private readonly vals = emptyList<V>();
+  private readonly nexts = emptyList<number>();
+  private readonly maps = emptyList<Map<number | string, V>>();
   private readonly ids = new Map<string, number>();
   private id(s: string | undefined): number {
     if (s === undefined) return 0;
@@ -78,82 +91,91 @@ export class FactKeys<V> {
     if (Number.isInteger(year) && year >= 0 && year < 10000 && m >= 0 && s >= 0) return (year * 256 + m) * 256 + s;
     return `${year}|${measure ?? ""}|${source ?? ""}`;
   }
-  // the last (space, key) looked up: a row's figures share it
+  // the last (space, key) looked up, its space's Map and its first entry: a row's figures share it
   private lastSpace = "";
   private lastKey = "";
-  private lastSp: Map<string, Slots<V>> | undefined = undefined;
-  private lastInner: Slots<V> | undefined = undefined;
-  private inner(space: string, key: string, create: boolean): Slots<V> | undefined {
-    if (this.lastInner !== undefined && space === this.lastSpace && key === this.lastKey) return this.lastInner;
+  private lastSp: Map<string, number> | undefined = undefined;
+  private lastHead = NO_ENTRY;
+  /** The key's first entry, ~i for its Map, or NO_ENTRY; the key is remembered for put(). */
+  private head(space: string, key: string): number {
+    if (this.lastSp !== undefined && space === this.lastSpace && key === this.lastKey) return this.lastHead;
     let sp = this.spaces.get(space);
-    if (sp === undefined) {
-      if (!create) return undefined;
-      this.spaces.set(space, (sp = new Map()));
-    }
-    let k = sp.get(key);
-    if (k === undefined) {
-      if (!create) return undefined;
-      sp.set(key, (k = emptyList()));
-    }
+    if (sp === undefined) this.spaces.set(space, (sp = new Map()));
+    const h = sp.get(key);
     this.lastSpace = space;
     this.lastKey = key;
     this.lastSp = sp;
-    this.lastInner = k;
-    return k;
+    this.lastHead = h === undefined ? NO_ENTRY : h;
+    return this.lastHead;
   }
-  /** Add (sub, v) to the last key's figures (inner() just gave them); a long list becomes a Map. */
-  private put(inner: Slots<V>, sub: number | string, v: V): void {
-    if (inner instanceof Map) {
-      inner.set(sub, v);
+  private find(h: number, sub: number | string): V | undefined {
+    if (h === NO_ENTRY) return undefined;
+    if (h < 0) return this.maps[~h]!.get(sub);
+    const subs = this.subs;
+    const nexts = this.nexts;
+    for (let i = h; i >= 0; i = nexts[i]!) if (subs[i] === sub) return this.vals[i];
+    return undefined;
+  }
+  /** Set (sub, v) for the last key (head() just gave its first entry `h`). */
+  private put(h: number, sub: number | string, v: V): void {
+    if (h !== NO_ENTRY && h < 0) {
+      this.maps[~h]!.set(sub, v);
       return;
     }
-    for (let i = 0; i < inner.length; i += 2) {
-      if (inner[i] === sub) {
-        inner[i + 1] = v;
-        return;
+    const subs = this.subs;
+    const nexts = this.nexts;
+    let last = -1;
+    let n = 0;
+    if (h !== NO_ENTRY) {
+      for (let i = h; i >= 0; i = nexts[i]!) {
+        if (subs[i] === sub) {
+          this.vals[i] = v;
+          return;
+        }
+        last = i;
+        n++;
       }
     }
-    if (inner.length < 2 * SLOTS_AS_LIST) {
-      inner.push(sub, v);
+    if (n >= SLOTS_AS_LIST) {
+      const m = new Map<number | string, V>();
+      for (let i = h; i >= 0; i = nexts[i]!) m.set(subs[i]!, this.vals[i]!);
+      m.set(sub, v);
+      this.maps.push(m);
+      this.setHead(~(this.maps.length - 1));
       return;
     }
-    const m = new Map<number | string, V>();
-    for (let i = 0; i < inner.length; i += 2) m.set(inner[i] as number | string, inner[i + 1] as V);
-    m.set(sub, v);
-    this.lastSp!.set(this.lastKey, m);
-    this.lastInner = m;
+    const e = subs.length;
+    subs.push(sub);
+    this.vals.push(v);
+    nexts.push(-1);
+    if (last >= 0) nexts[last] = e;
+    else this.setHead(e);
+  }
+  private setHead(h: number): void {
+    this.lastSp!.set(this.lastKey, h);
+    this.lastHead = h;
   }
   get(space: string, key: string, year: number, measure?: string, source?: string): V | undefined {
-    const inner = this.inner(space, key, false);
-    return inner === undefined ? undefined : slotGet(inner, this.sub(year, measure, source));
+    return this.find(this.head(space, key), this.sub(year, measure, source));
   }
   set(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): void {
-    this.put(this.inner(space, key, true)!, this.sub(year, measure, source), v);
+    this.put(this.head(space, key), this.sub(year, measure, source), v);
   }
   /** get, then set when absent: the value given before (nothing set), or undefined (v set). */
   claim(space: string, key: string, year: number, measure: string | undefined, source: string | undefined, v: V): V | undefined {
-    const inner = this.inner(space, key, true)!;
+    const h = this.head(space, key);
     const sub = this.sub(year, measure, source);
-    const prev = slotGet(inner, sub);
+    const prev = this.find(h, sub);
     if (prev !== undefined) return prev;
-    this.put(inner, sub, v);
+    this.put(h, sub, v);
     return undefined;
   }
 }
 
-/**
- * One key's values by (year, measure, source): a list of (sub, value) pairs while they are few (a
- * task's figures are a handful: a Map for each of thousands of keys was most of what the key
- * checks allocated), a Map past SLOTS_AS_LIST.
- */
-type Slots<V> = (number | string | V)[] | Map<number | string, V>;
+/** FactKeys: no entry for the key (never ~i of a Map's index). */
+const NO_ENTRY = -0x40000000;
+/** FactKeys: how many values a key chains before they go into a Map of their own. */
 const SLOTS_AS_LIST = 16;
-
-function slotGet<V>(inner: Slots<V>, sub: number | string): V | undefined {
-  if (inner instanceof Map) return inner.get(sub);
-  for (let i = 0; i < inner.length; i += 2) if (inner[i] === sub) return inner[i + 1] as V;
-  return undefined;
-}
 
 export interface RowView {
   row: number;
@@ -486,30 +508,17 @@ export function claimFact(ctx: SheetCtx, space: string, key: string, year: numbe
 }
 
 /**
- * Where a key's plan year was given as du_toan and as de_xuat (FileState.planYear). A class, every
- * field present from the start: these live until the end of the file, and two literals of two
- * shapes were made at one place of hot code, which was thrown away and compiled again when the
- * garbage collector decided to make that place's objects in the old generation (issue 16).
+ * du_toan and de_xuat for the same key and year: the plan year's figure given twice. Told once, at
+ * the first cell of whichever measure came second, naming the first cell of the other:
+ * FileState.planYear holds the first cell of each measure by (what, key, year, measure), no
+ * object of its own per key and year (one per figure was made, and one per key and year kept to
+ * the end of the file).
  */
-export class PlanSeen {
-  du_toan: CellRef | undefined;
-  de_xuat: CellRef | undefined;
-  reported = false;
-  constructor(measure: "du_toan" | "de_xuat", at: CellRef) {
-    this.du_toan = measure === "du_toan" ? at : undefined;
-    this.de_xuat = measure === "de_xuat" ? at : undefined;
-  }
-}
-
-/** du_toan and de_xuat for the same key and year: the plan year's figure given twice. */
 export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
-  const e = ctx.fs.planYear.claim(what, key, year, undefined, undefined, new PlanSeen(measure, at));
-  if (e === undefined) return;
-  if (!e[measure]) e[measure] = at;
-  if (e.du_toan && e.de_xuat && !e.reported) {
-    e.reported = true;
-    const other = measure === "du_toan" ? e.de_xuat : e.du_toan;
-    ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
-  }
+  const seen = ctx.fs.planYear;
+  // this measure given before for the key and year: whatever was to be told has been
+  if (seen.claim(what, key, year, measure, undefined, at) !== undefined) return;
+  const other = seen.get(what, key, year, measure === "du_toan" ? "de_xuat" : "du_toan");
+  if (other !== undefined) ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
 }

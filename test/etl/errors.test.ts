@@ -89,6 +89,25 @@ describe("cell errors in a register", () => {
 });
 
 describe("keys given twice, measures both", () => {
+  test("du_toan and de_xuat by source: told once for a key and year, at the first cell of the measure given second, naming the other's first", async () => {
+    const f = await parseWorkbook([
+      {
+        name: "F",
+        rows: [
+          ["Mã NV", "Đề xuất 2024 - NSTW", "Đề xuất 2024 - NSĐP", "Dự toán 2024 - NSTW", "Dự toán 2024 - NSĐP", "Dự toán 2025 - NSTW", "Đề xuất 2025 - NSĐP", "Đề xuất 2025 - NSTW"],
+          ["T-01", 1, 2, 3, 4, 5, 6, 7],
+          ["T-02", "", 2, "", "", "", "", 7],
+          ["T-03", "", "", "", 4, 5, "", ""],
+        ],
+      },
+    ]);
+    expect(codes(f)).toEqual(["MEASURE_BOTH_DU_TOAN_DE_XUAT@F!D2", "MEASURE_BOTH_DU_TOAN_DE_XUAT@F!G2"]);
+    expect(f.problems.map((p) => [p.place.other?.cell, p.data])).toEqual([
+      ["B2", { key: "T-01", year: 2024 }],
+      ["F2", { key: "T-01", year: 2025 }],
+    ]);
+  });
+
   test("funding: the same key twice, du_toan and de_xuat both, a total that its sources cannot make", async () => {
     const f = await parseWorkbook([
       {

@@ -117,15 +117,15 @@ function microToDecimal(v: bigint): string {
   return `${neg ? "-" : ""}${a / 1000000n}${frac ? "." + frac : ""}`;
 }
 
-test("FactKeys holds what one Map keyed by space|key|year|measure|source would, however many figures a key has", () => {
+test.each([40, 3000])("FactKeys holds what one Map keyed by space|key|year|measure|source would, however many figures a key has (%i keys)", (nKeys) => {
   const keys = new FactKeys<number>();
   const ref = new Map<string, number>();
-  const rnd = seeded(16);
+  const rnd = seeded(16 + nKeys);
   const measures = ["du_toan", "thuc_hien", "de_xuat", undefined];
   const sources = ["NSTW", "NSDP", undefined];
   for (let i = 0; i < 20_000; i++) {
     const space = rnd() < 0.5 ? "tf" : "bl";
-    const key = `K${Math.floor(rnd() * 40)}`;
+    const key = `K${Math.floor(rnd() * nKeys)}`;
     // years past the packed range (and odd ones) take the string form of the key
     const year = rnd() < 0.05 ? 10_000 + Math.floor(rnd() * 3) : rnd() < 0.02 ? 2020.5 : 2000 + Math.floor(rnd() * 30);
     const measure = measures[Math.floor(rnd() * measures.length)];

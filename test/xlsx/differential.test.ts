@@ -25,7 +25,11 @@ const DATE_FMT = /[dmyh]/i;
  * - exceljs hands date-formatted numbers over as Date rounded to the millisecond.
  */
 function normaliseCell(c: XCell, side: "fast" | "ref"): XCell {
-  const out: XCell = { ...c };
+  // the fast reader's cells give their reference, type, format and font when asked (xlsx/scanner.ts ScannedCell)
+  const out: XCell = { col: c.col, ref: c.ref, type: c.type, value: c.value };
+  if (c.numFmt !== undefined) out.numFmt = c.numFmt;
+  if (c.font !== undefined) out.font = c.font;
+  if (c.formula !== undefined) out.formula = c.formula;
   if (out.numFmt !== undefined) out.numFmt = out.numFmt.replace(/\\(.)/g, "$1");
   if (out.font === undefined) delete out.font;
   if (side === "fast") {

@@ -259,12 +259,44 @@ describe("scanner: chunk boundaries anywhere", () => {
   });
 });
 
+describe("scanner: a cell's reference", () => {
+  // made when asked for (ScannedCell), it is still the reference as the file wrote it: a problem names that cell
+  const refsOf = (xml: string): string[][] => {
+    const s = new SheetScanner({ ...plainCtx, maxColumns: 20_000 });
+    return [...s.feed(xml), ...s.end()].map((r) => r.cells.map((c) => c.ref));
+  };
+  const cells = (c: string) =>
+    `<c r="B7"${c}><v>1</v></c><c r="c7"${c}><v>2</v></c><c r="D07"${c}><v>3</v></c><c r="E8"${c}><v>4</v></c><c r="F7x"${c}><v>5</v></c>` +
+    `<c${c}><v>6</v></c><c r="7"${c}><v>7</v></c><c r="I7" t="str"${c}><v>x</v></c><c r="AAAB7"${c}><v>8</v></c>`;
+  const want = [["B7", "c7", "D07", "E8", "F7x", "G7", "H7", "I7", "AAAB7"]];
+  it("is the reference as written, read the plain way or the general one", () => {
+    expect(refsOf(`<worksheet><sheetData><row r="7">${cells("")}</row></sheetData></worksheet>`)).toEqual(want);
+    expect(refsOf(`<worksheet><sheetData><row r="7">${cells(' s="0"').replace(/<c /g, "<c\t")}</row></sheetData></worksheet>`)).toEqual(want);
+  });
+  it("names the cell as written in an error", () => {
+    expect(() => refsOf('<worksheet><sheetData><row r="7"><c r="b7" t="s"><v>9</v></c></row></sheetData></worksheet>')).toThrow(expect.objectContaining({ where: "S!b7" }));
+    expect(() => refsOf('<worksheet><sheetData><row r="7"><c r="B7" t="s"><v>9</v></c></row></sheetData></worksheet>')).toThrow(expect.objectContaining({ where: "S!B7" }));
+    expect(() => refsOf('<worksheet><sheetData><row r="7"><c r="A7"/><c t="s"><v>9</v></c></row></sheetData></worksheet>')).toThrow(expect.objectContaining({ where: "S!B7" }));
+  });
+});
+
+describe("scanner: a sheet's repeated texts", () => {
+  // ("Aa" and "BB" hash alike; "xA" and "x\u1041" fall in the same slot of the 4096)
+  it("are each the text the cell holds, whatever their hashes share", () => {
+    const texts = ["xA", "x\u1041", "xA", "Aa", "BB", "Aa", "BB", "Tỉnh", "Cơ sở", "Tỉnh", "AaBB", "BBAa", "AaAa", "BBBB", "Aa", "", "Viện Nghiên cứu số 10", "Viện Nghiên cứu số 11", "Viện Nghiên cứu số 10"];
+    const xml = `<worksheet><sheetData>${texts.map((t, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="str"><v>${t}</v></c><c r="B${i + 1}" t="str"><v>${texts[texts.length - 1 - i]}</v></c></row>`).join("")}</sheetData></worksheet>`;
+    const s = new SheetScanner({ ...plainCtx, maxTextChars: 100, maxRows: 100 });
+    const rows = [...s.feed(xml), ...s.end()];
+    expect(rows.map((r) => r.cells.map((c) => c.value))).toEqual(texts.map((t, i) => [t, texts[texts.length - 1 - i]]));
+  });
+});
+
 /** What a scanner makes of what `run` feeds it, then of the end: its rows and merges, or its error. */
 function scanned(ctx: ScanContext, run: (s: SheetScanner) => XRow[]): unknown {
   const s = new SheetScanner(ctx);
   try {
     const rows = [...run(s), ...s.end()];
-    return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c }))]), merges: s.merges };
+    return { rows: rows.map((r) => [r.row, r.hidden, r.cells.map((c) => ({ ...c, ref: c.ref, type: c.type, numFmt: c.numFmt, font: c.font }))]), merges: s.merges };
   } catch (e) {
     return { error: (e as Error).message, where: (e as { where?: string }).where, name: (e as Error).name };
   }

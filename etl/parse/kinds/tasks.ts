@@ -457,7 +457,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   let failed = false;
   for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;
   if (failed || !level || !start || !end || !tong) return null;
-  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, approved);
+  // (a copy of its own length: the list grew room for 16 amounts, and a task keeps it to the end of the file)
+  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, approved.slice());
   if (pi) rec.pi = pi;
   if (piGender) rec.piGender = piGender;
   if (decision) rec.decision = decision;
