@@ -3,7 +3,7 @@
 // (`select * from pl01_lineage(2026)`: row_key, column_id, fact_id). The loader calls this inside each load's
 // transaction, so every generation carries the views of the code that wrote it.
 import { createHash } from "node:crypto";
-import { sqlString, type Db } from "../warehouse/db.js";
+import { commentOn, sqlString, type Db } from "../warehouse/db.js";
 import { listForms, formQuery, formLineageQuery } from "./compute.js";
 import { models } from "./models.js";
 
@@ -62,13 +62,7 @@ export function viewsFingerprint(): string {
 export async function installAnalystViews(db: Db): Promise<boolean> {
   const { all, fingerprint: fp } = installed();
   const sentinel = models().at(-1)?.name;
-  if (sentinel) {
-    const r = await db.all<{ comment: string | null }>(
-      "select comment from duckdb_views() where view_name = $name and schema_name = 'main' and database_name = current_database()",
-      { name: sentinel },
-    );
-    if (r[0]?.comment === fp) return false;
-  }
+  if (sentinel && (await commentOn(db, "view", sentinel)) === fp) return false;
   // One round trip for them all (none takes a parameter): DuckDB still binds each view and
   // macro as it creates it, but a fresh warehouse no longer pays ~40 calls into it. Each
   // statement ends on a line of its own, so that a trailing comment cannot swallow the ";".

@@ -534,3 +534,19 @@ export function sqlString(s: string): string {
   if (s.includes("\0")) throw new Error("NUL in SQL literal");
   return "'" + s.replace(/'/g, "''") + "'";
 }
+
+/**
+ * The comment on a view or table of the database's main schema (null: none, or no such object).
+ * A writer that must not redo its work leaves there the key of what it wrote (the analysts' views,
+ * the administrative units) and reads it back here before writing again.
+ */
+export async function commentOn(db: Db, kind: "view" | "table", name: string): Promise<string | null> {
+  // the catalogue function is one of two literals, never input; the name is a parameter
+  const r = await db.all<{ comment: string | null }>(
+    kind === "view"
+      ? "select comment from duckdb_views() where view_name = $name and schema_name = 'main' and database_name = current_database()"
+      : "select comment from duckdb_tables() where table_name = $name and schema_name = 'main' and database_name = current_database()",
+    { name },
+  );
+  return r[0]?.comment ?? null;
+}

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { listValue } from "@duckdb/node-api";
 import { allUnits, levelDefs, successions } from "../core/units.js";
-import { sqlString, type Db } from "./db.js";
+import { commentOn, sqlString, type Db } from "./db.js";
 import { SCHEMA_VERSION } from "./migrate.js";
 
 const list = (xs: (string | null)[]) => listValue(xs);
@@ -31,10 +31,7 @@ export function unitsKey(): string {
  */
 export async function writeUnits(db: Db): Promise<void> {
   const key = unitsKey();
-  const now = await db.all<{ comment: string | null }>(
-    "select comment from duckdb_tables() where table_name = 'admin_unit' and schema_name = 'main' and database_name = current_database()",
-  );
-  if (now[0]?.comment === key) return;
+  if ((await commentOn(db, "table", "admin_unit")) === key) return;
   const u = allUnits();
   await db.run("delete from admin_unit");
   await db.run(
