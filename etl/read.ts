@@ -2,8 +2,7 @@
 // time (only one sheet's rows are ever held), and check that the file did not change meanwhile.
 // Bad input never throws: every failure becomes a located problem in the result.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { Place, Problem } from "../core/problem.js";
 import { prob, type Code } from "../core/codes.js";
 import type { ParsedFile } from "../warehouse/model.js";
@@ -37,9 +36,25 @@ const OPEN_CODES: Record<OpenFailure, Code> = {
   invalid: "FILE_INVALID",
 };
 
+/**
+ * A file's SHA-256, read in 1 MB pieces through one handle: a read stream's 64 KB chunks and its
+ * async iteration took 27 ms for the bench's 35 files (9.5 MB) against 15 ms so, and every file is
+ * hashed twice on the reading worker's path (before its read, and after it: FILE_CHANGED_WHILE_READING).
+ * Asynchronous still: an inbox on a slow share must not stall the worker's thread (its deadline).
+ */
 async function sha256(path: string): Promise<string> {
   const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      h.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
   return h.digest("hex");
 }
 
