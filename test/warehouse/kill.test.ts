@@ -53,7 +53,12 @@ describe("killed loads", () => {
     const after = await dump(ref);
     expect(after).not.toEqual(before);
 
-    const points = ["copied", "opened", "parsed:1", "parsed:3", "checked", "committed-staging", "before-publish", "committed", "checkpointed"];
+    // every point of a load in order: the facts' commit, the data tests on them and the run
+    // record's commit come before the publishing, and a kill at any of them leaves "before"
+    const points = [
+      "copied", "opened", "parsed:1", "parsed:3", "checked", "committed-staging",
+      "facts-committed", "data-tested", "run-recorded", "committed", "checkpointed",
+    ];
     const outcomes: string[] = [];
     for (const point of points) {
       const db = tempDb();
