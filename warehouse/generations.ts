@@ -58,11 +58,18 @@ export function currentGeneration(dbPath: string): { number: number; path: strin
   return { number: Number(m[1]), path: resolve(dirname(resolve(dbPath)), target) };
 }
 
+/**
+ * The file of generation n, published once (n at most the current one). A file past the current
+ * one is a load's at work, or a killed one's that the next writer removes: its facts may be
+ * committed before its data tests and its run record, so nobody reads it as a generation.
+ */
 export function generationPath(dbPath: string, n: number): string {
   const p = genPath(dbPath, n);
-  if (!existsSync(p)) {
+  const current = currentGeneration(dbPath)?.number ?? 0;
+  if (n > current || !existsSync(p)) {
+    const kept = listGenerations(dbPath).filter((g) => g <= current);
     throw new Error(
-      `no warehouse generation for run ${n} (kept: ${listGenerations(dbPath).join(", ") || "none"}) / ` +
+      `no warehouse generation for run ${n} (kept: ${kept.join(", ") || "none"}) / ` +
         `không còn thế hệ kho dữ liệu của lần nạp ${n}`,
     );
   }
