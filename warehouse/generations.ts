@@ -7,10 +7,10 @@
 //   4. fsyncs it and atomically renames a fresh link over the pointer.
 // A kill anywhere before step 4 leaves the pointer on the old, complete generation; the orphan
 // file, committed or not, is removed by the next writer (a load that does not publish removes
-// its own). Why a link and not a pointer file: the stock DuckDB CLI
-// (and any analyst) can open `phuluc.duckdb` directly and gets the current complete generation,
-// and readers of an older generation keep their open file while the pointer moves (DuckDB's
-// one-writer-or-many-readers lock is per file, and no file is ever written after it is published).
+// its own). Why a link and not a pointer file: the stock DuckDB CLI (and any analyst) can open
+// `phuluc.duckdb` directly and gets the current complete generation, and readers of an older
+// generation keep their open file while the pointer moves (DuckDB's one-writer-or-many-readers
+// lock is per file, and no file is ever written after it is published).
 // Generation number = load run id, so `fill --as-of 7` opens `000007.duckdb`.
 import {
   closeSync,
@@ -266,8 +266,9 @@ function removeFiles(...paths: string[]): void {
 /**
  * Run `fn` against a copy of the current generation, inside one transaction (or more, when it
  * calls `commit`), and publish the result as the new current generation — or, when `fn` returns
- * `{ publish: false }` or throws, remove the file and leave everything as it was. The caller must hold the writer lock. A warehouse's first
- * generation starts from `fresh`'s template when one is given (and can be had), else empty.
+ * `{ publish: false }` or throws, remove the file and leave everything as it was. The caller must
+ * hold the writer lock. A warehouse's first generation starts from `fresh`'s template when one is
+ * given (and can be had), else empty.
  */
 export async function writeGeneration<T>(
   dbPath: string,
