@@ -44,9 +44,10 @@ async function main(): Promise<Record<string, unknown>> {
         opened: "open, migrate",
         checked: "cross-file rules",
         "committed-staging": "unit jumps, diff, write facts",
-        "after-load": "views, data tests",
-        "before-publish": "checksum, run record",
-        committed: "commit",
+        "facts-committed": "commit facts",
+        "data-tested": "views, data tests",
+        "run-recorded": "checksum, run record",
+        committed: "commit run record",
         checkpointed: "checkpoint, close",
       };
       const phases: Record<string, number> = {};

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       floor_read_seconds: r3(n(floor.seconds)),
       floor_ingest_seconds: r3(n(ingest.seconds)),
       floor_ingest_rows: n(ingest.rows),
-      // of the ingest, its commit and checkpoint (beside the load's own "commit" phase)
+      // of the ingest, its commit and checkpoint (beside the load's own "commit facts" phase)
       floor_ingest_commit_seconds: r3(n(ingest.commitSeconds)),
       // the same ingest from CSV, every amount cast from text by DuckDB: not the floor, the record of why
       floor_ingest_csv_seconds: r3(n(ingest.csvSeconds)),

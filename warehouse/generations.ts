@@ -2,13 +2,15 @@
 // symbolic link to the current generation, `phuluc.duckdb.gens/000007.duckdb`. A load:
 //   1. takes the writer lock (`phuluc.duckdb.lock`; a lock whose process is gone is taken over),
 //   2. copies the current generation to the next number (or starts empty),
-//   3. runs migrations and the load in one transaction, CHECKPOINTs, closes the file,
+//   3. runs migrations and the load in a transaction (or two: `commit` in the middle, so that
+//      what follows reads the first one's rows as stored), CHECKPOINTs, closes the file,
 //   4. fsyncs it and atomically renames a fresh link over the pointer.
 // A kill anywhere before step 4 leaves the pointer on the old, complete generation; the orphan
-// file is removed by the next writer. Why a link and not a pointer file: the stock DuckDB CLI
-// (and any analyst) can open `phuluc.duckdb` directly and gets the current complete generation,
-// and readers of an older generation keep their open file while the pointer moves (DuckDB's
-// one-writer-or-many-readers lock is per file, and no file is ever written after it is published).
+// file, committed or not, is removed by the next writer (a load that does not publish removes
+// its own). Why a link and not a pointer file: the stock DuckDB CLI (and any analyst) can open
+// `phuluc.duckdb` directly and gets the current complete generation, and readers of an older
+// generation keep their open file while the pointer moves (DuckDB's one-writer-or-many-readers
+// lock is per file, and no file is ever written after it is published).
 // Generation number = load run id, so `fill --as-of 7` opens `000007.duckdb`.
 import {
   closeSync,
@@ -56,11 +58,18 @@ export function currentGeneration(dbPath: string): { number: number; path: strin
   return { number: Number(m[1]), path: resolve(dirname(resolve(dbPath)), target) };
 }
 
+/**
+ * The file of generation n, published once (n at most the current one). A file past the current
+ * one is a load's at work, or a killed one's that the next writer removes: its facts may be
+ * committed before its data tests and its run record, so nobody reads it as a generation.
+ */
 export function generationPath(dbPath: string, n: number): string {
   const p = genPath(dbPath, n);
-  if (!existsSync(p)) {
+  const current = currentGeneration(dbPath)?.number ?? 0;
+  if (n > current || !existsSync(p)) {
+    const kept = listGenerations(dbPath).filter((g) => g <= current);
     throw new Error(
-      `no warehouse generation for run ${n} (kept: ${listGenerations(dbPath).join(", ") || "none"}) / ` +
+      `no warehouse generation for run ${n} (kept: ${kept.join(", ") || "none"}) / ` +
         `không còn thế hệ kho dữ liệu của lần nạp ${n}`,
     );
   }
@@ -138,6 +147,12 @@ export function tryLock(dbPath: string): WriterLock | null {
 export interface NewGeneration {
   number: number;
   db: Db;
+  /**
+   * Commit what the body has written so far and begin the next transaction: the generation's file
+   * then holds it, as any reader of a committed file would read it, but nobody reads the file
+   * until it is published, and it is removed unless the body ends by publishing.
+   */
+  commit: () => Promise<void>;
 }
 
 /**
@@ -249,15 +264,16 @@ function removeFiles(...paths: string[]): void {
 }
 
 /**
- * Run `fn` against a copy of the current generation, inside one transaction, and publish the
- * result as the new current generation — or, when `fn` returns `{ publish: false }` or throws,
- * leave everything as it was. The caller must hold the writer lock. A warehouse's first
- * generation starts from `fresh`'s template when one is given (and can be had), else empty.
+ * Run `fn` against a copy of the current generation, inside one transaction (or more, when it
+ * calls `commit`), and publish the result as the new current generation — or, when `fn` returns
+ * `{ publish: false }` or throws, remove the file and leave everything as it was. The caller must
+ * hold the writer lock. A warehouse's first generation starts from `fresh`'s template when one is
+ * given (and can be had), else empty.
  */
 export async function writeGeneration<T>(
   dbPath: string,
   fn: (gen: NewGeneration) => Promise<{ publish: boolean; value: T }>,
-  /** named points of the write ("copied", "committed", "checkpointed"): where tests kill it, the bench times it */
+  /** named points of the write ("copied", "committed": the last commit, "checkpointed"): where tests kill it, the bench times it */
   point: (name: string) => void = () => undefined,
   fresh?: FreshStart,
 ): Promise<{ published: number | null; value: T }> {
@@ -290,12 +306,18 @@ export async function writeGeneration<T>(
     // a template's migrations are this warehouse's: applied by this load, as without one
     if (template) await db.run("update schema_migration set applied_at = now()");
     await migrate(db);
-    result = await fn({ number: next, db });
+    const open = db;
+    const commit = async () => {
+      await open.run("commit");
+      await open.run("begin transaction");
+    };
+    result = await fn({ number: next, db, commit });
     if (!result.publish) {
       await db.run("rollback");
       db.close();
       db = null;
-      unlinkSync(path);
+      // what a `commit` wrote is in the file: the file goes, unpublished
+      removeFiles(path, `${path}.wal`);
       return { published: null, value: result.value };
     }
     await db.run("commit");

@@ -69,7 +69,12 @@ export interface LoadOptions {
   command?: string;
   acceptPartial?: boolean;
   now?: () => Date;
-  /** run inside the transaction after the facts are in: install views, run data tests */
+  /**
+   * run once the facts are committed to the new generation, before its run record and before it is
+   * published: install views, run data tests (on the facts as stored, over more than one connection
+   * if it likes: nothing of the run is left uncommitted then). An error among its problems rejects
+   * a load: the generation is removed unpublished.
+   */
   afterLoad?: (db: Db) => Promise<Problem[]>;
   /**
    * Work of the run that needs none of its facts (the analysts' views), run inside the transaction
@@ -1041,33 +1046,33 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     // the files still staged are ld_replace's; whether one had an earlier version is known here
     await commitStaging(db, ctx, staged.some((fo) => known.has(fo.fileId)));
     cp("committed-staging");
-    if (opts.afterLoad) {
-      const after = await opts.afterLoad(db);
-      cp("after-load");
-      report.problems.push(...after);
-      if (after.some(isError)) {
-        report.outcome = "rejected";
-        for (const fo of staged) fo.status = "rejected";
-        return false;
-      }
-    }
     report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
     report.outcome = rejected.size > 0 ? "partial" : "loaded";
-    return perFile && sum ? { checksum: sum.value(staged.map((x) => x.fileId)) } : true;
+    return { checksum: perFile && sum ? sum.value(staged.map((x) => x.fileId)) : undefined, strict: true };
   });
+}
+
+/** What a run's body has written, to be committed, tested and recorded (withRun). */
+interface Written {
+  /** the checksum of the province's facts as they now are, when the body has it (else summed after the commit) */
+  checksum?: string;
+  /** whether a failing data test (an error) rejects the run: a load's do; `etl forget` reports them */
+  strict: boolean;
 }
 
 /**
  * What every run that may write a generation shares: the writer lock, a fresh report, the staging
- * tables, and — when the body says to publish — the run's record (its report and checksum).
- * The body returns true to publish, false to leave the warehouse exactly as it was.
+ * tables, and — when the body has written something to publish — the facts' commit, `afterLoad`
+ * (the data tests) on them as committed, and the run's record (its report, data-test problems
+ * included, and checksum) in a second transaction. The body returns false to leave the warehouse
+ * exactly as it was; so does a failing data test of a strict run, or a kill at any point: the
+ * generation is published only after the record's commit, and removed when it is not.
  */
 async function withRun(
   opts: LoadOptions,
   command: string,
   base: Pick<LoadReport, "skipped" | "problems">,
-  /** true to publish; or the checksum of the province's facts as they will be, to publish without summing them again */
-  body: (db: Db, number: number, report: LoadReport) => Promise<boolean | { checksum: string }>,
+  body: (db: Db, number: number, report: LoadReport) => Promise<false | Written>,
 ): Promise<LoadReport> {
   const now = opts.now ?? (() => new Date());
   const started = now().toISOString();
@@ -1088,16 +1093,35 @@ async function withRun(
     ...base,
   };
   try {
-    const result = await writeGeneration(opts.dbPath, async ({ db, number }) => {
+    const cp = opts.checkpoint ?? (() => undefined);
+    const result = await writeGeneration(opts.dbPath, async ({ db, number, commit }) => {
       for (const stmt of STAGING.split(";").map((s) => s.trim()).filter(Boolean)) await db.run(stmt);
       const done = await body(db, number, report);
       if (!done) return { publish: false, value: null };
+      // The facts committed first (the commit checkpoints them into the file): the data tests then
+      // read them as stored, compressed, and from more than one connection if they like, where the
+      // transaction's own rows were one connection's, uncompressed. Unpublished until the record's
+      // commit below, the file is removed if anything after this fails or is killed.
+      await commit();
+      cp("facts-committed");
+      if (opts.afterLoad) {
+        const after = await opts.afterLoad(db);
+        cp("data-tested");
+        // a loop, not push(...after): one problem a failing row
+        for (const p of after) report.problems.push(p);
+        if (done.strict && after.some(isError)) {
+          report.outcome = "rejected";
+          report.rowsLoaded = 0;
+          for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
+          return { publish: false, value: null };
+        }
+      }
       report.runId = number;
       report.finishedAt = now().toISOString();
-      await recordRun(db, number, report, done === true ? await factsChecksum(db, opts.province.code) : done.checksum);
-      opts.checkpoint?.("before-publish");
+      await recordRun(db, number, report, done.checksum ?? (await factsChecksum(db, opts.province.code)));
+      cp("run-recorded");
       return { publish: true, value: null };
-    }, (name) => opts.checkpoint?.(name), opts.prepare && opts.prepareKey ? template(opts.prepare, opts.prepareKey) : undefined);
+    }, (name) => cp(name), opts.prepare && opts.prepareKey ? template(opts.prepare, opts.prepareKey) : undefined);
     report.runId = result.published;
     return report;
   } finally {
@@ -1174,8 +1198,8 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
     report.changes = (await diff(db, ctx)).changes;
     for (const c of report.changes) report.changeCounts[c.kind]++;
     await commitStaging(db, ctx);
-    if (opts.afterLoad) report.problems.push(...(await opts.afterLoad(db)));
     report.outcome = "loaded";
-    return true;
+    // its data-test problems are reported without rejecting it, as they always were
+    return { strict: false };
   });
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dataTests, runDataTests, sharedMarts } from "../../queries/data-tests.js";
 import { withModels } from "../../queries/models.js";
 import { TestWarehouse } from "./warehouse.js";
@@ -74,6 +74,24 @@ describe("data tests", () => {
     ]);
     expect(problems[0]!.place).toMatchObject({ sheet: "Chi KHCN", cell: expect.stringMatching(/^B\d+$/) });
     expect(problems[0]!.en).toContain("differs from the sum of its rows");
+  });
+
+  it("over two connections (committed rows), finds the same problems in the same order as over one", async () => {
+    await w.funding("GHOST", 2024, "du_toan", "NSDP", "1");
+    await w.db.run("update fact_task_approved set amount = 1600 where task_code = 'T1' and source_code = 'NSDP'");
+    await w.line("04", 2024, "du_toan", "NSDP", "151");
+    await w.line("06", 2024, "de_xuat", "NSDP", "60");
+    await w.line("99", 2024, "du_toan", "NSDP", "1");
+    await w.task({ code: "T2", level: "TINH", start: "2024-12", end: "2023-01", approved: { TONG: "5", NSDP: "5" } });
+    await w.db.run("insert into fact_indicator select * replace (nextval('fact_id_seq') as fact_id) from fact_indicator limit 1");
+    const one = await runDataTests(w.db);
+    // problems from both sides of the split: the shared marts' tests and the others
+    expect(new Set(one.map((p) => p.code)).size).toBeGreaterThanOrEqual(6);
+    const sibling = vi.spyOn(w.db, "sibling");
+    const two = await runDataTests(w.db, { connections: 2 });
+    expect(sibling).toHaveBeenCalledTimes(1);
+    expect(two).toEqual(one);
+    expect(await w.db.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
   });
 
   it("finds, with the marts several tests share computed once, what each test's own SQL finds", async () => {

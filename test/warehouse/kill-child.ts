@@ -1,6 +1,7 @@
 // Child process of kill.test.ts: loads a synthetic inbox into --db and SIGKILLs itself at a named
 // point of the run (or never, when the parent kills it from outside at a random moment).
 import { loadFiles } from "../../warehouse/load.js";
+import { afterLoad } from "../../etl/commands.js";
 import { file, inbox, task } from "./helpers.js";
 
 const [dbPath, variant, killAt] = process.argv.slice(2);
@@ -30,6 +31,8 @@ if (dbPath) {
   await loadFiles(scan, parse, {
     dbPath,
     province: { code: "80", name: "Long An" },
+    // the data tests as every load runs them: between the facts' commit and the run record's
+    afterLoad,
     checkpoint: (p) => {
       if (p === killAt) process.kill(process.pid, "SIGKILL");
     },

@@ -6,7 +6,8 @@ import { cpSync, existsSync, readlinkSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { openCurrent } from "../../warehouse/generations.js";
+import { currentGeneration, gensDir, listGenerations, openCurrent } from "../../warehouse/generations.js";
+import { openDb } from "../../warehouse/db.js";
 import { tempDb } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +54,12 @@ describe("killed loads", () => {
     const after = await dump(ref);
     expect(after).not.toEqual(before);
 
-    const points = ["copied", "opened", "parsed:1", "parsed:3", "checked", "committed-staging", "before-publish", "committed", "checkpointed"];
+    // every point of a load in order: the facts' commit, the data tests on them and the run
+    // record's commit come before the publishing, and a kill at any of them leaves "before"
+    const points = [
+      "copied", "opened", "parsed:1", "parsed:3", "checked", "committed-staging",
+      "facts-committed", "data-tested", "run-recorded", "committed", "checkpointed",
+    ];
     const outcomes: string[] = [];
     for (const point of points) {
       const db = tempDb();
@@ -81,6 +87,58 @@ describe("killed loads", () => {
     }
   }, 300_000);
 });
+
+describe("a load killed between its facts' commit and its run record's commit", () => {
+  it("leaves its committed generation unpublished, the warehouse as it was, and the next load works", async () => {
+    const base = tempDb();
+    expect((await runChild(base, "A")).out).toContain("done");
+    const before = await dump(base);
+    const runsBefore = await runs(base);
+    const ref = tempDb();
+    cpSync(`${base}.gens`, `${ref}.gens`, { recursive: true });
+    copyLink(base, ref);
+    expect((await runChild(ref, "B")).out).toContain("done");
+    const after = await dump(ref);
+
+    for (const point of ["facts-committed", "data-tested", "run-recorded"]) {
+      const db = tempDb();
+      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
+      copyLink(base, db);
+      expect((await runChild(db, "B", point)).signal).toBe("SIGKILL");
+      // the new generation's file holds B's facts, committed, and no record of its run: the link
+      // has not moved to it, so nobody reads it as the warehouse
+      expect(listGenerations(db)).toEqual([1, 2]);
+      expect(currentGeneration(db)!.number).toBe(1);
+      // (which `--as-of 2` does not open: it is no generation yet)
+      await expect(openCurrent(db, 2)).rejects.toThrow(/no warehouse generation for run 2 \(kept: 1\)/);
+      const orphan = await openDb(join(gensDir(db), "000002.duckdb"), { readOnly: true });
+      try {
+        expect(await orphan.all("select count(*)::int n from fact_indicator")).toEqual([{ n: 1 }]);
+        expect(await orphan.all("select run_id from load_run order by run_id")).toEqual([{ run_id: 1 }]);
+      } finally {
+        orphan.close();
+      }
+      expect(await dump(db)).toEqual(before);
+      expect(await runs(db)).toEqual(runsBefore);
+      // the next load removes it, takes over the dead run's lock and publishes the same number
+      expect((await runChild(db, "B")).out).toContain("done");
+      expect(listGenerations(db)).toEqual([1, 2]);
+      expect(currentGeneration(db)!.number).toBe(2);
+      expect(await dump(db)).toEqual(after);
+      expect((await runs(db)).map((r) => r.run_id)).toEqual([1, 2]);
+    }
+  }, 120_000);
+});
+
+/** The current generation's run records. */
+async function runs(db: string): Promise<Record<string, unknown>[]> {
+  const w = await openCurrent(db);
+  try {
+    return await w.all("select run_id, command, outcome, files_loaded, rows_loaded, checksum from load_run order by run_id");
+  } finally {
+    w.close();
+  }
+}
 
 /** Point `to` at the same generation number as `from` (its copied .gens folder). */
 function copyLink(from: string, to: string) {
