@@ -19,7 +19,7 @@ import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { unitsKey, writeUnits } from "./units.js";
-import { dictIds, Interned, packFacts, TASK_ID_COLUMNS, taskSheets } from "./pack.js";
+import { dictIds, Interned, packFacts, TASK_ID_COLUMNS } from "./pack.js";
 import { StagedJumps, type JumpPair } from "./jumps.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
@@ -114,11 +114,12 @@ create temp table ld_in_wide (
   kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
--- a task's repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary (pack.ts packTasks);
--- a task's and an indicator's file is its file_no in ld_file (its identity and hash put back by commitStaging)
+-- a task's sheet and repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary
+-- (pack.ts packTasks), and a task's and an indicator's file is its file_no in ld_file (its identity and hash
+-- put back by commitStaging)
 create temp table ld_task (
   task_code varchar, title varchar, pi_name varchar, decision varchar, sort integer, unsplit boolean,
-  file_no integer, sheet varchar, cell varchar, level_code integer, field_code integer,
+  file_no integer, cell varchar, sheet integer, level_code integer, field_code integer,
   lead_org integer, pi_gender integer, start_month integer, end_month integer, status_code integer, accepted_on integer);
 create temp table ld_dict (id integer, s varchar);
 create temp table ld_indicator (
@@ -246,8 +247,8 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string }> = {
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k[k1], year, sm[measure]" },
 };
 
-/** ld_task's columns: the task's own, its file's number, then the ids of its repeated strings (pack.ts PackedTasks.ids). */
-const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, BOOLEAN, INTEGER, VARCHAR, VARCHAR, ...Array<DuckDBType>(TASK_ID_COLUMNS).fill(INTEGER)];
+/** ld_task's columns: the task's own, its file's number, its cell, then the ids of its sheet and repeated strings (pack.ts PackedTasks.ids). */
+const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, BOOLEAN, INTEGER, VARCHAR, ...Array<DuckDBType>(TASK_ID_COLUMNS).fill(INTEGER)];
 
 /**
  * `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run).
@@ -307,7 +308,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
   const sort = new Int32Array(nt);
   for (let i = 0; i < nt; i++) sort[i] = i;
   await appendColumnChunks(db, "ld_task", TASK_TYPES, nt, [
-    tk.code, tk.title, tk.pi, tk.decision, sort, tk.unsplit, new Int32Array(nt).fill(fileNo), taskSheets(tk), tk.cell, ...ids,
+    tk.code, tk.title, tk.pi, tk.decision, sort, Array.from(tk.unsplit, (u) => u === 1), new Int32Array(nt).fill(fileNo), tk.cell, ...ids,
   ]);
   const is = p.indicators;
   await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
@@ -327,8 +328,8 @@ const place = (a: Place, b?: Place) => ({
   ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
 });
 
-/** The staged tasks with their file's identity (ld_file's rows: the files staged so far, or all at the end). */
-const STAGED_TASKS = "select t.task_code, f.file_id, t.sheet, t.cell from ld_task t join ld_file f using (file_no)";
+/** The staged tasks with their file's identity (ld_file's rows: the files staged so far, or all at the end) and sheet. */
+const STAGED_TASKS = "select t.task_code, f.file_id, d.s sheet, t.cell from ld_task t join ld_file f using (file_no) join ld_dict d on d.id = t.sheet";
 
 /**
  * A column of ld_file as a list by file number (1-based, as the numbers; a file set aside leaves
@@ -611,7 +612,7 @@ async function checkFile(
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
   // (this file's tasks are those of its number; the files staged before, by their rows of ld_file)
   const tasks = f.packed!.tasks.n > 0;
-  const mineTasks = "(select task_code, $file file_id, sheet, cell from ld_task where file_no = $no)";
+  const mineTasks = "(select t.task_code, $file file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no = $no)";
   const pairs = [
     tasks && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
               ${["file_id", "sheet", "cell"].map((c) => greaterFile("a", "b", c)).join(", ")}, false
@@ -724,7 +725,7 @@ async function commitStaging(db: Db, ctx: RunContext, replaces = true): Promise<
   // and the file's identity and hash from its number; no join, so the tasks keep ld_task's order
   await db.run(
     `insert into task select $province, task_code, title, d[level_code], d[field_code], d[lead_org], pi_name, d[pi_gender], decision,
-       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, fi[file_no], fh[file_no], sheet, cell
+       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, fi[file_no], fh[file_no], d[sheet], cell
        from (select *, (select list(s order by id) from ld_dict) d, ${byFileNo("file_id")} fi, ${byFileNo("sha256")} fh from ld_task)`,
     ctx,
   );

@@ -200,11 +200,11 @@ export function packFacts(f: ParsedFile): PackedFacts {
  * worker's 52 700 task objects crossed to the main thread by structured clone (≈ 70 ms to write on
  * the worker, the load's critical path, and ≈ 77 ms to read back), to be taken apart there again.
  * The appender's cost is one native call a string, and a register repeats its levels, fields, lead
- * organisations, months, statuses and dates on every row: those are ids (`ids`, 1-based, 0 null)
- * into `strings`, the file's own dictionary, which the loader maps once per file to the run's
- * (`dictIds`: ld_dict, each string appended once a run, put back when the run's tasks are
- * committed; only that statement reads them). What the checks read (code, sheet, cell) and what is
- * the row's own (title, name, decision) go as they are; the file is an index the loader adds.
+ * organisations, months, statuses and dates on every row, and its sheet's name: those are ids
+ * (`ids`, 1-based, 0 null) into `strings`, the file's own dictionary, which the loader maps once
+ * per file to the run's (`dictIds`: ld_dict, each string appended once a run, put back when the
+ * run's tasks are committed or checked). What is the row's own (code, title, name, decision, cell)
+ * goes as it is; the file is a number the loader adds.
  */
 export interface PackedTasks {
   n: number;
@@ -212,18 +212,17 @@ export interface PackedTasks {
   title: string[];
   pi: (string | null)[];
   decision: (string | null)[];
-  unsplit: boolean[];
-  /** ids into `strings` (1-based): a register's few sheets, which an array would repeat on every row */
-  sheet: Int32Array;
+  /** 1 for a task whose register gave a total and no parts, else 0 */
+  unsplit: Uint8Array;
   cell: string[];
-  /** level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on: n ids each, one after another */
+  /** sheet, level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on: n ids each, one after another */
   ids: Int32Array;
-  /** the strings `ids` and `sheet` name, each once (id j is strings[j − 1]) */
+  /** the strings `ids` name, each once (id j is strings[j − 1]) */
   strings: string[];
 }
 
 /** The number of columns of PackedTasks.ids. */
-export const TASK_ID_COLUMNS = 8;
+export const TASK_ID_COLUMNS = 9;
 
 /** A file's tasks packed, their repeated strings in a dictionary of the file's own. */
 export function packTasks(tasks: readonly TaskRecord[]): PackedTasks {
@@ -236,8 +235,7 @@ export function packTasks(tasks: readonly TaskRecord[]): PackedTasks {
     title: new Array(n),
     pi: new Array(n),
     decision: new Array(n),
-    unsplit: new Array(n),
-    sheet: new Int32Array(n),
+    unsplit: new Uint8Array(n),
     cell: new Array(n),
     ids: new Int32Array(TASK_ID_COLUMNS * n),
     strings: dict.values,
@@ -256,17 +254,17 @@ export function packTasks(tasks: readonly TaskRecord[]): PackedTasks {
     p.title[i] = t.title;
     p.pi[i] = t.pi ?? null;
     p.decision[i] = t.decision ?? null;
-    p.unsplit[i] = t.unsplit;
-    p.sheet[i] = dict.idLast(t.at.sheet);
+    p.unsplit[i] = t.unsplit ? 1 : 0;
     p.cell[i] = t.at.cell;
-    ids[i] = id(t.level);
-    ids[n + i] = id(t.field);
-    ids[2 * n + i] = id(t.leadOrg);
-    ids[3 * n + i] = id(t.piGender);
-    ids[4 * n + i] = month(t.start);
-    ids[5 * n + i] = month(t.end);
-    ids[6 * n + i] = id(t.status);
-    ids[7 * n + i] = id(t.acceptedOn);
+    ids[i] = dict.idLast(t.at.sheet);
+    ids[n + i] = id(t.level);
+    ids[2 * n + i] = id(t.field);
+    ids[3 * n + i] = id(t.leadOrg);
+    ids[4 * n + i] = id(t.piGender);
+    ids[5 * n + i] = month(t.start);
+    ids[6 * n + i] = month(t.end);
+    ids[7 * n + i] = id(t.status);
+    ids[8 * n + i] = id(t.acceptedOn);
   }
   return p;
 }
@@ -286,13 +284,6 @@ export function dictIds(p: PackedTasks, dict: Interned): Int32Array[] {
     for (let i = 0, k = c * n; i < n; i++, k++) col[i] = map[p.ids[k]!]!;
     out.push(col);
   }
-  return out;
-}
-
-/** The sheet names of packed tasks, row by row (what ld_task's sheet column takes). */
-export function taskSheets(p: PackedTasks): string[] {
-  const out = new Array<string>(p.n);
-  for (let i = 0; i < p.n; i++) out[i] = p.strings[p.sheet[i]! - 1]!;
   return out;
 }
 
@@ -350,7 +341,7 @@ export function transferList(f: ParsedFile): ArrayBuffer[] {
   const p = f.packed;
   if (!p) return [];
   const out: ArrayBuffer[] = [];
-  for (const a of [p.kind, p.measure, p.source, p.sheet, p.col, p.k1, p.year, p.row, p.amount, p.tasks.sheet, p.tasks.ids, p.indicators.sort]) {
+  for (const a of [p.kind, p.measure, p.source, p.sheet, p.col, p.k1, p.year, p.row, p.amount, p.tasks.unsplit, p.tasks.ids, p.indicators.sort]) {
     if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
   }
   return out;

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { fixedDecimal, parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { dictIds, Interned, packTasks, taskSheets } from "../../warehouse/pack.js";
+import { dictIds, Interned, packTasks } from "../../warehouse/pack.js";
 import type { IndicatorFact, IndicatorRecord, Measure, ParsedFile, TaskFundingFact, TaskRecord } from "../../warehouse/model.js";
 import { file, inbox, tempDb } from "./helpers.js";
 
@@ -87,7 +87,7 @@ describe("packTasks", () => {
     dict.id("TINH");
     const tasks = tasksOf().slice(0, 4);
     const p = packTasks(tasks);
-    const [level, , lead, gender, start, end] = dictIds(p, dict);
+    const [sheet, level, , lead, gender, start, end] = dictIds(p, dict);
     expect(level![0]).toBe(1);
     expect(dict.values[lead![1]! - 1]).toBe(HOSTILE[1]);
     expect(gender![0]).toBe(0);
@@ -96,7 +96,7 @@ describe("packTasks", () => {
     expect(dict.values[end![0]! - 1]).toBe("2025-06-01");
     expect(p.pi).toEqual([null, HOSTILE[1], null, HOSTILE[3]]);
     expect(p.cell).toEqual(tasks.map((t) => t.at.cell));
-    expect(taskSheets(p)).toEqual(tasks.map((t) => t.at.sheet));
+    expect(Array.from(sheet!, (i) => dict.values[i - 1])).toEqual(tasks.map((t) => t.at.sheet));
     // a second file: what the first gave keeps its id, and the file's own ids are left as they were
     const own = p.ids.slice();
     const size = dict.values.length;
