@@ -612,7 +612,7 @@ async function checkFile(
     }
   }
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
-  // (this file's tasks are those of its number; the files staged before, by their rows of ld_file)
+  // (this file's tasks are those of its number; the files staged before it give theirs by number, $ids)
   const tasks = f.packed!.tasks.n > 0;
   const mineTasks = "(select t.task_code, $file file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no = $no)";
   const pairs = [
