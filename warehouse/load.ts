@@ -19,7 +19,7 @@ import type { Db } from "./db.js";
 import { tryLock, writeGeneration } from "./generations.js";
 import { originOfFile, predecessorsOf, unitOfProvince } from "../core/units.js";
 import { unitsKey, writeUnits } from "./units.js";
-import { Interned, packFacts, packTasks } from "./pack.js";
+import { dictIds, Interned, packFacts, TASK_ID_COLUMNS } from "./pack.js";
 import { StagedJumps, type JumpPair } from "./jumps.js";
 
 export type FileStatus = "loaded" | "unchanged" | "rejected" | "forgotten";
@@ -114,17 +114,19 @@ create temp table ld_in_wide (
   kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
 create temp table ld_key (id integer, s varchar);
 create temp table ld_small (id integer, s varchar);
--- a task's repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary (pack.ts packTasks)
+-- a task's sheet and repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary
+-- (pack.ts packTasks), and a task's and an indicator's file is its file_no in ld_file (its identity and hash
+-- put back by commitStaging)
 create temp table ld_task (
   task_code varchar, title varchar, pi_name varchar, decision varchar, sort integer, unsplit boolean,
-  file_id varchar, file_hash varchar, sheet varchar, cell varchar, level_code integer, field_code integer,
+  file_no integer, cell varchar, sheet integer, level_code integer, field_code integer,
   lead_org integer, pi_gender integer, start_month integer, end_month integer, status_code integer, accepted_on integer);
 create temp table ld_dict (id integer, s varchar);
 create temp table ld_indicator (
   indicator_key varchar, indicator_code varchar, area_code varchar, label varchar, unit varchar,
-  parent_key varchar, sort integer, file_id varchar, file_hash varchar, sheet varchar, cell varchar);
+  parent_key varchar, sort integer, file_no integer, sheet varchar, cell varchar);
 create temp table ld_file (
-  file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
+  file_no integer, file_id varchar, office_code varchar, sha256 varchar, size_bytes bigint, mtime timestamptz, sheets_json varchar);
 create temp table ld_replace (file_id varchar, had_old boolean);
 create temp table ld_dup (
   kind varchar, k1 varchar, year integer, measure varchar, source varchar,
@@ -245,11 +247,15 @@ const STAGE_COLUMNS: Record<FactKind, { cols: string; values: string }> = {
   indicator: { cols: "indicator_key, year, measure_code, value", values: "k[k1], year, sm[measure]" },
 };
 
-/** ld_task's columns: the task's own, then the ids of its repeated strings (pack.ts PackedTasks.ids). */
-const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, BOOLEAN, VARCHAR, VARCHAR, VARCHAR, VARCHAR, ...Array<DuckDBType>(8).fill(INTEGER)];
+/** ld_task's columns: the task's own, its file's number, its cell, then the ids of its sheet and repeated strings (pack.ts PackedTasks.ids). */
+const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, BOOLEAN, INTEGER, VARCHAR, ...Array<DuckDBType>(TASK_ID_COLUMNS).fill(INTEGER)];
 
-/** `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run). */
-async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned): Promise<{ rows: number; facts: number; kinds: FactKind[] }> {
+/**
+ * `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run).
+ * `fileNo`: the file's number in the run, its ld_file row's (writeFiles), which its tasks and
+ * indicators carry instead of its identity and hash on every row.
+ */
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned, fileNo: number): Promise<{ rows: number; facts: number; tasks: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -291,26 +297,27 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned)
       { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind },
     );
   }
-  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging)
+  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging), the
+  // file's dictionary mapped to the run's
+  const tk = p.tasks;
   const known = dict.values.length;
-  const tk = packTasks(f.tasks, dict);
+  const ids = dictIds(tk, dict);
   const more = dict.values.slice(known);
   await appendColumnChunks(db, "ld_dict", [INTEGER, V], more.length, [more.map((_, j) => known + j + 1), more]);
-  const file = (k: number) => new Array<string>(k).fill(f.fileId);
-  const hash = (k: number) => new Array<string>(k).fill(f.sha256);
-  const nt = f.tasks.length;
+  const nt = tk.n;
+  const sort = new Int32Array(nt);
+  for (let i = 0; i < nt; i++) sort[i] = i;
   await appendColumnChunks(db, "ld_task", TASK_TYPES, nt, [
-    tk.code, tk.title, tk.pi, tk.decision, tk.sort, tk.unsplit, file(nt), hash(nt), tk.sheet, tk.cell, ...tk.ids,
+    tk.code, tk.title, tk.pi, tk.decision, sort, Array.from(tk.unsplit, (u) => u === 1), new Int32Array(nt).fill(fileNo), tk.cell, ...ids,
   ]);
-  const is = f.indicators;
-  await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, V, V, V, V], is.length, [
-    is.map((i) => i.key), is.map((i) => i.code ?? null), is.map((i) => i.area), is.map((i) => i.label), is.map((i) => i.unit),
-    is.map((i) => i.parentKey ?? null), Int32Array.from(is, (i) => i.sort), file(is.length), hash(is.length), is.map((i) => i.at.sheet), is.map((i) => i.at.cell),
+  const is = p.indicators;
+  await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
+    is.key, is.code, is.area, is.label, is.unit, is.parentKey, is.sort, new Int32Array(is.n).fill(fileNo), is.sheet, is.cell,
   ]);
   await db.run(`delete from ${input}`);
   await db.run("delete from ld_key");
   await db.run("delete from ld_small");
-  return { rows: n + f.tasks.length + f.indicators.length, facts: n, kinds };
+  return { rows: n + nt + is.n, facts: n, tasks: nt, kinds };
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -320,6 +327,18 @@ const place = (a: Place, b?: Place) => ({
   cell: a.cell,
   ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
 });
+
+/** The staged tasks with their file's identity (ld_file's rows: the files staged so far, or all at the end) and sheet. */
+const STAGED_TASKS = "select t.task_code, f.file_id, d.s sheet, t.cell from ld_task t join ld_file f using (file_no) join ld_dict d on d.id = t.sheet";
+
+/**
+ * The run's staged files by their numbers (stageFile's `fileNo`, 1-based: ids[no − 1]), every one
+ * staged, set aside later or not: what a task or indicator gets its file's identity and hash from,
+ * as list parameters ($ids[file_no]) — no join, no gap where a file was set aside. A list made
+ * of ld_file's rows in the statement cost 2–3 ms more a statement (bound lists: ≈ 0.4 ms over a
+ * constant, measured on 200 and 7 500 rows).
+ */
+type StagedFiles = { ids: string[]; hashes: string[] };
 
 /** Per staged funding sheet ("file\0sheet"), the column letters of its task codes. */
 type CodeColumns = Map<string, string>;
@@ -379,12 +398,13 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   // 2. task codes registered by two files (a register row with no amounts still counts).
   const dupTasks = perFile ? await duplicateTasksOfFiles(db) : await db.all<DupTask>(
     `with cur as (select * from task where province_code = $province and file_id not in (select file_id from ld_replace)),
+     lt as (${STAGED_TASKS}),
      pairs as (
        select a.task_code code, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-         from ld_task a join ld_task b using (task_code) where a.file_id < b.file_id
+         from lt a join lt b using (task_code) where a.file_id < b.file_id
        union all
        select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-         from ld_task a join cur b using (task_code) where a.file_id <> b.file_id)
+         from lt a join cur b using (task_code) where a.file_id <> b.file_id)
      select distinct * from pairs order by ${DUP_TASK_ORDER} limit 1000`,
     ctx,
   );
@@ -398,12 +418,13 @@ async function crossFileProblems(db: Db, ctx: RunContext, staged: StagedKinds, c
   }
   // 3. indicators defined by two files.
   const dupInd = await db.all<{ k: string; a_file: string; a_sheet: string; a_cell: string; b_file: string; b_sheet: string; b_cell: string }>(
-    `with cur as (select * from indicator where province_code = $province and file_id not in (select file_id from ld_replace))
+    `with cur as (select * from indicator where province_code = $province and file_id not in (select file_id from ld_replace)),
+     li as (select i.indicator_key, f.file_id, i.sheet, i.cell from ld_indicator i join ld_file f using (file_no))
      select a.indicator_key k, a.file_id a_file, a.sheet a_sheet, a.cell a_cell, b.file_id b_file, b.sheet b_sheet, b.cell b_cell
-       from ld_indicator a join ld_indicator b using (indicator_key) where a.file_id < b.file_id
+       from li a join li b using (indicator_key) where a.file_id < b.file_id
      union all
      select a.indicator_key, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell
-       from ld_indicator a join cur b using (indicator_key) where a.file_id <> b.file_id
+       from li a join cur b using (indicator_key) where a.file_id <> b.file_id
      limit 1000`,
     ctx,
   );
@@ -538,7 +559,7 @@ async function checkFile(
   db: Db,
   ctx: RunContext,
   f: ParsedFile,
-  o: { staged: StagedKinds; held: Held; registersBefore: boolean; hadOld: boolean; jumps: JumpPair[] | null },
+  o: { staged: StagedKinds; held: Held; registersBefore: boolean; hadOld: boolean; jumps: JumpPair[] | null; fileNo: number; files: StagedFiles },
 ): Promise<void> {
   const { staged, held } = o;
   const params = { ...ctx, file: f.fileId };
@@ -591,15 +612,20 @@ async function checkFile(
     }
   }
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
+  // (this file's tasks are those of its number; the files staged before it give theirs by number, $ids)
+  const tasks = f.packed!.tasks.n > 0;
+  const mineTasks = "(select t.task_code, $file file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no = $no)";
   const pairs = [
-    f.tasks.length > 0 && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
+    tasks && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
               ${["file_id", "sheet", "cell"].map((c) => greaterFile("a", "b", c)).join(", ")}, false
-         from ld_task a join ld_task b using (task_code) where a.file_id = $file and b.file_id <> $file`,
-    f.tasks.length > 0 && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
-         from ld_task a join task b using (task_code)
-        where a.file_id = $file and b.province_code = $province and b.file_id <> $file and b.file_id not in (select file_id from ld_file)`,
+         from ${mineTasks} a
+         join (select t.task_code, $ids[t.file_no] file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no <> $no) b
+        using (task_code)`,
+    tasks && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
+         from ${mineTasks} a join task b using (task_code)
+        where b.province_code = $province and b.file_id <> $file and b.file_id not in (select file_id from ld_file)`,
   ].filter((x) => typeof x === "string");
-  if (pairs.length > 0) await db.run(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, params);
+  if (pairs.length > 0) await db.run(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, { ...params, no: o.fileNo, ids: listOf(o.files.ids) });
   // the changes old → new of a file that replaces its earlier version
   if (o.hadOld) {
     await db.run(
@@ -615,8 +641,8 @@ async function checkFile(
 const lesserFile = (a: string, b: string, col: string) => `case when ${a}.file_id < ${b}.file_id then ${a}.${col} else ${b}.${col} end`;
 const greaterFile = (a: string, b: string, col: string) => `case when ${a}.file_id < ${b}.file_id then ${b}.${col} else ${a}.${col} end`;
 
-/** A staged file's row of ld_file: id, office, sha256, size, mtime (ms), sheets (JSON). */
-type FileRow = [string, string, string, string, string, string];
+/** A staged file's row of ld_file: its number in the run (stageFile), id, office, sha256, size, mtime (ms), sheets (JSON). */
+type FileRow = [string, string, string, string, string, string, string];
 
 /**
  * Write the staged files' rows of ld_file not written yet, in one statement, and forget them.
@@ -627,9 +653,9 @@ async function writeFiles(db: Db, rows: FileRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = (i: number) => listOf(rows.map((r) => r[i]!));
   await db.run(
-    `insert into ld_file select unnest($id), unnest($office), unnest($sha), unnest($size)::bigint,
+    `insert into ld_file select unnest($no)::integer, unnest($id), unnest($office), unnest($sha), unnest($size)::bigint,
             make_timestamptz(unnest($mtime)::bigint * 1000), unnest($sheets)`,
-    { id: col(0), office: col(1), sha: col(2), size: col(3), mtime: col(4), sheets: col(5) },
+    { no: col(0), id: col(1), office: col(2), sha: col(3), size: col(4), mtime: col(5), sheets: col(6) },
   );
   rows.length = 0;
 }
@@ -690,7 +716,7 @@ async function diffOfFiles(db: Db): Promise<Change[]> {
  * seven deletes, each a scan of its table (the run's own rows too), are not made — a province's
  * first load, every load of the bench's subset, spent about 20 ms on them in its tail.
  */
-async function commitStaging(db: Db, ctx: RunContext, replaces = true): Promise<void> {
+async function commitStaging(db: Db, ctx: RunContext, files: StagedFiles, replaces = true): Promise<void> {
   if (replaces) {
     for (const t of FACT_TABLES) {
       await db.run(`delete from ${t.table} where run_id <> $run and file_id in (select file_id from ld_replace)`, ctx);
@@ -699,19 +725,27 @@ async function commitStaging(db: Db, ctx: RunContext, replaces = true): Promise<
       await db.run(`delete from ${t} where file_id in (select file_id from ld_replace)`);
     }
   }
-  // the repeated strings back from the run's dictionary (a list, 1-based as the ids; 0 is null);
-  // no join, so the tasks keep ld_task's order
+  // the repeated strings back from the run's dictionary (a list, 1-based as the ids; 0 is null),
+  // and the file's identity and hash by its number; no join, so the tasks keep ld_task's order
+  // (no file staged, as in `etl forget`: no task nor indicator either, and no list to bind)
+  if (files.ids.length === 0) return commitFiles(db, ctx);
+  const byNo = { ids: listOf(files.ids), hashes: listOf(files.hashes) };
   await db.run(
     `insert into task select $province, task_code, title, d[level_code], d[field_code], d[lead_org], pi_name, d[pi_gender], decision,
-       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, file_id, file_hash, sheet, cell
+       d[start_month]::date, d[end_month]::date, d[status_code], d[accepted_on]::date, unsplit, sort, $run, $ids[file_no], $hashes[file_no], d[sheet], cell
        from (select *, (select list(s order by id) from ld_dict) d from ld_task)`,
-    ctx,
+    { ...ctx, ...byNo },
   );
   await db.run(
     `insert into indicator select $province, indicator_key, indicator_code, area_code, label, unit, parent_key, sort, $run,
-       file_id, file_hash, sheet, cell from ld_indicator`,
-    ctx,
+       $ids[file_no], $hashes[file_no], sheet, cell from ld_indicator`,
+    { ...ctx, ...byNo },
   );
+  await commitFiles(db, ctx);
+}
+
+/** The run's files into source_file and their offices into office. */
+async function commitFiles(db: Db, ctx: RunContext): Promise<void> {
   await db.run(
     `insert into source_file select file_id, office_code, sha256, size_bytes, mtime, $run, sheets_json::json from ld_file`,
     ctx,
@@ -738,7 +772,11 @@ async function unstage(db: Db, run: number, fileIds: string[]): Promise<void> {
   for (const t of FACT_TABLES) {
     await db.run(`delete from ${t.table} where run_id = $run and list_contains($ids, file_id)`, { run, ids: listOf(fileIds) });
   }
-  for (const t of ["ld_task", "ld_indicator", "ld_file", "ld_replace"]) {
+  // (ld_file last: the tasks and indicators are found by their file's number there)
+  for (const t of ["ld_task", "ld_indicator"]) {
+    await db.run(`delete from ${t} where file_no in (select file_no from ld_file where list_contains($ids, file_id))`, { ids: listOf(fileIds) });
+  }
+  for (const t of ["ld_file", "ld_replace"]) {
     await db.run(`delete from ${t} where list_contains($ids, file_id)`, { ids: listOf(fileIds) });
   }
 }
@@ -900,6 +938,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     // the staged files' rows of ld_file not written yet (writeFiles)
     const files: FileRow[] = [];
     let registersBefore = false;
+    // the staged files by their numbers, which their tasks and indicators carry (stageFile)
+    const stagedFiles: StagedFiles = { ids: [], hashes: [] };
     // made in the first wait for the reading worker (a province's first load: nothing to sum)
     let sum: RunningChecksum | null = null;
     // per staged file seen for the first time, its facts: all of them additions
@@ -939,17 +979,20 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
         outcome.status = "unchanged";
       } else {
         try {
-          const st = await stageFile(db, parsed, ctx, dict);
+          stagedFiles.ids.push(parsed.fileId);
+          stagedFiles.hashes.push(parsed.sha256);
+          const fileNo = stagedFiles.ids.length;
+          const st = await stageFile(db, parsed, ctx, dict, fileNo);
           outcome.rows = st.rows;
           stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
           if (!known.has(parsed.fileId)) freshFacts.set(parsed.fileId, st.facts);
           noteCodeColumns(codeColumns, parsed);
-          files.push([parsed.fileId, parsed.office, parsed.sha256, String(parsed.size), String(Math.round(parsed.mtimeMs)), JSON.stringify(parsed.sheets)]);
+          files.push([String(fileNo), parsed.fileId, parsed.office, parsed.sha256, String(parsed.size), String(Math.round(parsed.mtimeMs)), JSON.stringify(parsed.sheets)]);
           // the checks file by file read ld_file only against what the warehouse held
           if (held.size > 0) await writeFiles(db, files);
           // while the worker reads the next file
-          const tasks = parsed.tasks.length > 0;
+          const tasks = st.tasks > 0;
           for (const [, e] of stagedRows) {
             if ((tasks && e.tasks) || e.kinds.some((k) => KEYED.includes(k) && st.kinds.includes(k))) reread += e.rows;
           }
@@ -958,9 +1001,9 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           if (reread > 2 * rows) perFile = false;
           if (perFile) {
             const pairs = jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!);
-            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs });
+            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs, fileNo, files: stagedFiles });
           }
-          registersBefore ||= parsed.tasks.length > 0;
+          registersBefore ||= tasks;
           if (perFile) {
             sum ??= await RunningChecksum.start(db, ctx, held);
             await sum.add(db, ctx, parsed.fileId, known.has(parsed.fileId) ? undefined : st.kinds);
@@ -1044,7 +1087,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     }
     for (const c of report.changes) report.changeCounts[c.kind]++;
     // the files still staged are ld_replace's; whether one had an earlier version is known here
-    await commitStaging(db, ctx, staged.some((fo) => known.has(fo.fileId)));
+    await commitStaging(db, ctx, stagedFiles, staged.some((fo) => known.has(fo.fileId)));
     cp("committed-staging");
     report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
     report.outcome = rejected.size > 0 ? "partial" : "loaded";
@@ -1197,7 +1240,7 @@ export async function forgetFile(fileId: string, opts: LoadOptions): Promise<Loa
     }
     report.changes = (await diff(db, ctx)).changes;
     for (const c of report.changes) report.changeCounts[c.kind]++;
-    await commitStaging(db, ctx);
+    await commitStaging(db, ctx, { ids: [], hashes: [] });
     report.outcome = "loaded";
     // its data-test problems are reported without rejecting it, as they always were
     return { strict: false };

@@ -118,9 +118,9 @@ export interface ParsedFile {
   /** every problem found in this file; any severity "error" means the file must not load */
   problems: Problem[];
   /**
-   * The facts packed in typed columns (warehouse/pack.ts) by a reading worker, in place of
-   * taskFunding, budgetLines, indicatorFacts and every tasks[].approved (then empty): what
-   * crosses the threads.
+   * The facts, tasks and indicators packed in columns (warehouse/pack.ts) by a reading worker, in
+   * place of taskFunding, budgetLines, indicatorFacts, tasks and indicators (then empty): what
+   * crosses the threads. The loader packs a file given as objects itself.
    */
   packed?: PackedFacts;
 }

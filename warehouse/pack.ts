@@ -1,11 +1,12 @@
-// One file's facts as the staging table takes them: numbers in typed columns, each string once.
-// A reading worker packs its file (etl/read-pool.ts) and hands the columns over as transferable
-// buffers: the main thread, which stages into DuckDB, then neither rebuilds 100 000 fact objects
-// from a structured clone nor parses their amounts again. The loader packs a file it was given
+// One file's facts, tasks and indicators as the staging tables take them: numbers in typed columns,
+// each repeated string once. A reading worker packs its file (etl/read-pool.ts) and hands the
+// columns over as transferable buffers: the main thread, which stages into DuckDB, then neither
+// rebuilds 100 000 fact objects or 50 000 task objects from a structured clone nor parses their
+// amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
 import { emptyList } from "../core/lists.js";
-import type { ParsedFile, TaskRecord } from "./model.js";
+import type { IndicatorRecord, ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
   /** facts (rows of the staging table ld_in) */
@@ -26,6 +27,9 @@ export interface PackedFacts {
   small: string[];
   /** per funding sheet, the column letters of its task codes (load.ts noteCodeColumns) */
   codeColumns: [sheet: string, letters: string][];
+  /** the file's tasks (its register rows) and indicators, in place of the objects */
+  tasks: PackedTasks;
+  indicators: PackedIndicators;
 }
 
 export class Interned {
@@ -170,6 +174,8 @@ export function packFacts(f: ParsedFile): PackedFacts {
     keys: keys.values,
     small: small.values,
     codeColumns: emptyList(),
+    tasks: packTasks(f.tasks),
+    indicators: packIndicators(f.indicators),
   };
   const w = new FactPacker(p, keys, small);
   const approved = small.id("task_approved");
@@ -190,42 +196,51 @@ export function packFacts(f: ParsedFile): PackedFacts {
 }
 
 /**
- * A file's tasks as the staging table ld_task takes them. The appender's cost is one native call a
- * string, and a register repeats its levels, fields, lead organisations, months, statuses and
- * dates on every row (52 700 tasks × 18 columns were the largest part of staging). Those are ids
- * into the run's dictionary (`dict`, 1-based, 0 null), each string appended once a run, and put
- * back when the run's tasks are committed; only that statement reads them. What the checks read
- * (code, file, sheet, cell) and what is the row's own (title, name, decision) go as they are.
+ * A file's tasks as the staging table ld_task takes them, packed where the file is read: a reading
+ * worker's 52 700 task objects crossed to the main thread by structured clone (≈ 70 ms to write on
+ * the worker, the load's critical path, and ≈ 77 ms to read back), to be taken apart there again.
+ * The appender's cost is one native call a string, and a register repeats its levels, fields, lead
+ * organisations, months, statuses and dates on every row, and its sheet's name: those are ids
+ * (`ids`, 1-based, 0 null) into `strings`, the file's own dictionary, which the loader maps once
+ * per file to the run's (`dictIds`: ld_dict, each string appended once a run, put back when the
+ * run's tasks are committed or checked). What is the row's own (code, title, name, decision, cell)
+ * goes as it is; the file is a number the loader adds.
  */
 export interface PackedTasks {
+  n: number;
   code: string[];
   title: string[];
   pi: (string | null)[];
   decision: (string | null)[];
-  sort: Int32Array;
-  unsplit: boolean[];
-  sheet: string[];
+  /** 1 for a task whose register gave a total and no parts, else 0 */
+  unsplit: Uint8Array;
   cell: string[];
-  /** level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on */
-  ids: Int32Array[];
+  /** sheet, level, field, lead org, pi gender, start ("YYYY-MM-01"), end, status, accepted on: n ids each, one after another */
+  ids: Int32Array;
+  /** the strings `ids` name, each once (id j is strings[j − 1]) */
+  strings: string[];
 }
 
-/** The tasks of a file packed; their repeated strings added to `dict`. */
-export function packTasks(tasks: readonly TaskRecord[], dict: Interned): PackedTasks {
+/** The number of columns of PackedTasks.ids. */
+export const TASK_ID_COLUMNS = 9;
+
+/** A file's tasks packed, their repeated strings in a dictionary of the file's own. */
+export function packTasks(tasks: readonly TaskRecord[]): PackedTasks {
   const n = tasks.length;
+  const dict = new Interned();
   const id = (s: string | undefined) => (s === undefined ? 0 : dict.id(s));
   const p: PackedTasks = {
+    n,
     code: new Array(n),
     title: new Array(n),
     pi: new Array(n),
     decision: new Array(n),
-    sort: new Int32Array(n),
-    unsplit: new Array(n),
-    sheet: new Array(n),
+    unsplit: new Uint8Array(n),
     cell: new Array(n),
-    ids: Array.from({ length: 8 }, () => new Int32Array(n)),
+    ids: new Int32Array(TASK_ID_COLUMNS * n),
+    strings: dict.values,
   };
-  const [level, field, lead, gender, start, end, status, accepted] = p.ids as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  const ids = p.ids;
   // a register's months repeat: their dates ("2024-01" → "2024-01-01") made once each
   const months = new Map<string, number>();
   const month = (m: string) => {
@@ -239,35 +254,82 @@ export function packTasks(tasks: readonly TaskRecord[], dict: Interned): PackedT
     p.title[i] = t.title;
     p.pi[i] = t.pi ?? null;
     p.decision[i] = t.decision ?? null;
-    p.sort[i] = i;
-    p.unsplit[i] = t.unsplit;
-    p.sheet[i] = t.at.sheet;
+    p.unsplit[i] = t.unsplit ? 1 : 0;
     p.cell[i] = t.at.cell;
-    level[i] = id(t.level);
-    field[i] = id(t.field);
-    lead[i] = id(t.leadOrg);
-    gender[i] = id(t.piGender);
-    start[i] = month(t.start);
-    end[i] = month(t.end);
-    status[i] = id(t.status);
-    accepted[i] = id(t.acceptedOn);
+    ids[i] = dict.idLast(t.at.sheet);
+    ids[n + i] = id(t.level);
+    ids[2 * n + i] = id(t.field);
+    ids[3 * n + i] = id(t.leadOrg);
+    ids[4 * n + i] = id(t.piGender);
+    ids[5 * n + i] = month(t.start);
+    ids[6 * n + i] = month(t.end);
+    ids[7 * n + i] = id(t.status);
+    ids[8 * n + i] = id(t.acceptedOn);
   }
   return p;
 }
 
 /**
- * The file with its facts packed in place of the fact objects (which are emptied, as are the
- * tasks' approved amounts): what a reading worker sends back. The buffers to transfer rather than copy: `transferList`.
+ * The ids of a file's packed tasks as ids into the run's dictionary `dict` (its new strings added,
+ * after those of the files before): one lookup a string of the file's dictionary, then one pass
+ * over the ids. The file's own ids are left as they are (a parsed file may be loaded again).
  */
-export function withPackedFacts(f: ParsedFile): ParsedFile {
-  return packInPlace({ ...f, tasks: f.tasks.map((t) => ({ ...t })) });
+export function dictIds(p: PackedTasks, dict: Interned): Int32Array[] {
+  const map = new Int32Array(p.strings.length + 1);
+  for (let j = 0; j < p.strings.length; j++) map[j + 1] = dict.id(p.strings[j]!);
+  const n = p.n;
+  const out: Int32Array[] = [];
+  for (let c = 0; c < TASK_ID_COLUMNS; c++) {
+    const col = new Int32Array(n);
+    for (let i = 0, k = c * n; i < n; i++, k++) col[i] = map[p.ids[k]!]!;
+    out.push(col);
+  }
+  return out;
 }
 
-/** withPackedFacts on a file nobody else holds (a worker's own result): no copy of its tasks. */
+/** A file's indicators as the staging table ld_indicator takes them: a column each, a few hundred rows. */
+export interface PackedIndicators {
+  n: number;
+  key: string[];
+  code: (string | null)[];
+  area: string[];
+  label: string[];
+  unit: string[];
+  parentKey: (string | null)[];
+  sort: Int32Array;
+  sheet: string[];
+  cell: string[];
+}
+
+export function packIndicators(is: readonly IndicatorRecord[]): PackedIndicators {
+  return {
+    n: is.length,
+    key: is.map((i) => i.key),
+    code: is.map((i) => i.code ?? null),
+    area: is.map((i) => i.area),
+    label: is.map((i) => i.label),
+    unit: is.map((i) => i.unit),
+    parentKey: is.map((i) => i.parentKey ?? null),
+    sort: Int32Array.from(is, (i) => i.sort),
+    sheet: is.map((i) => i.at.sheet),
+    cell: is.map((i) => i.at.cell),
+  };
+}
+
+/**
+ * The file with its facts, tasks and indicators packed in place of their objects (which are
+ * emptied): what a reading worker sends back. The buffers to transfer rather than copy: `transferList`.
+ */
+export function withPackedFacts(f: ParsedFile): ParsedFile {
+  return packInPlace({ ...f });
+}
+
+/** withPackedFacts on a file nobody else holds (a worker's own result). */
 export function packInPlace(f: ParsedFile): ParsedFile {
   f.packed = packFacts(f);
-  // a register's approved amounts are facts too (in `packed`): the tasks cross without them
-  for (const t of f.tasks) t.approved = [];
+  // what crosses is `packed`: the objects would be cloned and read back for nothing
+  f.tasks = [];
+  f.indicators = [];
   f.taskFunding = [];
   f.budgetLines = [];
   f.indicatorFacts = [];
@@ -279,7 +341,7 @@ export function transferList(f: ParsedFile): ArrayBuffer[] {
   const p = f.packed;
   if (!p) return [];
   const out: ArrayBuffer[] = [];
-  for (const a of [p.kind, p.measure, p.source, p.sheet, p.col, p.k1, p.year, p.row, p.amount]) {
+  for (const a of [p.kind, p.measure, p.source, p.sheet, p.col, p.k1, p.year, p.row, p.amount, p.tasks.unsplit, p.tasks.ids, p.indicators.sort]) {
     if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
   }
   return out;

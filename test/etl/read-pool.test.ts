@@ -1,5 +1,5 @@
-// A file read in a worker comes back with its facts packed in typed columns whose buffers were
-// transferred (warehouse/pack.ts), the same facts the reader gives on this thread; the parser
+// A file read in a worker comes back with its facts, tasks and indicators packed in columns whose
+// buffers were transferred (warehouse/pack.ts), the same the reader gives on this thread; the parser
 // tells the loader how many files to keep in flight (a core is left to the main thread).
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -23,11 +23,14 @@ describe("reading in the pool", () => {
       const pooled = await parser({ fileId: name, office: name.split("/")[0]!, path, size: st.size, mtimeMs: st.mtimeMs });
       const here = await readInboxFile(path, name, name.split("/")[0]!, { limits: config.limits, province: "80" });
       expect(pooled.problems).toEqual(here.problems);
-      // the approved amounts of the register cross as packed facts
-      expect(pooled.tasks).toEqual(here.tasks.map((t) => ({ ...t, approved: [] })));
+      // the tasks and indicators cross packed too (the register's approved amounts as facts)
+      expect(pooled.tasks).toEqual([]);
+      expect(pooled.indicators).toEqual([]);
       expect(pooled.taskFunding).toEqual([]);
       expect(pooled.indicatorFacts).toEqual([]);
       expect(pooled.packed!.kind).toBeInstanceOf(Int32Array);
+      expect(pooled.packed!.tasks.ids).toBeInstanceOf(Int32Array);
+      expect(pooled.packed!.tasks.n + pooled.packed!.indicators.n).toBe(here.tasks.length + here.indicators.length);
       const expected = packFacts(here);
       expect(expected.n).toBeGreaterThan(0);
       expect(pooled.packed).toEqual(expected);

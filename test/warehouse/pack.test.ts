@@ -106,7 +106,13 @@ describe("packed facts", () => {
     expect(big.amount[1]).toBe(12_345_678_901_234_567_500_000n);
     const sent = withPackedFacts(fund);
     expect(sent.taskFunding).toEqual([]);
-    expect(withPackedFacts(reg).tasks.map((t) => t.approved)).toEqual([[], []]);
+    // the tasks cross packed (their approved amounts as facts), the objects given left as they were
+    const regSent = withPackedFacts(reg);
+    expect(regSent.tasks).toEqual([]);
+    expect(regSent.packed!.tasks.code).toEqual(["NV-01", "NV-02"]);
+    expect(reg.tasks.map((t) => t.approved.length)).toEqual([1, 1]);
+    expect(sent.indicators).toEqual([]);
+    expect(sent.packed!.indicators.key).toEqual(["TDC|so luong"]);
     expect(transferList(sent).length).toBeGreaterThan(0);
   });
 

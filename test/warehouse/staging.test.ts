@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { fixedDecimal, parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { Interned, packTasks } from "../../warehouse/pack.js";
+import { dictIds, Interned, packTasks } from "../../warehouse/pack.js";
 import type { IndicatorFact, IndicatorRecord, Measure, ParsedFile, TaskFundingFact, TaskRecord } from "../../warehouse/model.js";
 import { file, inbox, tempDb } from "./helpers.js";
 
@@ -86,8 +86,8 @@ describe("packTasks", () => {
     const dict = new Interned();
     dict.id("TINH");
     const tasks = tasksOf().slice(0, 4);
-    const p = packTasks(tasks, dict);
-    const [level, , lead, gender, start, end] = p.ids;
+    const p = packTasks(tasks);
+    const [sheet, level, , lead, gender, start, end] = dictIds(p, dict);
     expect(level![0]).toBe(1);
     expect(dict.values[lead![1]! - 1]).toBe(HOSTILE[1]);
     expect(gender![0]).toBe(0);
@@ -96,9 +96,13 @@ describe("packTasks", () => {
     expect(dict.values[end![0]! - 1]).toBe("2025-06-01");
     expect(p.pi).toEqual([null, HOSTILE[1], null, HOSTILE[3]]);
     expect(p.cell).toEqual(tasks.map((t) => t.at.cell));
-    // a second file: what the first gave keeps its id
-    const again = packTasks(tasks, dict);
-    expect(again.ids).toEqual(p.ids);
+    expect(Array.from(sheet!, (i) => dict.values[i - 1])).toEqual(tasks.map((t) => t.at.sheet));
+    // a second file: what the first gave keeps its id, and the file's own ids are left as they were
+    const own = p.ids.slice();
+    const size = dict.values.length;
+    expect(dictIds(packTasks(tasks), dict)).toEqual(dictIds(p, dict));
+    expect(dict.values.length).toBe(size);
+    expect(p.ids).toEqual(own);
   });
 });
 
@@ -144,6 +148,34 @@ describe("staging", () => {
       // the amounts are the warehouse's DECIMAL(38,6), not another type that prints alike
       const types = await h.all<{ t: string }>("select distinct typeof(amount) t from fact_task_funding union all select distinct typeof(value) from fact_indicator");
       expect(types.map((x) => x.t)).toEqual(["DECIMAL(38,6)", "DECIMAL(38,6)"]);
+    } finally {
+      h.close();
+    }
+  });
+
+  it("gives a file's tasks and indicators its identity and hash by its number, a file set aside before it or not", async () => {
+    // the tasks and indicators are staged with their file's number in the run (ld_file's): a file
+    // set aside (--accept-partial) leaves a gap in the numbers, which the files after it keep
+    const db = tempDb();
+    const t = (code: string, cell: string, sheet: string): TaskRecord => ({ ...tasksOf()[0]!, code, at: { sheet, cell }, approved: [] });
+    const ind = (key: string, cell: string): IndicatorRecord => ({ key, area: "TDC", label: key, unit: "cái", sort: 1, at: { sheet: "CT", cell } });
+    const first = inbox([file("P.QLKH/dm.xlsx", { tasks: [t("NV-01", "B7", "DM")] })]);
+    expect((await loadFiles(first.scan, first.parse, { dbPath: db, province })).outcome).toBe("loaded");
+    const again = file("TDC/again.xlsx", { tasks: [t("NV-01", "C4", "X")], indicators: [ind("TDC|a", "B3")] }, "sha-again");
+    const other = file("TT UD/other.xlsx", { tasks: [t("NV-07", "D5", "Y"), t("NV-08", "D6", "Z")], indicators: [ind("TDC|b", "B4")] }, "sha-other");
+    const run = inbox([again, file("P.QLKH/dm.xlsx", { tasks: [t("NV-01", "B7", "DM")] }), other]);
+    const r = await loadFiles(run.scan, run.parse, { dbPath: db, province, acceptPartial: true });
+    expect(r.files.map((f) => [f.fileId, f.status])).toEqual([["TDC/again.xlsx", "rejected"], ["P.QLKH/dm.xlsx", "unchanged"], ["TT UD/other.xlsx", "loaded"]]);
+    const h = await openCurrent(db);
+    try {
+      expect(await h.all("select task_code, file_id, file_hash, sheet, cell from task order by rowid")).toEqual([
+        { task_code: "NV-01", file_id: "P.QLKH/dm.xlsx", file_hash: "h-P.QLKH/dm.xlsx", sheet: "DM", cell: "B7" },
+        { task_code: "NV-07", file_id: "TT UD/other.xlsx", file_hash: "sha-other", sheet: "Y", cell: "D5" },
+        { task_code: "NV-08", file_id: "TT UD/other.xlsx", file_hash: "sha-other", sheet: "Z", cell: "D6" },
+      ]);
+      expect(await h.all("select indicator_key, file_id, file_hash, sheet, cell from indicator order by rowid")).toEqual([
+        { indicator_key: "TDC|b", file_id: "TT UD/other.xlsx", file_hash: "sha-other", sheet: "CT", cell: "B4" },
+      ]);
     } finally {
       h.close();
     }
