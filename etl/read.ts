@@ -11,7 +11,8 @@ import { emptyList } from "../core/lists.js";
 import { openXlsx } from "../xlsx/index.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "../xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
-import { FactKeys, OVER_LIMIT, type FileState } from "./parse/sheet.js";
+import { FactKeys, OVER_LIMIT, Places, type FileState } from "./parse/sheet.js";
+import { FactKind, FileFacts, packIndicators, packTasks } from "../warehouse/pack.js";
 import { nsnnSource } from "./parse/kinds/tasks.js";
 
 export interface ReadOptions {
@@ -117,6 +118,8 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     taskCodes: new Map(),
     factKeys: new FactKeys(),
     planYear: new FactKeys(),
+    places: new Places(),
+    facts: new FileFacts(),
     indicatorKeys: new Map(),
     indicatorSort: 0,
     pendingNsnn: [],
@@ -152,6 +155,9 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     await reader.close().catch(() => undefined);
   }
   resolveNsnn(fs);
+  // the facts are columns already; the tasks and indicators packed beside them (the objects stay
+  // too: a worker's packInPlace drops them, the in-process parser and tests read them)
+  out.packed = fs.facts.pack(packTasks(out.tasks), packIndicators(out.indicators));
   if (!fatal && !out.sheets.some((s) => s.kinds.length > 0 && s.rows > 0) && !out.sheets.some((s) => s.status === "error")) {
     out.problems.push(prob("FILE_NO_DATA", { file: fileId }));
   }
@@ -193,20 +199,29 @@ export function capProblems(out: ParsedFile, max: number): void {
 
 const isStandIn = (p: ParsedFile["problems"][number]): boolean => p === OVER_LIMIT.error || p === OVER_LIMIT.warning || p === OVER_LIMIT.info;
 
-/** Funding given as "NSNN" in a sheet without levels: the level comes from this file's register. */
+/**
+ * Funding given as "NSNN" in a sheet without levels: the level comes from this file's register.
+ * The fact is in the file's columns already: its source is set there, and a duplicate dropped.
+ */
 function resolveNsnn(fs: FileState): void {
   if (fs.pendingNsnn.length === 0) return;
   const levels = new Map(fs.out.tasks.map((t) => [t.code, t.level]));
-  const drop = new Set<number>();
-  for (const { factIndex } of fs.pendingNsnn) {
-    const f = fs.out.taskFunding[factIndex]!;
+  const facts = fs.facts;
+  const F = FactKind.Funding;
+  for (let k = 0; k < fs.pendingNsnn.length; k += 2) {
+    const i = fs.pendingNsnn[k]!;
+    const place = fs.pendingNsnn[k + 1]!;
+    const code = facts.key(F, i);
+    const year = facts.year(F, i);
+    const measure = facts.measure(F, i);
     // without a register in this file the province's own budget is the likelier reading
-    f.source = nsnnSource(levels.get(f.taskCode));
-    const prev = fs.factKeys.get("tf", f.taskCode, f.year, f.measure, f.source);
-    if (prev) {
-      fs.out.problems.push(prob("KEY_DUPLICATE", { file: fs.fileId, sheet: f.at.sheet, cell: f.at.cell, other: { file: fs.fileId, ...prev } }, { key: `${f.taskCode} ${f.measure} ${f.year} ${f.source}` }));
-      drop.add(factIndex);
-    } else fs.factKeys.set("tf", f.taskCode, f.year, f.measure, f.source, f.at);
+    const source = nsnnSource(levels.get(code));
+    facts.setSource(F, i, source);
+    const prev = fs.factKeys.get("tf", code, year, measure, source);
+    if (prev !== undefined) {
+      const other = fs.places.ref(prev);
+      fs.out.problems.push(prob("KEY_DUPLICATE", { file: fs.fileId, sheet: facts.sheet(F, i), cell: facts.cell(F, i), other: { file: fs.fileId, sheet: other.sheet, cell: other.cell } }, { key: `${code} ${measure} ${year} ${source}` }));
+      facts.drop(F, i);
+    } else fs.factKeys.set("tf", code, year, measure, source, place);
   }
-  if (drop.size) fs.out.taskFunding = fs.out.taskFunding.filter((_, i) => !drop.has(i));
 }

@@ -118,9 +118,11 @@ export interface ParsedFile {
   /** every problem found in this file; any severity "error" means the file must not load */
   problems: Problem[];
   /**
-   * The facts, tasks and indicators packed in columns (warehouse/pack.ts) by a reading worker, in
-   * place of taskFunding, budgetLines, indicatorFacts, tasks and indicators (then empty): what
-   * crosses the threads. The loader packs a file given as objects itself.
+   * The facts, tasks and indicators packed in columns (warehouse/pack.ts). The parse (etl/read.ts)
+   * writes a file's facts straight into columns (FileFacts): a file it read has them only here,
+   * taskFunding, budgetLines, indicatorFacts and its tasks' approved amounts empty; a reading worker
+   * also empties tasks and indicators (what crosses the threads is this). The loader packs a file
+   * given as objects itself.
    */
   packed?: PackedFacts;
 }

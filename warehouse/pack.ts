@@ -195,6 +195,273 @@ export function packFacts(f: ParsedFile): PackedFacts {
   return p;
 }
 
+/** Column letters of a column number (1 = A): pack.ts may import nothing of the parse. */
+function letters(col: number): string {
+  let s = "";
+  for (let c = col; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+  return s;
+}
+
+/** Is an int64 two 32-bit halves, the low one first? (FactColumns.halves) */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * One kind's facts as the parse writes them: growable columns, the strings as ids of the file's
+ * parse-time dictionaries (FileFacts), the cell as its column and row numbers, the amount in
+ * micro-units. No object per fact: a fact object, its CellRef, its "C123" and its decimal string
+ * lived until the file's end, and the reading worker's scavenges copied them (a third of its time).
+ */
+class FactColumns {
+  n = 0;
+  k1 = new Int32Array(256);
+  year = new Int32Array(256);
+  measure = new Int32Array(256);
+  source = new Int32Array(256);
+  sheet = new Int32Array(256);
+  col = new Int32Array(256);
+  row = new Int32Array(256);
+  amount: BigInt64Array | bigint[];
+  /** `amount`'s bytes as 32-bit halves (little-endian), while it is a BigInt64Array: an exact integer written without a BigInt */
+  halves: Int32Array | null;
+  constructor() {
+    const a = new BigInt64Array(256);
+    this.amount = a;
+    this.halves = LITTLE_ENDIAN ? new Int32Array(a.buffer) : null;
+  }
+  /** 1 for a fact dropped after it was written (FileFacts.drop), else 0; null while none is */
+  dropped: Uint8Array | null = null;
+  private grow(): void {
+    const cap = this.k1.length * 2;
+    const more = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.k1 = more(this.k1);
+    this.year = more(this.year);
+    this.measure = more(this.measure);
+    this.source = more(this.source);
+    this.sheet = more(this.sheet);
+    this.col = more(this.col);
+    this.row = more(this.row);
+    if (this.amount instanceof BigInt64Array) {
+      const b = new BigInt64Array(cap);
+      b.set(this.amount);
+      this.amount = b;
+      this.halves = LITTLE_ENDIAN ? new Int32Array(b.buffer) : null;
+    }
+  }
+  /** The fact's place and ids; its amount then (`amountMicro` or `amountBig`). */
+  private start(k1: number, year: number, measure: number, source: number, sheet: number, col: number, row: number): number {
+    const i = this.n;
+    if (i === this.k1.length) this.grow();
+    this.k1[i] = k1;
+    this.year[i] = year;
+    this.measure[i] = measure;
+    this.source[i] = source;
+    this.sheet[i] = sheet;
+    this.col[i] = col;
+    this.row[i] = row;
+    this.n = i + 1;
+    return i;
+  }
+  /**
+   * A fact whose micro-units are `x`, an exact integer Number (|x| < 2^53): its two 32-bit halves
+   * written, no BigInt made (530 000 of them in the bench's subset, each a young object).
+   */
+  putMicro(k1: number, year: number, measure: number, source: number, sheet: number, col: number, row: number, x: number): number {
+    const i = this.start(k1, year, measure, source, sheet, col, row);
+    const h = this.halves;
+    if (h !== null) {
+      const hi = Math.floor(x / 4294967296);
+      h[2 * i] = x - hi * 4294967296; // (the low half's bits: Int32Array keeps them modulo 2^32)
+      h[2 * i + 1] = hi;
+    } else this.amount[i] = BigInt(x);
+    return i;
+  }
+  /** A fact whose micro-units need a BigInt (past 2^53, or a list's past int64). */
+  putBig(k1: number, year: number, measure: number, source: number, sheet: number, col: number, row: number, micro: bigint): number {
+    const i = this.start(k1, year, measure, source, sheet, col, row);
+    if (this.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) {
+      this.amount = Array.from(this.amount.subarray(0, i));
+      this.halves = null;
+    }
+    this.amount[i] = micro;
+    return i;
+  }
+}
+
+/** FileFacts' kinds, in the order packFacts packs them (and the loader stages them). */
+export const FactKind = { Approved: 0, Funding: 1, Line: 2, Indicator: 3 } as const;
+export type FactKind = (typeof FactKind)[keyof typeof FactKind];
+const KIND_NAMES = ["task_approved", "task_funding", "budget_line", "indicator"];
+
+/**
+ * A file's facts written by its parse straight into columns (one FactColumns per kind), then packed
+ * (`pack`) into the very PackedFacts packFacts makes of the same facts as objects: the same order,
+ * the same ids (the dictionaries are made again in packFacts' order of first sight: a pass over
+ * ids, not strings), the same code columns. A fact's place is its sheet's id and its column and row
+ * numbers: its cell reference is made only for a problem (`cell`).
+ */
+export class FileFacts {
+  private readonly keys = new Interned();
+  private readonly small = new Interned();
+  readonly kinds = [new FactColumns(), new FactColumns(), new FactColumns(), new FactColumns()];
+  /** per sheet id of a funding sheet, the column number of its task codes */
+  private readonly codeCols = new Map<number, number>();
+  // the last sheet, measure and source and their ids: a sheet's facts come together, a row's few columns repeat
+  private lastSheet = "";
+  private lastSheetId = 0;
+  private lastMeasure = "";
+  private lastMeasureId = 0;
+  private lastSource = "";
+  private lastSourceId = 0;
+  /** A fact; `amount` a validated decimal (the parse's), packed in micro-units as microOf reads it. */
+  put(kind: FactKind, key: string, year: number, measure: string, source: string, amount: string, sheet: string, col: number, row: number): number {
+    if (sheet !== this.lastSheet || this.lastSheetId === 0) {
+      this.lastSheet = sheet;
+      this.lastSheetId = this.small.id(sheet);
+    }
+    if (measure !== this.lastMeasure || this.lastMeasureId === 0) {
+      this.lastMeasure = measure;
+      this.lastMeasureId = this.small.id(measure);
+    }
+    if (source !== this.lastSource || this.lastSourceId === 0) {
+      this.lastSource = source;
+      this.lastSourceId = this.small.id(source);
+    }
+    const k = this.kinds[kind]!;
+    const k1 = this.keys.idLast(key);
+    const x = microNumber(amount);
+    if (x === x) return k.putMicro(k1, year, this.lastMeasureId, this.lastSourceId, this.lastSheetId, col, row, x);
+    return k.putBig(k1, year, this.lastMeasureId, this.lastSourceId, this.lastSheetId, col, row, parseDecimal(amount));
+  }
+  /** A task funding fact, its task code read in column `codeCol` of its row. */
+  putFunding(key: string, year: number, measure: string, source: string, amount: string, sheet: string, col: number, row: number, codeCol: number): number {
+    const i = this.put(FactKind.Funding, key, year, measure, source, amount, sheet, col, row);
+    const s = this.kinds[FactKind.Funding]!.sheet[i]!;
+    if (!this.codeCols.has(s)) this.codeCols.set(s, codeCol);
+    return i;
+  }
+  key(kind: FactKind, i: number): string {
+    return this.keys.values[this.kinds[kind]!.k1[i]! - 1]!;
+  }
+  year(kind: FactKind, i: number): number {
+    return this.kinds[kind]!.year[i]!;
+  }
+  measure(kind: FactKind, i: number): string {
+    return this.small.values[this.kinds[kind]!.measure[i]! - 1]!;
+  }
+  sheet(kind: FactKind, i: number): string {
+    return this.small.values[this.kinds[kind]!.sheet[i]! - 1]!;
+  }
+  /** The fact's cell reference ("C123"), for a problem. */
+  cell(kind: FactKind, i: number): string {
+    const k = this.kinds[kind]!;
+    return letters(k.col[i]!) + k.row[i]!;
+  }
+  setSource(kind: FactKind, i: number, source: string): void {
+    this.kinds[kind]!.source[i] = this.small.id(source);
+  }
+  /** The fact is not the file's after all (a duplicate found at the file's end). */
+  drop(kind: FactKind, i: number): void {
+    const k = this.kinds[kind]!;
+    (k.dropped ??= new Uint8Array(k.k1.length > k.n ? k.k1.length : k.n))[i] = 1;
+  }
+  get size(): number {
+    let n = 0;
+    for (const k of this.kinds) {
+      n += k.n;
+      if (k.dropped) for (let i = 0; i < k.n; i++) n -= k.dropped[i]!;
+    }
+    return n;
+  }
+  /** The facts packed, with the file's tasks and indicators (packed already). */
+  pack(tasks: PackedTasks, indicators: PackedIndicators): PackedFacts {
+    const n = this.size;
+    const small = new Interned();
+    const keys = new Interned();
+    const p: PackedFacts = {
+      n,
+      kind: new Int32Array(n),
+      measure: new Int32Array(n),
+      source: new Int32Array(n),
+      sheet: new Int32Array(n),
+      col: new Int32Array(n),
+      k1: new Int32Array(n),
+      year: new Int32Array(n),
+      row: new Int32Array(n),
+      amount: new BigInt64Array(n),
+      keys: keys.values,
+      small: small.values,
+      codeColumns: emptyList(),
+      tasks,
+      indicators,
+    };
+    // the parse's ids → packFacts' (0: not met yet), each given at its first sight in packFacts' order
+    const smallMap = new Int32Array(this.small.values.length + 1);
+    const keyMap = new Int32Array(this.keys.values.length + 1);
+    const parseSmall = this.small.values;
+    // column letters by column number: packFacts' ids of "AB", given in the same order
+    const colIds: number[] = [];
+    let o = 0;
+    let lastCodeSheet = -1;
+    let out = p.amount instanceof BigInt64Array && LITTLE_ENDIAN ? new Int32Array(p.amount.buffer) : null;
+    for (let kind = 0; kind < 4; kind++) {
+      const kindId = small.id(KIND_NAMES[kind]!);
+      const k = this.kinds[kind]!;
+      const dropped = k.dropped;
+      const amounts = k.amount;
+      const halves = k.halves;
+      for (let i = 0; i < k.n; i++) {
+        if (dropped !== null && dropped[i] === 1) continue;
+        p.kind[o] = kindId;
+        const k1 = k.k1[i]!;
+        let kj = keyMap[k1]!;
+        if (kj === 0) keyMap[k1] = kj = keys.id(this.keys.values[k1 - 1]!);
+        p.k1[o] = kj;
+        p.year[o] = k.year[i]!;
+        // (in FactPacker.put's order of first sight: measure, source, sheet, column)
+        const m = k.measure[i]!;
+        let mj = smallMap[m]!;
+        if (mj === 0) smallMap[m] = mj = small.id(parseSmall[m - 1]!);
+        p.measure[o] = mj;
+        const s = k.source[i]!;
+        let sj = smallMap[s]!;
+        if (sj === 0) smallMap[s] = sj = small.id(parseSmall[s - 1]!);
+        p.source[o] = sj;
+        if (out !== null && halves !== null) {
+          // int64 to int64: its two halves copied, no BigInt made
+          out[2 * o] = halves[2 * i]!;
+          out[2 * o + 1] = halves[2 * i + 1]!;
+        } else {
+          const micro = amounts[i]!;
+          if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) {
+            p.amount = Array.from(p.amount);
+            out = null;
+          }
+          p.amount[o] = micro;
+        }
+        const sheet = k.sheet[i]!;
+        let shj = smallMap[sheet]!;
+        if (shj === 0) smallMap[sheet] = shj = small.id(parseSmall[sheet - 1]!);
+        p.sheet[o] = shj;
+        const col = k.col[i]!;
+        let c = colIds[col];
+        if (c === undefined) colIds[col] = c = small.id(letters(col));
+        p.col[o] = c;
+        p.row[o] = k.row[i]!;
+        if (kind === FactKind.Funding && sheet !== lastCodeSheet) {
+          lastCodeSheet = sheet;
+          p.codeColumns.push([this.small.values[sheet - 1]!, letters(this.codeCols.get(sheet)!)]);
+        }
+        o++;
+      }
+    }
+    return p;
+  }
+}
+
 /**
  * A file's tasks as the staging table ld_task takes them, packed where the file is read: a reading
  * worker's 52 700 task objects crossed to the main thread by structured clone (≈ 70 ms to write on
@@ -326,7 +593,8 @@ export function withPackedFacts(f: ParsedFile): ParsedFile {
 
 /** withPackedFacts on a file nobody else holds (a worker's own result). */
 export function packInPlace(f: ParsedFile): ParsedFile {
-  f.packed = packFacts(f);
+  // (a file read by this process's parse has its facts packed already: FileFacts)
+  f.packed ??= packFacts(f);
   // what crosses is `packed`: the objects would be cloned and read back for nothing
   f.tasks = [];
   f.indicators = [];

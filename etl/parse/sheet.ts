@@ -8,6 +8,7 @@ import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
 import type { XCell } from "../../xlsx/types.js";
+import type { FileFacts } from "../../warehouse/pack.js";
 import { colLetters, type Column, type ColumnRole } from "./headers.js";
 import { inferNumberStyle, isBlankText, numberFromCell, plainDecimal, toTrieu, trieuOf, type MoneyUnit, type NumberStyle, type Result } from "./values.js";
 
@@ -18,14 +19,18 @@ export interface FileState {
   out: ParsedFile;
   /** task code → where the register row is */
   taskCodes: Map<string, CellRef>;
-  /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given */
-  factKeys: FactKeys<CellRef>;
-  /** ("task" | "line", key, year, "du_toan" | "de_xuat") → the measure's first cell (notePlanMeasure) */
-  planYear: FactKeys<CellRef>;
+  /** any fact key ("tf" task funding, "bl" budget line, "if" indicator fact) → where it was given (a place of `places`) */
+  factKeys: FactKeys<number>;
+  /** ("task" | "line", key, year, "du_toan" | "de_xuat") → the measure's first cell (notePlanMeasure), a place */
+  planYear: FactKeys<number>;
+  /** the cells the keys above remember, as numbers: no CellRef, no "C123" per figure */
+  places: Places;
+  /** the file's facts, written straight into columns (warehouse/pack.ts FileFacts) */
+  facts: FileFacts;
   indicatorKeys: Map<string, CellRef>;
   indicatorSort: number;
-  /** funding facts given as "NSNN": their source waits for the task's level */
-  pendingNsnn: { factIndex: number }[];
+  /** funding facts given as "NSNN", their source waiting for the task's level: pairs of (fact index in facts' funding, place) */
+  pendingNsnn: number[];
   /**
    * Problems past this many are not made: a stand-in of their severity takes their place (so a
    * row still knows it failed), and read.ts capProblems counts them. 150 000 rows each with a
@@ -169,6 +174,49 @@ export class FactKeys<V> {
     if (prev !== undefined) return prev;
     this.put(h, sub, v);
     return undefined;
+  }
+}
+
+/**
+ * Cells as small numbers (the index of one here): a sheet of the file, a column and a row in three
+ * columns of integers. FactKeys and notePlanMeasure remember the first cell of each figure's key
+ * until the file's end; a CellRef and its "C123" per figure were objects the reading worker's
+ * scavenges copied. The reference is made only when a problem names the cell (`ref`).
+ */
+export class Places {
+  private readonly sheets = emptyList<string>();
+  private lastSheet = "";
+  private lastSheetNo = -1;
+  private data = new Int32Array(3 * 1024);
+  private n = 0;
+  add(sheet: string, col: number, row: number): number {
+    if (sheet !== this.lastSheet || this.lastSheetNo < 0) {
+      let k = this.sheets.indexOf(sheet);
+      if (k < 0) k = this.sheets.push(sheet) - 1;
+      this.lastSheet = sheet;
+      this.lastSheetNo = k;
+    }
+    const i = this.n;
+    if (3 * i + 3 > this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[3 * i] = this.lastSheetNo;
+    this.data[3 * i + 1] = col;
+    this.data[3 * i + 2] = row;
+    this.n = i + 1;
+    return i;
+  }
+  sheet(i: number): string {
+    return this.sheets[this.data[3 * i]!]!;
+  }
+  cell(i: number): string {
+    return colLetters(this.data[3 * i + 1]!) + this.data[3 * i + 2]!;
+  }
+  /** The place as a CellRef (for a problem's other cell). */
+  ref(i: number): CellRef {
+    return new CellAt(this.sheet(i), this.cell(i));
   }
 }
 
@@ -371,6 +419,10 @@ export class SheetCtx {
   at(ref: string): CellRef {
     return new CellAt(this.sheet, ref);
   }
+  /** The cell as a place of the file's Places (a figure's: no reference made). */
+  placeOf(col: number, row: number): number {
+    return this.fs.places.add(this.sheet, col, row);
+  }
   place(ref?: string, other?: CellRef): Place {
     const p: Place = { file: this.fs.fileId, sheet: this.sheet };
     if (ref) p.cell = ref;
@@ -496,12 +548,13 @@ export function claimKey(ctx: SheetCtx, map: Map<string, CellRef>, key: string, 
   return true;
 }
 
-/** claimKey for a figure's key (see FactKeys). */
-export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: CellRef): boolean {
+/** claimKey for a figure's key (see FactKeys), its cell a place (SheetCtx.placeOf). */
+export function claimFact(ctx: SheetCtx, space: string, key: string, year: number, measure: string, source: string | undefined, at: number): boolean {
   const prev = ctx.fs.factKeys.claim(space, key, year, measure, source, at);
-  if (prev) {
+  if (prev !== undefined) {
+    const places = ctx.fs.places;
     // the key as the office reads it: "<key> <measure> <year> [<source>]"
-    ctx.add("KEY_DUPLICATE", at.cell, { key: source === undefined ? `${key} ${measure} ${year}` : `${key} ${measure} ${year} ${source}` }, prev);
+    ctx.add("KEY_DUPLICATE", places.cell(at), { key: source === undefined ? `${key} ${measure} ${year}` : `${key} ${measure} ${year} ${source}` }, places.ref(prev));
     return false;
   }
   return true;
@@ -514,11 +567,11 @@ export function claimFact(ctx: SheetCtx, space: string, key: string, year: numbe
  * object of its own per key and year (one per figure was made, and one per key and year kept to
  * the end of the file).
  */
-export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: CellRef): void {
+export function notePlanMeasure(ctx: SheetCtx, what: string, key: string, year: number, measure: string, at: number): void {
   if (measure !== "du_toan" && measure !== "de_xuat") return;
   const seen = ctx.fs.planYear;
   // this measure given before for the key and year: whatever was to be told has been
   if (seen.claim(what, key, year, measure, undefined, at) !== undefined) return;
   const other = seen.get(what, key, year, measure === "du_toan" ? "de_xuat" : "du_toan");
-  if (other !== undefined) ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", at.cell, { key, year }, other);
+  if (other !== undefined) ctx.add("MEASURE_BOTH_DU_TOAN_DE_XUAT", ctx.fs.places.cell(at), { key, year }, ctx.fs.places.ref(other));
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, test } from "vitest";
-import { readInboxFile } from "../../etl/read.js";
+import { readAsObjects } from "./unpack.js";
 import { openXlsx } from "../../xlsx/index.js";
 import { codes, LIMITS, parseWorkbook, tmpDir, writeWorkbook, type CellSpec } from "./helpers.js";
 
@@ -226,7 +226,7 @@ describe("sheet problems", () => {
       { name: "Styled", rows: [["Mã NV", "Dự toán 2024", ...styled(28)], ["T-50", 2, ...styled(28)], ...Array.from({ length: 12 }, () => styled(30))] },
       { name: "Ok", rows: [["Mã NV", "Dự toán 2024"], ["T-99", 1]] },
     ]);
-    const f = await readInboxFile(path, "big.xlsx", "chung", { limits: { ...LIMITS, maxRows: 10, maxColumns: 6 }, province: "80" });
+    const f = await readAsObjects(path, "big.xlsx", "chung", { limits: { ...LIMITS, maxRows: 10, maxColumns: 6 }, province: "80" });
     expect(codes(f)).toEqual(["SHEET_TOO_MANY_COLUMNS@Cols!G1", "SHEET_TOO_MANY_ROWS@Rows!A11"]);
     expect(f.taskFunding.map((x) => x.taskCode)).toEqual(["T-50", "T-99"]);
   });
@@ -238,7 +238,7 @@ describe("problems kept per file (issue 13: 150 000 of them overflowed the stack
     const path = await writeWorkbook(join(dir, "many.xlsx"), [
       { name: "Rows", rows: [["Mã NV", "Dự toán 2024"], ...Array.from({ length: 30 }, (_, i) => [`T-${i}`, "không phải số"])] },
     ]);
-    const f = await readInboxFile(path, "many.xlsx", "chung", { limits: { ...LIMITS, maxProblemsPerFile: 10 }, province: "80" });
+    const f = await readAsObjects(path, "many.xlsx", "chung", { limits: { ...LIMITS, maxProblemsPerFile: 10 }, province: "80" });
     expect(f.problems).toHaveLength(11);
     expect(f.problems.slice(0, 10).map((p) => `${p.code}@${p.place.cell}`)).toEqual(Array.from({ length: 10 }, (_, i) => `VALUE_NOT_NUMBER@B${i + 2}`));
     expect(f.problems[10]).toMatchObject({ code: "PROBLEMS_MORE", severity: "info", place: { file: "many.xlsx" }, data: { more: 20, errors: 20, kept: 10 } });
@@ -248,7 +248,7 @@ describe("problems kept per file (issue 13: 150 000 of them overflowed the stack
 });
 
 describe("file problems", () => {
-  const read = (path: string, id: string, limits = LIMITS) => readInboxFile(path, id, "chung", { limits, province: "80" });
+  const read = (path: string, id: string, limits = LIMITS) => readAsObjects(path, id, "chung", { limits, province: "80" });
   const only = async (path: string, id: string, limits = LIMITS) => (await read(path, id, limits)).problems.map((p) => [p.code, p.severity, p.place]);
 
   test("not what the name says: text, cut short, old .xls, encrypted, .ods, a zip of something else, too large", async () => {
@@ -296,7 +296,7 @@ describe("file problems", () => {
   test("a file that changes while it is read", async () => {
     const dir = tmpDir();
     const path = await writeWorkbook(join(dir, "moving.xlsx"), [{ name: "S", rows: [["Mã NV", "Dự toán 2024"], ["T-1", 1]] }]);
-    const f = await readInboxFile(path, "moving.xlsx", "chung", {
+    const f = await readAsObjects(path, "moving.xlsx", "chung", {
       limits: LIMITS,
       province: "80",
       open: async (p, l) => {
@@ -322,7 +322,7 @@ describe("odd rows through an in-memory reader", () => {
       [],
       ["T-03", { type: "s", value: "  1.000 " }, { type: "e", value: "#DIV/0!" }],
     ]);
-    const f = await readInboxFile(path, "grid.xlsx", "chung", { limits: LIMITS, province: "80", open: async () => gridReader([{ name: "G", rows }]) });
+    const f = await readAsObjects(path, "grid.xlsx", "chung", { limits: LIMITS, province: "80", open: async () => gridReader([{ name: "G", rows }]) });
     expect(codes(f)).toEqual(["FORMULA_NO_CACHE@G!C2", "VALUE_ERROR@G!A3", "VALUE_ERROR@G!C5", "VALUE_NOT_NUMBER@G!B2"]);
     expect(f.taskFunding.map((x) => [x.taskCode, x.amount, x.at.cell])).toEqual([["T-03", "1000", "B5"]]);
   });

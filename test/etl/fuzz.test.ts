@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { readInboxFile } from "../../etl/read.js";
+import { readAsObjects } from "./unpack.js";
 import type { XCell, XRow } from "../../xlsx/types.js";
 import { gridReader, LIMITS, tmpDir } from "./helpers.js";
 
@@ -59,7 +59,7 @@ test("random sheets never make the parse throw, and every problem is placed in t
   await fc.assert(
     fc.asyncProperty(fc.array(sheetArb, { minLength: 1, maxLength: 3 }), fc.boolean(), async (sheets, d1904) => {
       const reader = gridReader(sheets.map((s, i) => ({ name: `S${i}`, rows: toRows(s.rows, s.hidden), merges: s.merges })), d1904);
-      const f = await readInboxFile(path, "fuzz.xlsx", "chung", { limits: LIMITS, province: "80", open: async () => reader });
+      const f = await readAsObjects(path, "fuzz.xlsx", "chung", { limits: LIMITS, province: "80", open: async () => reader });
       for (const p of f.problems) {
         expect(p.place.file).toBe("fuzz.xlsx");
         expect(p.vi.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { ParsedFile } from "../../warehouse/model.js";
-import { readInboxFile } from "../../etl/read.js";
+import { readAsObjects } from "./unpack.js";
 import type { WorkbookInfo, XCell, XlsxReader, XRow } from "../../xlsx/types.js";
 
 export type CellSpec =
@@ -60,12 +60,12 @@ export async function writeWorkbook(path: string, sheets: SheetSpec[], opts: { d
   return path;
 }
 
-/** Write a workbook and read it back through readInboxFile. */
+/** Write a workbook and read it back through readInboxFile, its facts as objects (unpack.ts). */
 export async function parseWorkbook(sheets: SheetSpec[], opts: { date1904?: boolean; name?: string } = {}): Promise<ParsedFile> {
   const dir = tmpDir();
   const name = opts.name ?? "test.xlsx";
   const path = await writeWorkbook(join(dir, name), sheets, opts);
-  return readInboxFile(path, name, "chung", { limits: LIMITS, province: "80" });
+  return readAsObjects(path, name, "chung", { limits: LIMITS, province: "80" });
 }
 
 /** An XlsxReader over in-memory rows (for unit tests of odd rows, no file involved). */

@@ -143,8 +143,8 @@ describe("Kind 1 — task register", () => {
     const reader = await openXlsx(path, LIMITS);
     expect((await reader.info()).date1904).toBe(true);
     await reader.close();
-    const { readInboxFile } = await import("../../etl/read.js");
-    const f = await readInboxFile(path, "P.QLKH/w1904.xlsx", "P.QLKH", { limits: LIMITS, province: "80" });
+    const { readAsObjects } = await import("./unpack.js");
+    const f = await readAsObjects(path, "P.QLKH/w1904.xlsx", "P.QLKH", { limits: LIMITS, province: "80" });
     expect(f.tasks).toEqual([
       {
         code: "CS-01", title: "Cơ sở", level: "CO_SO", field: "XA_HOI", leadOrg: "Huyện Đức Hòa", start: "2022-01", end: "2023-06",

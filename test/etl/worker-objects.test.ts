@@ -12,6 +12,8 @@ import { ConfigSchema } from "../../core/config.js";
 import { parserFor, runLoad } from "../../etl/commands.js";
 import { pooledParser } from "../../etl/read-pool.js";
 import { openCurrent } from "../../warehouse/generations.js";
+import type { FileParser } from "../../warehouse/load.js";
+import { unpacked } from "./unpack.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "sample");
 const dir = mkdtempSync(join(tmpdir(), "phuluc-worker-objects-"));
@@ -43,7 +45,10 @@ describe("a file through the reading worker and the same file as objects", () =>
       const viaWorker = join(dir, `${folder || "sample"}-worker`, "w.duckdb");
       const asObjects = join(dir, `${folder || "sample"}-objects`, "w.duckdb");
       const a = await runLoad({ inbox, db: viaWorker, config, quiet: true, acceptPartial: true, now, parser: pooledParser(config, { size: 2 }) });
-      const b = await runLoad({ inbox, db: asObjects, config, quiet: true, acceptPartial: true, now, parser: parserFor(config, { inProcess: true }) });
+      // read on this thread, its facts turned back into objects (the parse writes them as columns): the loader packs them
+      const inProcess = parserFor(config, { inProcess: true });
+      const objects: FileParser = async (f) => unpacked(await inProcess(f));
+      const b = await runLoad({ inbox, db: asObjects, config, quiet: true, acceptPartial: true, now, parser: objects });
       expect(a.runId).not.toBeNull();
       expect(a.files.filter((f) => f.status === "loaded").length).toBeGreaterThan(1);
       expect(a).toEqual(b);

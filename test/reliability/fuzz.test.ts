@@ -20,7 +20,7 @@ import {
   parsePeriodText,
   type NumberStyle,
 } from "../../etl/parse/values.js";
-import { readInboxFile } from "../../etl/read.js";
+import { readAsObjects } from "../etl/unpack.js";
 import type { XCell, XlsxReader, XRow } from "../../xlsx/types.js";
 import { loadForms } from "../../queries/forms.js";
 import { A1, CONFIG, recordFigures, wellFormed } from "./helpers.js";
@@ -250,7 +250,7 @@ describe("sheet recogniser on random grids (readInboxFile over an in-memory read
     await asyncProp([grid], async (g) => {
       let parsed;
       try {
-        parsed = await readInboxFile(__filename, file, "P.KHTC", { limits: CONFIG.limits, province: "80", open: async () => memoryReader(g) });
+        parsed = await readAsObjects(__filename, file, "P.KHTC", { limits: CONFIG.limits, province: "80", open: async () => memoryReader(g) });
       } catch (e) {
         figures.thrown++;
         expect(e, String(e)).toBeInstanceOf(ProblemError);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseDecimal } from "../../core/money.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
-import { microOf, packFacts, transferList, withPackedFacts } from "../../warehouse/pack.js";
+import { FactKind, FileFacts, microOf, packFacts, packIndicators, packTasks, transferList, withPackedFacts } from "../../warehouse/pack.js";
 import type { InboxScan, Measure, ParsedFile } from "../../warehouse/model.js";
 import { file, task, tempDb } from "./helpers.js";
 
@@ -53,6 +53,33 @@ describe("packFacts' quick reading of a cell and an amount", () => {
       id(x.at.cell.slice(0, lettersEnd(x.at.cell)));
     }
     expect(p.small.slice(0, small.length)).toEqual(small);
+  });
+});
+
+describe("FileFacts: the facts a parse writes as columns", () => {
+  it("pack into what packFacts makes of the same facts as objects: amounts past 2^53 and int64, negatives, a dropped fact", () => {
+    const amounts = ["0", "-0", "1", "-1", "50.5", "0.000001", "-0.25", "9007199254.740991", "9007199254.740992", "999999999999", "-999999999999.5", "00012.340000", "99999999999999999999.999999"];
+    for (const wide of [false, true]) {
+      const ff = new FileFacts();
+      const o: ParsedFile = file("f.xlsx", {});
+      const at = (sheet: string, col: number, row: number) => ({ sheet, cell: `${String.fromCharCode(64 + col)}${row}` });
+      // written in the parse's order (kinds interleaved), packed in the loader's
+      amounts.forEach((amount, j) => {
+        if (!wide && amount.startsWith("99999999999999999999")) return;
+        const sheet = j % 2 ? "A" : "B";
+        const year = 2024 + (j % 2);
+        ff.put(FactKind.Line, `0${j % 3}`, year, "du_toan", "NSDP", amount, sheet, 3, 10 + j);
+        o.budgetLines.push({ line: `0${j % 3}`, year, measure: "du_toan", source: "NSDP", amount, at: at(sheet, 3, 10 + j) });
+        const i = ff.putFunding(`NV-${j}`, year, "de_xuat", "NSTW", amount, sheet, 4, 10 + j, 2);
+        if (j === 4) ff.drop(FactKind.Funding, i);
+        else o.taskFunding.push({ taskCode: `NV-${j}`, year, measure: "de_xuat", source: "NSTW", amount, at: at(sheet, 4, 10 + j), codeAt: at(sheet, 2, 10 + j) });
+        ff.put(FactKind.Indicator, `K${j}`, year, "thuc_hien", "", amount, "C", 27, j + 1);
+        o.indicatorFacts.push({ key: `K${j}`, year, measure: "thuc_hien", value: amount, at: { sheet: "C", cell: `AA${j + 1}` } });
+      });
+      const p = ff.pack(packTasks([]), packIndicators([]));
+      expect(p.amount instanceof BigInt64Array).toBe(!wide);
+      expect(p).toEqual(packFacts(o));
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 import { formatDecimal, parseDecimal, withinTolerance } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import type { Source } from "../../../warehouse/model.js";
+import { FactKind } from "../../../warehouse/pack.js";
 import type { Column } from "../headers.js";
 import { claimFact, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
 import { cellText } from "../values.js";
@@ -82,10 +83,10 @@ export function parseBudgetRows(ctx: SheetCtx, rows: RowView[], codeCol: Column 
       continue;
     }
     for (const { a, value } of p.loaded) {
-      const at = ctx.at(ctx.ref(a.col.col, p.row));
+      const at = ctx.placeOf(a.col.col, p.row);
       const source = (a.source === "NSNN" ? "NSDP" : a.source) as Source;
       if (claimFact(ctx, "bl", p.line, a.year, a.measure, source, at)) {
-        ctx.fs.out.budgetLines.push({ line: p.line, year: a.year, measure: a.measure, source, amount: value, at });
+        ctx.fs.facts.put(FactKind.Line, p.line, a.year, a.measure, source, value, ctx.sheet, a.col.col, p.row);
       }
       notePlanMeasure(ctx, "line", p.line, a.year, a.measure, at);
     }

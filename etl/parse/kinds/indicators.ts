@@ -4,6 +4,7 @@
 import { normalise as normaliseText } from "../../../core/text.js";
 import { memo } from "../memo.js";
 import type { Area, IndicatorRecord } from "../../../warehouse/model.js";
+import { FactKind } from "../../../warehouse/pack.js";
 import { claimFact, claimKey, type RowView, type SheetCtx } from "../sheet.js";
 import { sheetText as cellText } from "../values.js";
 import { areaOf } from "../values-lists.js";
@@ -86,9 +87,8 @@ export function parseIndicatorRows(ctx: SheetCtx, rows: RowView[], amounts: Amou
     if (figures.size !== 0) figures.clear();
     const { loaded } = readAmounts(ctx, r, amounts, false, figures);
     for (const { a, value } of loaded) {
-      const fat = ctx.at(ctx.ref(a.col.col, r.row));
-      if (claimFact(ctx, "if", key, a.year, a.measure, undefined, fat)) {
-        ctx.fs.out.indicatorFacts.push({ key, year: a.year, measure: a.measure, value, at: fat });
+      if (claimFact(ctx, "if", key, a.year, a.measure, undefined, ctx.placeOf(a.col.col, r.row))) {
+        ctx.fs.facts.put(FactKind.Indicator, key, a.year, a.measure, "", value, ctx.sheet, a.col.col, r.row);
       }
     }
   }

@@ -3,7 +3,8 @@
 import { formatDecimal as fmt, parseDecimal as toMicro, partsWithin, withinTolerance as within } from "../../../core/money.js";
 import { fold } from "../../../core/text.js";
 import { emptyList } from "../../../core/lists.js";
-import type { CellRef, Level, Measure, Source, TaskFundingFact, TaskRecord } from "../../../warehouse/model.js";
+import type { CellRef, Level, Source, TaskRecord } from "../../../warehouse/model.js";
+import { FactKind } from "../../../warehouse/pack.js";
 import type { Column } from "../headers.js";
 import type { XCell } from "../../../xlsx/types.js";
 import { claimFact, claimKey, hasSpace, isSpaceCode, notePlanMeasure, type RowView, type SheetCtx } from "../sheet.js";
@@ -188,21 +189,22 @@ function taskRows(
       for (let li = 0; li < loaded.n; li++) {
         const a = loaded.cols[li]!;
         const value = loaded.values[li]!;
-        const cellAt = ctx.at(ctx.ref(a.col.col, r.row));
-        const fact = new FundingFact(code, a.year, a.measure, (a.source === "NSNN" ? "NSDP" : a.source) as Source, value, cellAt, at);
+        // the fact goes straight into the file's columns: its cell a place, made a reference only for a problem
+        const place = ctx.placeOf(a.col.col, r.row);
+        let source = (a.source === "NSNN" ? "NSDP" : a.source) as Source;
         if (a.source === "NSNN") {
-          if (level) fact.source = nsnnSource(level);
+          if (level) source = nsnnSource(level);
           else {
-            ctx.fs.out.taskFunding.push(fact);
-            ctx.fs.pendingNsnn.push({ factIndex: ctx.fs.out.taskFunding.length - 1 });
-            notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
+            const i = ctx.fs.facts.putFunding(code, a.year, a.measure, source, value, ctx.sheet, a.col.col, r.row, codeCol!.col);
+            ctx.fs.pendingNsnn.push(i, place);
+            notePlanMeasure(ctx, "task", code, a.year, a.measure, place);
             continue;
           }
         }
-        if (claimFact(ctx, "tf", code, a.year, a.measure, fact.source, cellAt)) {
-          ctx.fs.out.taskFunding.push(fact);
+        if (claimFact(ctx, "tf", code, a.year, a.measure, source, place)) {
+          ctx.fs.facts.putFunding(code, a.year, a.measure, source, value, ctx.sheet, a.col.col, r.row, codeCol!.col);
         }
-        notePlanMeasure(ctx, "task", code, a.year, a.measure, cellAt);
+        notePlanMeasure(ctx, "task", code, a.year, a.measure, place);
       }
     }
     totals.push(r.row, kind, "", values);
@@ -265,6 +267,7 @@ interface Part {
   source: string;
   amount: string;
   ref: string;
+  col: number;
 }
 
 function partOf(parts: Part[], source: string): Part | undefined {
@@ -272,35 +275,16 @@ function partOf(parts: Part[], source: string): Part | undefined {
   return undefined;
 }
 
+/** A parsed task's approved amounts: none as objects, they are facts of the file's columns (FileFacts). */
+const NO_APPROVED: TaskRecord["approved"] = Object.freeze([]) as unknown as TaskRecord["approved"];
+
 /**
- * A task's approved amount (TaskRecord.approved), the task (TaskRow) and its funding facts
- * (FundingFact). Instances, not literals: these live until the end of the file, and when the
- * garbage collector decided that a literal's objects (counted at its place in the code) are to be
- * made in the old generation, the optimised registerRow or parseTaskRows that made them was thrown
- * away and compiled again (issue 16). `new` of a class is not counted so.
+ * A TaskRecord's fields in the literal's order; pi, piGender, decision, acceptedOn added when given.
+ * An instance, not a literal: tasks live until the end of the file, and when the garbage collector
+ * decided that a literal's objects (counted at its place in the code) are to be made in the old
+ * generation, the optimised registerRow that made them was thrown away and compiled again (issue
+ * 16). `new` of a class is not counted so.
  */
-class ApprovedAmount {
-  constructor(
-    public source: Source | "TONG",
-    public amount: string,
-    public at: CellRef,
-  ) {}
-}
-
-/** A TaskFundingFact, made by parseTaskRows (an instance for the reason above). */
-class FundingFact implements TaskFundingFact {
-  constructor(
-    public taskCode: string,
-    public year: number,
-    public measure: Measure,
-    public source: Source,
-    public amount: string,
-    public at: CellRef,
-    public codeAt: CellRef,
-  ) {}
-}
-
-/** A TaskRecord's fields in the literal's order; pi, piGender, decision, acceptedOn added when given. */
 class TaskRow {
   declare pi?: string;
   declare piGender?: "NAM" | "NU";
@@ -408,25 +392,26 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     const v = ctx.money(r, c, c.role.unit);
     if (v === null || v === undefined) continue;
     values.set(c.col, v);
-    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, ref: ctx.ref(c.col, r.row) });
+    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, ref: ctx.ref(c.col, r.row), col: c.col });
   }
   const tongCol = approvedCols.find((c) => c.role?.role === "approved" && c.role.source === "TONG");
   const tong = partOf(parts, "TONG");
   if (!tong && tongCol && !ctx.has(r, tongCol)) ctx.add("REQUIRED_VALUE_MISSING", ctx.ref(tongCol.col, r.row), { column: "approved total", columnVi: "Tổng kinh phí" });
   const lvl = level ?? undefined;
-  const approved = emptyList<ApprovedAmount>();
+  // the approved amounts, written as facts (FileFacts) once the task is known to be kept
+  const approved = emptyList<Part>();
   let unsplit = false;
   if (tong) {
-    approved.push(new ApprovedAmount("TONG", tong.amount, ctx.at(tong.ref)));
-    const given = emptyList<{ source: Source; amount: string; ref: string }>();
+    approved.push(tong);
+    const given = emptyList<{ source: Source; amount: string; ref: string; col: number }>();
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
     // (in a Map, set on an absent key: added, its value the NSNN part's)
-    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref });
+    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref, col: nsnn.col });
     for (const s of SPLIT_SOURCES) {
       const p = partOf(parts, s);
       // (the part found by its source s: the same source, amount and reference)
-      if (p) given.push(p as { source: Source; amount: string; ref: string });
+      if (p) given.push(p as { source: Source; amount: string; ref: string; col: number });
     }
     if (given.length === 0) {
       unsplit = true;
@@ -441,7 +426,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
           ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
         }
       }
-      for (const g of given) approved.push(new ApprovedAmount(g.source, g.amount, ctx.at(g.ref)));
+      for (const g of given) approved.push(g);
     }
   }
   // A level that had ended before the task started (cấp huyện after 30 June 2025) is refused at the
@@ -457,8 +442,13 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   let failed = false;
   for (let i = before; i < ctx.problems.length; i++) if (ctx.problems[i]!.severity === "error") failed = true;
   if (failed || !level || !start || !end || !tong) return null;
-  // (a copy of its own length: the list grew room for 16 amounts, and a task keeps it to the end of the file)
-  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, approved.slice());
+  // its approved amounts are facts of the file's columns, not objects the task keeps (NO_APPROVED)
+  const rec: TaskRecord = new TaskRow(code, title, level, field, leadOrg, start, end, status, unsplit, at, NO_APPROVED);
+  const facts = ctx.fs.facts;
+  for (let i = 0; i < approved.length; i++) {
+    const a = approved[i]!;
+    facts.put(FactKind.Approved, code, 0, "", a.source, a.amount, ctx.sheet, a.col, r.row);
+  }
   if (pi) rec.pi = pi;
   if (piGender) rec.piGender = piGender;
   if (decision) rec.decision = decision;
