@@ -9,6 +9,7 @@ import type { ParsedFile } from "../warehouse/model.js";
 import { LIMIT_DEFAULTS } from "../core/config.js";
 import { emptyList } from "../core/lists.js";
 import { openXlsx } from "../xlsx/index.js";
+import { colLetters } from "../xlsx/refs.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError, type OpenFailure, type ReaderLimits, type XlsxReader, type XRow } from "../xlsx/types.js";
 import { parseSheet } from "./parse/recognise.js";
 import { FactKeys, OVER_LIMIT, Places, type FileState } from "./parse/sheet.js";
@@ -119,7 +120,7 @@ export async function readInboxFile(absPath: string, fileId: string, office: str
     factKeys: new FactKeys(),
     planYear: new FactKeys(),
     places: new Places(),
-    facts: new FileFacts(),
+    facts: new FileFacts(colLetters),
     indicatorKeys: new Map(),
     indicatorSort: 0,
     pendingNsnn: [],

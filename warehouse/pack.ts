@@ -195,13 +195,6 @@ export function packFacts(f: ParsedFile): PackedFacts {
   return p;
 }
 
-/** Column letters of a column number (1 = A): pack.ts may import nothing of the parse. */
-function letters(col: number): string {
-  let s = "";
-  for (let c = col; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
-  return s;
-}
-
 /** Is an int64 two 32-bit halves, the low one first? (FactColumns.halves) */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -304,6 +297,11 @@ const KIND_NAMES = ["task_approved", "task_funding", "budget_line", "indicator"]
  * numbers: its cell reference is made only for a problem (`cell`).
  */
 export class FileFacts {
+  /**
+   * `letters`: a column number's letters (1 = "A"), the xlsx toolkit's colLetters, given by the
+   * parse: the one home of A1 references is xlsx/refs.ts, which this folder may not import.
+   */
+  constructor(private readonly letters: (col: number) => string) {}
   private readonly keys = new Interned();
   private readonly small = new Interned();
   readonly kinds = [new FactColumns(), new FactColumns(), new FactColumns(), new FactColumns()];
@@ -358,7 +356,7 @@ export class FileFacts {
   /** The fact's cell reference ("C123"), for a problem. */
   cell(kind: FactKind, i: number): string {
     const k = this.kinds[kind]!;
-    return letters(k.col[i]!) + k.row[i]!;
+    return this.letters(k.col[i]!) + k.row[i]!;
   }
   setSource(kind: FactKind, i: number, source: string): void {
     this.kinds[kind]!.source[i] = this.small.id(source);
@@ -448,12 +446,12 @@ export class FileFacts {
         p.sheet[o] = shj;
         const col = k.col[i]!;
         let c = colIds[col];
-        if (c === undefined) colIds[col] = c = small.id(letters(col));
+        if (c === undefined) colIds[col] = c = small.id(this.letters(col));
         p.col[o] = c;
         p.row[o] = k.row[i]!;
         if (kind === FactKind.Funding && sheet !== lastCodeSheet) {
           lastCodeSheet = sheet;
-          p.codeColumns.push([this.small.values[sheet - 1]!, letters(this.codeCols.get(sheet)!)]);
+          p.codeColumns.push([this.small.values[sheet - 1]!, this.letters(this.codeCols.get(sheet)!)]);
         }
         o++;
       }

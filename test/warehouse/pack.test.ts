@@ -2,6 +2,7 @@
 // facts given as objects: same figures, to the last micro-unit, same lineage.
 import { describe, expect, it } from "vitest";
 import { parseDecimal } from "../../core/money.js";
+import { colLetters } from "../../xlsx/refs.js";
 import { loadFiles } from "../../warehouse/load.js";
 import { openCurrent } from "../../warehouse/generations.js";
 import { FactKind, FileFacts, microOf, packFacts, packIndicators, packTasks, transferList, withPackedFacts } from "../../warehouse/pack.js";
@@ -60,7 +61,7 @@ describe("FileFacts: the facts a parse writes as columns", () => {
   it("pack into what packFacts makes of the same facts as objects: amounts past 2^53 and int64, negatives, a dropped fact", () => {
     const amounts = ["0", "-0", "1", "-1", "50.5", "0.000001", "-0.25", "9007199254.740991", "9007199254.740992", "999999999999", "-999999999999.5", "00012.340000", "99999999999999999999.999999"];
     for (const wide of [false, true]) {
-      const ff = new FileFacts();
+      const ff = new FileFacts(colLetters);
       const o: ParsedFile = file("f.xlsx", {});
       const at = (sheet: string, col: number, row: number) => ({ sheet, cell: `${String.fromCharCode(64 + col)}${row}` });
       // written in the parse's order (kinds interleaved), packed in the loader's
