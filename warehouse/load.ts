@@ -795,30 +795,63 @@ export async function factsChecksum(db: Db, province: string): Promise<string> {
   return checksumText({ h: BigInt(r[0]!.h ?? "0"), n: BigInt(r[0]!.n) });
 }
 
-/**
- * factsChecksum on another connection of `db`'s database (its committed facts), so that it runs
- * beside what `db` runs meanwhile; on `db` itself where there is none. Never an unhandled rejection
- * while the caller is busy elsewhere: the promise is awaited later, and then throws.
- */
-function checksumBeside(db: Db, province: string): Promise<string> {
-  const sum = (async () => {
-    const other = await db.sibling();
-    if (!other) return factsChecksum(db, province);
-    try {
-      return await factsChecksum(other, province);
-    } finally {
-      other.close();
-    }
-  })();
-  sum.catch(() => undefined);
-  return sum;
-}
-
 /** The checksum's xor of row hashes over the rows `$rows` picks (a condition on the facts' columns). */
 const ROW_HASH = "coalesce(bit_xor(hash(kind, k1, year, measure, source, amount, file_id, cell)) filter (where $rows), 0)::varchar";
 
 type Sum = { h: bigint; n: bigint };
 const checksumText = (s: Sum): string => `${s.n}-${s.h.toString(16)}`;
+
+/**
+ * The checksum as a run goes: xor is its own inverse, so the province's checksum after the run is
+ * the one before it, with each staged file's earlier facts (which the commit deletes) and new
+ * facts xor-ed in — each file's part summed while the next file is read, not the whole province
+ * again in the tail. `factsChecksum` over the result gives the same (per-file-checks.test.ts).
+ */
+class RunningChecksum {
+  private readonly files = new Map<string, Sum>();
+  private constructor(private readonly start: Sum) {}
+
+  /** The warehouse's facts before the run (those not of the run: at any time before the commit). */
+  static async start(db: Db, ctx: RunContext, held: Held): Promise<RunningChecksum> {
+    // a province's first load: nothing to sum
+    if (!FACT_TABLES.some((t) => held.has(t.kind))) return new RunningChecksum({ h: 0n, n: 0n });
+    const r = await db.all<{ h: string; n: string }>(
+      `select ${ROW_HASH.replace("$rows", "true")} h, count(*)::varchar n from (${facts("run_id <> $run")})`,
+      ctx,
+    );
+    return new RunningChecksum({ h: BigInt(r[0]!.h), n: BigInt(r[0]!.n) });
+  }
+
+  /**
+   * A file just staged: its facts of this run in, those of its earlier version out. `kinds`: the
+   * only tables to read, for a file seen first (an earlier version may have given any kind).
+   */
+  async add(db: Db, ctx: RunContext, fileId: string, kinds?: readonly FactKind[]): Promise<void> {
+    if (kinds?.length === 0) {
+      this.files.set(fileId, { h: 0n, n: 0n });
+      return;
+    }
+    const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
+      `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
+              ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
+         from (${facts("file_id = $file", kinds)})`,
+      { ...ctx, file: fileId },
+    );
+    const x = r[0]!;
+    this.files.set(fileId, { h: BigInt(x.h_new) ^ BigInt(x.h_old), n: BigInt(x.n_new) - BigInt(x.n_old) });
+  }
+
+  /** After the run, of the files it still stages. */
+  value(staged: readonly string[]): string {
+    const s = { ...this.start };
+    for (const id of staged) {
+      const f = this.files.get(id)!;
+      s.h ^= f.h;
+      s.n += f.n;
+    }
+    return checksumText(s);
+  }
+}
 
 export class WarehouseBusyError extends Error {
   override name = "WarehouseBusyError";
@@ -907,6 +940,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     let registersBefore = false;
     // the staged files by their numbers, which their tasks and indicators carry (stageFile)
     const stagedFiles: StagedFiles = { ids: [], hashes: [] };
+    // made in the first wait for the reading worker (a province's first load: nothing to sum)
+    let sum: RunningChecksum | null = null;
     // per staged file seen for the first time, its facts: all of them additions
     const freshFacts = new Map<string, number>();
     let i = 0;
@@ -969,6 +1004,10 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
             await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs, fileNo, files: stagedFiles });
           }
           registersBefore ||= tasks;
+          if (perFile) {
+            sum ??= await RunningChecksum.start(db, ctx, held);
+            await sum.add(db, ctx, parsed.fileId, known.has(parsed.fileId) ? undefined : st.kinds);
+          }
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
           throw new FileLoadError(parsed.fileId, parsed.office, e);
@@ -1052,12 +1091,14 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
     cp("committed-staging");
     report.rowsLoaded = staged.reduce((s, x) => s + x.rows, 0);
     report.outcome = rejected.size > 0 ? "partial" : "loaded";
-    return { strict: true };
+    return { checksum: perFile && sum ? sum.value(staged.map((x) => x.fileId)) : undefined, strict: true };
   });
 }
 
 /** What a run's body has written, to be committed, tested and recorded (withRun). */
 interface Written {
+  /** the checksum of the province's facts as they now are, when the body has it (else summed after the commit) */
+  checksum?: string;
   /** whether a failing data test (an error) rejects the run: a load's do; `etl forget` reports them */
   strict: boolean;
 }
@@ -1106,34 +1147,23 @@ async function withRun(
       // commit below, the file is removed if anything after this fails or is killed.
       await commit();
       cp("facts-committed");
-      // The run record's checksum of the province's facts, summed once on the committed facts by a
-      // connection of its own while the data tests run on theirs. Summed file by file as the files
-      // were staged, it was a statement more a file on the main thread's staging, which the reading
-      // worker outruns at each province's end: the bench's subset, eight alternated pairs, 3.80-4.04 s
-      // then against 3.70-4.01 s so (faster in six), the data tests 0.01-0.03 s longer beside it.
-      const summed = checksumBeside(db, opts.province.code);
-      try {
-        if (opts.afterLoad) {
-          const after = await opts.afterLoad(db);
-          cp("data-tested");
-          // a loop, not push(...after): one problem a failing row
-          for (const p of after) report.problems.push(p);
-          if (done.strict && after.some(isError)) {
-            report.outcome = "rejected";
-            report.rowsLoaded = 0;
-            for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
-            return { publish: false, value: null };
-          }
+      if (opts.afterLoad) {
+        const after = await opts.afterLoad(db);
+        cp("data-tested");
+        // a loop, not push(...after): one problem a failing row
+        for (const p of after) report.problems.push(p);
+        if (done.strict && after.some(isError)) {
+          report.outcome = "rejected";
+          report.rowsLoaded = 0;
+          for (const fo of report.files) if (fo.status === "loaded") fo.status = "rejected";
+          return { publish: false, value: null };
         }
-        report.runId = number;
-        report.finishedAt = now().toISOString();
-        await recordRun(db, number, report, await summed);
-        cp("run-recorded");
-        return { publish: true, value: null };
-      } finally {
-        // its connection done with the file before the file is closed, published or removed
-        await summed.catch(() => undefined);
       }
+      report.runId = number;
+      report.finishedAt = now().toISOString();
+      await recordRun(db, number, report, done.checksum ?? (await factsChecksum(db, opts.province.code)));
+      cp("run-recorded");
+      return { publish: true, value: null };
     }, (name) => cp(name), opts.prepare && opts.prepareKey ? template(opts.prepare, opts.prepareKey) : undefined);
     report.runId = result.published;
     return report;

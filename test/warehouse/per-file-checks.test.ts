@@ -68,7 +68,7 @@ async function facts(db: string, code = province.code): Promise<unknown> {
       funding: await c.all("select task_code, year, amount::varchar a, file_id, cell, run_id from fact_task_funding order by all"),
       tasks: await c.all("select task_code, file_id, cell, run_id from task order by all"),
       files: await c.all("select file_id, sha256, run_id from source_file order by all"),
-      // the run record's checksum is the one of the facts as they are
+      // the checksum summed file by file as the run went is the one of the facts as they are
       checksums: await c.all("select run_id, checksum from load_run order by all"),
       now: await factsChecksum(c, code),
     };
@@ -291,7 +291,7 @@ describe("checks made file by file as the files are staged", () => {
     const small = new StagedJumps(KEYED, 5);
     expect(files.slice(0, 2).map((f) => small.add(f.fileId, "", packFacts(f))?.length ?? null)).toEqual([0, null]);
     // a figure past int64 in micro-units (staged as DECIMAL(38,6)), in a run checked file by file to
-    // its end: its jump and the run record's checksum as the whole run's
+    // its end: its jump and its part of the running checksum as the whole run's
     // a merged department's former provinces: the same line and year are two keys, one each
     const merged = await both([
       file("80 Long An/a.xlsx", { budgetLines: [line("30", 2023, "1", "C30")] }),
