@@ -18,6 +18,20 @@ describe("data tests", () => {
   });
   afterEach(() => w.close());
 
+  /** Rows that break five of the tests. */
+  async function breakSome(): Promise<void> {
+    // funding for a task no register holds
+    await w.funding("GHOST", 2024, "du_toan", "NSDP", "1");
+    // a register total that is not its parts (a load that skipped the check)
+    await w.db.run("update fact_task_approved set amount = 1600 where task_code = 'T1' and source_code = 'NSDP'");
+    // a sum row given beside its leaves, and not equal to them
+    await w.line("04", 2024, "du_toan", "NSDP", "151");
+    // du_toan and de_xuat for the same key and year
+    await w.line("06", 2024, "de_xuat", "NSDP", "60");
+    // codes that no dimension has
+    await w.line("99", 2024, "du_toan", "NSDP", "1");
+  }
+
   it("each test has a code, a severity and a message in both languages", () => {
     const tests = dataTests();
     expect(tests.map((t) => t.code)).toEqual([
@@ -50,16 +64,7 @@ describe("data tests", () => {
   });
 
   it("reports what is broken, with its place", async () => {
-    // funding for a task no register holds
-    await w.funding("GHOST", 2024, "du_toan", "NSDP", "1");
-    // a register total that is not its parts (a load that skipped the check)
-    await w.db.run("update fact_task_approved set amount = 1600 where task_code = 'T1' and source_code = 'NSDP'");
-    // a sum row given beside its leaves, and not equal to them
-    await w.line("04", 2024, "du_toan", "NSDP", "151");
-    // du_toan and de_xuat for the same key and year
-    await w.line("06", 2024, "de_xuat", "NSDP", "60");
-    // codes that no dimension has
-    await w.line("99", 2024, "du_toan", "NSDP", "1");
+    await breakSome();
     await w.db.run("update indicator set parent_key = 'NOPE' where indicator_key = 'TT01'");
 
     const problems = await runDataTests(w.db);
@@ -77,11 +82,7 @@ describe("data tests", () => {
   });
 
   it("over two connections (committed rows), finds the same problems in the same order as over one", async () => {
-    await w.funding("GHOST", 2024, "du_toan", "NSDP", "1");
-    await w.db.run("update fact_task_approved set amount = 1600 where task_code = 'T1' and source_code = 'NSDP'");
-    await w.line("04", 2024, "du_toan", "NSDP", "151");
-    await w.line("06", 2024, "de_xuat", "NSDP", "60");
-    await w.line("99", 2024, "du_toan", "NSDP", "1");
+    await breakSome();
     await w.task({ code: "T2", level: "TINH", start: "2024-12", end: "2023-01", approved: { TONG: "5", NSDP: "5" } });
     await w.db.run("insert into fact_indicator select * replace (nextval('fact_id_seq') as fact_id) from fact_indicator limit 1");
     const one = await runDataTests(w.db);

@@ -44,15 +44,7 @@ async function dump(db: string): Promise<string> {
 describe("killed loads", () => {
   it("leave the warehouse as before or as after, at every named point and at seeded random moments", async () => {
     // before: variant A loaded; after: A then B loaded (computed once, on a copy, without kills)
-    const base = tempDb();
-    expect((await runChild(base, "A")).out).toContain("done");
-    const before = await dump(base);
-    const ref = tempDb();
-    cpSync(`${base}.gens`, `${ref}.gens`, { recursive: true });
-    copyLink(base, ref);
-    expect((await runChild(ref, "B")).out).toContain("done");
-    const after = await dump(ref);
-    expect(after).not.toEqual(before);
+    const { base, before, after } = await beforeAndAfter();
 
     // every point of a load in order: the facts' commit, the data tests on them and the run
     // record's commit come before the publishing, and a kill at any of them leaves "before"
@@ -62,9 +54,7 @@ describe("killed loads", () => {
     ];
     const outcomes: string[] = [];
     for (const point of points) {
-      const db = tempDb();
-      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
-      copyLink(base, db);
+      const db = copyOf(base);
       const r = await runChild(db, "B", point);
       expect(r.signal).toBe("SIGKILL");
       const d = await dump(db);
@@ -79,9 +69,7 @@ describe("killed loads", () => {
     // Seeded random moments from outside the process (process start included).
     const delays = fc.sample(fc.integer({ min: 50, max: 2500 }), { numRuns: 6, seed: 20241128 });
     for (const ms of delays) {
-      const db = tempDb();
-      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
-      copyLink(base, db);
+      const db = copyOf(base);
       await runChild(db, "B", "", ms);
       expect([before, after]).toContain(await dump(db));
     }
@@ -90,20 +78,11 @@ describe("killed loads", () => {
 
 describe("a load killed between its facts' commit and its run record's commit", () => {
   it("leaves its committed generation unpublished, the warehouse as it was, and the next load works", async () => {
-    const base = tempDb();
-    expect((await runChild(base, "A")).out).toContain("done");
-    const before = await dump(base);
+    const { base, before, after } = await beforeAndAfter();
     const runsBefore = await runs(base);
-    const ref = tempDb();
-    cpSync(`${base}.gens`, `${ref}.gens`, { recursive: true });
-    copyLink(base, ref);
-    expect((await runChild(ref, "B")).out).toContain("done");
-    const after = await dump(ref);
 
     for (const point of ["facts-committed", "data-tested", "run-recorded"]) {
-      const db = tempDb();
-      cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
-      copyLink(base, db);
+      const db = copyOf(base);
       expect((await runChild(db, "B", point)).signal).toBe("SIGKILL");
       // the new generation's file holds B's facts, committed, and no record of its run: the link
       // has not moved to it, so nobody reads it as the warehouse
@@ -141,6 +120,29 @@ async function runs(db: string): Promise<Record<string, unknown>[]> {
 }
 
 /** Point `to` at the same generation number as `from` (its copied .gens folder). */
+/**
+ * Variant A loaded into a new warehouse (`base`), and its state (`before`); the state after A then B
+ * (`after`), made once, on a copy, without kills.
+ */
+async function beforeAndAfter(): Promise<{ base: string; before: string; after: string }> {
+  const base = tempDb();
+  expect((await runChild(base, "A")).out).toContain("done");
+  const before = await dump(base);
+  const ref = copyOf(base);
+  expect((await runChild(ref, "B")).out).toContain("done");
+  const after = await dump(ref);
+  expect(after).not.toEqual(before);
+  return { base, before, after };
+}
+
+/** A new warehouse whose generations and link are a copy of `base`'s. */
+function copyOf(base: string): string {
+  const db = tempDb();
+  cpSync(`${base}.gens`, `${db}.gens`, { recursive: true });
+  copyLink(base, db);
+  return db;
+}
+
 function copyLink(from: string, to: string) {
   if (existsSync(to)) return;
   symlinkSync(readlinkSync(from).replace(/^[^/]*\.gens/, `${to.split("/").pop()}.gens`), to);
