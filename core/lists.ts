@@ -17,3 +17,10 @@ NONE.pop();
 export function emptyList<T>(): T[] {
   return NONE.slice() as T[];
 }
+
+/** A typed array's elements in a new one of its kind, `size` long: a growable column's next size. */
+export function grown<T extends Int32Array | Float64Array | BigInt64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a as never);
+  return b;
+}

@@ -19,7 +19,8 @@
 // province five times over.
 // No DuckDB here.
 import { fixedDecimal } from "../core/money.js";
-import type { PackedFacts } from "./pack.js";
+import { int64Halves, type PackedFacts } from "./pack.js";
+import { grown } from "../core/lists.js";
 
 /** A jump: fact s of a staged file, p the same key's figure of the year before (a row of ld_jump). */
 export interface JumpPair {
@@ -41,8 +42,6 @@ export interface JumpPair {
 /** Below this many micro-units a figure is the same double in DuckDB and here (see above). */
 const EXACT = 2n ** 53n;
 
-/** Whether a BigInt64Array's halves are low then high (every platform Node runs on here). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A key's parts but its entity (kind, measure, source, origin): a handful in a run. */
 const MAX_SHAPES = 4096;
@@ -95,7 +94,7 @@ export class StagedJumps {
     const shapeOf = new Map<number, number>();
     const small = p.small.length + 1;
     // the micro-units as 32-bit halves (little-endian): no BigInt made per figure
-    const halves = p.amount instanceof BigInt64Array && LITTLE_ENDIAN ? new Int32Array(p.amount.buffer, p.amount.byteOffset, p.amount.length * 2) : null;
+    const halves = p.amount instanceof BigInt64Array ? int64Halves(p.amount) : null;
     for (let i = 0; i < p.n; i++) {
       const kind = p.kind[i]!;
       if (kinds[kind] === 0) continue;
@@ -152,15 +151,14 @@ export class StagedJumps {
 
   private push(file: number, fact: number, year: number, value: number, entity: number, shape: number): void {
     if (this.n === this.file.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
       const size = this.n * 2;
-      this.file = grow(this.file, new Int32Array(size));
-      this.fact = grow(this.fact, new Int32Array(size));
-      this.year = grow(this.year, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-      this.entity = grow(this.entity, new Int32Array(size));
-      this.shape = grow(this.shape, new Int32Array(size));
-      this.next = grow(this.next, new Int32Array(size));
+      this.file = grown(this.file, size);
+      this.fact = grown(this.fact, size);
+      this.year = grown(this.year, size);
+      this.value = grown(this.value, size);
+      this.entity = grown(this.entity, size);
+      this.shape = grown(this.shape, size);
+      this.next = grown(this.next, size);
     }
     const e = this.n++;
     this.file[e] = file;

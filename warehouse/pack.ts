@@ -5,7 +5,7 @@
 // amounts again. The loader packs a file it was given
 // as objects (a parser on its own thread, tests) the same way. No DuckDB here: workers import it.
 import { microNumber, parseDecimal } from "../core/money.js";
-import { emptyList } from "../core/lists.js";
+import { emptyList, grown } from "../core/lists.js";
 import type { IndicatorRecord, ParsedFile, TaskRecord } from "./model.js";
 
 export interface PackedFacts {
@@ -154,13 +154,9 @@ class FactPacker {
   }
 }
 
-/** The facts of a parsed file, packed in the order the loader stages them. */
-export function packFacts(f: ParsedFile): PackedFacts {
-  let n = f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
-  for (const t of f.tasks) n += t.approved.length;
-  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
-  const keys = new Interned(); // entity keys: thousands in a big register
-  const p: PackedFacts = {
+/** Columns for `n` facts, to be filled; their strings those `keys` and `small` are given. */
+function emptyPacked(n: number, keys: Interned, small: Interned, tasks: PackedTasks, indicators: PackedIndicators): PackedFacts {
+  return {
     n,
     kind: new Int32Array(n),
     measure: new Int32Array(n),
@@ -174,9 +170,18 @@ export function packFacts(f: ParsedFile): PackedFacts {
     keys: keys.values,
     small: small.values,
     codeColumns: emptyList(),
-    tasks: packTasks(f.tasks),
-    indicators: packIndicators(f.indicators),
+    tasks,
+    indicators,
   };
+}
+
+/** The facts of a parsed file, packed in the order the loader stages them. */
+export function packFacts(f: ParsedFile): PackedFacts {
+  let n = f.taskFunding.length + f.budgetLines.length + f.indicatorFacts.length;
+  for (const t of f.tasks) n += t.approved.length;
+  const small = new Interned(); // kinds, measures, sources, sheets, column letters: a handful each
+  const keys = new Interned(); // entity keys: thousands in a big register
+  const p = emptyPacked(n, keys, small, packTasks(f.tasks), packIndicators(f.indicators));
   const w = new FactPacker(p, keys, small);
   const approved = small.id("task_approved");
   for (const t of f.tasks) for (const a of t.approved) w.put(approved, t.code, 0, "", a.source, a.amount, a.at.sheet, a.at.cell);
@@ -195,8 +200,16 @@ export function packFacts(f: ParsedFile): PackedFacts {
   return p;
 }
 
-/** Is an int64 two 32-bit halves, the low one first? (FactColumns.halves) */
+/** Is an int64 two 32-bit halves, the low one first? */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * An int64 column's bytes as 32-bit halves, the low one first, where the platform lays them out so
+ * (null elsewhere): an exact integer copied or written without a BigInt made for it.
+ */
+export function int64Halves(a: BigInt64Array): Int32Array | null {
+  return LITTLE_ENDIAN ? new Int32Array(a.buffer, a.byteOffset, a.length * 2) : null;
+}
 
 /**
  * One kind's facts as the parse writes them: growable columns, the strings as ids of the file's
@@ -219,29 +232,22 @@ class FactColumns {
   constructor() {
     const a = new BigInt64Array(256);
     this.amount = a;
-    this.halves = LITTLE_ENDIAN ? new Int32Array(a.buffer) : null;
+    this.halves = int64Halves(a);
   }
   /** 1 for a fact dropped after it was written (FileFacts.drop), else 0; null while none is */
   dropped: Uint8Array | null = null;
   private grow(): void {
     const cap = this.k1.length * 2;
-    const more = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.k1 = more(this.k1);
-    this.year = more(this.year);
-    this.measure = more(this.measure);
-    this.source = more(this.source);
-    this.sheet = more(this.sheet);
-    this.col = more(this.col);
-    this.row = more(this.row);
+    this.k1 = grown(this.k1, cap);
+    this.year = grown(this.year, cap);
+    this.measure = grown(this.measure, cap);
+    this.source = grown(this.source, cap);
+    this.sheet = grown(this.sheet, cap);
+    this.col = grown(this.col, cap);
+    this.row = grown(this.row, cap);
     if (this.amount instanceof BigInt64Array) {
-      const b = new BigInt64Array(cap);
-      b.set(this.amount);
-      this.amount = b;
-      this.halves = LITTLE_ENDIAN ? new Int32Array(b.buffer) : null;
+      this.amount = grown(this.amount, cap);
+      this.halves = int64Halves(this.amount);
     }
   }
   /** The fact's place and ids; its amount then (`amountMicro` or `amountBig`). */
@@ -379,32 +385,21 @@ export class FileFacts {
     const n = this.size;
     const small = new Interned();
     const keys = new Interned();
-    const p: PackedFacts = {
-      n,
-      kind: new Int32Array(n),
-      measure: new Int32Array(n),
-      source: new Int32Array(n),
-      sheet: new Int32Array(n),
-      col: new Int32Array(n),
-      k1: new Int32Array(n),
-      year: new Int32Array(n),
-      row: new Int32Array(n),
-      amount: new BigInt64Array(n),
-      keys: keys.values,
-      small: small.values,
-      codeColumns: emptyList(),
-      tasks,
-      indicators,
-    };
+    const p = emptyPacked(n, keys, small, tasks, indicators);
     // the parse's ids → packFacts' (0: not met yet), each given at its first sight in packFacts' order
     const smallMap = new Int32Array(this.small.values.length + 1);
     const keyMap = new Int32Array(this.keys.values.length + 1);
     const parseSmall = this.small.values;
+    const smallOf = (id: number): number => {
+      let j = smallMap[id]!;
+      if (j === 0) smallMap[id] = j = small.id(parseSmall[id - 1]!);
+      return j;
+    };
     // column letters by column number: packFacts' ids of "AB", given in the same order
     const colIds: number[] = [];
     let o = 0;
     let lastCodeSheet = -1;
-    let out = p.amount instanceof BigInt64Array && LITTLE_ENDIAN ? new Int32Array(p.amount.buffer) : null;
+    let out = p.amount instanceof BigInt64Array ? int64Halves(p.amount) : null;
     for (let kind = 0; kind < 4; kind++) {
       const kindId = small.id(KIND_NAMES[kind]!);
       const k = this.kinds[kind]!;
@@ -420,14 +415,8 @@ export class FileFacts {
         p.k1[o] = kj;
         p.year[o] = k.year[i]!;
         // (in FactPacker.put's order of first sight: measure, source, sheet, column)
-        const m = k.measure[i]!;
-        let mj = smallMap[m]!;
-        if (mj === 0) smallMap[m] = mj = small.id(parseSmall[m - 1]!);
-        p.measure[o] = mj;
-        const s = k.source[i]!;
-        let sj = smallMap[s]!;
-        if (sj === 0) smallMap[s] = sj = small.id(parseSmall[s - 1]!);
-        p.source[o] = sj;
+        p.measure[o] = smallOf(k.measure[i]!);
+        p.source[o] = smallOf(k.source[i]!);
         if (out !== null && halves !== null) {
           // int64 to int64: its two halves copied, no BigInt made
           out[2 * o] = halves[2 * i]!;
@@ -441,9 +430,7 @@ export class FileFacts {
           p.amount[o] = micro;
         }
         const sheet = k.sheet[i]!;
-        let shj = smallMap[sheet]!;
-        if (shj === 0) smallMap[sheet] = shj = small.id(parseSmall[sheet - 1]!);
-        p.sheet[o] = shj;
+        p.sheet[o] = smallOf(sheet);
         const col = k.col[i]!;
         let c = colIds[col];
         if (c === undefined) colIds[col] = c = small.id(this.letters(col));

@@ -3,7 +3,7 @@
 // cell and place a problem on it.
 import type { Place, Problem } from "../../core/problem.js";
 import { nfc } from "../../core/text.js";
-import { emptyList } from "../../core/lists.js";
+import { emptyList, grown } from "../../core/lists.js";
 import { figureTooLarge, MAX_FIGURE, parseDecimal } from "../../core/money.js";
 import { CODES, prob, type Code } from "../../core/codes.js";
 import type { CellRef, ParsedFile } from "../../warehouse/model.js";
@@ -197,11 +197,7 @@ export class Places {
       this.lastSheetNo = k;
     }
     const i = this.n;
-    if (3 * i + 3 > this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
+    if (3 * i + 3 > this.data.length) this.data = grown(this.data, this.data.length * 2);
     this.data[3 * i] = this.lastSheetNo;
     this.data[3 * i + 1] = col;
     this.data[3 * i + 2] = row;
