@@ -403,7 +403,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
   let unsplit = false;
   if (tong) {
     approved.push(tong);
-    const given = emptyList<{ source: Source; amount: string; ref: string; col: number }>();
+    const given = emptyList<Part & { source: Source }>();
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
     // (in a Map, set on an absent key: added, its value the NSNN part's)
@@ -411,7 +411,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     for (const s of SPLIT_SOURCES) {
       const p = partOf(parts, s);
       // (the part found by its source s: the same source, amount and reference)
-      if (p) given.push(p as { source: Source; amount: string; ref: string; col: number });
+      if (p) given.push(p as Part & { source: Source });
     }
     if (given.length === 0) {
       unsplit = true;
