@@ -8,10 +8,12 @@ import { emptyList } from "../core/lists.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
-import { SheetScanner, UNITS_PAD } from "./scanner.js";
+import { SheetScanner, UNITS_PAD, unitsOf } from "./scanner.js";
 import { isAscii, isUtf8, transcode } from "node:buffer";
 import { strictUtf8 } from "./utf8.js";
 import { endianness } from "node:os";
+
+const LITTLE_ENDIAN = endianness() === "LE";
 
 const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are not valid UTF-8", "các byte không phải UTF-8 hợp lệ");
 
@@ -26,23 +28,26 @@ export function utf8Text(bytes: Uint8Array): string {
   return text;
 }
 
-const LITTLE_ENDIAN = endianness() === "LE";
-
 /**
- * utf8Text, with the text's UTF-16 code units followed by UNITS_PAD zeros, as the scanner reads
- * them (SheetScanner.feed): the transcoded UTF-16LE bytes viewed as 16-bit units on a little-endian
- * machine. The bytes and the zeros are put together in a scratch buffer of the caller's (one copy of
- * the chunk; the units are read before the next call).
+ * The UTF-16 code units of UTF-8 bytes of whole characters, followed by UNITS_PAD zeros, as the
+ * scanner reads them (SheetScanner.feedUnits); XlsxInvalidError when the bytes are not UTF-8 (never
+ * U+FFFD). The bytes and the zeros are put together in a scratch buffer of the caller's (one copy
+ * of the chunk; the units are read before the next call) and transcoded to UTF-16LE: on a
+ * little-endian machine those bytes are the units. No string of the chunk is made.
  */
-export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
+export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; units: Uint16Array } {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (!isAscii(b) && !isUtf8(b)) throw NOT_UTF8();
   return validUnits(bytes, scratch);
 }
 
 /** utf8Units of bytes known to be UTF-8. */
-function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string; units: Uint8Array | Uint16Array | undefined } {
+function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; units: Uint16Array } {
   const n = bytes.length;
+  if (!LITTLE_ENDIAN) {
+    const text = utf8Text(bytes);
+    return { n: text.length, units: unitsOf(text) };
+  }
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
   if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
   const padded = scratch.buf.subarray(0, n + UNITS_PAD);
@@ -51,8 +56,11 @@ function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { text: string
   // ASCII too as 16-bit units: one kind of array for the scanner's reading (which V8 compiles for
   // the kinds it has seen: two would make every load of it slower)
   const u = transcode(padded, "utf8", "utf16le");
-  const text = u.toString("utf16le", 0, u.length - 2 * UNITS_PAD);
-  return { text, units: LITTLE_ENDIAN && u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, u.length >> 1) : undefined };
+  const count = u.length >> 1;
+  // (a Buffer from Node's pool may start at an odd byte: then the units are copied)
+  const units = u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, count) : new Uint16Array(count);
+  if (u.byteOffset % 2 !== 0) new Uint8Array(units.buffer).set(u);
+  return { n: count - UNITS_PAD, units };
 }
 
 /**
@@ -123,7 +131,7 @@ function warmUp(scratch: { buf: Buffer }): void {
     for (const part of [bytes.subarray(0, cut), bytes.subarray(cut)]) {
       if (!part.length) continue;
       const piece = validUnits(part, scratch);
-      scanner.feed(piece.text, piece.units);
+      scanner.feedUnits(piece.units, piece.n);
     }
     scanner.end();
   }
@@ -277,12 +285,12 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
           // a byte order mark is not text (TextDecoder drops it too)
           if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
           if (bytes.length) first = false;
-          const { text, units } = utf8Units(bytes, scratch);
-          const done = scanner.feed(text, units);
+          const { n, units } = utf8Units(bytes, scratch);
+          const done = scanner.feedUnits(units, n);
           if (done.length) yield done;
         }
         const last = utf8Units(carry ?? new Uint8Array(0), scratch);
-        const done = scanner.feed(last.text, last.units);
+        const done = scanner.feedUnits(last.units, last.n);
         if (done.length) yield done;
         scanner.end();
       } catch (err) {

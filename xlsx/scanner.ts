@@ -1,15 +1,16 @@
 // The purpose-built scanner of worksheet XML: the ETL's hot path (millions of cells). A generic
 // SAX parser builds an event and an attribute object for every tag; this one knows the handful
 // of elements a sheet's values live in (row, c, v, f, is/t, mergeCell) and skips the rest. Each
-// tag is read in ONE forward pass of charCodeAt (name, attributes, quotes, '>'), attribute
-// values are kept as positions in the chunk, and only what a cell needs becomes a string. It is
-// fed decoded text chunks of any size and keeps across calls only an unfinished tag and the raw
+// tag is read in ONE forward pass over the chunk's UTF-16 code units (name, attributes, quotes,
+// '>'), attribute values are kept as positions in the chunk, and only what a cell needs becomes a
+// string. It is fed chunks of any size and keeps across calls only an unfinished tag and the raw
 // text of the element being read, so a tag or an entity split between two chunks is fine. It is
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { ReaderLimits, XCell, XRow } from "./types.js";
 import { emptyList } from "../core/lists.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
-import { colLetters, digitsValue, MAX_ROW } from "./refs.js";
+import { colLetters, MAX_ROW } from "./refs.js";
+import { endianness } from "node:os";
 import { decodeReferences, decodeXstring, normaliseEol, type BadReference } from "./escape.js";
 // an ISO date cell's value as Excel's serial: shared with the fill's snapshot (fill/xlsx)
 import { isoToSerial } from "../core/serial.js";
@@ -130,14 +131,14 @@ export function parseNumber(s: string): number {
 }
 
 /**
- * parseNumber's fast case read in place in buf[from, to): an optional "-", up to 15 digits, an
+ * parseNumber's fast case read in place in u[from, to): an optional "-", up to 15 digits, an
  * optional "." and more digits — exactly the strings parseNumber reads without Number(). NaN for
  * anything else (which the caller then reads as text, the slow way).
  */
-function plainNumberAt(buf: string, from: number, to: number): number {
+function plainNumberAt(u: Uint16Array, from: number, to: number): number {
   let i = from;
   let neg = false;
-  if (i < to && buf.charCodeAt(i) === 45) {
+  if (i < to && u[i] === 45) {
     neg = true;
     i++;
   }
@@ -145,7 +146,7 @@ function plainNumberAt(buf: string, from: number, to: number): number {
   let digits = 0;
   let frac = -1;
   for (; i < to; i++) {
-    const c = buf.charCodeAt(i);
+    const c = u[i]!;
     if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
       if (++digits > 15) return NaN;
@@ -174,18 +175,64 @@ function slow(s: string): number {
  */
 export const UNITS_PAD = 16;
 
-/** A string's UTF-16 code units and UNITS_PAD zeros (what feed() is given when its caller has them not). */
-function unitsOf(s: string): Uint16Array {
+/** A string's UTF-16 code units and UNITS_PAD zeros (what feedUnits() is given when its caller has a string). */
+export function unitsOf(s: string): Uint16Array {
   const u = new Uint16Array(s.length + UNITS_PAD);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
   return u;
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
 /**
- * A text of its own. A slice of 13 characters or more is a view into the whole decoded chunk
- * (V8's sliced strings), which would then live as long as the cell's text does: a task title kept
- * in the ParsedFile, or a text remembered by a cache, would pin 64 KB of XML each. Gluing a
- * character on and slicing it off makes V8 copy the text into a string of its own.
+ * The text of units u[a, b) (whose bytes are `bytes`): a string of its own, never a view into a
+ * chunk, so a cell's text kept for the rest of the file pins no XML. On a little-endian machine the
+ * units' bytes are UTF-16LE and Node copies them into a string at once; else unit by unit.
+ */
+function textOf(u: Uint16Array, bytes: Buffer, a: number, b: number): string {
+  if (LITTLE_ENDIAN) return bytes.toString("utf16le", 2 * a, 2 * b);
+  let t = "";
+  for (let i = a; i < b; i += 4096) t += String.fromCharCode.apply(null, Array.from(u.subarray(i, Math.min(b, i + 4096))));
+  return t;
+}
+
+/** Where `code` is next in u[from, len), or -1. */
+function unitAt(u: Uint16Array, code: number, from: number, len: number): number {
+  const i = u.indexOf(code, from);
+  return i >= len ? -1 : i;
+}
+
+/** Where the units of `seq` (ASCII) next begin in u[from, len), or -1. */
+function seqAt(u: Uint16Array, seq: string, from: number, len: number): number {
+  const c0 = seq.charCodeAt(0);
+  for (let i = unitAt(u, c0, from, len); i >= 0 && i + seq.length <= len; i = unitAt(u, c0, i + 1, len)) {
+    if (startsAt(u, seq, i, len)) return i;
+  }
+  return -1;
+}
+
+/** Whether u[at, len) begins with the units of `seq` (ASCII). */
+function startsAt(u: Uint16Array, seq: string, at: number, len: number): boolean {
+  if (at + seq.length > len) return false;
+  for (let k = 0; k < seq.length; k++) if (u[at + k] !== seq.charCodeAt(k)) return false;
+  return true;
+}
+
+/** A non-negative integer written in u[v0, v1) (digits only), else -1 (as refs.ts digitsValue reads a string). */
+function digitsAt(u: Uint16Array, v0: number, v1: number): number {
+  if (v1 === v0) return -1;
+  let n = 0;
+  for (let i = v0; i < v1; i++) {
+    const d = u[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * A text of its own: a cons string (texts captured across chunks, joined) made flat, so that it
+ * is one string, not a chain of pieces, for as long as the cell's text is kept.
  */
 function own(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
@@ -252,14 +299,20 @@ function cellAt(ref: string, col: number, row: number): number | string {
   return ref === colLetters(col) + row ? row : ref;
 }
 
+const NO_UNITS = new Uint16Array(0);
+
 /** How many texts a sheet's scanner remembers (sameText): a power of two. */
 const SAME_TEXTS = 4096;
 
 export class SheetScanner {
   /** rows completed by the current feed() */
   private out = emptyList<XRow>();
-  /** unprocessed text: an unfinished tag from the previous chunk */
-  private rest = "";
+  /** unprocessed units: an unfinished tag from the previous chunk (none: length 0) */
+  private rest: Uint16Array = NO_UNITS;
+  /** the chunk being scanned: its code units (then UNITS_PAD zeros at least), their bytes, how many */
+  private u: Uint16Array = NO_UNITS;
+  private bytes: Buffer = Buffer.alloc(0);
+  private len = 0;
   /** raw (entity-encoded) text of the element being captured across a chunk boundary */
   private raw = "";
   private capture = Capture.None;
@@ -305,14 +358,20 @@ export class SheetScanner {
   readonly merges = emptyList<string>();
   /** the CellKinds of this sheet's cells, by style and type (cellKind) */
   private readonly kinds = emptyList<CellKind | undefined>();
-  /** the plain texts made so far, by their hash (sameText) */
+  /** the plain texts made so far, by their hash (sameText), and each as the sheet wrote it (entities not decoded) */
   private readonly texts: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
+  private readonly raws: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
 
   constructor(private readonly ctx: ScanContext) {
     this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
     this.maxText = ctx.maxTextChars ?? 32_767;
     this.maxMerges = ctx.maxMergesPerSheet ?? 100_000;
     this.maxMarkup = ctx.maxMarkupChars ?? 1024 * 1024;
+  }
+
+  /** The text of the chunk's units [a, b): a string of its own. */
+  private sub(a: number, b: number): string {
+    return textOf(this.u, this.bytes, a, b);
   }
 
   private where(ref?: string): string {
@@ -333,69 +392,84 @@ export class SheetScanner {
     }
   }
 
+  /** Scans one chunk of text; returns the rows it completed (feedUnits of its code units). */
+  feed(chunk: string): XRow[] {
+    return this.feedUnits(unitsOf(chunk), chunk.length);
+  }
+
   /**
-   * Scans one chunk; returns the rows it completed. `units`, when given, holds the chunk's UTF-16
-   * code units (units[i] === chunk.charCodeAt(i); Latin-1 bytes for an all-ASCII chunk) followed by
-   * UNITS_PAD zeros: the plain reading of cells reads those (a typed array's load is a fraction of
-   * a charCodeAt's cost) and takes values and references from the string at the same positions.
+   * Scans one chunk given as its `n` UTF-16 code units, followed by UNITS_PAD zeros at least (what
+   * the reader transcodes each inflated piece to); returns the rows it completed. The chunk is
+   * never made a string: the scanning reads the units (a typed array's load is a fraction of a
+   * charCodeAt's cost), and only what a cell keeps (a text, a reference as written) is made a
+   * string, of its own. A string of the whole chunk cost a sixth of the reader.
    */
-  feed(chunk: string, units?: Uint8Array | Uint16Array): XRow[] {
+  feedUnits(units: Uint16Array, n: number): XRow[] {
     this.out = emptyList();
-    if (this.rest.length) {
+    let u = units;
+    let len = n;
+    if (u.length < n + UNITS_PAD) throw new RangeError("feedUnits: the units must be followed by UNITS_PAD zeros");
+    const rest = this.rest;
+    if (rest.length) {
       // An unfinished tag, comment or CDATA can only end at a '>': until one comes, keep the text
       // without scanning it again (rescanning on every chunk made a long unterminated tag cost
       // time quadratic in its length), and refuse markup no worksheet has.
-      if (this.rest.length + chunk.length > this.maxMarkup) {
+      if (rest.length + n > this.maxMarkup) {
         throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
       }
-      if (chunk.indexOf(">") < 0) {
-        this.rest += chunk;
+      const joined = new Uint16Array(rest.length + n + UNITS_PAD);
+      joined.set(rest);
+      joined.set(units.subarray(0, n), rest.length);
+      if (unitAt(units, 62, 0, n) < 0) {
+        this.rest = joined.subarray(0, rest.length + n);
         return this.out;
       }
+      u = joined;
+      len = rest.length + n;
+      this.rest = NO_UNITS;
     }
-    const buf = this.rest.length ? this.rest + chunk : chunk;
-    const u = units && !this.rest.length && units.length === buf.length + UNITS_PAD ? units : unitsOf(buf);
-    this.rest = "";
-    const len = buf.length;
+    this.u = u;
+    this.len = len;
+    this.bytes = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
     let pos = 0;
     while (pos < len) {
       // (the next tag most often follows at once: no search then)
-      const lt = buf.charCodeAt(pos) === 60 ? pos : buf.indexOf("<", pos);
+      const lt = u[pos] === 60 ? pos : unitAt(u, 60, pos, len);
       if (lt < 0) {
-        if (this.capture !== Capture.None) this.captureText(buf.slice(pos));
+        if (this.capture !== Capture.None) this.captureText(this.sub(pos, len));
         break;
       }
-      if (this.capture !== Capture.None && lt > pos) this.captureText(buf.slice(pos, lt));
+      if (this.capture !== Capture.None && lt > pos) this.captureText(this.sub(pos, lt));
       // the two tags of every cell that carry no attributes, "<v>" and "</c>", acted on without
       // the general reading of a tag (what tag() would do with them, read the same way)
       if (lt + 3 < len) {
-        const c1 = buf.charCodeAt(lt + 1);
+        const c1 = u[lt + 1]!;
         // a whole plain cell (most of a sheet's) read in one pass; anything else: the general way
-        if (c1 === 99 /* c */ && buf.charCodeAt(lt + 2) === 32) {
+        if (c1 === 99 /* c */ && u[lt + 2] === 32) {
           // and the cells that follow it at once
-          const p = this.plainCells(buf, u, lt);
+          const p = this.plainCells(u, lt);
           if (p > lt) {
             pos = p;
             continue;
           }
-        } else if (c1 === 118 /* v */ && buf.charCodeAt(lt + 2) === 62) {
-          const end = this.textElement(buf, lt + 2, Capture.V, false, false);
+        } else if (c1 === 118 /* v */ && u[lt + 2] === 62) {
+          const end = this.textElement(lt + 2, Capture.V, false, false);
           if (end >= 0) {
             pos = end + 1;
             continue;
           }
-        } else if (c1 === 47 && buf.charCodeAt(lt + 2) === 99 /* c */ && buf.charCodeAt(lt + 3) === 62) {
+        } else if (c1 === 47 && u[lt + 2] === 99 /* c */ && u[lt + 3] === 62) {
           this.closeCell();
           pos = lt + 4;
           continue;
         }
       }
-      const end = this.tag(buf, lt);
+      const end = this.tag(lt);
       if (end < 0) {
-        this.rest = buf.slice(lt);
-        if (this.rest.length > this.maxMarkup) {
+        if (len - lt > this.maxMarkup) {
           throw new XlsxLimitError("maxMarkupChars", this.maxMarkup, "characters in one unfinished tag or comment", "số ký tự của một thẻ hoặc chú thích XML chưa đóng", this.where(this.lastRow ? `A${this.lastRow}` : undefined));
         }
+        this.rest = u.slice(lt, len);
         break;
       }
       pos = end + 1;
@@ -406,18 +480,19 @@ export class SheetScanner {
   /**
    * The cells from `lt` ("<c ") on while they are of the common form, each read at once: one-letter
    * attributes (r with letters, s, t) in double quotes, then "/>", "></c>" or "><v>…</v></c>"
-   * whose text is a plain number (no t, t="n" or t="s") or a plain text (t="str": no reference,
-   * no carriage return, no "_", only characters XML allows, within the text limit). Returns the
+   * whose text is a plain number (no t, t="n" or t="s") or a plain text (t="str": no carriage
+   * return, no "_", only characters XML allows, within the text limit; its references decoded as
+   * the general reading decodes them, else left to it). Returns the
    * index after the last cell read so (`lt` for none): a cell that is not of this form is left
    * untouched to the general reading (tag() and what follows), which reads it, and says what is
    * wrong with it if anything is. What is read is what the general reading would make of it.
    */
-  private plainCells(buf: string, u: Uint8Array | Uint16Array, lt: number): number {
+  private plainCells(u: Uint16Array, lt: number): number {
     let row = this.row;
     if (row === null || this.cCol !== 0 || this.capture !== Capture.None) return lt;
     const ctx = this.ctx;
     // the chunk's end: the units run UNITS_PAD zeros further, so the fixed look-aheads below need no test
-    const len = buf.length;
+    const len = this.len;
     for (let at = lt; ; ) {
       let i = at + 3;
       let r0 = -1;
@@ -487,6 +562,7 @@ export class SheetScanner {
       let v1 = -1;
       let num = NaN;
       let hash = 0;
+      let amp = false;
       if (c === 47) {
         if (u[i + 1]! !== 62) return at;
         end = i + 2;
@@ -501,13 +577,15 @@ export class SheetScanner {
         v0 = i + 4;
         let k = v0;
         if (type === CellType.Str) {
-          // up to the '<', stopping first at what the plain reading cannot take: a reference, a
-          // carriage return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate;
-          // and the text's hash on the way (sameText)
+          // up to the '<', stopping first at what the plain reading cannot take: a carriage
+          // return, a "_" (of a _xHHHH_ escape), a character XML forbids, a surrogate; noting a
+          // reference ("KH&amp;CN": one in five of the bench's texts); and the text's hash on the
+          // way (sameText)
           for (; k < len; k++) {
             ch = u[k]!;
             if (ch === 60) break;
-            if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 38 || ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
+            if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
+            if (ch === 38) amp = true;
             hash = (Math.imul(hash, 31) + ch) | 0;
           }
           if (k >= len) return at; // the chunk ends first
@@ -545,8 +623,10 @@ export class SheetScanner {
       if (v0 >= 0) {
         if (type === CellType.Str) {
           if (v1 - v0 > this.maxText) return at;
+          const t = this.sameText(u, v0, v1, hash, amp);
+          if (t === null) return at;
           cellType = "s";
-          value = this.sameText(buf, u, v0, v1, hash);
+          value = t;
         } else if (type === CellType.S) {
           const s = ctx.sharedStrings[num];
           if (s === undefined) return at;
@@ -557,7 +637,7 @@ export class SheetScanner {
           value = num;
         }
       }
-      this.beginCell(col, canonical ? row.row : buf.slice(r0, r1), style);
+      this.beginCell(col, canonical ? row.row : this.sub(r0, r1), style);
       this.emit(row, cellType, value);
       // the next cell at once?
       at = end;
@@ -575,21 +655,34 @@ export class SheetScanner {
   }
 
   /**
-   * The text buf[v0, v1) (whose units hash to `hash`), as the string made for the same text earlier
-   * in the sheet when there was one: a sheet's texts repeat down its columns (levels, fields,
-   * statuses, organisations; half of the bench's texts), and each copy was kept with its rows
-   * until the sheet was parsed. A string made is remembered in its hash's slot, the last one wins.
+   * The text u[v0, v1) (whose units hash to `hash`; `amp`: it holds a reference), as the string made
+   * for the same text earlier in the sheet when there was one: a sheet's texts repeat down its
+   * columns (levels, fields, statuses, organisations; half of the bench's texts), and each copy was
+   * kept with its rows until the sheet was parsed. A string made is remembered in its hash's slot
+   * beside the text as written, the last one wins. null: a text the plain reading leaves to the
+   * general one, which reads it or says what is wrong with it (a reference to a character XML
+   * forbids, one that makes a "_" or a text past the limit).
    */
-  private sameText(buf: string, u: Uint8Array | Uint16Array, v0: number, v1: number, hash: number): string {
+  private sameText(u: Uint16Array, v0: number, v1: number, hash: number, amp: boolean): string | null {
     const slot = hash & (SAME_TEXTS - 1);
-    const t = this.texts[slot];
+    const r = this.raws[slot];
     const n = v1 - v0;
-    if (t !== undefined && t.length === n) {
+    if (r !== undefined && r.length === n) {
       let i = 0;
-      while (i < n && t.charCodeAt(i) === u[v0 + i]) i++;
-      if (i === n) return t;
+      while (i < n && r.charCodeAt(i) === u[v0 + i]) i++;
+      if (i === n) return this.texts[slot]!;
     }
-    const made = own(buf.slice(v0, v1));
+    const raw = this.sub(v0, v1);
+    let made = raw;
+    if (amp) {
+      try {
+        made = decodeEntities(raw);
+      } catch {
+        return null;
+      }
+      if (made.length > this.maxText || made.indexOf("_") >= 0 || hasNonXmlChar(made)) return null;
+    }
+    this.raws[slot] = raw;
     this.texts[slot] = made;
     return made;
   }
@@ -655,27 +748,28 @@ export class SheetScanner {
   /** The end of input: an unfinished tag or row means the part was cut short. */
   end(): XRow[] {
     this.out = emptyList();
-    if (this.rest.trim().length || this.row) {
+    if (this.rest.some((c) => !isSpace(c)) || this.row) {
       throw new XlsxOpenError("truncated", `sheet "${this.ctx.sheet}": the sheet XML ends inside a row`, this.ctx.sheet);
     }
     return this.out;
   }
 
   /** Comments, CDATA, declarations: returns the index of their last character, or -1. */
-  private special(buf: string, lt: number): number {
-    if (buf.startsWith("<!--", lt)) {
-      const e = buf.indexOf("-->", lt + 4);
+  private special(lt: number): number {
+    const u = this.u;
+    if (startsAt(u, "<!--", lt, this.len)) {
+      const e = seqAt(u, "-->", lt + 4, this.len);
       return e < 0 ? -1 : e + 2;
     }
-    if (buf.startsWith("<![CDATA[", lt)) {
-      const e = buf.indexOf("]]>", lt + 9);
+    if (startsAt(u, "<![CDATA[", lt, this.len)) {
+      const e = seqAt(u, "]]>", lt + 9, this.len);
       if (e < 0) return -1;
       // CDATA text is literal: encode its '&' so the decode at the element's end leaves it alone
-      if (this.capture !== Capture.None) this.captureText(buf.slice(lt + 9, e).replace(/&/g, "&amp;"));
+      if (this.capture !== Capture.None) this.captureText(this.sub(lt + 9, e).replace(/&/g, "&amp;"));
       return e + 2;
     }
-    if (lt + 9 > buf.length) return -1; // cannot tell which yet
-    const e = buf.indexOf(">", lt + 1);
+    if (lt + 9 > this.len) return -1; // cannot tell which yet
+    const e = unitAt(u, 62, lt + 1, this.len);
     return e;
   }
 
@@ -683,13 +777,14 @@ export class SheetScanner {
    * Reads the tag at `lt` in one pass and acts on it. Returns the index of the last character it
    * consumed, or -1 when the tag does not end in this chunk (nothing has been changed then).
    */
-  private tag(buf: string, lt: number): number {
-    const len = buf.length;
+  private tag(lt: number): number {
+    const u = this.u;
+    const len = this.len;
     let i = lt + 1;
-    let c = buf.charCodeAt(i);
-    if (c === 33 /* ! */) return this.special(buf, lt);
+    let c = u[i]!;
+    if (c === 33 /* ! */) return this.special(lt);
     if (c === 63 /* ? */) {
-      const e = buf.indexOf("?>", i);
+      const e = seqAt(u, "?>", i, this.len);
       return e < 0 ? -1 : e + 1;
     }
     const closing = c === 47; /* / */
@@ -697,12 +792,12 @@ export class SheetScanner {
     // the local name: skip a namespace prefix ("x:c" in files from the Open XML SDK)
     let nameStart = i;
     for (; i < len; i++) {
-      c = buf.charCodeAt(i);
+      c = u[i]!;
       if (c === 62 || c === 47 || c === 32 || c === 9 || c === 10 || c === 13) break;
       if (c === 58) nameStart = i + 1;
     }
     if (i >= len) return -1;
-    const kind = this.kindOf(buf, nameStart, i - nameStart);
+    const kind = this.kindOf(nameStart, i - nameStart);
     this.aR0 = -1;
     this.aS = 0;
     this.aT = CellType.N;
@@ -711,12 +806,12 @@ export class SheetScanner {
     // attributes, up to the '>' (a '>' inside a quoted value is legal XML and is skipped)
     let selfClosing = false;
     for (;;) {
-      while (i < len && isSpace((c = buf.charCodeAt(i)))) i++;
+      while (i < len && isSpace((c = u[i]!))) i++;
       if (i >= len) return -1;
       if (c === 62) break;
       if (c === 47) {
         if (i + 1 >= len) return -1;
-        if (buf.charCodeAt(i + 1) === 62) {
+        if (u[i + 1]! === 62) {
           selfClosing = true;
           i++;
           break;
@@ -726,17 +821,17 @@ export class SheetScanner {
       }
       let an0 = i;
       for (; i < len; i++) {
-        c = buf.charCodeAt(i);
+        c = u[i]!;
         if (c === 61 || c === 62 || c === 47 || isSpace(c)) break;
         if (c === 58) an0 = i + 1;
       }
       const an1 = i;
-      while (i < len && (c = buf.charCodeAt(i)) !== 34 && c !== 39 && c !== 62) i++;
+      while (i < len && (c = u[i]!) !== 34 && c !== 39 && c !== 62) i++;
       if (i >= len) return -1;
       if (c === 62) break; // an attribute without a value: not XML, but do not stall on it
-      const v1 = buf.indexOf(c === 34 ? '"' : "'", i + 1);
+      const v1 = unitAt(u, c, i + 1, len);
       if (v1 < 0) return -1;
-      if (kind !== Tag.Other) this.attribute(buf, kind, an0, an1 - an0, i + 1, v1);
+      if (kind !== Tag.Other) this.attribute(kind, an0, an1 - an0, i + 1, v1);
       i = v1 + 1;
     }
     const gt = i;
@@ -744,21 +839,21 @@ export class SheetScanner {
     switch (kind) {
       case Tag.C:
         if (closing) this.closeCell();
-        else this.openCell(buf, selfClosing);
+        else this.openCell(selfClosing);
         return gt;
       case Tag.V:
-        return this.textElement(buf, gt, Capture.V, closing, selfClosing);
+        return this.textElement(gt, Capture.V, closing, selfClosing);
       case Tag.F:
         if (!closing && this.cCol) this.cHasF = true;
         // a shared formula's dependents are empty <f t="shared" si="n"/>: their text stays null
-        return this.textElement(buf, gt, Capture.F, closing, selfClosing);
+        return this.textElement(gt, Capture.F, closing, selfClosing);
       case Tag.T:
-        if (this.inInline && !this.inPhonetic) return this.textElement(buf, gt, Capture.T, closing, selfClosing);
+        if (this.inInline && !this.inPhonetic) return this.textElement(gt, Capture.T, closing, selfClosing);
         return gt;
       case Tag.Row:
         if (closing) this.closeRow();
         else {
-          this.openRow(buf);
+          this.openRow();
           if (selfClosing) this.closeRow();
         }
         return gt;
@@ -780,39 +875,41 @@ export class SheetScanner {
           if (this.merges.length >= this.maxMerges) {
             throw new XlsxLimitError("maxMergesPerSheet", this.maxMerges, "merged areas in one sheet", "số vùng ô gộp trong một trang tính", this.where());
           }
-          this.merges.push(this.decode(buf.slice(this.aRef0, this.aRef1)));
+          this.merges.push(this.decode(this.sub(this.aRef0, this.aRef1)));
         }
         return gt;
     }
     return gt;
   }
 
-  private kindOf(buf: string, at: number, n: number): Tag {
-    const c0 = buf.charCodeAt(at);
+  private kindOf(at: number, n: number): Tag {
+    const u = this.u;
+    const c0 = u[at]!;
     if (n === 1) return c0 === 99 ? Tag.C : c0 === 118 ? Tag.V : c0 === 102 ? Tag.F : c0 === 116 ? Tag.T : Tag.Other;
     if (n === 3 && c0 === 114) {
-      if (buf.charCodeAt(at + 1) === 111 && buf.charCodeAt(at + 2) === 119) return Tag.Row;
-      if (buf.startsWith("rPh", at)) return Tag.RPh;
+      if (u[at + 1]! === 111 && u[at + 2]! === 119) return Tag.Row;
+      if (startsAt(u, "rPh", at, this.len)) return Tag.RPh;
       return Tag.Other;
     }
-    if (n === 2 && c0 === 105 && buf.charCodeAt(at + 1) === 115) return Tag.Is;
-    if (n === 9 && buf.startsWith("sheetData", at)) return Tag.SheetData;
-    if (n === 9 && buf.startsWith("mergeCell", at)) return Tag.MergeCell;
+    if (n === 2 && c0 === 105 && u[at + 1]! === 115) return Tag.Is;
+    if (n === 9 && startsAt(u, "sheetData", at, this.len)) return Tag.SheetData;
+    if (n === 9 && startsAt(u, "mergeCell", at, this.len)) return Tag.MergeCell;
     return Tag.Other;
   }
 
   /** Notes the attributes the scanner uses; values stay positions in the chunk. */
-  private attribute(buf: string, kind: Tag, an0: number, an: number, v0: number, v1: number): void {
-    const n0 = buf.charCodeAt(an0);
+  private attribute(kind: Tag, an0: number, an: number, v0: number, v1: number): void {
+    const u = this.u;
+    const n0 = u[an0]!;
     if (kind === Tag.C) {
       if (an !== 1) return;
       if (n0 === 114 /* r */) {
         this.aR0 = v0;
         this.aR1 = v1;
-      } else if (n0 === 115 /* s */) this.aS = Math.max(0, this.intAt(buf, v0, v1));
+      } else if (n0 === 115 /* s */) this.aS = Math.max(0, digitsAt(u, v0, v1));
       else if (n0 === 116 /* t */) {
         const vl = v1 - v0;
-        const c = buf.charCodeAt(v0);
+        const c = u[v0]!;
         if (vl === 1) this.aT = c === 115 ? CellType.S : c === 98 ? CellType.B : c === 101 ? CellType.E : c === 100 ? CellType.D : CellType.N;
         else if (vl === 3 && c === 115) this.aT = CellType.Str;
         else if (vl === 9 && c === 105) this.aT = CellType.Inline;
@@ -821,28 +918,24 @@ export class SheetScanner {
       if (an === 1 && n0 === 114) {
         this.aR0 = v0;
         this.aR1 = v1;
-      } else if (an === 6 && buf.startsWith("hidden", an0)) {
-        const c = buf.charCodeAt(v0);
+      } else if (an === 6 && startsAt(u, "hidden", an0, this.len)) {
+        const c = u[v0]!;
         this.aHidden = (v1 - v0 === 1 && c === 49) || (v1 - v0 === 4 && c === 116);
       }
-    } else if (kind === Tag.MergeCell && an === 3 && buf.startsWith("ref", an0)) {
+    } else if (kind === Tag.MergeCell && an === 3 && startsAt(u, "ref", an0, this.len)) {
       this.aRef0 = v0;
       this.aRef1 = v1;
     }
   }
 
-  /** A non-negative integer written in buf[v0..v1), or -1. */
-  private intAt(buf: string, v0: number, v1: number): number {
-    return v1 === v0 ? -1 : digitsValue(buf, v0, v1);
-  }
-
-  private openRow(buf: string): void {
+  private openRow(): void {
+    const u = this.u;
     if (!this.inSheetData) return;
-    let r = this.aR0 >= 0 ? this.intAt(buf, this.aR0, this.aR1) : 0;
+    let r = this.aR0 >= 0 ? digitsAt(u, this.aR0, this.aR1) : 0;
     // rows without r follow the previous one
     if (!(r > 0)) r = this.lastRow + 1;
     else if (r > EXCEL_MAX_ROW) {
-      const text = buf.slice(this.aR0, Math.min(this.aR1, this.aR0 + 20));
+      const text = this.sub(this.aR0, Math.min(this.aR1, this.aR0 + 20));
       throw new XlsxInvalidError(`row number ${text} is past Excel's last row (${EXCEL_MAX_ROW})`, `số dòng ${text} vượt quá dòng cuối của Excel (${EXCEL_MAX_ROW})`, this.where(`A${this.lastRow + 1}`));
     } else if (r <= this.lastRow) {
       // rows come in order, each once: a row given again would give its cells twice
@@ -881,15 +974,16 @@ export class SheetScanner {
     this.row = null;
   }
 
-  private openCell(buf: string, selfClosing: boolean): void {
+  private openCell(selfClosing: boolean): void {
+    const u = this.u;
     if (!this.row) return;
     let ref = "";
     let col = 0;
     if (this.aR0 >= 0) {
-      ref = buf.slice(this.aR0, this.aR1);
+      ref = this.sub(this.aR0, this.aR1);
       // the column from the letters of the reference
       for (let k = this.aR0; k < this.aR1; k++) {
-        const ch = buf.charCodeAt(k) & ~32;
+        const ch = u[k]! & ~32;
         if (ch < 65 || ch > 90) break;
         col = col * 26 + (ch - 64);
       }
@@ -922,23 +1016,24 @@ export class SheetScanner {
    * <v>, <f> and <t>: text-only elements. The common case (the closing tag in the same chunk) is
    * read in one pass; otherwise the text is captured until the closing tag arrives.
    */
-  private textElement(buf: string, gt: number, kind: Capture, closing: boolean, selfClosing: boolean): number {
+  private textElement(gt: number, kind: Capture, closing: boolean, selfClosing: boolean): number {
+    const u = this.u;
     if (!this.cCol) return gt;
     if (!closing) {
       if (selfClosing) {
         if (kind === Capture.V) this.cV = "";
         return gt;
       }
-      const len = buf.length;
-      let k = buf.indexOf("<", gt + 1);
+      const len = this.len;
+      let k = unitAt(u, 60, gt + 1, len);
       if (k < 0) k = len;
       // the closing tag follows in this chunk: take the text in one slice
-      if (k + 1 < len && buf.charCodeAt(k + 1) === 47) {
-        const e = buf.indexOf(">", k + 2);
+      if (k + 1 < len && u[k + 1]! === 47) {
+        const e = unitAt(u, 62, k + 2, len);
         if (e >= 0) {
           // the hot case, a number or a shared string's index: read in place, no string made
           if (kind === Capture.V && (this.cType === CellType.N || this.cType === CellType.S)) {
-            const x = plainNumberAt(buf, gt + 1, k);
+            const x = plainNumberAt(u, gt + 1, k);
             if (x === x) {
               this.cV = null;
               this.cNum = x;
@@ -946,7 +1041,7 @@ export class SheetScanner {
             }
           }
           if (k - gt - 1 > this.maxText * 10) throw this.tooLong();
-          const text = own(normaliseEol(buf.slice(gt + 1, k)));
+          const text = normaliseEol(this.sub(gt + 1, k));
           this.setText(kind, text.indexOf("&") >= 0 ? this.decode(text) : text);
           return e;
         }

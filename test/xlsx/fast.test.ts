@@ -325,7 +325,8 @@ describe("scanner: the plain reading of a common cell", () => {
   const bodies = [
     "/>", "></c>", " />", "><v>1</v></c>", "><v>-12.5</v></c>", "><v>2</v></c>", "><v>3</v></c>", "><v>1.5</v></c>", "><v></v></c>",
     "><v> 7 </v></c>", "><v>1e3</v></c>", "><v>0x10</v></c>", "><v>12345678901234567</v></c>", "><v>Dự toán</v></c>",
-    "><v>a&amp;b</v></c>", "><v>a_x0041_b</v></c>", "><v>a\r\nb</v></c>", "><v>a\u0001b</v></c>", "><v>x😀y</v></c>",
+    "><v>a&amp;b</v></c>", "><v>&lt;&gt;&quot;&apos;</v></c>", "><v>a&foo;b&amp</v></c>", "><v>&#95;x0041&#95;</v></c>", "><v>a&#xFFFE;b</v></c>",
+    "><v>a&#1;b</v></c>", "><v>&#13;x&#x1F600;</v></c>", "><v>&amp;&amp;&amp;&amp;</v></c>", "><v>&#x1F600;&#x1F600;&#x1F600;&#x1F600;&#x1F600;&#x1F600;x</v></c>", "><v>a_x0041_b</v></c>", "><v>a\r\nb</v></c>", "><v>a\u0001b</v></c>", "><v>x😀y</v></c>",
     "><v>\ud83d</v></c>", "><v>\ufffe</v></c>", "><v>mười ba chữ nữa</v></c>", "><v>twelve chars</v></c>", "><v>thirteen char</v></c>", "><v>2024-01-15</v></c>", "><v>TRUE</v></c>",
     "><f>A1</f><v>1</v></c>", "><v>1</v ></c>", "><v>1</v></c >", "><is><t>x</t></is></c>", "><v>1</v><v>2</v></c>",
   ];
@@ -350,6 +351,16 @@ describe("scanner: the plain reading of a common cell", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+  it("reads a text's references as the general reading does, an escape they spell out too", () => {
+    const wide: ScanContext = { ...ctx, maxTextChars: 100 };
+    for (const v of ["&#95;x0041&#95;", "KH&amp;CN", "a&#xFFFE;b", "&lt;b&gt;"]) {
+      const xml = (c: string) => `<worksheet><sheetData><row r="1">${c} r="A1" t="str"><v>${v}</v></c>${c} r="B1" t="str"><v>${v}</v></c></row></sheetData></worksheet>`;
+      const want = scanned(wide, (s) => s.feed(xml("<c\t")));
+      expect(scanned(wide, (s) => s.feed(xml("<c")))).toEqual(want);
+    }
+    const cells = (scanned(wide, (s) => s.feed('<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>&#95;x0041&#95;</v></c></row></sheetData></worksheet>')) as { rows: [number, boolean, { value: unknown }[]][] }).rows[0]![2];
+    expect(cells.map((c) => c.value)).toEqual(["A"]);
   });
   it("reads a row that begins right after the last one's plain cells as the general reading does", () => {
     // cells that the plain reading takes, so that it goes on past "</row>" into the next "<row …>"
@@ -389,12 +400,13 @@ describe("scanner: a chunk's code units as the reader hands them over (utf8Units
         // a scratch too small at first, and left full of markup: only the chunk and zeros may be read
         const scratch = { buf: Buffer.from('<c r="A1"><v>9</v></c>'.repeat(3)) };
         const feedBytes = (s: SheetScanner, b: Uint8Array): XRow[] => {
-          const { text, units } = utf8Units(b, scratch);
-          expect(text).toBe(utf8Text(b));
-          expect(units!.length).toBe(text.length + UNITS_PAD);
-          for (let i = 0; i < text.length; i++) if (units![i] !== text.charCodeAt(i)) expect(units![i]).toBe(text.charCodeAt(i));
-          expect([...units!.subarray(text.length)]).toEqual(new Array(UNITS_PAD).fill(0));
-          return s.feed(text, units);
+          const { n, units } = utf8Units(b, scratch);
+          const text = utf8Text(b);
+          expect(n).toBe(text.length);
+          expect(units.length).toBe(text.length + UNITS_PAD);
+          for (let i = 0; i < text.length; i++) if (units[i] !== text.charCodeAt(i)) expect(units[i]).toBe(text.charCodeAt(i));
+          expect([...units.subarray(text.length)]).toEqual(new Array(UNITS_PAD).fill(0));
+          return s.feedUnits(units, n);
         };
         expect(outcome((s) => feedBytes(s, bytes))).toEqual(want);
         for (let cut = 1; cut < bytes.length; cut++) {
