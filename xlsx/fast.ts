@@ -51,7 +51,8 @@ function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; u
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
   if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
   const padded = scratch.buf.subarray(0, n + UNITS_PAD);
-  padded.set(b);
+  // (bytes the caller put at the scratch's start already are not copied onto themselves)
+  if (b.buffer !== padded.buffer || b.byteOffset !== padded.byteOffset) padded.set(b);
   padded.fill(0, n);
   // ASCII too as 16-bit units: one kind of array for the scanner's reading (which V8 compiles for
   // the kinds it has seen: two would make every load of it slower)
@@ -262,23 +263,24 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
       let first = true;
       const scratch = { buf: Buffer.alloc(0) };
       warmUp(scratch);
-      // the carried tail and the next chunk put together, in memory used again for every chunk
-      let joined = new Uint8Array(0);
       try {
         for await (const chunk of zip.inflate(entry, budget)) {
           let bytes = chunk;
           if (carry) {
+            // the carried tail and the next chunk put together where utf8Units pads them (one
+            // copy of the chunk, not two)
             const n = carry.length + chunk.length;
-            if (joined.length < n) joined = new Uint8Array(Math.max(n, 2 * joined.length));
-            joined.set(carry);
-            joined.set(chunk, carry.length);
-            bytes = joined.subarray(0, n);
+            if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
+            scratch.buf.set(carry);
+            scratch.buf.set(chunk, carry.length);
+            bytes = scratch.buf.subarray(0, n);
             carry = null;
           }
           const lt = bytes.lastIndexOf(60);
           const cut = lt > 0 ? lt : wholeCharsEnd(bytes);
           if (cut < bytes.length) {
-            carry = bytes.slice(cut);
+            // a copy (Buffer's slice is a view, and the scratch is written again next)
+            carry = Uint8Array.prototype.slice.call(bytes, cut);
             bytes = bytes.subarray(0, cut);
           }
           if (!bytes.length) continue; // not one whole character yet
