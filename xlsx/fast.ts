@@ -256,8 +256,8 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
         maxMarkupChars: lim.maxMarkupChars,
       });
       // Each chunk is cut at its last '<' and the tail is carried over as bytes: the scanner then
-      // gets whole tags in one flat string, instead of gluing an unfinished tag to the next chunk
-      // (a cons string, slower to index). A chunk without '<' (a long text) goes as it is, so
+      // gets whole tags in each chunk, instead of keeping an unfinished tag and gluing it to the
+      // next chunk (another copy of it). A chunk without '<' (a long text) goes as it is, so
       // nothing piles up, less a character it cuts short, carried over too (a '<' never cuts one).
       let carry: Uint8Array | null = null;
       let first = true;
