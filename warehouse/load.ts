@@ -305,7 +305,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
     if (kind === 0 || !present.has(kind)) continue;
     kinds.push(t.kind);
     const c = STAGE_COLUMNS[t.kind];
-    await db.run(
+    await db.runKept(
       `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
        select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
               ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
@@ -330,7 +330,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
   await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
     is.key, is.code, is.area, is.label, is.unit, is.parentKey, is.sort, new Int32Array(is.n).fill(fileNo), is.sheet, is.cell,
   ]);
-  await db.run(`delete from ${input}`);
+  await db.runKept(`delete from ${input}`);
   return { rows: n + nt + is.n, facts: n, tasks: nt, kinds };
 }
 
@@ -600,7 +600,7 @@ async function checkFile(
       current && `select f.kind, f.k1, f.year, f.measure, f.source, f.file_id, f.sheet, f.cell, w.file_id, w.sheet, w.cell, true
          from ${mine} f join ${current} w using (${KEY})`,
     ].filter((x) => x !== null);
-    if (pairs.length > 0) await db.run(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
+    if (pairs.length > 0) await db.runKept(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
     // unit jumps: this file's figures against the year before in itself, the files before it and
     // the warehouse; the earlier files' figures against the year before in this one. Between the
     // staged files the run's index has them (jumps.ts), unless it gave up; the warehouse's, here.
@@ -613,10 +613,10 @@ async function checkFile(
           col("file_id"), col("sheet"), col("cell"), col("p_file"), col("p_sheet"), col("p_cell"), j.map(() => false),
         ]);
       }
-      if (current) await db.run(`insert into ld_jump select ${JUMP_COLUMNS}, true from ${mine} s join ${current} p on ${JUMP_ON} where ${JUMP_WHERE}`, params);
+      if (current) await db.runKept(`insert into ld_jump select ${JUMP_COLUMNS}, true from ${mine} s join ${current} p on ${JUMP_ON} where ${JUMP_WHERE}`, params);
     } else {
       const prior = [mine, earlier, current].filter((x) => x !== null).map((x) => `select * from ${x}`).join(" union all ");
-      await db.run(
+      await db.runKept(
         `insert into ld_jump
          select ${JUMP_COLUMNS}, p.run_id <> $run from ${mine} s join (${prior}) p on ${JUMP_ON} where ${JUMP_WHERE}
          ${earlier === null ? "" : `union all
@@ -639,10 +639,10 @@ async function checkFile(
          from ${mineTasks} a join task b using (task_code)
         where b.province_code = $province and b.file_id <> $file and b.file_id not in (select file_id from ld_file)`,
   ].filter((x) => typeof x === "string");
-  if (pairs.length > 0) await db.run(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, { ...params, no: o.fileNo, ids: listOf(o.files.ids) });
+  if (pairs.length > 0) await db.runKept(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, { ...params, no: o.fileNo, ids: listOf(o.files.ids) });
   // the changes old → new of a file that replaces its earlier version
   if (o.hadOld) {
-    await db.run(
+    await db.runKept(
       `insert into ld_diff
        with old as (${facts("run_id <> $run and file_id = $file")}), new as (${facts(`${STAGED} and file_id = $file`)})
        ${DIFF_SELECT}`,
@@ -845,7 +845,7 @@ class RunningChecksum {
       this.files.set(fileId, { h: 0n, n: 0n });
       return;
     }
-    const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
+    const r = await db.allKept<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
       `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
               ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
          from (${facts("file_id = $file", kinds)})`,
