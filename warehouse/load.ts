@@ -269,9 +269,17 @@ const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, B
 /**
  * `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run).
  * `fileNo`: the file's number in the run, its ld_file row's (writeFiles), which its tasks and
- * indicators carry instead of its identity and hash on every row.
+ * indicators carry instead of its identity and hash on every row. `meanwhile`: work of this thread
+ * that needs nothing of DuckDB, done while DuckDB inserts the file's facts (its answer is given back).
  */
-async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned, fileNo: number): Promise<{ rows: number; facts: number; tasks: number; kinds: FactKind[] }> {
+async function stageFile<T>(
+  db: Db,
+  f: ParsedFile,
+  ctx: RunContext,
+  dict: Interned,
+  fileNo: number,
+  meanwhile: () => T,
+): Promise<{ rows: number; facts: number; tasks: number; kinds: FactKind[]; meanwhile: T }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -299,30 +307,42 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
   // bound value.)
   const present = new Set<number>();
   for (let j = 0; j < n; j++) present.add(p.kind[j]!);
-  const kinds: FactKind[] = [];
-  for (const t of FACT_TABLES) {
-    const kind = p.small.indexOf(t.kind) + 1;
-    if (kind === 0 || !present.has(kind)) continue;
-    kinds.push(t.kind);
-    const c = STAGE_COLUMNS[t.kind];
-    await db.runKept(
-      `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
-       select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
-              ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
-         from (select * from ${input} where kind = $kind) ${STRINGS}`,
-      { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind, ...strings },
-    );
-  }
-  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging), the
-  // file's dictionary mapped to the run's
+  const kinds = FACT_TABLES.filter((t) => present.has(p.small.indexOf(t.kind) + 1)).map((t) => t.kind);
+  const inserting = (async () => {
+    for (const kind of kinds) {
+      const t = FACT_TABLES.find((x) => x.kind === kind)!;
+      const c = STAGE_COLUMNS[kind];
+      await db.runKept(
+        `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
+         select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
+                ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
+           from (select * from ${input} where kind = $kind) ${STRINGS}`,
+        { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind: p.small.indexOf(kind) + 1, ...strings },
+      );
+    }
+    await db.runKept(`delete from ${input}`);
+  })();
+  // While DuckDB inserts (on its own thread: the statements are a quarter of a file's staging),
+  // this thread does what needs nothing of it. Nothing else is asked of the connection meanwhile:
+  // an append would wait for the statement, holding this thread.
+  let more: string[], ids: Int32Array[], sort: Int32Array, later: T;
   const tk = p.tasks;
   const known = dict.values.length;
-  const ids = dictIds(tk, dict);
-  const more = dict.values.slice(known);
+  try {
+    later = meanwhile();
+    // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging), the
+    // file's dictionary mapped to the run's
+    ids = dictIds(tk, dict);
+    more = dict.values.slice(known);
+    sort = new Int32Array(tk.n);
+    for (let i = 0; i < tk.n; i++) sort[i] = i;
+  } catch (e) {
+    await inserting.catch(() => undefined);
+    throw e;
+  }
+  await inserting;
   await appendColumnChunks(db, "ld_dict", [INTEGER, V], more.length, [more.map((_, j) => known + j + 1), more]);
   const nt = tk.n;
-  const sort = new Int32Array(nt);
-  for (let i = 0; i < nt; i++) sort[i] = i;
   await appendColumnChunks(db, "ld_task", TASK_TYPES, nt, [
     tk.code, tk.title, tk.pi, tk.decision, sort, Array.from(tk.unsplit, (u) => u === 1), new Int32Array(nt).fill(fileNo), tk.cell, ...ids,
   ]);
@@ -330,8 +350,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
   await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
     is.key, is.code, is.area, is.label, is.unit, is.parentKey, is.sort, new Int32Array(is.n).fill(fileNo), is.sheet, is.cell,
   ]);
-  await db.runKept(`delete from ${input}`);
-  return { rows: n + nt + is.n, facts: n, tasks: nt, kinds };
+  return { rows: n + nt + is.n, facts: n, tasks: nt, kinds, meanwhile: later };
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -996,7 +1015,8 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           stagedFiles.ids.push(parsed.fileId);
           stagedFiles.hashes.push(parsed.sha256);
           const fileNo = stagedFiles.ids.length;
-          const st = await stageFile(db, parsed, ctx, dict, fileNo);
+          // (the file's unit jumps against the files staged before it found while DuckDB inserts its facts)
+          const st = await stageFile(db, parsed, ctx, dict, fileNo, () => (perFile ? jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!) : null));
           outcome.rows = st.rows;
           stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
@@ -1014,8 +1034,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           rows += st.rows;
           if (reread > 2 * rows) perFile = false;
           if (perFile) {
-            const pairs = jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!);
-            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs, fileNo, files: stagedFiles });
+            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: st.meanwhile, fileNo, files: stagedFiles });
           }
           registersBefore ||= tasks;
           if (perFile) {
