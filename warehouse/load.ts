@@ -377,8 +377,16 @@ const place = (a: Place, b?: Place) => ({
   ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
 });
 
-/** The staged tasks with their file's identity (ld_file's rows: the files staged so far, or all at the end) and sheet. */
-const STAGED_TASKS = "select t.task_code, f.file_id, d.s sheet, t.cell from ld_task t join ld_file f using (file_no) join ld_dict d on d.id = t.sheet";
+/**
+ * Staged tasks (`where` picks them) with their file's identity (`file`, from ld_task t's file_no,
+ * or of a table `join`ed) and sheet (its id's string in ld_dict): the code, file, sheet and cell
+ * that duplicate task codes are told at, written once for the checks file by file and the whole run's.
+ */
+const stagedTasks = (file: string, where = "true", join = "") =>
+  `select t.task_code, ${file} file_id, d.s sheet, t.cell from ld_task t ${join} join ld_dict d on d.id = t.sheet where ${where}`;
+
+/** The staged tasks of the files in ld_file (the files staged so far, or all at the end). */
+const STAGED_TASKS = stagedTasks("f.file_id", "true", "join ld_file f using (file_no)");
 
 /**
  * The run's staged files by their numbers (stageFile's `fileNo`, 1-based: ids[no − 1]), every one
@@ -663,12 +671,12 @@ async function checkFile(
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
   // (this file's tasks are those of its number; the files staged before it give theirs by number, $ids)
   const tasks = f.packed!.tasks.n > 0;
-  const mineTasks = "(select t.task_code, $file file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no = $no)";
+  const mineTasks = `(${stagedTasks("$file", "t.file_no = $no")})`;
   const pairs = [
     tasks && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
               ${["file_id", "sheet", "cell"].map((c) => greaterFile("a", "b", c)).join(", ")}, false
          from ${mineTasks} a
-         join (select t.task_code, $ids[t.file_no] file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no <> $no) b
+         join (${stagedTasks("$ids[t.file_no]", "t.file_no <> $no")}) b
         using (task_code)`,
     tasks && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
          from ${mineTasks} a join task b using (task_code)
