@@ -709,7 +709,7 @@ type FileRow = [string, string, string, string, string, string, string];
 async function writeFiles(db: Db, rows: FileRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = (i: number) => listOf(rows.map((r) => r[i]!));
-  await db.run(
+  await db.runKept(
     `insert into ld_file select unnest($no)::integer, unnest($id), unnest($office), unnest($sha), unnest($size)::bigint,
             make_timestamptz(unnest($mtime)::bigint * 1000), unnest($sheets)`,
     { no: col(0), id: col(1), office: col(2), sha: col(3), size: col(4), mtime: col(5), sheets: col(6) },
