@@ -112,6 +112,8 @@ create temp table ld_in (
   kind integer, k1 integer, year integer, measure integer, source integer, amount bigint, sheet integer, col integer, "row" integer);
 create temp table ld_in_wide (
   kind integer, k1 integer, year integer, measure integer, source integer, amount decimal(38,6), sheet integer, col integer, "row" integer);
+create temp table ld_key (id integer, s varchar);
+create temp table ld_small (id integer, s varchar);
 -- a task's sheet and repeated strings (level_code … accepted_on) are ids into ld_dict, the run's dictionary
 -- (pack.ts packTasks), and a task's and an indicator's file is its file_no in ld_file (its identity and hash
 -- put back by commitStaging)
@@ -228,25 +230,12 @@ async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n:
 
 const V = VARCHAR;
 /**
- * A file's strings (its keys and small strings) as lists k and sm, a list's index 1-based as the
- * ids are, each list bound as one string ($keys, $small) that DuckDB splits at $sep (`joined`).
- * Appending them to two tables a file, one native call a string, reading them back as lists and
- * deleting them cost 0.15–0.2 s of the bench's subset's staging. Crossed with the scan as one row,
- * not as scalar subqueries: those of a bound value took 2.5 ms more a statement of 50 000 facts.
- * (Whichever side of the cross product the row is put on, the scan's rows come out in their order:
- * DuckDB runs a load's statements on one thread.)
+ * ld_key's and ld_small's strings as lists by id (k, sm): a list's index is 1-based, as the ids are.
+ * (Each list bound as one string that the insert split, crossed with the scan as one row, spared
+ * this thread the two appends and deletes, but not in its CPU time, while the thread running
+ * DuckDB took a third of a second more of the bench's subset: medians of five runs each.)
  */
-const STRINGS = "cross join (select string_split($keys, $sep) k, string_split($small, $sep) sm)";
-
-/**
- * Strings as one, cut by a separator found in none of them (a control character no cell or sheet
- * name has, made longer in the unlikely case one does), for string_split.
- */
-function joined(keys: readonly string[], small: readonly string[]): { keys: string; small: string; sep: string } {
-  let sep = "\u001f";
-  while (keys.some((x) => x.includes(sep)) || small.some((x) => x.includes(sep))) sep += "\u001f";
-  return { keys: keys.join(sep), small: small.join(sep), sep };
-}
+const STRINGS = "(select list(s order by id) from ld_key) k, (select list(s order by id) from ld_small) sm";
 const AMOUNT = DECIMAL(38, 6);
 
 /** What every staged fact of the run shares: the province and the run (the new generation's number). */
@@ -296,17 +285,17 @@ async function stageFile<T>(
   await appendColumnChunks(db, input, [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, wide ? AMOUNT : BIGINT, INTEGER, INTEGER, INTEGER], n, [
     p.kind, p.k1, p.year, p.measure, p.source, wide ? Array.from(amounts, (v: bigint) => new DuckDBDecimalValue(v, 38, 6)) : amounts, p.sheet, p.col, p.row,
   ]);
-  const strings = joined(p.keys, p.small);
+  await appendColumnChunks(db, "ld_key", [INTEGER, V], p.keys.length, [p.keys.map((_, j) => j + 1), p.keys]);
+  await appendColumnChunks(db, "ld_small", [INTEGER, V], p.small.length, [p.small.map((_, j) => j + 1), p.small]);
   // The file's facts go once, straight into the warehouse's fact tables with the run's id: the
   // run's staged facts are the rows with run_id = $run (the new generation's number, which no row
   // of an earlier generation has); a temporary table of them copied at the end cost as much again.
   // One set-based step per kind puts the strings back and adds the file's identity and hash. The
-  // strings come back by their ids from two lists made once per statement (STRINGS), not by joins
-  // on tables of them: a join keeps no order, and sorting the joined rows back into file order (a
+  // strings come back by their ids into two lists made once per statement (a scalar subquery),
+  // not by joins: a join keeps no order, and sorting the joined rows back into file order (a
   // fact's id, which lineage lists are ordered by, and the table's row order follow the file's)
-  // was more than half of the statement. A scan crossed with one row keeps ld_in's order. (The
-  // lists as list parameters ($small[kind]) were about twice as slow as the joins: each string a
-  // bound value.)
+  // was more than half of the statement. A scan with no join keeps ld_in's order. (The lists as
+  // parameters ($small[kind]) were about twice as slow as the joins: each string a bound value.)
   const present = new Set<number>();
   for (let j = 0; j < n; j++) present.add(p.kind[j]!);
   const kinds = FACT_TABLES.filter((t) => present.has(p.small.indexOf(t.kind) + 1)).map((t) => t.kind);
@@ -324,8 +313,8 @@ async function stageFile<T>(
       const sql = `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
          select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
                 ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
-           from (select * from ${input} where kind = $kind) ${STRINGS}`;
-      const values = { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind: p.small.indexOf(kind) + 1, ...strings };
+           from (select *, ${STRINGS} from ${input} where kind = $kind)`;
+      const values = { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind: p.small.indexOf(kind) + 1 };
       if (!sum) await db.runKept(sql, values);
       else {
         const r = await db.xorKept(
@@ -337,6 +326,8 @@ async function stageFile<T>(
       }
     }
     await db.runKept(`delete from ${input}`);
+    await db.runKept("delete from ld_key");
+    await db.runKept("delete from ld_small");
   })();
   // While DuckDB inserts (on its own thread: the statements are a quarter of a file's staging),
   // this thread does what needs nothing of it. Nothing else is asked of the connection meanwhile:
