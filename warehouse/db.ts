@@ -109,9 +109,6 @@ if (trace)
     for (const [k, t] of [...traced].sort((a, b) => b[1].ms - a[1].ms).slice(0, 60)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(5)}× ${k}\n`);
   });
 
-/** Where a 64-bit value's low half is, of its two 32-bit halves in memory. */
-const LOW = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-
 const MAX_EXACT = 2n ** 53n;
 /**
  * A DECIMAL as the double nearest to it. An unscaled value and a power of ten that doubles hold
@@ -212,41 +209,6 @@ export class Db {
   async allKept<T extends Row = Row>(sql: string, params: Params = {}): Promise<T[]> {
     const r = await timed(sql, async () => (await this.keep(sql, params)).runAndReadAll());
     return r.getRowObjectsJson() as unknown as T[];
-  }
-
-  /**
-   * The bit_xor and the count of the UBIGINT values in the first column of what a statement kept
-   * prepared (runKept) returns — an insert's `returning hash(…)`: a checksum of the rows it wrote,
-   * read from the result's vectors, not as a row object each.
-   */
-  async xorKept(sql: string, params: Params = {}): Promise<{ xor: bigint; rows: number }> {
-    const result = await timed(sql, async () => (await this.keep(sql, params)).run());
-    let lo = 0;
-    let hi = 0;
-    let rows = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const vector = chunk.getColumnVector(0);
-      const items = (vector as unknown as { items?: unknown }).items;
-      if (items instanceof BigUint64Array && items.length === chunk.rowCount) {
-        // the halves of each value xor-ed apart: no BigInt a row
-        const halves = new Uint32Array(items.buffer, items.byteOffset, items.length * 2);
-        for (let i = 0; i < halves.length; i += 2) {
-          lo ^= halves[i + LOW]!;
-          hi ^= halves[i + 1 - LOW]!;
-        }
-      } else {
-        // (a vector of another shape, another version of the library: value by value)
-        for (let i = 0; i < chunk.rowCount; i++) {
-          const v = BigInt(vector.getItem(i) as bigint);
-          lo ^= Number(v & 0xffffffffn);
-          hi ^= Number(v >> 32n);
-        }
-      }
-      rows += chunk.rowCount;
-    }
-    return { xor: (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), rows };
   }
 
   private async keep(sql: string, params: Params): Promise<DuckDBPreparedStatement> {

@@ -258,19 +258,9 @@ const TASK_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, B
 /**
  * `dict`: the run's dictionary of the tasks' repeated strings, as ld_dict holds it (one per run).
  * `fileNo`: the file's number in the run, its ld_file row's (writeFiles), which its tasks and
- * indicators carry instead of its identity and hash on every row. `meanwhile`: work of this thread
- * that needs nothing of DuckDB, done while DuckDB inserts the file's facts (its answer is given back).
- * `sum`: give the file's part of the facts' checksum (RunningChecksum), for a file seen first.
+ * indicators carry instead of its identity and hash on every row.
  */
-async function stageFile<T>(
-  db: Db,
-  f: ParsedFile,
-  ctx: RunContext,
-  dict: Interned,
-  fileNo: number,
-  meanwhile: () => T,
-  sum = false,
-): Promise<{ rows: number; facts: number; tasks: number; kinds: FactKind[]; meanwhile: T; sum?: Sum }> {
+async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned, fileNo: number): Promise<{ rows: number; facts: number; tasks: number; kinds: FactKind[] }> {
   // packed by the reading worker, or here for a file given as objects
   const p = (f.packed ??= packFacts(f));
   const n = p.n;
@@ -298,58 +288,30 @@ async function stageFile<T>(
   // parameters ($small[kind]) were about twice as slow as the joins: each string a bound value.)
   const present = new Set<number>();
   for (let j = 0; j < n; j++) present.add(p.kind[j]!);
-  const kinds = FACT_TABLES.filter((t) => present.has(p.small.indexOf(t.kind) + 1)).map((t) => t.kind);
-  // A file seen first: its part of the checksum is the xor of the rows' hashes, each as the
-  // facts give it once stored (ROW_HASH over `facts`: its kind's year, measure and source, the
-  // DECIMAL(38,6) amount), returned by the insert that wrote it. Asked of the fact tables after
-  // (RunningChecksum.add), a statement more a file scanning every fact of the province staged so
-  // far: for a file of 11 000 facts, 6.6 ms to insert and 4.2 ms to sum against 8.8-9.3 ms to
-  // insert and return (medians of 60, measured alone).
-  const part: Sum = { h: 0n, n: 0n };
-  const inserting = (async () => {
-    for (const kind of kinds) {
-      const t = FACT_TABLES.find((x) => x.kind === kind)!;
-      const c = STAGE_COLUMNS[kind];
-      const sql = `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
-         select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
-                ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
-           from (select *, ${STRINGS} from ${input} where kind = $kind)`;
-      const values = { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind: p.small.indexOf(kind) + 1 };
-      if (!sum) await db.runKept(sql, values);
-      else {
-        const r = await db.xorKept(
-          `${sql} returning hash('${t.kind}', ${t.k1}, cast(${t.year} as integer), cast(${t.measure} as varchar), cast(${t.source} as varchar), ${t.amount}, file_id, cell)`,
-          values,
-        );
-        part.h ^= r.xor;
-        part.n += BigInt(r.rows);
-      }
-    }
-    await db.runKept(`delete from ${input}`);
-    await db.runKept("delete from ld_key");
-    await db.runKept("delete from ld_small");
-  })();
-  // While DuckDB inserts (on its own thread: the statements are a quarter of a file's staging),
-  // this thread does what needs nothing of it. Nothing else is asked of the connection meanwhile:
-  // an append would wait for the statement, holding this thread.
-  let more: string[], ids: Int32Array[], sort: Int32Array, later: T;
+  const kinds: FactKind[] = [];
+  for (const t of FACT_TABLES) {
+    const kind = p.small.indexOf(t.kind) + 1;
+    if (kind === 0 || !present.has(kind)) continue;
+    kinds.push(t.kind);
+    const c = STAGE_COLUMNS[t.kind];
+    await db.runKept(
+      `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
+       select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
+              ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
+         from (select *, ${STRINGS} from ${input} where kind = $kind)`,
+      { province: ctx.province, run: ctx.run, file: f.fileId, hash: f.sha256, origin: originOfFile(f.fileId)?.id ?? "", kind },
+    );
+  }
+  // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging), the
+  // file's dictionary mapped to the run's
   const tk = p.tasks;
   const known = dict.values.length;
-  try {
-    later = meanwhile();
-    // the tasks: their repeated strings once a run in ld_dict (put back by commitStaging), the
-    // file's dictionary mapped to the run's
-    ids = dictIds(tk, dict);
-    more = dict.values.slice(known);
-    sort = new Int32Array(tk.n);
-    for (let i = 0; i < tk.n; i++) sort[i] = i;
-  } catch (e) {
-    await inserting.catch(() => undefined);
-    throw e;
-  }
-  await inserting;
+  const ids = dictIds(tk, dict);
+  const more = dict.values.slice(known);
   await appendColumnChunks(db, "ld_dict", [INTEGER, V], more.length, [more.map((_, j) => known + j + 1), more]);
   const nt = tk.n;
+  const sort = new Int32Array(nt);
+  for (let i = 0; i < nt; i++) sort[i] = i;
   await appendColumnChunks(db, "ld_task", TASK_TYPES, nt, [
     tk.code, tk.title, tk.pi, tk.decision, sort, Array.from(tk.unsplit, (u) => u === 1), new Int32Array(nt).fill(fileNo), tk.cell, ...ids,
   ]);
@@ -357,7 +319,10 @@ async function stageFile<T>(
   await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
     is.key, is.code, is.area, is.label, is.unit, is.parentKey, is.sort, new Int32Array(is.n).fill(fileNo), is.sheet, is.cell,
   ]);
-  return { rows: n + nt + is.n, facts: n, tasks: nt, kinds, meanwhile: later, ...(sum ? { sum: part } : {}) };
+  await db.runKept(`delete from ${input}`);
+  await db.runKept("delete from ld_key");
+  await db.runKept("delete from ld_small");
+  return { rows: n + nt + is.n, facts: n, tasks: nt, kinds };
 }
 
 type Place = { file_id: string; sheet: string; cell: string };
@@ -870,17 +835,19 @@ class RunningChecksum {
     return new RunningChecksum({ h: BigInt(r[0]!.h), n: BigInt(r[0]!.n) });
   }
 
-  /** A file just staged, seen first: its part, as its inserts returned it (stageFile). */
-  set(fileId: string, part: Sum): void {
-    this.files.set(fileId, part);
-  }
-
-  /** A file just staged that had an earlier version: its facts of this run in, those of the earlier version out. */
-  async add(db: Db, ctx: RunContext, fileId: string): Promise<void> {
+  /**
+   * A file just staged: its facts of this run in, those of its earlier version out. `kinds`: the
+   * only tables to read, for a file seen first (an earlier version may have given any kind).
+   */
+  async add(db: Db, ctx: RunContext, fileId: string, kinds?: readonly FactKind[]): Promise<void> {
+    if (kinds?.length === 0) {
+      this.files.set(fileId, { h: 0n, n: 0n });
+      return;
+    }
     const r = await db.allKept<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
       `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
               ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
-         from (${facts("file_id = $file")})`,
+         from (${facts("file_id = $file", kinds)})`,
       { ...ctx, file: fileId },
     );
     const x = r[0]!;
@@ -1028,12 +995,7 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           stagedFiles.ids.push(parsed.fileId);
           stagedFiles.hashes.push(parsed.sha256);
           const fileNo = stagedFiles.ids.length;
-          // (the file's unit jumps against the files staged before it found while DuckDB inserts its facts)
-          const st = await stageFile(
-            db, parsed, ctx, dict, fileNo,
-            () => (perFile ? jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!) : null),
-            perFile && !known.has(parsed.fileId),
-          );
+          const st = await stageFile(db, parsed, ctx, dict, fileNo);
           outcome.rows = st.rows;
           stagedKinds.set(parsed.fileId, st.kinds);
           if (!known.has(parsed.fileId)) outcome.firstLoad = true;
@@ -1051,13 +1013,13 @@ export async function loadFiles(scan: InboxScan, parse: FileParser, opts: LoadOp
           rows += st.rows;
           if (reread > 2 * rows) perFile = false;
           if (perFile) {
-            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: st.meanwhile, fileNo, files: stagedFiles });
+            const pairs = jumps.add(parsed.fileId, origin?.id ?? "", parsed.packed!);
+            await checkFile(db, ctx, parsed, { staged: stagedKinds, held, registersBefore, hadOld: known.has(parsed.fileId), jumps: pairs, fileNo, files: stagedFiles });
           }
           registersBefore ||= tasks;
           if (perFile) {
             sum ??= await RunningChecksum.start(db, ctx, held);
-            if (st.sum) sum.set(parsed.fileId, st.sum);
-            else await sum.add(db, ctx, parsed.fileId);
+            await sum.add(db, ctx, parsed.fileId, known.has(parsed.fileId) ? undefined : st.kinds);
           }
         } catch (e) {
           // a failed statement aborts DuckDB's transaction: the run cannot go on, but says which file
