@@ -229,7 +229,12 @@ async function appendColumnChunks(db: Db, table: string, types: DuckDBType[], n:
 }
 
 const V = VARCHAR;
-/** ld_key's and ld_small's strings as lists by id (k, sm): a list's index is 1-based, as the ids are. */
+/**
+ * ld_key's and ld_small's strings as lists by id (k, sm): a list's index is 1-based, as the ids are.
+ * (Each list bound as one string that the insert split, crossed with the scan as one row, spared
+ * this thread the two appends and deletes, but not in its CPU time, while the thread running
+ * DuckDB took a third of a second more of the bench's subset: medians of five runs each.)
+ */
 const STRINGS = "(select list(s order by id) from ld_key) k, (select list(s order by id) from ld_small) sm";
 const AMOUNT = DECIMAL(38, 6);
 
@@ -289,7 +294,7 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
     if (kind === 0 || !present.has(kind)) continue;
     kinds.push(t.kind);
     const c = STAGE_COLUMNS[t.kind];
-    await db.run(
+    await db.runKept(
       `insert into ${t.table} (province_code, run_id, file_id, file_hash, sheet, cell, origin_unit, ${c.cols})
        select $province, $run, $file, $hash, sm[sheet], sm[col] || "row"::varchar, $origin, ${c.values},
               ${wide ? "amount" : "amount::decimal(19,0) * 0.000001::decimal(7,6)"}
@@ -314,9 +319,9 @@ async function stageFile(db: Db, f: ParsedFile, ctx: RunContext, dict: Interned,
   await appendColumnChunks(db, "ld_indicator", [V, V, V, V, V, V, INTEGER, INTEGER, V, V], is.n, [
     is.key, is.code, is.area, is.label, is.unit, is.parentKey, is.sort, new Int32Array(is.n).fill(fileNo), is.sheet, is.cell,
   ]);
-  await db.run(`delete from ${input}`);
-  await db.run("delete from ld_key");
-  await db.run("delete from ld_small");
+  await db.runKept(`delete from ${input}`);
+  await db.runKept("delete from ld_key");
+  await db.runKept("delete from ld_small");
   return { rows: n + nt + is.n, facts: n, tasks: nt, kinds };
 }
 
@@ -328,8 +333,16 @@ const place = (a: Place, b?: Place) => ({
   ...(b ? { other: { file: b.file_id, sheet: b.sheet, cell: b.cell } } : {}),
 });
 
-/** The staged tasks with their file's identity (ld_file's rows: the files staged so far, or all at the end) and sheet. */
-const STAGED_TASKS = "select t.task_code, f.file_id, d.s sheet, t.cell from ld_task t join ld_file f using (file_no) join ld_dict d on d.id = t.sheet";
+/**
+ * Staged tasks (`where` picks them) with their file's identity (`file`, from ld_task t's file_no,
+ * or of a table `join`ed) and sheet (its id's string in ld_dict): the code, file, sheet and cell
+ * that duplicate task codes are told at, written once for the checks file by file and the whole run's.
+ */
+const stagedTasks = (file: string, where = "true", join = "") =>
+  `select t.task_code, ${file} file_id, d.s sheet, t.cell from ld_task t ${join} join ld_dict d on d.id = t.sheet where ${where}`;
+
+/** The staged tasks of the files in ld_file (the files staged so far, or all at the end). */
+const STAGED_TASKS = stagedTasks("f.file_id", "true", "join ld_file f using (file_no)");
 
 /**
  * The run's staged files by their numbers (stageFile's `fileNo`, 1-based: ids[no − 1]), every one
@@ -586,7 +599,7 @@ async function checkFile(
       current && `select f.kind, f.k1, f.year, f.measure, f.source, f.file_id, f.sheet, f.cell, w.file_id, w.sheet, w.cell, true
          from ${mine} f join ${current} w using (${KEY})`,
     ].filter((x) => x !== null);
-    if (pairs.length > 0) await db.run(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
+    if (pairs.length > 0) await db.runKept(`insert into ld_dup ${pairs.join("\n union all\n")}`, params);
     // unit jumps: this file's figures against the year before in itself, the files before it and
     // the warehouse; the earlier files' figures against the year before in this one. Between the
     // staged files the run's index has them (jumps.ts), unless it gave up; the warehouse's, here.
@@ -599,10 +612,10 @@ async function checkFile(
           col("file_id"), col("sheet"), col("cell"), col("p_file"), col("p_sheet"), col("p_cell"), j.map(() => false),
         ]);
       }
-      if (current) await db.run(`insert into ld_jump select ${JUMP_COLUMNS}, true from ${mine} s join ${current} p on ${JUMP_ON} where ${JUMP_WHERE}`, params);
+      if (current) await db.runKept(`insert into ld_jump select ${JUMP_COLUMNS}, true from ${mine} s join ${current} p on ${JUMP_ON} where ${JUMP_WHERE}`, params);
     } else {
       const prior = [mine, earlier, current].filter((x) => x !== null).map((x) => `select * from ${x}`).join(" union all ");
-      await db.run(
+      await db.runKept(
         `insert into ld_jump
          select ${JUMP_COLUMNS}, p.run_id <> $run from ${mine} s join (${prior}) p on ${JUMP_ON} where ${JUMP_WHERE}
          ${earlier === null ? "" : `union all
@@ -614,21 +627,21 @@ async function checkFile(
   // 2. a task code registered again (the full check's pairs: distinct is taken at the end)
   // (this file's tasks are those of its number; the files staged before it give theirs by number, $ids)
   const tasks = f.packed!.tasks.n > 0;
-  const mineTasks = "(select t.task_code, $file file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no = $no)";
+  const mineTasks = `(${stagedTasks("$file", "t.file_no = $no")})`;
   const pairs = [
     tasks && o.registersBefore && `select a.task_code, ${["file_id", "sheet", "cell"].map((c) => lesserFile("a", "b", c)).join(", ")},
               ${["file_id", "sheet", "cell"].map((c) => greaterFile("a", "b", c)).join(", ")}, false
          from ${mineTasks} a
-         join (select t.task_code, $ids[t.file_no] file_id, d.s sheet, t.cell from ld_task t join ld_dict d on d.id = t.sheet where t.file_no <> $no) b
+         join (${stagedTasks("$ids[t.file_no]", "t.file_no <> $no")}) b
         using (task_code)`,
     tasks && held.has("task") && `select a.task_code, a.file_id, a.sheet, a.cell, b.file_id, b.sheet, b.cell, true
          from ${mineTasks} a join task b using (task_code)
         where b.province_code = $province and b.file_id <> $file and b.file_id not in (select file_id from ld_file)`,
   ].filter((x) => typeof x === "string");
-  if (pairs.length > 0) await db.run(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, { ...params, no: o.fileNo, ids: listOf(o.files.ids) });
+  if (pairs.length > 0) await db.runKept(`insert into ld_dup_task ${pairs.join("\n union all\n")}`, { ...params, no: o.fileNo, ids: listOf(o.files.ids) });
   // the changes old → new of a file that replaces its earlier version
   if (o.hadOld) {
-    await db.run(
+    await db.runKept(
       `insert into ld_diff
        with old as (${facts("run_id <> $run and file_id = $file")}), new as (${facts(`${STAGED} and file_id = $file`)})
        ${DIFF_SELECT}`,
@@ -652,7 +665,7 @@ type FileRow = [string, string, string, string, string, string, string];
 async function writeFiles(db: Db, rows: FileRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = (i: number) => listOf(rows.map((r) => r[i]!));
-  await db.run(
+  await db.runKept(
     `insert into ld_file select unnest($no)::integer, unnest($id), unnest($office), unnest($sha), unnest($size)::bigint,
             make_timestamptz(unnest($mtime)::bigint * 1000), unnest($sheets)`,
     { no: col(0), id: col(1), office: col(2), sha: col(3), size: col(4), mtime: col(5), sheets: col(6) },
@@ -831,7 +844,7 @@ class RunningChecksum {
       this.files.set(fileId, { h: 0n, n: 0n });
       return;
     }
-    const r = await db.all<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
+    const r = await db.allKept<{ h_new: string; n_new: string; h_old: string; n_old: string }>(
       `select ${ROW_HASH.replace("$rows", "run_id = $run")} h_new, count(*) filter (where run_id = $run)::varchar n_new,
               ${ROW_HASH.replace("$rows", "run_id <> $run")} h_old, count(*) filter (where run_id <> $run)::varchar n_old
          from (${facts("file_id = $file", kinds)})`,

@@ -2,7 +2,8 @@
 // text (each DECIMAL must still become exactly the double that parsing its text gives, what the
 // fill wrote before); Db.sibling gives connections that run at the same time on one database;
 // a load's writer commits straight into the database file (no WAL written only to be replayed) and
-// stores its strings without FSST (the cheaper commit).
+// stores its strings without FSST (the cheaper commit); a statement kept prepared runs again with
+// other values.
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +76,27 @@ describe("sibling connections", () => {
       expect(await sandboxed.sibling()).toBeNull();
     } finally {
       sandboxed.close();
+    }
+  });
+});
+
+describe("kept statements", () => {
+  it("run again with other values, see what changed since they were prepared, and refuse a missing value", async () => {
+    const db = await openMemory();
+    try {
+      await db.run("create table t (k varchar, v integer)");
+      const insert = "insert into t select $k, v::integer from (select unnest(string_split($vs, ',')) as v) where v::integer > $min";
+      await db.runKept(insert, { k: "a", vs: "1,2,3", min: 1, unused: 9 });
+      await db.runKept(insert, { k: "b", vs: "4,5", min: 0 });
+      const count = "select k, count(*)::integer as n, sum(v)::integer as s from t where k <> $not group by k order by k";
+      expect(await db.allKept(count, { not: "" })).toEqual([{ k: "a", n: 2, s: 5 }, { k: "b", n: 2, s: 9 }]);
+      // the table changed under the prepared statement: it reads it as it now is
+      await db.run("alter table t add column w integer default 7");
+      await db.run("insert into t values ('c', 1, 1)");
+      expect(await db.allKept(count, { not: "a" })).toEqual([{ k: "b", n: 2, s: 9 }, { k: "c", n: 1, s: 1 }]);
+      await expect(db.runKept(insert, { k: "c", vs: "1" })).rejects.toThrow(/\$min/);
+    } finally {
+      db.close();
     }
   });
 });
