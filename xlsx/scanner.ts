@@ -300,6 +300,7 @@ function cellAt(ref: string, col: number, row: number): number | string {
 }
 
 const NO_UNITS = new Uint16Array(0);
+const NO_CELLS: XCell[] = [];
 
 /** How many texts a sheet's scanner remembers (sameText): a power of two. */
 const SAME_TEXTS = 4096;
@@ -356,6 +357,9 @@ export class SheetScanner {
   private aRef1 = -1;
 
   readonly merges = emptyList<string>();
+  /** the cells of the row being read: the first nCells of this list (closeRow copies them out) */
+  private readonly cells: XCell[] = [];
+  private nCells = 0;
   /** the CellKinds of this sheet's cells, by style and type (cellKind) */
   private readonly kinds = emptyList<CellKind | undefined>();
   /** the plain texts made so far, by their hash (sameText), and each as the sheet wrote it (entities not decoded) */
@@ -950,7 +954,8 @@ export class SheetScanner {
     this.lastCol = 0;
     this.unordered = false;
     this.rowCounted = false;
-    this.row = { row: r, hidden, cells: [] };
+    this.row = { row: r, hidden, cells: NO_CELLS };
+    this.nCells = 0;
   }
 
   private closeRow(): void {
@@ -958,18 +963,20 @@ export class SheetScanner {
     if (!row) return;
     // writers put cells in column order; sort the rare file that does not
     if (this.unordered) {
-      row.cells.sort((a, b) => a.col - b.col);
+      this.cells.length = this.nCells;
+      this.cells.sort((a, b) => a.col - b.col);
       // a cell given twice is an error, never "the last one wins"
-      for (let k = 1; k < row.cells.length; k++) {
-        if (row.cells[k]!.col === row.cells[k - 1]!.col) {
-          const ref = row.cells[k]!.ref;
+      for (let k = 1; k < this.nCells; k++) {
+        if (this.cells[k]!.col === this.cells[k - 1]!.col) {
+          const ref = this.cells[k]!.ref;
           throw new XlsxInvalidError(`cell ${ref} is given twice`, `ô ${ref} được ghi hai lần`, this.where(ref));
         }
       }
     }
-    // a copy of the row's own length: pushed one by one, its cells had room for 17 or more, and
-    // the rows are kept until their sheet is parsed
-    row.cells = row.cells.slice();
+    // a copy of the row's own length out of the scanner's list, used again for every row: the
+    // rows are kept until their sheet is parsed, and a list of each row's own, grown cell by cell,
+    // was two allocations a row where this is one
+    row.cells = this.cells.slice(0, this.nCells);
     this.out.push(row);
     this.row = null;
   }
@@ -1208,7 +1215,7 @@ export class SheetScanner {
     // one class for every cell keeps the consumer's property access monomorphic
     const cell = new ScannedCell(this.cCol, this.cAt, value, this.cellKind(this.cStyle, type));
     if (this.cHasF) cell.formula = this.cF;
-    row.cells.push(cell);
+    this.cells[this.nCells++] = cell;
     this.cCol = 0;
     this.inInline = false;
   }
