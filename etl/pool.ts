@@ -35,6 +35,8 @@ export interface PoolOptions {
   size?: number;
   /** V8 old-generation heap of each worker, MB */
   heapMb: number;
+  /** V8 young generation of each worker, MB (default: V8's) */
+  youngMb?: number;
   /** deadline of one task, ms (from the moment a worker takes it) */
   timeoutMs: number;
   setTimer?: SetTimer;
@@ -140,7 +142,7 @@ export class WorkerPool<I, O> {
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: { entry, fn: this.o.fn, transfer: this.o.transfer ?? null, tsx },
-      resourceLimits: { maxOldGenerationSizeMb: this.o.heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.o.heapMb, ...(this.o.youngMb ? { maxYoungGenerationSizeMb: this.o.youngMb } : {}) },
       // the worker's console is the process's; its stdin is nobody's
       stdin: false,
     });
