@@ -42,9 +42,9 @@ export interface ReadPoolOptions {
  * A reading worker's young generation, MB. A sheet's rows and cells live until the sheet is
  * parsed, so every scavenge during its reading copies those read since the last one (and promotes
  * them at the next): with more room, fewer scavenges fall inside a sheet. On the bench's subset,
- * V8's default against 64 MB, seven alternated pairs: the worker's scavenges 45–47 → 29, their
- * pauses 170–320 → 105–120 ms, the run 3.80–4.13 → 3.67–3.94 s (each pair faster); the peak
- * 391–410 → 426–442 MB, the national inbox's 419 → 437–447 MB. 32 and 40 MB were V8's default again.
+ * V8's default against 64 MB, seven alternated pairs: the run 3.80–4.13 → 3.67–3.94 s (each pair
+ * faster), the worker's scavenges 45–47 → 29 and their pauses 170–320 → 117–121 ms; the peak
+ * 391–410 → 426–445 MB, the national inbox's 419 → 437–447 MB. 32 and 40 MB were V8's default again.
  */
 const READ_YOUNG_MB = 64;
 
