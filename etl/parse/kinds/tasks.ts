@@ -266,7 +266,7 @@ function monthIn(ctx: SheetCtx, r: RowView, col: Column, ref: string, en: string
 interface Part {
   source: string;
   amount: string;
-  ref: string;
+  /** its column (its cell's reference made only for a problem: ctx.ref(col, row)) */
   col: number;
 }
 
@@ -392,7 +392,7 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     const v = ctx.money(r, c, c.role.unit);
     if (v === null || v === undefined) continue;
     values.set(c.col, v);
-    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, ref: ctx.ref(c.col, r.row), col: c.col });
+    if (!partOf(parts, c.role.source)) parts.push({ source: c.role.source, amount: v, col: c.col });
   }
   const tongCol = approvedCols.find((c) => c.role?.role === "approved" && c.role.source === "TONG");
   const tong = partOf(parts, "TONG");
@@ -407,15 +407,15 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
     // NSNN stands in for NSTW/NSĐP only when both are blank; beside them it is their subtotal
     const nsnn = partOf(parts, "NSNN");
     // (in a Map, set on an absent key: added, its value the NSNN part's)
-    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, ref: nsnn.ref, col: nsnn.col });
+    if (nsnn && !partOf(parts, "NSTW") && !partOf(parts, "NSDP")) parts.push({ source: nsnnSource(lvl), amount: nsnn.amount, col: nsnn.col });
     for (const s of SPLIT_SOURCES) {
       const p = partOf(parts, s);
-      // (the part found by its source s: the same source, amount and reference)
+      // (the part found by its source s: the same source, amount and column)
       if (p) given.push(p as Part & { source: Source });
     }
     if (given.length === 0) {
       unsplit = true;
-      ctx.add("TASK_UNSPLIT", tong.ref, { code });
+      ctx.add("TASK_UNSPLIT", ctx.ref(tong.col, r.row), { code });
     } else {
       // partsWithin's lists all of one kind, whoever makes them (core/lists.ts)
       const amounts = emptyList<string>();
@@ -423,7 +423,8 @@ function registerRow(ctx: SheetCtx, r: RowView, code: string, at: TaskRecord["at
       if (partsWithin(amounts, tong.amount) !== true) {
         const sum = given.reduce((s, p) => s + toMicro(p.amount), 0n);
         if (!within(sum, toMicro(tong.amount))) {
-          ctx.add("TOTAL_PARTS_MISMATCH", tong.ref, { total: tong.amount, sum: fmt(sum), parts: given.map((g) => g.ref).join(", "), cells: given.map((g) => g.ref) });
+          const cells = given.map((g) => ctx.ref(g.col, r.row));
+          ctx.add("TOTAL_PARTS_MISMATCH", ctx.ref(tong.col, r.row), { total: tong.amount, sum: fmt(sum), parts: cells.join(", "), cells });
         }
       }
       for (const g of given) approved.push(g);
