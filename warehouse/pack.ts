@@ -59,6 +59,9 @@ export class Interned {
 
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** Micro-units past ±(2^63 − 1): a file holding one has its amounts as a list of BigInts (staged into ld_in_wide). */
+const pastInt64 = (micro: bigint): boolean => micro > INT64_MAX || micro < -INT64_MAX;
+
 /**
  * A validated decimal ("1234.5", "-0.25", at most 6 decimals) in micro-units. While it is an exact
  * integer Number (core/money.ts's microNumber, the parse's quick reading) it is made a BigInt once;
@@ -116,7 +119,7 @@ class FactPacker {
     }
     p.source[i] = this.lastSourceId;
     const micro = microOf(amount);
-    if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) p.amount = Array.from(p.amount);
+    if (p.amount instanceof BigInt64Array && pastInt64(micro)) p.amount = Array.from(p.amount);
     p.amount[i] = micro;
     if (sheet !== this.lastSheet || this.lastSheetId === 0) {
       this.lastSheet = sheet;
@@ -281,7 +284,7 @@ class FactColumns {
   /** A fact whose micro-units need a BigInt (past 2^53, or a list's past int64). */
   putBig(k1: number, year: number, measure: number, source: number, sheet: number, col: number, row: number, micro: bigint): number {
     const i = this.start(k1, year, measure, source, sheet, col, row);
-    if (this.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) {
+    if (this.amount instanceof BigInt64Array && pastInt64(micro)) {
       this.amount = Array.from(this.amount.subarray(0, i));
       this.halves = null;
     }
@@ -423,7 +426,7 @@ export class FileFacts {
           out[2 * o + 1] = halves[2 * i + 1]!;
         } else {
           const micro = amounts[i]!;
-          if (p.amount instanceof BigInt64Array && (micro > INT64_MAX || micro < -INT64_MAX)) {
+          if (p.amount instanceof BigInt64Array && pastInt64(micro)) {
             p.amount = Array.from(p.amount);
             out = null;
           }
