@@ -8,6 +8,7 @@
 // checked cell by cell against exceljs, and against every way of splitting its input (test/xlsx).
 import type { ReaderLimits, XCell, XRow } from "./types.js";
 import { emptyList } from "../core/lists.js";
+import { isPlain, PLAIN_START, plainStep, plainUnicode } from "../core/text.js";
 import { XlsxInvalidError, XlsxLimitError, XlsxOpenError } from "./types.js";
 import { colLetters, MAX_ROW } from "./refs.js";
 import { endianness } from "node:os";
@@ -268,6 +269,8 @@ export class CellKind {
     readonly type: XCell["type"],
     readonly numFmt: string,
     readonly font: string | undefined,
+    /** a text found plain Unicode (XCell.plain): a style's plain texts have a kind of their own */
+    readonly plain: boolean,
   ) {}
 }
 
@@ -300,6 +303,9 @@ export class ScannedCell implements XCell {
   }
   get font(): string | undefined {
     return this.kind.font;
+  }
+  get plain(): boolean {
+    return this.kind.plain;
   }
 }
 
@@ -376,6 +382,11 @@ export class SheetScanner {
   private readonly raws: (string | undefined)[] = new Array<string | undefined>(SAME_TEXTS).fill(undefined);
   /** the whole hash of each slot's text (its slot is the hash's low bits) */
   private readonly hashes = new Int32Array(SAME_TEXTS);
+  /** whether each slot's text is plain (XCell.plain), and that of the text sameText gave last */
+  private readonly plains = new Uint8Array(SAME_TEXTS);
+  private tPlain = false;
+  /** per shared string, whether it is plain: 0 not told yet, 1 plain, 2 not (sharedPlain) */
+  private sharedPlains: Uint8Array | null = null;
 
   constructor(private readonly ctx: ScanContext) {
     this.maxCells = ctx.maxCellsPerSheet ?? 2_000_000;
@@ -578,6 +589,8 @@ export class SheetScanner {
       let num = NaN;
       let hash = 0;
       let amp = false;
+      // the text's plainness so far (core/text.ts plainStep), told on the way too
+      let plain = PLAIN_START;
       if (c === 47) {
         if (u[i + 1]! !== 62) return at;
         end = i + 2;
@@ -601,6 +614,7 @@ export class SheetScanner {
             if (ch === 60) break;
             if (ch < 0x20 ? ch !== 9 && ch !== 10 : ch === 95 || (ch >= 0xd800 && (ch <= 0xdfff || ch >= 0xfffe))) return at;
             if (ch === 38) amp = true;
+            else if (ch >= 0x80) plain = plainStep(plain, ch);
             hash = (Math.imul(hash, 31) + ch) | 0;
           }
           if (k >= len) return at; // the chunk ends first
@@ -635,25 +649,28 @@ export class SheetScanner {
       // the value, as closeCell() reads it
       let cellType: XCell["type"] = "z";
       let value: XCell["value"] = null;
+      let textPlain = false;
       if (v0 >= 0) {
         if (type === CellType.Str) {
           if (v1 - v0 > this.maxText) return at;
-          const t = this.sameText(u, v0, v1, hash, amp);
+          const t = this.sameText(u, v0, v1, hash, amp, isPlain(plain));
           if (t === null) return at;
           cellType = "s";
           value = t;
+          textPlain = this.tPlain;
         } else if (type === CellType.S) {
           const s = ctx.sharedStrings[num];
           if (s === undefined) return at;
           cellType = "s";
           value = s;
+          textPlain = this.sharedPlain(num, s);
         } else {
           cellType = "n";
           value = num;
         }
       }
       this.beginCell(col, canonical ? row.row : this.sub(r0, r1), style);
-      this.emit(row, cellType, value);
+      this.emit(row, cellType, value, textPlain);
       // the next cell at once?
       at = end;
       if (u[at]! === 60 && u[at + 1]! === 99 && u[at + 2]! === 32) continue;
@@ -678,7 +695,7 @@ export class SheetScanner {
    * general one, which reads it or says what is wrong with it (a reference to a character XML
    * forbids, one that makes a "_" or a text past the limit).
    */
-  private sameText(u: Uint16Array, v0: number, v1: number, hash: number, amp: boolean): string | null {
+  private sameText(u: Uint16Array, v0: number, v1: number, hash: number, amp: boolean, plain: boolean): string | null {
     const slot = hash & (SAME_TEXTS - 1);
     const n = v1 - v0;
     // the slot's text is compared only when the whole hash is the same: a tenth of the comparisons
@@ -689,7 +706,10 @@ export class SheetScanner {
       if (r !== undefined && r.length === n) {
         let i = 0;
         while (i < n && r.charCodeAt(i) === u[v0 + i]) i++;
-        if (i === n) return this.texts[slot]!;
+        if (i === n) {
+          this.tPlain = this.plains[slot] === 1;
+          return this.texts[slot]!;
+        }
       }
     }
     const raw = this.sub(v0, v1);
@@ -705,6 +725,9 @@ export class SheetScanner {
     this.raws[slot] = raw;
     this.texts[slot] = made;
     hashes[slot] = hash;
+    // the units were the text's own unless references were decoded
+    this.tPlain = amp ? plainUnicode(made) : plain;
+    this.plains[slot] = this.tPlain ? 1 : 0;
     return made;
   }
 
@@ -1178,18 +1201,26 @@ export class SheetScanner {
         }
         break;
     }
-    this.emit(row, type, value);
+    this.emit(row, type, value, type === "s" && typeof value === "string" && plainUnicode(value));
   }
 
   /** The CellKind of the cells of style `style` and type `type`, made once per sheet. */
-  private cellKind(style: number, type: XCell["type"]): CellKind {
+  private cellKind(style: number, type: XCell["type"], plain: boolean): CellKind {
     const ctx = this.ctx;
     // a style past both tables reads as none: one slot for all of them
     const last = Math.max(ctx.numFmt.length, ctx.font.length);
-    const i = (style < last ? style : last) * 5 + (type === "n" ? 0 : type === "s" ? 1 : type === "z" ? 2 : type === "b" ? 3 : 4);
+    const i = (((style < last ? style : last) * 5 + (type === "n" ? 0 : type === "s" ? 1 : type === "z" ? 2 : type === "b" ? 3 : 4)) << 1) | (plain ? 1 : 0);
     let k = this.kinds[i];
-    if (k === undefined) k = this.kinds[i] = new CellKind(type, ctx.numFmt[style] ?? "General", ctx.font[style]);
+    if (k === undefined) k = this.kinds[i] = new CellKind(type, ctx.numFmt[style] ?? "General", ctx.font[style], plain);
     return k;
+  }
+
+  /** Is shared string i (s) plain (XCell.plain)? Told once a sheet. */
+  private sharedPlain(i: number, s: string): boolean {
+    const ps = (this.sharedPlains ??= new Uint8Array(this.ctx.sharedStrings.length));
+    let p = ps[i]!;
+    if (p === 0) ps[i] = p = plainUnicode(s) ? 1 : 2;
+    return p === 1;
   }
 
   /** The reference of the cell being read, as the file wrote it (or as made for a cell without one). */
@@ -1199,7 +1230,7 @@ export class SheetScanner {
   }
 
   /** The cell read (cCol, cAt, cStyle, cHasF, cF) with its value: the limits, then into the row. */
-  private emit(row: XRow, type: XCell["type"], value: XCell["value"]): void {
+  private emit(row: XRow, type: XCell["type"], value: XCell["value"], plain: boolean): void {
     const ctx = this.ctx;
     // The limits count cells that hold something: a row formatted out to column XFD, or a
     // million formatted rows, hold no figure and must not cost the sheet its data in A:H. A
@@ -1230,7 +1261,7 @@ export class SheetScanner {
       return;
     }
     // one class for every cell keeps the consumer's property access monomorphic
-    const cell = new ScannedCell(this.cCol, this.cAt, value, this.cellKind(this.cStyle, type));
+    const cell = new ScannedCell(this.cCol, this.cAt, value, this.cellKind(this.cStyle, type, plain));
     if (this.cHasF) cell.formula = this.cF;
     this.cells[this.nCells++] = cell;
     this.cCol = 0;

@@ -23,6 +23,11 @@ export interface XCell {
   numFmt?: string;
   /** the font name of the cell's style (".VnTime" and "VNI-Times" reveal legacy encodings) */
   font?: string;
+  /**
+   * true: a text the reader found plain Unicode (core/text.ts plainStep), which the ETL stores as
+   * it is. Absent or false: not told (check it).
+   */
+  plain?: boolean;
 }
 
 export interface XRow {

@@ -6,6 +6,7 @@ import { emptyList } from "../../core/lists.js";
 import type { SheetKind, SheetSummary } from "../../warehouse/model.js";
 import type { XRow, XSheetInfo } from "../../xlsx/types.js";
 import { decodeLegacy, type LegacyResult } from "../text/legacy.js";
+import { plainUnicode } from "../../core/text.js";
 import { colLetters, findHeader, parseArea, type Area, type Column } from "./headers.js";
 import { amountColumns } from "./kinds/amounts.js";
 import { parseBudgetRows } from "./kinds/budget.js";
@@ -36,6 +37,8 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
     for (let ci = 0; ci < cells.length; ci++) {
       const c = cells[ci]!;
       if (c.type !== "s" || typeof c.value !== "string") continue;
+      // the fast reader tells a plain text while it reads its characters (XCell.plain): most are
+      if (c.plain === true) continue;
       // a column's texts repeat down the sheet (levels, fields, organisations): the same text as
       // the last plain one of its column is plain too, told by one comparison
       const v = c.value;
@@ -68,29 +71,6 @@ function convertText(fs: FileState, sheet: string, rows: XRow[]): void {
     }
   }
   for (const [encoding, e] of converted) fs.out.problems.push(mk(fs, sheet, "LEGACY_ENCODING_CONVERTED", e.first, { encoding, count: e.count }));
-}
-
-/**
- * A text that convertText would leave as it is, told by one pass over its characters: already
- * Unicode for decodeLegacy (no character of U+0080–U+00FF, or a letter beyond Latin-1 such as
- * ạ ệ ư đ), no no-break space, and only characters that NFC never changes (U+0000–U+02FF and
- * the precomposed letters of U+1E00–U+1EFF, checked for every single character and pair).
- */
-function plainUnicode(t: string): boolean {
-  let latin1 = false;
-  let beyond = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x100) {
-      if (c === 0xa0) return false;
-      latin1 = true;
-    } else if (c < 0x250) beyond = true;
-    else if (c < 0x300) continue;
-    else if (c >= 0x1e00 && c < 0x1f00) beyond = true;
-    else return false;
-  }
-  return !latin1 || beyond;
 }
 
 function mk(fs: FileState, sheet: string, code: Code, cell: string | undefined, data: Record<string, unknown>) {

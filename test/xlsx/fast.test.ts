@@ -11,6 +11,7 @@ import { SheetScanner, UNITS_PAD, decodeEntities, isoToSerial, parseNumber, type
 import { cellRef, colLetters, parseRef } from "../../xlsx/index.js";
 import { colNumber, digitsValue, parseRefAt } from "../../xlsx/refs.js";
 import type { XRow } from "../../xlsx/types.js";
+import { plainUnicode } from "../../core/text.js";
 import { LIMITS, handMadeXlsx, readAll, tempDir } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir();
@@ -288,6 +289,25 @@ describe("scanner: a sheet's repeated texts", () => {
     const s = new SheetScanner({ ...plainCtx, maxTextChars: 100, maxRows: 100 });
     const rows = [...s.feed(xml), ...s.end()];
     expect(rows.map((r) => r.cells.map((c) => c.value))).toEqual(texts.map((t, i) => [t, texts[texts.length - 1 - i]]));
+  });
+});
+
+describe("scanner: a text's plainness (XCell.plain)", () => {
+  // told while the text is read, for the ETL to skip its legacy check: it must be plainUnicode's
+  // answer for every text, read the plain way or the general one, inline or shared, and repeated
+  it("is plainUnicode(value) for every text cell, and false for any other", () => {
+    const texts = ["Sở KH&amp;CN", "Khoa hÑc", "ÑÑ ạ", "a\u00a0b", "&#7841;&#209;", "&#209;", "e\u0301", "plain", "Khoa hÑc", "Sở KH&amp;CN", "&#7841;&#209;"];
+    const shared = ["Đề tài", "Khoa hÑc", "a\u00a0b", "Đề tài"];
+    const row = (i: number, c: string) =>
+      `<row r="${i + 1}">${c}r="A${i + 1}" t="str"><v>${texts[i]}</v></c>${c}r="B${i + 1}" t="s"><v>${i % shared.length}</v></c>${c}r="C${i + 1}"><v>${i}</v></c></row>`;
+    for (const c of ["<c ", "<c\t"]) {
+      const xml = `<worksheet><sheetData>${texts.map((_, i) => row(i, c)).join("")}</sheetData></worksheet>`;
+      const s = new SheetScanner({ ...plainCtx, sharedStrings: shared, maxTextChars: 100, maxRows: 100, maxCellsPerSheet: 100 });
+      const cells = [...s.feed(xml), ...s.end()].flatMap((r) => r.cells);
+      expect(cells).toHaveLength(3 * texts.length);
+      for (const x of cells) expect([x.ref, x.plain]).toEqual([x.ref, x.type === "s" && plainUnicode(x.value as string)]);
+      expect(cells.filter((x) => x.plain).length).toBeGreaterThan(5);
+    }
   });
 });
 
