@@ -90,7 +90,9 @@ export const WARM_UP_XML =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="x" xmlns:x14ac="y"><!-- warm-up --><sheetFormatPr defaultRowHeight="15"/><sheetData>' +
   '<row r="1" spans="1:9" x14ac:dyDescent="0.25"><c r="A1" t="str"><v>Tổng cộng nhiệm vụ khoa học</v></c><c r="B1" t="str"><v>Total</v></c><c r="C1" s="1"><v>43678</v></c><c r="D1"><v>-12.5</v></c><c r="E1" t="n"><v>123456789012345</v></c><c r="F1" t="s"><v>0</v></c><c r="G1"/><c r="H1" s="2"></c><c r="I1"><v>0.000001</v></c></row>' +
   '<row r="2" hidden="1"><c r="A2" t="str"><v>Sở KH&amp;CN</v></c><c r="B2" s="2"><f>SUM(C1:D1)</f><v>43665.5</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#N/A</v></c><c r="E2" s="1" t="d"><v>2024-06-30</v></c>' +
-  '<c r="F2" t="inlineStr"><is><r><t xml:space="preserve">Dự </t></r><r><t>toán</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c><c r="G2" s="2"><v>1E+20</v></c><c r="H2" t="str"><v>tháng 3/2021</v></c></row>' +
+  '<c r="F2" t="inlineStr"><is><r><t xml:space="preserve">Dự </t></r><r><t>toán</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c><c r="G2" s="2"><v>1E+20</v></c><c r="H2" t="str"><v>tháng 3/2021</v></c>' +
+  // a text of every kind of character plainStep tells apart (Latin-1, beyond, U+02xx, a no-break space, a dash)
+  '<c r="I2" t="str"><v>Đà Lạt ʼ\u00a02021–2025</v></c></row>' +
   '<row><c><v>7</v></c><c t="str"><v>Chủ nhiệm đề tài</v></c></row><row r="5" spans="1:2"><c r="A5" t="str"><v>01.H.2019.00009</v></c><c r="B5"><v>2</v></c></row><row r="6"/>' +
   '</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><pageMargins left="0.7"/></worksheet>';
 

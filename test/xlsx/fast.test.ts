@@ -190,6 +190,7 @@ describe("fast reader: what exceljs cannot read", () => {
     expect(rows[1].cells.map((c) => [c.type, c.value, c.formula])).toEqual([
       ["s", "Sở KH&CN", undefined], ["n", 43665.5, "SUM(C1:D1)"], ["b", true, undefined], ["e", "#N/A", undefined],
       ["n", 45473, undefined], ["s", "Dự toán", undefined], ["n", 1e20, undefined], ["s", "tháng 3/2021", undefined],
+      ["s", "Đà Lạt ʼ\u00a02021–2025", undefined],
     ]);
     expect(r.sheets[0].merges).toEqual(["A1:B1"]);
   });
