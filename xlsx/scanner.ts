@@ -348,6 +348,8 @@ export class SheetScanner {
   private readonly maxText: number;
   private readonly maxMerges: number;
   private readonly maxMarkup: number;
+  /** the first style past both the number formats' and the fonts' tables (cellKind) */
+  private readonly noStyle: number;
 
   // the cell being read
   private cCol = 0;
@@ -393,6 +395,7 @@ export class SheetScanner {
     this.maxText = ctx.maxTextChars ?? 32_767;
     this.maxMerges = ctx.maxMergesPerSheet ?? 100_000;
     this.maxMarkup = ctx.maxMarkupChars ?? 1024 * 1024;
+    this.noStyle = Math.max(ctx.numFmt.length, ctx.font.length);
   }
 
   /** The text of the chunk's units [a, b): a string of its own. */
@@ -1208,7 +1211,7 @@ export class SheetScanner {
   private cellKind(style: number, type: XCell["type"], plain: boolean): CellKind {
     const ctx = this.ctx;
     // a style past both tables reads as none: one slot for all of them
-    const last = Math.max(ctx.numFmt.length, ctx.font.length);
+    const last = this.noStyle;
     const i = (((style < last ? style : last) * 5 + (type === "n" ? 0 : type === "s" ? 1 : type === "z" ? 2 : type === "b" ? 3 : 4)) << 1) | (plain ? 1 : 0);
     let k = this.kinds[i];
     if (k === undefined) k = this.kinds[i] = new CellKind(type, ctx.numFmt[style] ?? "General", ctx.font[style], plain);
