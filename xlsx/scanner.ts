@@ -696,7 +696,9 @@ export class SheetScanner {
    * kept with its rows until the sheet was parsed. A string made is remembered in its hash's slot
    * beside the text as written, the last one wins. null: a text the plain reading leaves to the
    * general one, which reads it or says what is wrong with it (a reference to a character XML
-   * forbids, one that makes a "_" or a text past the limit).
+   * forbids, one that makes a "_" or a text past the limit). `plain`: whether its units are plain
+   * (core/text.ts plainStep), the text's own plainness when it holds no reference; the text's,
+   * remembered with it, is left in tPlain.
    */
   private sameText(u: Uint16Array, v0: number, v1: number, hash: number, amp: boolean, plain: boolean): string | null {
     const slot = hash & (SAME_TEXTS - 1);
@@ -1207,7 +1209,7 @@ export class SheetScanner {
     this.emit(row, type, value, type === "s" && typeof value === "string" && plainUnicode(value));
   }
 
-  /** The CellKind of the cells of style `style` and type `type`, made once per sheet. */
+  /** The CellKind of the cells of style `style` and type `type` (and plain texts apart: XCell.plain), made once per sheet. */
   private cellKind(style: number, type: XCell["type"], plain: boolean): CellKind {
     const ctx = this.ctx;
     // a style past both tables reads as none: one slot for all of them
