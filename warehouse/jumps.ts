@@ -42,7 +42,6 @@ export interface JumpPair {
 /** Below this many micro-units a figure is the same double in DuckDB and here (see above). */
 const EXACT = 2n ** 53n;
 
-
 /** A key's parts but its entity (kind, measure, source, origin): a handful in a run. */
 const MAX_SHAPES = 4096;
 

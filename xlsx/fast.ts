@@ -8,12 +8,9 @@ import { emptyList } from "../core/lists.js";
 import { InflateBudget, partKey, ZipError, ZipFile } from "./zip.js";
 import { PartError, readRels, readSharedStrings, readStyles, readWorkbook } from "./parts.js";
 import { REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES } from "./opc.js";
-import { SheetScanner, UNITS_PAD, unitsOf } from "./scanner.js";
+import { LITTLE_ENDIAN, SheetScanner, UNITS_PAD, unitsOf } from "./scanner.js";
 import { isAscii, isUtf8, transcode } from "node:buffer";
 import { strictUtf8 } from "./utf8.js";
-import { endianness } from "node:os";
-
-const LITTLE_ENDIAN = endianness() === "LE";
 
 const NOT_UTF8 = (): XlsxInvalidError => new XlsxInvalidError("bytes that are not valid UTF-8", "các byte không phải UTF-8 hợp lệ");
 
@@ -41,6 +38,12 @@ export function utf8Units(bytes: Uint8Array, scratch: { buf: Buffer }): { n: num
   return validUnits(bytes, scratch);
 }
 
+/** The caller's scratch buffer, made larger when it has no room for `n` bytes and UNITS_PAD zeros. */
+function roomFor(scratch: { buf: Buffer }, n: number): Buffer {
+  if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
+  return scratch.buf;
+}
+
 /** utf8Units of bytes known to be UTF-8. */
 function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; units: Uint16Array } {
   const n = bytes.length;
@@ -49,8 +52,7 @@ function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; u
     return { n: text.length, units: unitsOf(text) };
   }
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, n);
-  if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
-  const padded = scratch.buf.subarray(0, n + UNITS_PAD);
+  const padded = roomFor(scratch, n).subarray(0, n + UNITS_PAD);
   // (bytes the caller put at the scratch's start already are not copied onto themselves)
   if (b.buffer !== padded.buffer || b.byteOffset !== padded.byteOffset) padded.set(b);
   padded.fill(0, n);
@@ -272,10 +274,10 @@ export async function openFastXlsx(path: string, limits: ReaderLimits): Promise<
             // the carried tail and the next chunk put together where utf8Units pads them (one
             // copy of the chunk, not two)
             const n = carry.length + chunk.length;
-            if (scratch.buf.length < n + UNITS_PAD) scratch.buf = Buffer.allocUnsafe(Math.max(n + UNITS_PAD, 2 * scratch.buf.length));
-            scratch.buf.set(carry);
-            scratch.buf.set(chunk, carry.length);
-            bytes = scratch.buf.subarray(0, n);
+            const buf = roomFor(scratch, n);
+            buf.set(carry);
+            buf.set(chunk, carry.length);
+            bytes = buf.subarray(0, n);
             carry = null;
           }
           const lt = bytes.lastIndexOf(60);

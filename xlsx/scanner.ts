@@ -183,7 +183,8 @@ export function unitsOf(s: string): Uint16Array {
   return u;
 }
 
-const LITTLE_ENDIAN = endianness() === "LE";
+/** Whether UTF-16LE bytes are the machine's own 16-bit units (the reader's transcoded chunks viewed as units, textOf). */
+export const LITTLE_ENDIAN = endianness() === "LE";
 
 /**
  * Buffer's own UTF-16LE copy, what toString("utf16le", a, b) calls once it has checked its
