@@ -75,8 +75,9 @@ async function emptyDatabase(p: Prepared, format: Format): Promise<string> {
  * From CSV every column is read as text and cast by the insert to the table's type (a sniffer
  * could misread a code like "01" as a number).
  */
-async function ingest(p: Prepared, format: Format, storage: "etl" | "default" = "etl"): Promise<{ seconds: number; commitSeconds: number }> {
+async function ingest(p: Prepared, format: Format, storage: "etl" | "default" = "etl"): Promise<{ seconds: number; commitSeconds: number; cpuSeconds: number }> {
   const path = await emptyDatabase(p, format);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   // the same commit as a load's (warehouse/generations.ts): straight to the file, no WAL, and the
   // same storage (no FSST) unless DuckDB's defaults are asked for
@@ -96,6 +97,7 @@ async function ingest(p: Prepared, format: Format, storage: "etl" | "default" = 
     db.close();
   }
   const t1 = performance.now();
+  const cpu = process.cpuUsage(c0);
   const seconds = (t1 - t0) / 1000;
   // untimed: every row arrived (a floor that took in less would flatter nothing but itself)
   const check = await openDb(path, { readOnly: true });
@@ -107,7 +109,7 @@ async function ingest(p: Prepared, format: Format, storage: "etl" | "default" = 
   } finally {
     check.close();
   }
-  return { seconds, commitSeconds: (t1 - tc) / 1000 };
+  return { seconds, commitSeconds: (t1 - tc) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 export interface IngestMeasure {
@@ -115,6 +117,8 @@ export interface IngestMeasure {
   seconds: number;
   /** of it, the commit, checkpoint and close: writing the rows to the file, as a load's commit does */
   commitSeconds: number;
+  /** its CPU, every thread (DuckDB's own included) */
+  cpuSeconds: number;
   /** the same ingest from CSV (every amount cast from text by DuckDB), for the record */
   csvSeconds: number;
   /** the same ingest from Parquet with DuckDB's default storage (FSST on), for the record */
@@ -130,16 +134,18 @@ export async function measureIngest(warehouses: string[], workDir: string): Prom
   for (const [i, w] of warehouses.entries()) prepared.push(await prepare(w, join(workDir, String(i))));
   let seconds = 0;
   let commitSeconds = 0;
+  let cpuSeconds = 0;
   let csvSeconds = 0;
   let defaultStorageSeconds = 0;
   for (const p of prepared) {
     const m = await ingest(p, "parquet");
     seconds += m.seconds;
     commitSeconds += m.commitSeconds;
+    cpuSeconds += m.cpuSeconds;
   }
   for (const p of prepared) csvSeconds += (await ingest(p, "csv")).seconds;
   for (const p of prepared) defaultStorageSeconds += (await ingest(p, "parquet", "default")).seconds;
   const rows = prepared.reduce((s, p) => s + p.tables.reduce((a, t) => a + t.rows, 0), 0);
   rmSync(workDir, { recursive: true, force: true });
-  return { seconds, commitSeconds, csvSeconds, defaultStorageSeconds, rows, warehouses: warehouses.length };
+  return { seconds, commitSeconds, cpuSeconds, csvSeconds, defaultStorageSeconds, rows, warehouses: warehouses.length };
 }
