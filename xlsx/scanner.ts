@@ -1140,6 +1140,8 @@ export class SheetScanner {
     const ctx = this.ctx;
     let type: XCell["type"] = "z";
     let value: XCell["value"] = null;
+    // the index of the shared string the value is, else -1
+    let shared = -1;
     const v = this.cV;
     const num = this.cNum;
     switch (this.cType) {
@@ -1165,14 +1167,17 @@ export class SheetScanner {
             throw new XlsxInvalidError(`the cell points at shared string ${num}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${num}, tệp không có chuỗi này`, this.where(this.cellRef()));
           }
           value = s;
+          shared = num;
         } else if (v !== null && v !== "") {
           type = "s";
-          const s = ctx.sharedStrings[parseNumber(v)];
+          const i = parseNumber(v);
+          const s = ctx.sharedStrings[i];
           if (s === undefined) {
             const shown = v.length > 20 ? v.slice(0, 20) + "…" : v;
             throw new XlsxInvalidError(`the cell points at shared string ${shown}, which the file does not have`, `ô trỏ tới chuỗi dùng chung số ${shown}, tệp không có chuỗi này`, this.where(this.cellRef()));
           }
           value = s;
+          shared = i;
         }
         break;
       case CellType.Str:
@@ -1207,7 +1212,8 @@ export class SheetScanner {
         }
         break;
     }
-    this.emit(row, type, value, type === "s" && typeof value === "string" && plainUnicode(value));
+    // a shared string's plainness as the plain reading tells it, once a sheet (sharedPlain)
+    this.emit(row, type, value, type === "s" && typeof value === "string" && (shared >= 0 ? this.sharedPlain(shared, value) : plainUnicode(value)));
   }
 
   /** The CellKind of the cells of style `style` and type `type` (and plain texts apart: XCell.plain), made once per sheet. */
