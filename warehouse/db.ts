@@ -216,8 +216,7 @@ export class Db {
     if (!k) {
       // (the connection's, destroyed when it closes)
       const prepared = await this.conn.prepare(sql);
-      const names = Array.from({ length: prepared.parameterCount }, (_, i) => prepared.parameterName(i + 1));
-      k = { prepared, names };
+      k = { prepared, names: new Prepared(prepared).parameterNames() };
       this.kept.set(sql, k);
     }
     const values: Params = {};

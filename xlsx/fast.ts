@@ -60,9 +60,10 @@ function validUnits(bytes: Uint8Array, scratch: { buf: Buffer }): { n: number; u
   // the kinds it has seen: two would make every load of it slower)
   const u = transcode(padded, "utf8", "utf16le");
   const count = u.length >> 1;
+  if (u.byteOffset % 2 === 0) return { n: count - UNITS_PAD, units: new Uint16Array(u.buffer, u.byteOffset, count) };
   // (a Buffer from Node's pool may start at an odd byte: then the units are copied)
-  const units = u.byteOffset % 2 === 0 ? new Uint16Array(u.buffer, u.byteOffset, count) : new Uint16Array(count);
-  if (u.byteOffset % 2 !== 0) new Uint8Array(units.buffer).set(u);
+  const units = new Uint16Array(count);
+  new Uint8Array(units.buffer).set(u);
   return { n: count - UNITS_PAD, units };
 }
 
