@@ -158,10 +158,11 @@ async function main(): Promise<void> {
 
   const n = (x: unknown) => Number(x);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const cores = cpus().length;
   const subsetCpu = Object.values((etlSub.phasesCpu ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
   const results = {
     mode: quick ? "quick" : "full",
-    machine: { cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: { cores, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
     wall_seconds: Math.round((Date.now() - t0) / 1000),
     etl: {
       input_rows: gen.rows,
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
       // the load's work in CPU seconds (every thread), and the least wall time that work takes on
       // this machine's cores however it is spread
       subset_cpu_seconds: r3(subsetCpu),
-      subset_cores_bound_seconds: r3(subsetCpu / cpus().length),
+      subset_cores_bound_seconds: r3(subsetCpu / cores),
       parse_seconds: r3(n(parse.seconds)),
       write_seconds_with_lineage: r3(n(lineage.withSeconds)),
       write_seconds_without_lineage: r3(n(lineage.withoutSeconds)),
@@ -256,11 +257,8 @@ async function main(): Promise<void> {
   // and the phase that holds most of it. Below the bound, no spreading of the same work over the
   // cores meets the goal; below the floor, no load that checks anything does.
   const e = results.etl;
-  const cores = results.machine.cores;
-  const phaseEntries = Object.entries(e.phases_seconds).sort((a, b) => b[1] - a[1]);
-  const holds = phaseEntries.length
-    ? `; the phase that holds most of it: ${phaseEntries[0]![0]}, ${phaseEntries[0]![1]} s (${e.phases_cpu_seconds[phaseEntries[0]![0]] ?? "—"} CPU s)`
-    : "";
+  const [top] = Object.entries(e.phases_seconds).sort((a, b) => b[1] - a[1]);
+  const holds = top ? `; the phase that holds most of it: ${top[0]}, ${top[1]} s (${e.phases_cpu_seconds[top[0]] ?? "—"} CPU s)` : "";
   // the phases after the reading (the load's order): the part of the run the reading worker
   // cannot share, and how many cores it kept busy
   const order = Object.keys(e.phases_seconds);
